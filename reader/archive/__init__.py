@@ -1,0 +1,94 @@
+"""Reading an archive: finding articles, parsing them, and the metadata cache.
+
+    archive = Archive.open(root, settings)
+    articles = archive.cached()        # instant: no file parsed
+    result = archive.scan(progress)    # parses only new and changed files
+    parsed = archive.read(path)        # one article with its body
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from reader.archive.cache import MetadataCache
+from reader.archive.location import archive_data_dir, record_root
+from reader.archive.model import Article, ParsedArticle, Problem, ScanResult
+from reader.archive.parse import UnreadableFile, parse_file, parse_text
+from reader.config import Settings
+
+__all__ = ["Archive", "Article", "ParsedArticle", "Problem", "ScanResult", "UnreadableFile"]
+
+Progress = Callable[[int, int], None]
+
+
+class Archive:
+    """One archive folder and its data dir (cache, index, state)."""
+
+    def __init__(self, root: Path, data_dir: Path, settings: Settings, notice: str = ""):
+        self.root = Path(root)
+        self.data_dir = Path(data_dir)
+        self.settings = settings
+        self.tz = settings.tzinfo
+        self.notices: list[str] = [notice] if notice else []
+        self._cache: MetadataCache | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, root: Path, settings: Settings) -> "Archive":
+        root = Path(root).resolve()
+        data_dir, notice = archive_data_dir(settings.data_root, root)
+        return cls(root, data_dir, settings, notice)
+
+    @property
+    def cache(self) -> MetadataCache:
+        with self._lock:
+            if self._cache is None:
+                record_root(self.data_dir, self.root)
+                self._cache = MetadataCache(self.data_dir / "cache.sqlite3")
+                if self._cache.notice:
+                    self.notices.append(self._cache.notice)
+            return self._cache
+
+    def close(self) -> None:
+        with self._lock:
+            if self._cache is not None:
+                self._cache.close()
+                self._cache = None
+
+    def cached(self) -> list[Article]:
+        """Every article the cache knows, as of the last scan; no file is read."""
+        return self.cache.articles()
+
+    def problems(self) -> list[Problem]:
+        return self.cache.problems()
+
+    def read(self, path: str) -> ParsedArticle:
+        """Parse one article now (for display).  A file that vanished or became unreadable
+        since the scan yields an empty article whose `problem` says so."""
+        fs_path = self.cache.fs_path(path) or path
+        try:
+            return parse_file(self.root, fs_path, self.tz)
+        except UnreadableFile as exc:
+            parsed = parse_text(path, "", self.tz)
+            problem = f"cannot open: {exc}"
+            return ParsedArticle(_with_problem(parsed.article, problem), "", False)
+
+    def scan(self, progress: Progress | None = None, cancel: threading.Event | None = None
+             ) -> ScanResult:
+        """Bring the cache up to date with the folder: parse new and changed files, drop
+        deleted ones.  Cancelled scans keep what they stored so far."""
+        from reader.archive.scan import run_scan
+
+        started = time.perf_counter()
+        result = run_scan(self, progress, cancel)
+        result.seconds = time.perf_counter() - started
+        return result
+
+
+def _with_problem(article: Article, problem: str) -> Article:
+    from dataclasses import replace
+
+    return replace(article, problem=problem)

@@ -1,0 +1,131 @@
+"""Turning raw front-matter values into clean Article fields.
+
+Real archives put anything in front matter: strings or lists, numbers where
+text belongs, HTML entities, empty values.  Each function here takes whatever
+YAML, TOML or JSON produced and returns one clean value, never raising.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime, time, timezone, tzinfo
+from pathlib import PurePosixPath
+
+_SPACE = re.compile(r"\s+")
+_LANG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
+_LINK_LINE = re.compile(r"^\s*\[([^\]\n]*)\]\((\S+?)\)\s*$")
+_URL = re.compile(r"^(?:https?|mailto):", re.I)
+_DATE_FORMS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d", "%Y%m%d")
+
+
+def clean_text(value: object) -> str:
+    """A one-line text: entities decoded, white space collapsed."""
+    if value is None or isinstance(value, (list, tuple, dict, set)):
+        return ""
+    return _SPACE.sub(" ", html.unescape(str(value))).strip()
+
+
+def clean_list(value: object) -> tuple[str, ...]:
+    """Categories, tags, translations: a string or a list (or a mapping's keys); empties dropped."""
+    if value is None or value is False:
+        return ()
+    if isinstance(value, dict):
+        items = list(value.keys())
+    elif isinstance(value, (list, tuple, set)):
+        items = list(value)
+    else:
+        items = [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, (list, tuple, dict)):
+            continue
+        text = clean_text(item)
+        if text and text not in out:
+            out.append(text)
+    return tuple(out)
+
+
+def parse_date(value: object, tz: tzinfo) -> datetime | None:
+    """Every form Hugo accepts; `tz` where the value names no zone; None if not a date."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=tz)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return _date_from_number(value, tz)
+    return _date_from_text(str(value).strip(), tz)
+
+
+def _date_from_number(value: int | float, tz: tzinfo) -> datetime | None:
+    if isinstance(value, int) and 19000101 <= value <= 29991231:
+        return _date_from_text(str(value), tz)
+    if 0 < value < 10_000_000_000:  # seconds since the epoch
+        return datetime.fromtimestamp(value, timezone.utc).astimezone(tz)
+    return None
+
+
+def _date_from_text(text: str, tz: tzinfo) -> datetime | None:
+    if not text:
+        return None
+    iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        parsed = datetime.fromisoformat(iso)
+    except ValueError:
+        parsed = None
+        for form in _DATE_FORMS:
+            try:
+                parsed = datetime.strptime(text, form)
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def lang_of(meta_lang: object, rel: str) -> str:
+    """Front matter first, then `name.<lang>.md` / `name-en.md`, then `content/<lang>/`."""
+    langs = clean_list(meta_lang)
+    if langs and _LANG.match(langs[0]):
+        return langs[0]
+    parts = PurePosixPath(rel).parts
+    name = parts[-1]
+    stem = name.rsplit(".", 1)[0]
+    if "." in stem and _LANG.match(stem.rsplit(".", 1)[1]):
+        return stem.rsplit(".", 1)[1]
+    if stem.endswith("-en"):
+        return "en"
+    for i, part in enumerate(parts[:-1]):
+        if part == "content" and i + 1 < len(parts) - 1 and _LANG.match(parts[i + 1]):
+            return parts[i + 1]
+    return ""
+
+
+def source_of(rel: str) -> str:
+    """The folder that holds the file: `content/<lang>/news/<source>/<id>.md` gives <source>."""
+    parts = PurePosixPath(rel).parts
+    return parts[-2] if len(parts) >= 2 else ""
+
+
+def title_from_name(rel: str) -> str:
+    stem = PurePosixPath(rel).name.rsplit(".", 1)[0]
+    if "." in stem and _LANG.match(stem.rsplit(".", 1)[1]):
+        stem = stem.rsplit(".", 1)[0]
+    return clean_text(stem.replace("_", " ")) or PurePosixPath(rel).name
+
+
+def link_of(meta: dict, body: str) -> str:
+    """`link`/`url`/`source` keys when they hold a URL, else the `[label](url)` last line."""
+    for key in ("link", "url", "source", "original"):
+        value = meta.get(key)
+        if isinstance(value, str) and _URL.match(value.strip()):
+            return value.strip()
+    tail = body[-4000:].rstrip()
+    last = tail.rsplit("\n", 1)[-1]
+    match = _LINK_LINE.match(last)
+    if match and _URL.match(match.group(2)):
+        return match.group(2)
+    return ""

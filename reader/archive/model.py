@@ -1,0 +1,75 @@
+"""The records the archive hands to the rest of the reader.
+
+`Article` is the metadata of one file: small enough to hold 100,000 of them in
+memory, and what the metadata cache stores.  The body is read on demand
+(`Archive.read_body`) and is only part of a `ParsedArticle`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article's metadata.
+
+    `path` is the file's path relative to the archive root, in POSIX form and
+    NFC: the article's stable id.  It survives a move of the archive folder,
+    a rebuilt cache or index, and it is distinct for two distinct files even
+    where titles or links repeat.
+    """
+
+    path: str
+    title: str
+    date: datetime  # always timezone-aware
+    summary: str = ""
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    lang: str = ""
+    translations: tuple[str, ...] = ()
+    thumbnail: str = ""
+    link: str = ""
+    source: str = ""  # the source folder: content/<lang>/news/<source>/...
+    size: int = 0
+    mtime: float = 0.0
+    problem: str = ""  # non-empty: read with a problem, shown with what could be read
+
+    @property
+    def id(self) -> str:
+        return self.path
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedArticle:
+    """An article with its markdown body, as read from its file."""
+
+    article: Article
+    body: str
+    truncated: bool = False  # the body was cut (very large files)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file that could not be read or parsed, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """What one scan of an archive found and changed."""
+
+    articles: list[Article] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    parsed: int = 0  # files actually opened and parsed during this scan
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)

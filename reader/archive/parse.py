@@ -1,0 +1,105 @@
+"""One file in, one record out: `parse_file` never raises for bad content.
+
+A file that cannot be read at all (missing, unreadable, binary, a folder) raises
+`UnreadableFile` with the reason; everything else yields a `ParsedArticle`
+whose `article.problem` says what was wrong with what could be read.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from reader.archive import fields
+from reader.archive.frontmatter_io import decode, looks_binary, split
+from reader.archive.model import Article, ParsedArticle
+
+# Bodies beyond this are cut (with a notice) so that a 50 MB file never freezes anything.
+MAX_BODY_CHARS = 2_000_000
+MAX_READ_BYTES = 8 * MAX_BODY_CHARS
+
+
+class UnreadableFile(Exception):
+    """The file could not be read as text; str() is the reason."""
+
+
+def normalize_rel(rel: str) -> str:
+    """The stable id form of a relative path: POSIX separators, NFC."""
+    return unicodedata.normalize("NFC", rel.replace(os.sep, "/"))
+
+
+def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
+    try:
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not _is_regular(st):
+                raise UnreadableFile("not a regular file")
+            return f.read(MAX_READ_BYTES), st
+    except IsADirectoryError:
+        raise UnreadableFile("is a folder, not a file") from None
+    except FileNotFoundError:
+        raise UnreadableFile("file not found (deleted or moved since the scan)") from None
+    except PermissionError:
+        raise UnreadableFile("permission denied") from None
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
+
+
+def _is_regular(st: os.stat_result) -> bool:
+    import stat
+
+    return stat.S_ISREG(st.st_mode)
+
+
+def parse_file(root: Path, rel: str, tz: tzinfo) -> ParsedArticle:
+    """Read and parse `root/rel`.  Raises UnreadableFile only when nothing can be shown."""
+    data, st = read_bytes(Path(root) / rel)
+    if looks_binary(data):
+        raise UnreadableFile("binary data, not text")
+    truncated = st.st_size > len(data)
+    text, note = decode(data)
+    return parse_text(normalize_rel(rel), text, tz, st.st_size, st.st_mtime, note, truncated)
+
+
+def parse_text(
+    rel: str,
+    text: str,
+    tz: tzinfo,
+    size: int = 0,
+    mtime: float = 0.0,
+    note: str = "",
+    truncated: bool = False,
+) -> ParsedArticle:
+    meta, body, problem = split(text)
+    if len(body) > MAX_BODY_CHARS:
+        body, truncated = body[:MAX_BODY_CHARS], True
+    problems = [p for p in (note, problem) if p]
+    date = fields.parse_date(meta.get("date"), tz)
+    if date is None:
+        for key in ("publishDate", "pubdate", "published", "lastmod"):
+            date = fields.parse_date(meta.get(key), tz)
+            if date:
+                break
+    if date is None:
+        if "date" in meta and meta["date"] not in (None, ""):
+            problems.append(f"unreadable date {str(meta['date'])[:40]!r}: file time used")
+        date = datetime.fromtimestamp(mtime or 0, tz)
+    article = Article(
+        path=rel,
+        title=fields.clean_text(meta.get("title")) or fields.title_from_name(rel),
+        date=date,
+        summary=fields.clean_text(meta.get("summary") or meta.get("description")),
+        categories=fields.clean_list(meta.get("categories")),
+        tags=fields.clean_list(meta.get("tags")),
+        lang=fields.lang_of(meta.get("lang") or meta.get("language"), rel),
+        translations=fields.clean_list(meta.get("translations")),
+        thumbnail=fields.clean_text(meta.get("thumbnail") or meta.get("image")),
+        link=fields.link_of(meta, body),
+        source=fields.source_of(rel),
+        size=size,
+        mtime=mtime,
+        problem="; ".join(problems),
+    )
+    return ParsedArticle(article, body, truncated)

@@ -1,0 +1,90 @@
+"""Finding every article file below an archive folder, at any depth.
+
+Symlinked folders are followed once (a symlink loop is noticed, not followed
+forever); hidden folders (.git, .hugo_build.lock ...) and Hugo's `_index.md`
+section pages are skipped.  Each file comes with the size and mtime the
+metadata cache compares.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from reader.archive.model import Problem
+from reader.archive.parse import normalize_rel
+
+ARTICLE_SUFFIXES = (".md", ".markdown")
+SKIPPED_NAMES = frozenset({"_index.md", "_index.markdown"})
+
+
+@dataclass(frozen=True, slots=True)
+class FoundFile:
+    rel: str  # normalized relative path: the article id
+    fs_rel: str  # the path as the file system spells it (may differ in normalization)
+    size: int
+    mtime_ns: int
+
+
+def walk(root: Path, problems: list[Problem] | None = None) -> Iterator[FoundFile]:
+    """Yield article files under `root`; folders or files that can't be listed go to `problems`."""
+    problems = [] if problems is None else problems
+    root = Path(root)
+    seen: set[tuple[int, int]] = set()
+    try:
+        st = os.stat(root)
+        seen.add((st.st_dev, st.st_ino))
+    except OSError as exc:
+        problems.append(Problem(".", f"cannot open the archive folder: {exc.strerror}"))
+        return
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        yield from _scan_dir(root, rel_dir, seen, stack, problems)
+
+
+def _scan_dir(root, rel_dir, seen, stack, problems) -> Iterator[FoundFile]:
+    try:
+        entries = sorted(os.scandir(os.path.join(root, rel_dir)), key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(Problem(rel_dir or ".", f"cannot list folder: {exc.strerror}"))
+        return
+    for entry in entries:
+        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        try:
+            if entry.is_dir():
+                if not entry.name.startswith(".") and _first_visit(entry, seen, rel, problems):
+                    if entry.name.lower().endswith(ARTICLE_SUFFIXES):
+                        problems.append(Problem(rel, "is a folder, not a file"))
+                    stack.append(rel)
+                continue
+            if not entry.name.lower().endswith(ARTICLE_SUFFIXES) or entry.name in SKIPPED_NAMES:
+                continue
+            st = entry.stat()
+        except OSError as exc:
+            problems.append(Problem(rel, _reason(exc)))
+            continue
+        yield FoundFile(normalize_rel(rel), rel, st.st_size, st.st_mtime_ns)
+
+
+def _first_visit(entry: os.DirEntry, seen: set, rel: str, problems: list[Problem]) -> bool:
+    st = entry.stat()  # follows symlinks: the real folder
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        if entry.is_symlink():
+            problems.append(Problem(rel, "symlink loop or folder seen twice: not followed"))
+        return False
+    seen.add(key)
+    return True
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if exc.errno == 40:  # ELOOP
+        return "symlink loop"
+    if isinstance(exc, FileNotFoundError):
+        return "broken symlink or file vanished"
+    return f"cannot read: {exc.strerror or exc}"

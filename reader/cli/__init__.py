@@ -1,0 +1,1 @@
+"""The `newsreader` command and its subcommands."""

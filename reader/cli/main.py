@@ -1,0 +1,81 @@
+"""Entry point: `newsreader [ARCHIVE]` opens the reader; subcommands do the rest.
+
+Each subcommand module has `register(subparsers)`, which adds its parsers with
+`set_defaults(func=...)`; a func takes (args, settings) and returns an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reader import __version__
+from reader.cli import archive_cmds, index_cmds, state_cmds
+from reader.cli.common import CommandError, add_archive_argument, warn
+from reader.config import ConfigError, load_settings
+
+SUBCOMMANDS = (archive_cmds, index_cmds, state_cmds)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsreader",
+        description="Read, search and keep up with a folder of Hugo-style markdown news.",
+        epilog="Run `newsreader COMMAND --help` for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="where cache, index and state live "
+                        "(default: the platform's user data dir; env NEWSREADER_DATA_DIR)")
+    parser.add_argument("--config", metavar="FILE", help="config file (env NEWSREADER_CONFIG)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    read = sub.add_parser("read", help="open the reader (the default command)")
+    add_archive_argument(read)
+    read.set_defaults(func=run_reader)
+    for module in SUBCOMMANDS:
+        module.register(sub)
+    return parser
+
+
+def run_reader(args: argparse.Namespace, settings) -> int:
+    from reader.ui.app import run_app  # Textual is only imported to open the reader
+
+    from reader.cli.common import open_archive
+
+    return run_app(open_archive(args, settings), settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    argv = _default_to_read(argv, parser)
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(data_dir=args.data_dir, config_path=args.config)
+        return int(args.func(args, settings) or 0)
+    except (CommandError, ConfigError) as exc:
+        warn(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _default_to_read(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """`newsreader [options] [ARCHIVE]` means `newsreader [options] read [ARCHIVE]`."""
+    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("--data-dir", "--config"):
+            i += 2
+            continue
+        if arg.startswith("--data-dir=") or arg.startswith("--config="):
+            i += 1
+            continue
+        if arg in ("-h", "--help", "--version") or arg in commands:
+            return argv
+        break
+    return argv[:i] + ["read"] + argv[i:]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Settings in one typed place: where things live and what the user chose.
+
+Paths come from platformdirs unless overridden: `--data-dir` or
+`NEWSREADER_DATA_DIR` for the data, `NEWSREADER_CONFIG` for the config file.
+Nothing is created at import time, nor by loading settings.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+APP_NAME = "newsreader"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+class ConfigError(Exception):
+    """The config file could not be read; the message says why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_root: Path
+    config_path: Path
+    default_archive: Path | None = None
+    timezone: str = DEFAULT_TIMEZONE
+    theme: str = "textual-dark"
+    mark_read_on_open: bool = True
+    keys: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def default_data_root() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def load_settings(
+    data_dir: str | os.PathLike | None = None,
+    config_path: str | os.PathLike | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Read the config file (if any) and apply overrides: argument, then environment."""
+    env = os.environ if env is None else env
+    cfg_path = Path(config_path or env.get("NEWSREADER_CONFIG") or default_config_path())
+    raw = _read_toml(cfg_path)
+    root = data_dir or env.get("NEWSREADER_DATA_DIR") or raw.get("data_dir")
+    settings = Settings(
+        data_root=Path(root).expanduser() if root else default_data_root(),
+        config_path=cfg_path,
+        default_archive=_opt_path(raw.get("archive")),
+        timezone=_timezone(raw.get("timezone", DEFAULT_TIMEZONE)),
+        theme=str(raw.get("theme", "textual-dark")),
+        mark_read_on_open=bool(raw.get("mark_read_on_open", True)),
+        keys={str(k): str(v) for k, v in dict(raw.get("keys", {})).items()},
+    )
+    return settings
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    if not isinstance(data.get("keys", {}), dict):
+        raise ConfigError(f"{path}: [keys] must be a table of action = \"key,key\"")
+    return data
+
+
+def _opt_path(value: object) -> Path | None:
+    return Path(str(value)).expanduser() if value else None
+
+
+def _timezone(name: object) -> str:
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"unknown time zone {name!r} in config") from exc
+    return str(name)

@@ -1,0 +1,109 @@
+"""How text becomes index terms, the same way for articles and for queries.
+
+Folding: NFKC (full-width letters and digits become ASCII), zero-width
+characters removed, traditional Chinese converted to simplified with OpenCC
+(`t2s`), then case folding.  An article and a query folded alike match across
+scripts and case.
+
+Terms, all in one field because the two alphabets cannot collide:
+- every run of CJK characters gives its 1-, 2- and 3-character substrings
+  (unigrams, bigrams, trigrams).  A query of up to three characters is then
+  one exact term, a longer one the AND of its overlapping trigrams.
+- every run of other letters/digits is a word, reduced by a light plural
+  stemmer ("stocks" -> "stock", "companies" -> "company").
+
+Counting is done with `collections.Counter` over string slices, at C speed,
+instead of making one Token object per occurrence.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections import Counter
+from operator import add
+
+import opencc
+
+CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
+WORD = re.compile(rf"[^\W{CJK_CHARS}_]+")
+TOKEN = re.compile(rf"[{CJK_CHARS}]+|[^\W{CJK_CHARS}_]+")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+MAX_GRAM = 3
+
+_local = threading.local()
+_stems: dict[str, str] = {}
+
+
+def _converter() -> opencc.OpenCC:
+    conv = getattr(_local, "t2s", None)
+    if conv is None:
+        conv = _local.t2s = opencc.OpenCC("t2s")
+    return conv
+
+
+def fold(text: str) -> str:
+    """The form in which both articles and queries are indexed and matched."""
+    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
+    if CJK_RUN.search(text):
+        text = _converter().convert(text)
+    return text.casefold()
+
+
+def is_cjk(term: str) -> bool:
+    return bool(term) and CJK_RUN.fullmatch(term) is not None
+
+
+def stem(word: str) -> str:
+    """A light plural stemmer for English (and harmless for other words)."""
+    cached = _stems.get(word)
+    if cached is None:
+        cached = _stems[word] = _strip_plural(word)
+    return cached
+
+
+def _strip_plural(word: str) -> str:
+    if len(word) <= 3 or not word.isascii() or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ss", "us", "is", "'s")):
+        return word
+    if word.endswith("es") and word[-3] in "sxz" and not word.endswith("ses"):
+        return word[:-2]
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def count_terms(folded: str) -> Counter:
+    """Every index term of an already folded text, with its frequency."""
+    counts: Counter = Counter()
+    runs = CJK_RUN.findall(folded)
+    if runs:
+        joined = "\x00".join(runs)
+        counts.update(joined)
+        pairs = list(map(add, joined, joined[1:]))
+        counts.update(pairs)
+        counts.update(map(add, pairs, joined[2:]))
+        for key in [k for k in counts if "\x00" in k]:
+            del counts[key]
+    words = Counter(WORD.findall(folded))
+    for word, n in words.items():
+        counts[stem(word)] += n
+    return counts
+
+
+def cjk_terms(run: str) -> list[str]:
+    """The terms whose AND finds a folded CJK run: itself up to 3 characters,
+    else its overlapping trigrams."""
+    if len(run) <= MAX_GRAM:
+        return [run]
+    return [run[i:i + MAX_GRAM] for i in range(len(run) - MAX_GRAM + 1)]
+
+
+def query_tokens(folded: str) -> list[str]:
+    """The pieces of a folded query word: CJK runs and stemmed words, in order."""
+    return [tok if is_cjk(tok) else stem(tok) for tok in TOKEN.findall(folded)]

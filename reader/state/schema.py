@@ -1,0 +1,197 @@
+"""The state file on disk: its tables, how a connection is opened, what counts as damage.
+
+The file is SQLite in WAL mode.  Every connection waits up to `BUSY_TIMEOUT_S`
+for another writer instead of failing with "database is locked", and uses
+`synchronous=FULL`, so a committed mark survives a `kill -9` and a power cut.
+
+A file at the state path that is not a readable newsreader state file is
+*damaged*: it is renamed aside (with its `-wal` and `-shm` companions) to
+`<name>.corrupt-<UTC time>` and never overwritten.  A file written by a newer
+newsreader, or one we may not read, is left where it is.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+APPLICATION_ID = 0x4E525354  # "NRST": marks the file as a newsreader state file
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 30.0
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS marks (
+    path     TEXT PRIMARY KEY,        -- Article.path: relative POSIX path in the archive
+    read     INTEGER NOT NULL DEFAULT 0,
+    read_at  INTEGER,                 -- when `read` last changed, microseconds since the epoch
+    starred  INTEGER NOT NULL DEFAULT 0,
+    star_at  INTEGER,                 -- when `starred` last changed
+    title    TEXT,                    -- beside the key, for a readable export and
+    link     TEXT                     -- for matching an import by link+title
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS bulk_changes (
+    id     INTEGER PRIMARY KEY,
+    at     INTEGER NOT NULL,
+    label  TEXT NOT NULL,
+    count  INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bulk_items (  -- what a bulk change replaced, for undo
+    change_id INTEGER NOT NULL REFERENCES bulk_changes(id) ON DELETE CASCADE,
+    path      TEXT NOT NULL,
+    field     INTEGER NOT NULL,       -- 0: read, 1: starred
+    prev      INTEGER NOT NULL,
+    prev_at   INTEGER,
+    new_at    INTEGER NOT NULL,
+    PRIMARY KEY (change_id, field, path)
+) WITHOUT ROWID;
+"""
+
+
+class StateError(Exception):
+    """The state store cannot be used; the message says why and what was done."""
+
+
+class DamagedStateError(StateError):
+    """The state file was damaged and has been moved aside to `kept_at`."""
+
+    def __init__(self, message: str, kept_at: Path) -> None:
+        super().__init__(message)
+        self.kept_at = kept_at
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), with our pragmas."""
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                          check_same_thread=False)
+    con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA synchronous = FULL")
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("PRAGMA temp_store = MEMORY")
+    return con
+
+
+def open_checked(path: Path) -> sqlite3.Connection:
+    """Open (creating if absent) the state file at `path` and make sure it is sound.
+
+    Raises `DamagedStateError` after moving a damaged file aside, and `StateError`
+    for a file that must stay where it is (unreadable, newer, busy).
+    """
+    _check_access(path)
+    if _has_foreign_header(path):
+        _damaged(path, "it is not an SQLite database")
+    try:
+        con = connect(path)
+    except sqlite3.OperationalError as exc:
+        if _is_busy(exc):
+            raise StateError(f"the state file {path} is busy: {exc}") from exc
+        _damaged(path, str(exc))
+    except sqlite3.DatabaseError as exc:
+        _damaged(path, str(exc))
+    try:
+        _check_contents(con, path)
+        _create_schema(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _check_access(path: Path) -> None:
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StateError(f"cannot create the folder for the state file {path}: {exc}") from exc
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise StateError(f"cannot read and write the state file {path}: permission denied "
+                         "(fix its permissions; it was left as it is)")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StateError(f"cannot write in {folder}, where the state file lives: "
+                         "permission denied")
+
+
+def _has_foreign_header(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise StateError(f"cannot read the state file {path}: {exc}") from exc
+    return bool(head) and head != SQLITE_HEADER
+
+
+def _check_contents(con: sqlite3.Connection, path: Path) -> None:
+    try:
+        verdict = con.execute("PRAGMA quick_check").fetchone()[0]
+        app_id = con.execute("PRAGMA application_id").fetchone()[0]
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        tables = con.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if _is_busy(exc):
+            raise StateError(f"the state file {path} is busy: {exc}") from exc
+        con.close()
+        _damaged(path, str(exc))
+    except sqlite3.DatabaseError as exc:
+        con.close()
+        _damaged(path, str(exc))
+    if verdict != "ok":
+        con.close()
+        _damaged(path, f"integrity check failed: {verdict}")
+    if app_id == 0 and tables == 0:
+        return  # a new, empty file
+    if app_id != APPLICATION_ID:
+        con.close()
+        _damaged(path, "it is an SQLite database, but not a newsreader state file")
+    if version > SCHEMA_VERSION:
+        raise StateError(f"the state file {path} was written by a newer newsreader "
+                         f"(format {version}, this one reads up to {SCHEMA_VERSION}); "
+                         "it was left as it is: upgrade newsreader")
+
+
+def _create_schema(con: sqlite3.Connection) -> None:
+    if con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        return
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                con.execute(statement)
+        con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _damaged(path: Path, reason: str) -> None:
+    kept = move_aside(path)
+    raise DamagedStateError(
+        f"the state file {path} is damaged ({reason}); it was kept as {kept} "
+        "and was not replaced", kept)
+
+
+def move_aside(path: Path) -> Path:
+    """Rename `path` (and its -wal/-shm files) to `<path>.corrupt-<UTC time>[-n]`."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        n += 1
+    os.replace(path, target)
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            os.replace(companion, target.with_name(target.name + suffix))
+    return target
