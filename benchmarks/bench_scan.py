@@ -1,0 +1,68 @@
+"""Archive scan and metadata-cache timings.
+
+    python benchmarks/bench_scan.py                      # the 10k corpus in ../shared
+    python benchmarks/bench_scan.py --grow 100000        # 100k grown with grow_corpus.py
+    python benchmarks/bench_scan.py --archive DIR
+
+Prints: the first scan (every file parsed, cache written), a second scan of
+the unchanged archive (no file parsed), and the warm load of every record
+from the cache (what the reader does at start), with peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SHARED = REPO.parent / "shared"
+
+from reader.archive import Archive  # noqa: E402
+from reader.config import load_settings  # noqa: E402
+
+
+def grown(n: int) -> Path:
+    out = Path(tempfile.gettempdir()) / f"newsreader-grown-{n}"
+    if not out.exists():
+        print(f"growing {n} articles into {out} ...", flush=True)
+        subprocess.run([sys.executable, str(SHARED / "tools" / "grow_corpus.py"), str(n), str(out)],
+                       check=True)
+    return out
+
+
+def timed(label: str, fn):
+    started = time.perf_counter()
+    value = fn()
+    print(f"{label:<34} {time.perf_counter() - started:8.3f} s", flush=True)
+    return value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--archive", type=Path, default=SHARED / "corpus" / "bulwark" / "content")
+    parser.add_argument("--grow", type=int, help="grow an archive of N articles and use it")
+    args = parser.parse_args()
+    root = grown(args.grow) if args.grow else args.archive
+    with tempfile.TemporaryDirectory() as data:
+        settings = load_settings(data_dir=data, env={})
+        archive = Archive.open(root, settings)
+        first = timed("first scan (parse all, write cache)", archive.scan)
+        print(f"  {len(first.articles)} articles, {first.parsed} parsed, "
+              f"{len(first.problems)} problems, {len(first.articles) / first.seconds:.0f} files/s")
+        archive.close()
+        archive = Archive.open(root, settings)
+        articles = timed("warm load from cache (start-up)", archive.cached)
+        second = timed("second scan (unchanged)", archive.scan)
+        print(f"  {len(articles)} records, {second.parsed} files parsed")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""Scanning an archive: every file found, the cache spares re-parsing, changes picked up."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+
+from conftest import article_text
+
+from reader.archive import Archive
+
+
+def scan(root, settings):
+    archive = Archive.open(root, settings)
+    return archive, archive.scan()
+
+
+def test_the_sample_feed_yields_a_clean_record_per_file(sample_root, settings):
+    _, result = scan(sample_root, settings)
+    files = [p for p in sample_root.rglob("*.md") if p.name != "README.md"]
+    assert len(result.articles) == len(files) >= 40
+    assert [p for p in result.problems] == []
+    assert {a.lang for a in result.articles} == {"en", "zh-CN", "zh-HK"}
+    assert all(a.date.tzinfo is not None for a in result.articles)
+    assert sum(1 for a in result.articles if a.link.startswith("http")) >= 40
+
+
+def test_every_file_of_the_real_corpus_yields_a_record(corpus_root, settings):
+    _, result = scan(corpus_root, settings)
+    files = list(corpus_root.rglob("*.md"))
+    assert len(files) == 9959
+    assert len(result.articles) == 9959
+    assert result.problems == []
+    assert all(a.title for a in result.articles)
+    assert all(a.date.utcoffset().total_seconds() == 8 * 3600 for a in result.articles)
+    assert sum(1 for a in result.articles if a.link) > 9900
+
+
+def test_a_second_open_of_an_unchanged_archive_parses_no_file(sample_root, settings):
+    archive, first = scan(sample_root, settings)
+    assert first.parsed == len(first.articles)
+    archive.close()
+    again = Archive.open(sample_root, settings)
+    assert {a.path for a in again.cached()} == {a.path for a in first.articles}
+    second = again.scan()
+    assert second.parsed == 0 and not second.changed
+    assert sorted(second.articles, key=lambda a: a.path) == sorted(first.articles,
+                                                                  key=lambda a: a.path)
+
+
+def test_a_changed_an_added_and_a_deleted_file_are_each_picked_up(archive_factory, settings):
+    root = archive_factory({
+        "content/en/news/w/a.en.md": article_text("Alpha"),
+        "content/en/news/w/b.en.md": article_text("Beta"),
+        "content/en/news/w/c.en.md": article_text("Gamma"),
+    })
+    archive, _ = scan(root, settings)
+    (root / "content/en/news/w/a.en.md").write_text(article_text("Alpha, revised, longer"))
+    (root / "content/en/news/w/d.en.md").write_text(article_text("Delta"))
+    (root / "content/en/news/w/c.en.md").unlink()
+    result = archive.scan()
+    assert result.updated == ["content/en/news/w/a.en.md"]
+    assert result.added == ["content/en/news/w/d.en.md"]
+    assert result.removed == ["content/en/news/w/c.en.md"]
+    assert result.parsed == 2
+    titles = sorted(a.title for a in archive.cached())
+    assert titles == ["Alpha, revised, longer", "Beta", "Delta"]
+
+
+def test_a_touched_file_with_the_same_size_is_reparsed(archive_factory, settings):
+    root = archive_factory({"a.md": article_text("One")})
+    archive, _ = scan(root, settings)
+    path = root / "a.md"
+    path.write_text(article_text("Two"))
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    assert archive.scan().updated == ["a.md"]
+    assert archive.cached()[0].title == "Two"
+
+
+def test_articles_are_found_at_any_depth_and_in_both_suffixes(archive_factory, settings):
+    root = archive_factory({
+        "top.md": article_text("top"),
+        "a/b/c/d/deep.markdown": article_text("deep"),
+        "a/_index.md": article_text("section page"),
+        "a/notes.txt": "not an article",
+        ".git/x.md": article_text("hidden"),
+    })
+    _, result = scan(root, settings)
+    assert sorted(a.title for a in result.articles) == ["deep", "top"]
+
+
+def test_progress_is_reported_as_the_scan_goes(archive_factory, settings):
+    root = archive_factory({f"n{i}.md": article_text(f"t{i}") for i in range(1200)})
+    calls = []
+    Archive.open(root, settings).scan(progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (0, 1200) and calls[-1] == (1200, 1200) and len(calls) >= 3
+
+
+def test_a_moved_archive_folder_keeps_its_data_dir(archive_factory, settings, tmp_path):
+    root = archive_factory({f"content/en/news/w/{i}.en.md": article_text(f"t{i}") for i in range(5)})
+    archive, _ = scan(root, settings)
+    (archive.data_dir / "marker").write_text("state lives here")
+    archive.close()
+    moved = tmp_path / "elsewhere" / "renamed"
+    moved.parent.mkdir()
+    shutil.move(str(root), str(moved))
+    again = Archive.open(moved, settings)
+    assert (again.data_dir / "marker").read_text() == "state lives here"
+    assert any("moved" in n for n in again.notices)
+    assert again.scan().parsed == 0
+
+
+def test_two_archives_never_share_a_data_dir(archive_factory, settings):
+    one = archive_factory({"a.md": article_text("x")}, name="one")
+    two = archive_factory({"a.md": article_text("x")}, name="two")
+    assert Archive.open(one, settings).data_dir != Archive.open(two, settings).data_dir
+
+
+def test_a_corrupt_metadata_cache_is_rebuilt_with_a_notice(archive_factory, settings):
+    root = archive_factory({"a.md": article_text("x")})
+    archive, _ = scan(root, settings)
+    cache_file = archive.data_dir / "cache.sqlite3"
+    archive.close()
+    for suffix in ("-wal", "-shm"):
+        (cache_file.parent / (cache_file.name + suffix)).unlink(missing_ok=True)
+    cache_file.write_bytes(b"this is not a database" * 100)
+    again = Archive.open(root, settings)
+    result = again.scan()
+    assert [a.title for a in result.articles] == ["x"]
+    assert any("rebuilt" in n for n in again.notices)
+    sqlite3.connect(cache_file).execute("SELECT count(*) FROM articles")
+
+
+def test_reading_an_article_gives_its_body(sample_root, settings):
+    archive, result = scan(sample_root, settings)
+    article = max(result.articles, key=lambda a: a.size)
+    parsed = archive.read(article.path)
+    assert parsed.article.title == article.title
+    assert len(parsed.body) > 1000
+
+
+def test_a_file_deleted_after_the_scan_opens_as_an_explained_empty_article(archive_factory,
+                                                                           settings):
+    root = archive_factory({"gone.md": article_text("soon gone")})
+    archive, _ = scan(root, settings)
+    (root / "gone.md").unlink()
+    parsed = archive.read("gone.md")
+    assert parsed.body == "" and "not found" in parsed.article.problem
