@@ -7,6 +7,7 @@ rebuilt (it holds nothing that the archive itself does not).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Iterable
 
 from reader.archive.model import Article, Problem
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SEP = "\x1f"
 _COLUMNS = (
     "path, fs_path, size, mtime_ns, title, date, summary, categories, tags, lang,"
@@ -84,7 +85,7 @@ class MetadataCache:
 
     def fs_path(self, path: str) -> str | None:
         row = self._db.execute("SELECT fs_path FROM articles WHERE path = ?", (path,)).fetchone()
-        return row[0] if row else None
+        return os.fsdecode(row[0]) if row else None
 
     def store(self, found: Iterable[tuple[Article, str, int]], unreadable: Iterable[tuple]) -> None:
         """Upsert (article, fs_path, mtime_ns) records and (path, fs_path, size, mtime_ns, reason)."""
@@ -93,7 +94,7 @@ class MetadataCache:
                 f"INSERT OR REPLACE INTO articles ({_COLUMNS}) VALUES ({','.join('?' * 16)})",
                 (_row(article, fs_path, mtime_ns) for article, fs_path, mtime_ns in found),
             )
-            rows = list(unreadable)
+            rows = [(r[0], os.fsencode(r[1]), *r[2:]) for r in unreadable]
             self._db.executemany("DELETE FROM articles WHERE path = ?", ((r[0],) for r in rows))
             self._db.executemany("INSERT OR REPLACE INTO unreadable VALUES (?,?,?,?,?)", rows)
 
@@ -106,7 +107,7 @@ class MetadataCache:
 
 def _row(a: Article, fs_path: str, mtime_ns: int) -> tuple:
     return (
-        a.path, fs_path, a.size, mtime_ns, a.title, a.date.isoformat(), a.summary,
+        a.path, os.fsencode(fs_path), a.size, mtime_ns, a.title, a.date.isoformat(), a.summary,
         _SEP.join(a.categories), _SEP.join(a.tags), a.lang, _SEP.join(a.translations),
         a.thumbnail, a.link, a.source, a.mtime, a.problem,
     )

@@ -20,7 +20,6 @@ try:
 except AttributeError:  # PyYAML built without libyaml
     _YAML_LOADER = yaml.SafeLoader
 
-_ENCODINGS = ("utf-8", "gb18030", "big5")
 
 
 class FrontMatterError(ValueError):
@@ -48,23 +47,48 @@ _HANDLERS = (_YamlHandler(), _TomlHandler())
 def decode(data: bytes) -> tuple[str, str]:
     """Bytes to text and a note ('' when clean UTF-8): UTF-8, else GB18030 or Big5, else
     UTF-8 with replacement characters.  A BOM is dropped and line endings made `\\n`."""
-    note = ""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    for encoding in _ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding != "utf-8":
-            note = f"not UTF-8: decoded as {encoding.upper()}"
-        break
-    else:
-        text = data.decode("utf-8", errors="replace")
-        note = "not UTF-8: undecodable bytes shown as \ufffd"
+    try:
+        text, note = data.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        text, note = _decode_legacy(data)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, note
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str]:
+    """GB18030 decodes nearly any bytes, so Big5 wins where it decodes too and the GB reading
+    is made of characters outside the common GB2312 set (the mark of a misread)."""
+    candidates = {}
+    for encoding in ("gb18030", "big5"):
+        try:
+            candidates[encoding] = data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    gb = candidates.get("gb18030")
+    if "big5" in candidates and (gb is None or _common_gb_share(gb) < 0.95):
+        return candidates["big5"], "not UTF-8: decoded as BIG5"
+    if gb is not None:
+        return gb, "not UTF-8: decoded as GB18030"
+    return data.decode("utf-8", errors="replace"), "not UTF-8: undecodable bytes shown as \ufffd"
+
+
+def _common_gb_share(text: str) -> float:
+    wide = [ch for ch in text if ord(ch) > 0x2E7F]
+    if not wide:
+        return 1.0
+    common = sum(1 for ch in wide if _in_gb2312(ch))
+    return common / len(wide)
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def looks_binary(data: bytes) -> bool:

@@ -27,7 +27,10 @@ class UnreadableFile(Exception):
 
 def normalize_rel(rel: str) -> str:
     """The stable id form of a relative path: POSIX separators, NFC."""
-    return unicodedata.normalize("NFC", rel.replace(os.sep, "/"))
+    rel = rel.replace(os.sep, "/")
+    if any("\udc80" <= ch <= "\udcff" for ch in rel):  # bytes that are not UTF-8
+        rel = os.fsencode(rel).decode("utf-8", errors="replace")
+    return unicodedata.normalize("NFC", rel)
 
 
 def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
