@@ -1,0 +1,26 @@
+"""Read/unread and starred marks that are never lost (no Textual here).
+
+    store = StateStore.open(archive.data_dir / STATE_FILE_NAME)
+    store.mark_read(["content/en/news/x/1.en.md"])          # committed at once
+    counts = GroupCounts(articles, store.read_set(), store.starred_set())
+
+See store.py for the guarantees, transfer.py and docs/state-format.md for the
+export format, counts.py for the tree's counts.
+"""
+
+from reader.state.counts import ALL, STARRED, UNREAD, Count, GroupCounts, groups_of
+from reader.state.model import BulkChange, ImportReport, Mark
+from reader.state.schema import DamagedStateError, StateError
+from reader.state.select import IS_FLAGS, StateSnapshot, select
+from reader.state.store import UNDO_DEPTH, StateStore
+from reader.state.transfer import TransferError
+
+STATE_FILE_NAME = "state.sqlite3"
+
+__all__ = [
+    "ALL", "STARRED", "UNREAD", "Count", "GroupCounts", "groups_of",
+    "BulkChange", "ImportReport", "Mark",
+    "DamagedStateError", "StateError", "TransferError",
+    "IS_FLAGS", "StateSnapshot", "select",
+    "UNDO_DEPTH", "StateStore", "STATE_FILE_NAME",
+]

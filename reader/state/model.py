@@ -1,0 +1,81 @@
+"""The records the state store hands out, and the one time format it uses.
+
+Times are stored as integer microseconds since the Unix epoch (UTC) and shown
+as ISO 8601 with microseconds and a `Z`, e.g. `2025-02-14T10:00:00.000000Z`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+READ, STAR = 0, 1  # the two fields of a mark, as the undo log and the import name them
+
+
+def us_to_datetime(us: int | None) -> datetime | None:
+    return None if us is None else EPOCH + timedelta(microseconds=us)
+
+
+def datetime_to_us(when: datetime) -> int:
+    if when.tzinfo is None:
+        raise ValueError("a time without a time zone")
+    return (when - EPOCH) // timedelta(microseconds=1)
+
+
+def us_to_iso(us: int | None) -> str | None:
+    when = us_to_datetime(us)
+    return None if when is None else when.isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def iso_to_us(text: str) -> int:
+    """Parse an ISO 8601 time that carries a zone (`Z` or `+hh:mm`); ValueError otherwise."""
+    when = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    return datetime_to_us(when)
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """The state of one article and when each part of it last changed."""
+
+    path: str
+    read: bool = False
+    read_at: datetime | None = None
+    starred: bool = False
+    starred_at: datetime | None = None
+    title: str = ""
+    link: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BulkChange:
+    """One undoable change of many articles, as the undo log keeps it."""
+
+    id: int
+    at: datetime
+    label: str
+    count: int  # articles it changed
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did.  Every entry lands in exactly one of the first three counts."""
+
+    changed: int = 0  # articles whose read or starred state changed
+    kept_local: int = 0  # entries older than the local state, or equal to it
+    unchanged: int = 0  # entries that only confirmed the local state (maybe newer times)
+    matched_by_link: int = 0  # entries whose path was unknown, matched by link and title
+    unknown_paths: list[str] = field(default_factory=list)  # kept under their own path
+
+    @property
+    def entries(self) -> int:
+        return self.changed + self.kept_local + self.unchanged
+
+    def summary(self) -> str:
+        parts = [f"{self.entries} entries", f"{self.changed} changed",
+                 f"{self.kept_local} kept (local state newer)", f"{self.unchanged} already so"]
+        if self.matched_by_link:
+            parts.append(f"{self.matched_by_link} matched by link and title")
+        if self.unknown_paths:
+            parts.append(f"{len(self.unknown_paths)} not in this archive (kept for later)")
+        return ", ".join(parts)

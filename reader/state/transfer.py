@@ -1,0 +1,213 @@
+"""The state as a JSON document: written by export, checked and merged by import.
+
+The format is documented in docs/state-format.md.  Merging is per article and
+per field (read, starred): the side whose change is newer wins; on a tie the
+local state stays.  A field whose change time is null was never set and never
+wins.  An entry whose path this archive does not have is matched by its link
+and title when exactly one article has them (and no other entry claims them);
+otherwise it is kept under its own path, for a file that may appear later.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import IO, Mapping
+
+from reader.archive.model import Article
+from reader.state.model import READ, STAR, ImportReport, iso_to_us, us_to_iso
+from reader.state.schema import StateError
+
+FORMAT = "newsreader-state"
+VERSION = 1
+_FIELDS = {READ: ("read", "read_changed"), STAR: ("starred", "starred_changed")}
+
+
+class TransferError(StateError):
+    """A state document that cannot be imported; nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    path: str
+    title: str
+    link: str
+    fields: dict[int, tuple[bool, int]]  # field -> (value, changed at, µs); set fields only
+
+
+@dataclass(slots=True)
+class Update:
+    path: str
+    title: str | None
+    link: str | None
+    fields: dict[int, tuple[bool, int, bool, int | None]] = field(default_factory=dict)
+    # field -> (new value, new time, previous value, previous time)
+
+
+@dataclass(slots=True)
+class Plan:
+    updates: list[Update]
+    report: ImportReport
+
+
+# -- export ---------------------------------------------------------------------------
+
+def build_document(rows: list[tuple], known: Mapping[str, Article]) -> dict:
+    """rows: (path, read, read_at, starred, star_at, title, link), sorted by path."""
+    articles = []
+    for path, read, read_at, starred, star_at, title, link in rows:
+        article = known.get(path)
+        articles.append({
+            "path": path,
+            "title": title or (article.title if article else ""),
+            "link": link or (article.link if article else ""),
+            "read": bool(read), "read_changed": us_to_iso(read_at),
+            "starred": bool(starred), "starred_changed": us_to_iso(star_at),
+        })
+    exported = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return {"format": FORMAT, "version": VERSION, "exported_at": exported, "articles": articles}
+
+
+def write_document(doc: dict, out: IO[str]) -> None:
+    """Write `doc` as JSON with one article per line: stable, diffable, streamable."""
+    out.write("{\n")
+    for key in ("format", "version", "exported_at"):
+        out.write(f"  {json.dumps(key)}: {json.dumps(doc[key])},\n")
+    out.write('  "articles": [')
+    for i, entry in enumerate(doc["articles"]):
+        out.write(",\n    " if i else "\n    ")
+        out.write(json.dumps(entry, ensure_ascii=False))
+    out.write("\n  ]\n}\n" if doc["articles"] else "]\n}\n")
+
+
+# -- import ---------------------------------------------------------------------------
+
+def load_document(text: str, source: str = "input") -> dict:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TransferError(f"{source} is not valid JSON (line {exc.lineno}, column "
+                            f"{exc.colno}: {exc.msg}); nothing was imported") from exc
+    if not isinstance(data, dict):
+        raise TransferError(f"{source} is not a newsreader state export (a JSON object is "
+                            "expected); nothing was imported")
+    return data
+
+
+def parse_document(data: object) -> list[Entry]:
+    """Check a whole document before anything is written; TransferError names the first fault."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise TransferError(f'not a newsreader state export: "format" must be "{FORMAT}"')
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise TransferError('"version" must be a positive whole number')
+    if version > VERSION:
+        raise TransferError(f"the export is format version {version}; this newsreader reads "
+                            f"up to {VERSION}: upgrade newsreader to import it")
+    items = data.get("articles")
+    if not isinstance(items, list):
+        raise TransferError('"articles" must be a list')
+    entries, seen = [], set()
+    for i, item in enumerate(items):
+        entry = _parse_entry(item, i)
+        if entry.path in seen:
+            raise TransferError(f"articles[{i}]: path {entry.path!r} appears twice")
+        seen.add(entry.path)
+        entries.append(entry)
+    return entries
+
+
+def _parse_entry(item: object, i: int) -> Entry:
+    where = f"articles[{i}]"
+    if not isinstance(item, dict):
+        raise TransferError(f"{where} must be an object")
+    path = item.get("path")
+    if not isinstance(path, str) or not path.strip():
+        raise TransferError(f'{where}: "path" must be a non-empty string')
+    path = unicodedata.normalize("NFC", path)
+    if path.startswith("/") or "\\" in path or ".." in path.split("/"):
+        raise TransferError(f'{where}: "path" must be relative to the archive: {path!r}')
+    texts = {}
+    for key in ("title", "link"):
+        value = item.get(key, "")
+        if not isinstance(value, str):
+            raise TransferError(f'{where}: "{key}" must be a string')
+        texts[key] = value
+    fields = {}
+    for fld, (key, key_at) in _FIELDS.items():
+        value, when = item.get(key, False), item.get(key_at)
+        if not isinstance(value, bool):
+            raise TransferError(f'{where}: "{key}" must be true or false')
+        if when is None:
+            continue
+        try:
+            fields[fld] = (value, iso_to_us(when))
+        except (TypeError, ValueError, AttributeError):
+            raise TransferError(f'{where}: "{key_at}" must be an ISO 8601 time with a zone '
+                                f'or null, not {when!r}') from None
+    return Entry(path, texts["title"], texts["link"], fields)
+
+
+def plan_import(entries: list[Entry], local: Mapping[str, tuple],
+                known: Mapping[str, Article]) -> Plan:
+    """Decide, per entry and field, whether the import wins; `local`: path -> (read,
+    read_at, starred, star_at); `known`: the archive's articles (may be empty)."""
+    report = ImportReport()
+    targets = _resolve_paths(entries, known, report)
+    updates = []
+    for entry in entries:
+        path = targets[entry.path]
+        update, verdict = _merge_entry(entry, path, local.get(path))
+        if update.fields:
+            updates.append(update)
+        if verdict == "changed":
+            report.changed += 1
+        elif verdict == "kept":
+            report.kept_local += 1
+        else:
+            report.unchanged += 1
+    return Plan(updates, report)
+
+
+def _merge_entry(entry: Entry, path: str, row: tuple | None) -> tuple[Update, str]:
+    row = row or (0, None, 0, None)
+    update = Update(path, entry.title or None, entry.link or None)
+    verdict = "same"
+    for fld, (value, at) in entry.fields.items():
+        prev, prev_at = bool(row[2 * fld]), row[2 * fld + 1]
+        if prev_at is None or at > prev_at:
+            update.fields[fld] = (value, at, prev, prev_at)
+            if value != prev:
+                verdict = "changed"
+        elif value != prev and verdict == "same":
+            verdict = "kept"
+    return update, verdict
+
+
+def _resolve_paths(entries: list[Entry], known: Mapping[str, Article],
+                   report: ImportReport) -> dict[str, str]:
+    """Entry path -> the path to store it under (see the module doc)."""
+    targets = {e.path: e.path for e in entries}
+    if not known:
+        return targets
+    strays = [e for e in entries if e.path not in known]
+    if not strays:
+        return targets
+    by_pair: dict[tuple[str, str], list[str]] = {}
+    for article in known.values():
+        if article.link:
+            by_pair.setdefault((article.link, article.title), []).append(article.path)
+    claimed: dict[tuple[str, str], int] = {}
+    for e in entries:
+        claimed[(e.link, e.title)] = claimed.get((e.link, e.title), 0) + 1
+    for e in strays:
+        pair = (e.link, e.title)
+        matches = by_pair.get(pair, []) if e.link else []
+        if len(matches) == 1 and claimed[pair] == 1 and matches[0] not in targets:
+            targets[e.path] = matches[0]
+            report.matched_by_link += 1
+        else:
+            report.unknown_paths.append(e.path)
+    return targets
