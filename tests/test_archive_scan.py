@@ -86,9 +86,21 @@ def test_articles_are_found_at_any_depth_and_in_both_suffixes(archive_factory, s
         "a/_index.md": article_text("section page"),
         "a/notes.txt": "not an article",
         ".git/x.md": article_text("hidden"),
+        "README.md": "# About this archive",
     })
     _, result = scan(root, settings)
     assert sorted(a.title for a in result.articles) == ["deep", "top"]
+
+
+def test_a_hugo_site_root_is_read_from_its_content_folder(archive_factory, settings):
+    root = archive_factory({
+        "hugo.toml": 'title = "site"',
+        "content/en/news/w/a.en.md": article_text("article"),
+        "themes/t/README.md": "# theme docs",
+        "archetypes/default.md": "---\ntitle: x\n---",
+    })
+    _, result = scan(root, settings)
+    assert [a.path for a in result.articles] == ["content/en/news/w/a.en.md"]
 
 
 def test_progress_is_reported_as_the_scan_goes(archive_factory, settings):

@@ -18,6 +18,9 @@ from reader.archive.parse import normalize_rel
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
 SKIPPED_NAMES = frozenset({"_index.md", "_index.markdown"})
+# Repository documents at the top of an archive are not articles.
+ROOT_DOCS = frozenset({"readme.md", "license.md", "changelog.md", "contributing.md"})
+HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml", "config.json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +42,18 @@ def walk(root: Path, problems: list[Problem] | None = None) -> Iterator[FoundFil
     except OSError as exc:
         problems.append(Problem(".", f"cannot open the archive folder: {exc.strerror}"))
         return
-    stack = [""]
+    stack = [_start(root)]
     while stack:
         rel_dir = stack.pop()
         yield from _scan_dir(root, rel_dir, seen, stack, problems)
+
+
+def _start(root: Path) -> str:
+    """A Hugo site's root: only `content/` holds articles (themes and layouts hold other
+    markdown).  Any other folder: everything below it."""
+    if (root / "content").is_dir() and any((root / name).is_file() for name in HUGO_CONFIGS):
+        return "content"
+    return ""
 
 
 def _scan_dir(root, rel_dir, seen, stack, problems) -> Iterator[FoundFile]:
@@ -60,13 +71,20 @@ def _scan_dir(root, rel_dir, seen, stack, problems) -> Iterator[FoundFile]:
                         problems.append(Problem(rel, "is a folder, not a file"))
                     stack.append(rel)
                 continue
-            if not entry.name.lower().endswith(ARTICLE_SUFFIXES) or entry.name in SKIPPED_NAMES:
+            if not _is_article_name(entry.name, rel_dir):
                 continue
             st = entry.stat()
         except OSError as exc:
             problems.append(Problem(rel, _reason(exc)))
             continue
         yield FoundFile(normalize_rel(rel), rel, st.st_size, st.st_mtime_ns)
+
+
+def _is_article_name(name: str, rel_dir: str) -> bool:
+    lower = name.lower()
+    if not lower.endswith(ARTICLE_SUFFIXES) or name in SKIPPED_NAMES:
+        return False
+    return bool(rel_dir) or lower not in ROOT_DOCS
 
 
 def _first_visit(entry: os.DirEntry, seen: set, rel: str, problems: list[Problem]) -> bool:
