@@ -165,3 +165,17 @@ def test_older_layouts_are_understood(archive_factory, settings):
     })
     assert arts["content/news/wire/old-slug.md"].source == "wire"
     assert arts["content/news/wire/story-en.md"].lang == "en"
+
+
+def test_a_read_only_data_dir_still_browses_with_a_notice(archive_factory, tmp_path, monkeypatch):
+    """Root ignores file modes, so a read-only data dir is a path under a regular file."""
+    from reader.config import Settings
+
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the data dir should be")
+    settings = Settings(data_root=blocker / "data", config_path=tmp_path / "c.toml")
+    root = archive_factory(GOOD)
+    archive = Archive.open(root, settings)
+    result = archive.scan()
+    assert len(result.articles) == 3
+    assert any("cannot write the metadata cache" in n for n in archive.notices)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable
@@ -29,25 +30,41 @@ PRAGMA user_version = {SCHEMA_VERSION};
 """
 
 
+_CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
 class MetadataCache:
+    """Thread-safe: one connection, one lock (a scan worker writes while the UI reads)."""
+
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.notice = ""  # set when a damaged cache was rebuilt
+        self.notice = ""  # set when a damaged cache was rebuilt or the data dir is read-only
+        self._lock = threading.RLock()
         self._db = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            db = self._open()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return self._open(self.path)
         except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorcode", None) not in _CORRUPT_CODES:
+                return self._in_memory(exc)
             self.notice = f"metadata cache was damaged ({exc}); rebuilt from the archive"
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            db = self._open()
-        return db
+            return self._open(self.path)
+        except OSError as exc:
+            return self._in_memory(exc)
 
-    def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+    def _in_memory(self, exc: Exception) -> sqlite3.Connection:
+        """A data dir that can't be written: work from memory, and say so."""
+        reason = getattr(exc, "strerror", None) or exc
+        self.notice = (f"cannot write the metadata cache in {self.path.parent} ({reason}): "
+                       "working without a cache this time")
+        return self._open(":memory:")
+
+    def _open(self, target) -> sqlite3.Connection:
+        db = sqlite3.connect(target, timeout=30, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -62,34 +79,39 @@ class MetadataCache:
         return db
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
+
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
 
     def stamps(self) -> dict[str, tuple[int, int]]:
         """path -> (size, mtime_ns) of every cached file, readable or not."""
-        rows = self._db.execute(
+        rows = self._query(
             "SELECT path, size, mtime_ns FROM articles UNION ALL "
             "SELECT path, size, mtime_ns FROM unreadable"
         )
         return {path: (size, mtime) for path, size, mtime in rows}
 
     def articles(self) -> list[Article]:
-        rows = self._db.execute(f"SELECT {_COLUMNS} FROM articles")
+        rows = self._query(f"SELECT {_COLUMNS} FROM articles")
         return [_article(row) for row in rows]
 
     def problems(self) -> list[Problem]:
-        rows = self._db.execute(
+        rows = self._query(
             "SELECT path, problem FROM articles WHERE problem != '' UNION ALL "
             "SELECT path, reason FROM unreadable ORDER BY 1"
         )
         return [Problem(path, reason) for path, reason in rows]
 
     def fs_path(self, path: str) -> str | None:
-        row = self._db.execute("SELECT fs_path FROM articles WHERE path = ?", (path,)).fetchone()
-        return os.fsdecode(row[0]) if row else None
+        rows = self._query("SELECT fs_path FROM articles WHERE path = ?", (path,))
+        return os.fsdecode(rows[0][0]) if rows else None
 
     def store(self, found: Iterable[tuple[Article, str, int]], unreadable: Iterable[tuple]) -> None:
         """Upsert (article, fs_path, mtime_ns) records and (path, fs_path, size, mtime_ns, reason)."""
-        with self._db:
+        with self._lock, self._db:
             self._db.executemany(
                 f"INSERT OR REPLACE INTO articles ({_COLUMNS}) VALUES ({','.join('?' * 16)})",
                 (_row(article, fs_path, mtime_ns) for article, fs_path, mtime_ns in found),
@@ -100,7 +122,7 @@ class MetadataCache:
 
     def forget(self, paths: Iterable[str]) -> None:
         keys = [(p,) for p in paths]
-        with self._db:
+        with self._lock, self._db:
             self._db.executemany("DELETE FROM articles WHERE path = ?", keys)
             self._db.executemany("DELETE FROM unreadable WHERE path = ?", keys)
 

@@ -44,8 +44,13 @@ def archive_data_dir(data_root: Path, root: Path) -> tuple[Path, str]:
 
 
 def record_root(data_dir: Path, root: Path) -> None:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / _INFO).write_text(json.dumps({"root": str(root)}), encoding="utf-8")
+    """Note which folder a data dir belongs to (best effort: a read-only data dir is
+    reported by the cache that can't be written there)."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        (data_dir / _INFO).write_text(json.dumps({"root": str(root)}), encoding="utf-8")
+    except OSError:
+        pass
 
 
 def _recorded_root(data_dir: Path) -> str | None:

@@ -1,0 +1,74 @@
+"""The `newsreader` command: version, help, scan, doctor, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import article_text
+
+from reader.cli.main import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys):
+    try:
+        main(["--version"])
+    except SystemExit as exc:
+        assert exc.code == 0
+    assert capsys.readouterr().out.startswith("newsreader 0.")
+
+
+def test_help_names_every_subcommand():
+    out = subprocess.run([sys.executable, "-m", "reader.cli.main", "--help"], cwd=REPO,
+                         capture_output=True, text=True, check=True).stdout
+    for name in ("read", "scan", "doctor", "index", "search", "state"):
+        assert name in out
+
+
+def test_scan_reports_what_it_did(capsys, tmp_path, sample_root):
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path), "scan", "-q", str(sample_root))
+    assert code == 0 and "0 updated, 0 removed" in out and "added" in out
+
+
+def test_doctor_lists_broken_files_with_reasons(capsys, tmp_path, archive_factory):
+    root = archive_factory({"ok.md": article_text("fine"), "bad.md": "---\ntitle: [\n---\n",
+                            "bin.md": b"\x00\x01"})
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path / "d"), "doctor", str(root), "--json")
+    assert code == 1
+    reasons = {p["path"]: p["reason"] for p in json.loads(out)}
+    assert set(reasons) == {"bad.md", "bin.md"}
+    assert "invalid front matter" in reasons["bad.md"] and "binary" in reasons["bin.md"]
+
+
+def test_doctor_on_a_clean_archive_exits_zero(capsys, tmp_path, sample_root):
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path), "doctor", str(sample_root))
+    assert code == 0 and out.startswith("0 of ")
+
+
+def test_a_missing_archive_is_a_one_line_error(capsys, tmp_path):
+    code, out, err = run(capsys, "--data-dir", str(tmp_path), "scan", str(tmp_path / "nope"))
+    assert code == 2 and err.startswith("newsreader: no such archive folder")
+    assert "Traceback" not in err
+
+
+def test_a_bad_config_is_a_one_line_error(capsys, tmp_path):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text("= nonsense")
+    code, _, err = run(capsys, "--config", str(cfg), "scan")
+    assert code == 2 and "cannot read config file" in err
+
+
+def test_the_data_dir_environment_variable_is_honoured(capsys, tmp_path, sample_root, monkeypatch):
+    monkeypatch.setenv("NEWSREADER_DATA_DIR", str(tmp_path / "envdata"))
+    run(capsys, "scan", "-q", str(sample_root))
+    assert list((tmp_path / "envdata" / "archives").glob("*/cache.sqlite3"))

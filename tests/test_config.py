@@ -1,0 +1,57 @@
+"""Settings: defaults from platformdirs, the config file, and every override."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.config import ConfigError, load_settings
+
+
+def test_defaults_come_from_platformdirs_and_nothing_is_created(tmp_path):
+    settings = load_settings(env={"HOME": str(tmp_path)}, config_path=tmp_path / "none.toml")
+    assert settings.data_root.name == "newsreader"
+    assert settings.timezone == "Asia/Shanghai"
+    assert settings.mark_read_on_open is True
+    assert not (tmp_path / "none.toml").exists()
+
+
+def test_the_environment_and_arguments_override_the_data_dir(tmp_path):
+    env = {"NEWSREADER_DATA_DIR": str(tmp_path / "env")}
+    assert load_settings(env=env).data_root == tmp_path / "env"
+    assert load_settings(data_dir=tmp_path / "arg", env=env).data_root == tmp_path / "arg"
+
+
+def test_the_config_file_sets_archive_zone_theme_and_keys(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('archive = "~/news"\ntimezone = "Europe/Paris"\ntheme = "nord"\n'
+                   'mark_read_on_open = false\n[keys]\ntoggle_read = "x"\n')
+    settings = load_settings(env={"NEWSREADER_CONFIG": str(cfg)})
+    assert settings.default_archive == Path("~/news").expanduser()
+    assert (settings.timezone, settings.theme, settings.mark_read_on_open) == (
+        "Europe/Paris", "nord", False)
+    assert settings.keys == {"toggle_read": "x"}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("timezone = 'Mars/Olympus'", "unknown time zone"),
+    ("this is = = not toml", "cannot read config file"),
+    ("keys = 3", "[keys] must be a table"),
+])
+def test_a_bad_config_file_gets_a_clear_message(tmp_path, text, message):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(text)
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[")):
+        load_settings(config_path=cfg)
+
+
+def test_importing_the_package_creates_nothing(tmp_path):
+    code = "import reader.cli.main, reader.archive, reader.index, reader.state"
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "XDG_DATA_HOME": str(tmp_path / "d"),
+           "XDG_CONFIG_HOME": str(tmp_path / "c")}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env,
+                   cwd=Path(__file__).resolve().parents[1])
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
