@@ -86,7 +86,7 @@ def open_checked(path: Path) -> sqlite3.Connection:
     try:
         con = connect(path)
     except sqlite3.OperationalError as exc:
-        if _is_busy(exc):
+        if is_busy(exc):
             raise StateError(f"the state file {path} is busy: {exc}") from exc
         _damaged(path, str(exc))
     except sqlite3.DatabaseError as exc:
@@ -132,7 +132,7 @@ def _check_contents(con: sqlite3.Connection, path: Path) -> None:
         version = con.execute("PRAGMA user_version").fetchone()[0]
         tables = con.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
     except sqlite3.OperationalError as exc:
-        if _is_busy(exc):
+        if is_busy(exc):
             raise StateError(f"the state file {path} is busy: {exc}") from exc
         con.close()
         _damaged(path, str(exc))
@@ -169,7 +169,7 @@ def _create_schema(con: sqlite3.Connection) -> None:
         raise
 
 
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
+def is_busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
 

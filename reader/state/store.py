@@ -25,13 +25,10 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Union
 
 from reader.archive.model import Article
-from reader.state import transfer
+from reader.state import transfer, writes
 from reader.state.model import READ, STAR, BulkChange, ImportReport, Mark, us_to_datetime
-from reader.state.schema import StateError, _is_busy, connect, move_aside, open_checked
-from reader.state.schema import DamagedStateError
-
-UNDO_DEPTH = 10
-_COLUMNS = {READ: ("read", "read_at"), STAR: ("starred", "star_at")}
+from reader.state.schema import DamagedStateError, StateError, connect, is_busy, open_checked
+from reader.state.writes import COLUMNS, UNDO_DEPTH
 
 PathsOrArticles = Iterable[Union[str, Article]]
 ArticleLookup = Union[Mapping[str, Article], Iterable[Article], None]
@@ -113,7 +110,7 @@ class StateStore:
         return None if row is None else BulkChange(row[0], us_to_datetime(row[1]), row[2], row[3])
 
     def _flag(self, field: int, path: str) -> bool:
-        column = _COLUMNS[field][0]
+        column = COLUMNS[field][0]
         with self._reading() as con:
             row = con.execute(f"SELECT {column} FROM marks WHERE path = ?", (path,)).fetchone()
         return bool(row and row[0])
@@ -147,7 +144,7 @@ class StateStore:
             row = con.execute("SELECT starred FROM marks WHERE path = ?", (path,)).fetchone()
             starred = not (row and row[0])
             title, link = (article.title, article.link) if article else (None, None)
-            _upsert(con, STAR, [(path, title, link)], starred, self._now())
+            writes.upsert(con, STAR, [(path, title, link)], starred, self._now())
         return starred
 
     def undo(self) -> int:
@@ -156,7 +153,7 @@ class StateStore:
             row = con.execute("SELECT id FROM bulk_changes ORDER BY id DESC LIMIT 1").fetchone()
             if row is None:
                 return 0
-            restored = _restore(con, row[0], self._now())
+            restored = writes.restore(con, row[0], self._now())
             con.execute("DELETE FROM bulk_changes WHERE id = ?", row)
         return restored
 
@@ -169,11 +166,11 @@ class StateStore:
             undoable = len(rows) > 1
         with self._writing() as con:
             now = self._now()
-            _stage(con, rows)
-            change_id = _log_bulk(con, field, value, now, label) if undoable else None
-            changed = _upsert_staged(con, field, value, now)
+            writes.stage(con, rows)
+            change_id = writes.log_bulk(con, field, value, now, label) if undoable else None
+            changed = writes.upsert_staged(con, field, value, now)
             if change_id is not None:
-                _finish_log(con, change_id, changed)
+                writes.finish_log(con, change_id, changed)
         return changed
 
     # -- transfer -----------------------------------------------------------------
@@ -198,7 +195,7 @@ class StateStore:
                 "SELECT path, read, read_at, starred, star_at FROM marks")}
             plan = transfer.plan_import(entries, local, known)
             if plan.updates:
-                _apply_import(con, plan.updates, self._now(), len(entries))
+                writes.apply_import(con, plan.updates, self._now(), len(entries))
         return plan.report
 
     # -- connections --------------------------------------------------------------
@@ -250,7 +247,7 @@ class StateStore:
         try:
             yield
         except sqlite3.OperationalError as exc:
-            if _is_busy(exc):
+            if is_busy(exc):
                 raise StateError(f"the state file {self.path} stayed locked by another "
                                  f"newsreader for too long: {exc}") from exc
             raise StateError(f"the state file {self.path} cannot be used: {exc}") from exc
@@ -287,98 +284,4 @@ def _rows(paths: PathsOrArticles, articles: ArticleLookup) -> list[tuple[str, st
     return list(rows.values())
 
 
-def _stage(con: sqlite3.Connection, rows: list[tuple]) -> None:
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS staged "
-                "(path TEXT PRIMARY KEY, title TEXT, link TEXT) WITHOUT ROWID")
-    con.execute("DELETE FROM temp.staged")
-    con.executemany("INSERT INTO temp.staged VALUES (?, ?, ?)", rows)
-
-
-def _log_bulk(con: sqlite3.Connection, field: int, value: bool, now: int, label: str) -> int:
-    column, column_at = _COLUMNS[field]
-    change_id = con.execute("INSERT INTO bulk_changes (at, label, count) VALUES (?, ?, 0)",
-                            (now, label)).lastrowid
-    con.execute(
-        f"INSERT INTO bulk_items (change_id, path, field, prev, prev_at, new_at) "
-        f"SELECT ?, s.path, ?, coalesce(m.{column}, 0), m.{column_at}, ? "
-        f"FROM temp.staged s LEFT JOIN marks m ON m.path = s.path "
-        f"WHERE coalesce(m.{column}, 0) != ?", (change_id, field, now, int(value)))
-    return change_id
-
-
-def _finish_log(con: sqlite3.Connection, change_id: int, changed: int) -> None:
-    if changed == 0:
-        con.execute("DELETE FROM bulk_changes WHERE id = ?", (change_id,))
-        return
-    con.execute("UPDATE bulk_changes SET count = ? WHERE id = ?", (changed, change_id))
-    _trim_log(con)
-
-
-def _trim_log(con: sqlite3.Connection) -> None:
-    """Keep the last UNDO_DEPTH bulk changes (their items go with them)."""
-    con.execute("DELETE FROM bulk_changes WHERE id NOT IN "
-                "(SELECT id FROM bulk_changes ORDER BY id DESC LIMIT ?)", (UNDO_DEPTH,))
-
-
-def _upsert_staged(con: sqlite3.Connection, field: int, value: bool, now: int) -> int:
-    """Set `field` to `value` for the staged paths where it differs; returns how many."""
-    column, column_at = _COLUMNS[field]
-    cursor = con.execute(
-        f"INSERT INTO marks (path, {column}, {column_at}, title, link) "
-        f"SELECT s.path, ?, ?, s.title, s.link FROM temp.staged s "
-        f"LEFT JOIN marks m ON m.path = s.path WHERE coalesce(m.{column}, 0) != ? "
-        f"ON CONFLICT (path) DO UPDATE SET {column} = excluded.{column}, "
-        f"{column_at} = excluded.{column_at}, title = coalesce(excluded.title, marks.title), "
-        f"link = coalesce(excluded.link, marks.link)", (int(value), now, int(value)))
-    return cursor.rowcount
-
-
-def _upsert(con: sqlite3.Connection, field: int, rows: list[tuple], value: bool, now: int) -> None:
-    column, column_at = _COLUMNS[field]
-    con.executemany(
-        f"INSERT INTO marks (path, {column}, {column_at}, title, link) VALUES (?, ?, ?, ?, ?) "
-        f"ON CONFLICT (path) DO UPDATE SET {column} = excluded.{column}, "
-        f"{column_at} = excluded.{column_at}, title = coalesce(excluded.title, marks.title), "
-        f"link = coalesce(excluded.link, marks.link)",
-        [(path, int(value), now, title, link) for path, title, link in rows])
-
-
-def _restore(con: sqlite3.Connection, change_id: int, now: int) -> int:
-    """Put back what bulk change `change_id` replaced, where nothing changed since."""
-    untouched = ("b.change_id = ? AND b.path = marks.path AND "
-                 "((b.field = 0 AND marks.read_at = b.new_at) OR "
-                 "(b.field = 1 AND marks.star_at = b.new_at))")
-    restored = con.execute(f"SELECT count(DISTINCT marks.path) FROM bulk_items b JOIN marks "
-                           f"ON {untouched}", (change_id,)).fetchone()[0]
-    for field, (column, column_at) in _COLUMNS.items():
-        con.execute(f"UPDATE marks SET {column} = b.prev, {column_at} = ? FROM bulk_items b "
-                    f"WHERE b.change_id = ? AND b.field = ? AND b.path = marks.path "
-                    f"AND marks.{column_at} = b.new_at", (now, change_id, field))
-    return restored
-
-
-def _apply_import(con: sqlite3.Connection, updates: list[transfer.Update], now: int,
-                  entries: int) -> None:
-    """Write an import's winning fields, logged as one bulk change."""
-    change_id = con.execute("INSERT INTO bulk_changes (at, label, count) VALUES (?, ?, ?)",
-                            (now, f"import of {entries} entries", len(updates))).lastrowid
-    for field, (column, column_at) in _COLUMNS.items():
-        winners = [(u.path, u.title, u.link) + u.fields[field]
-                   for u in updates if field in u.fields]
-        con.executemany(
-            f"INSERT INTO marks (path, {column}, {column_at}, title, link) "
-            f"VALUES (?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET "
-            f"{column} = excluded.{column}, {column_at} = excluded.{column_at}, "
-            f"title = coalesce(marks.title, excluded.title), "
-            f"link = coalesce(marks.link, excluded.link)",
-            [(path, int(value), at, title, link)
-             for path, title, link, value, at, _, _ in winners])
-        con.executemany(
-            "INSERT INTO bulk_items (change_id, path, field, prev, prev_at, new_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(change_id, path, field, int(prev), prev_at, at)
-             for path, _, _, _, at, prev, prev_at in winners])
-    _trim_log(con)
-
-
-__all__ = ["StateStore", "StateError", "DamagedStateError", "UNDO_DEPTH", "move_aside"]
+__all__ = ["StateStore", "StateError", "DamagedStateError", "UNDO_DEPTH"]
