@@ -1,0 +1,88 @@
+"""The reader application: built from an Archive and Settings, so tests pass their own.
+
+    run_app(Archive.open(root, settings), settings)   # what `newsreader ARCHIVE` does
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from reader.archive import Archive
+from reader.config import Settings
+from reader.resources import styles_path
+from reader.ui import cjk_wrap
+from reader.ui.commands import JumpToArticle
+from reader.ui.keys import SCREEN_BINDINGS
+from reader.ui.screens.main import MainScreen
+from reader.ui.services import Services
+
+
+def style_files() -> list:
+    """The app-wide stylesheets, in name order."""
+    return sorted(styles_path().glob("*.tcss"))
+
+
+class NewsReaderApp(App[int]):
+    """Three panes over one archive: groups, articles, the article."""
+
+    TITLE = "newsreader"
+    COMMANDS = App.COMMANDS | {JumpToArticle}
+    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, id="quit_ctrl_c")]
+
+    def __init__(self, archive: Archive, settings: Settings,
+                 services: Services | None = None) -> None:
+        self.CSS_PATH = style_files()
+        super().__init__()
+        cjk_wrap.install()
+        self.settings = settings
+        self.services = services or Services(archive, settings)
+        self.services.on_error = self._notify_from_any_thread
+        self.sub_title = str(archive.root)
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.services)
+
+    def on_mount(self) -> None:
+        if self.settings.keys:
+            self.set_keymap(self.settings.keys)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        else:
+            self.notify(f"Unknown theme {self.settings.theme!r}; using {self.theme}.",
+                        severity="warning")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            for binding in SCREEN_BINDINGS:
+                if binding.action != "quit":
+                    yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key}",
+                                        _runner(screen, binding.action))
+
+    def _notify_from_any_thread(self, message: str) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.notify(message, severity="error")
+        else:
+            self.call_from_thread(self.notify, message, severity="error")
+
+    def on_unmount(self) -> None:
+        self.services.close()
+
+
+def _runner(screen: Screen, action: str):
+    async def run() -> None:
+        await screen.run_action(action)
+
+    return run
+
+
+def run_app(archive: Archive, settings: Settings) -> int:
+    """Run the reader in this terminal until the user quits; returns the exit code."""
+    app = NewsReaderApp(archive, settings)
+    result = app.run()
+    return int(result or 0)

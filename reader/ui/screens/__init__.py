@@ -1,0 +1,1 @@
+"""Screens of the reader: the three-pane main screen and the help screen."""

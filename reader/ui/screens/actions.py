@@ -1,0 +1,167 @@
+"""What the main screen's keys do: navigate, mark, star, undo, open and copy links, layout."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from textual import work
+from textual.worker import get_current_worker
+
+from reader.archive.model import Article
+from reader.state import groups_of
+from reader.ui.listing import next_unread
+from reader.ui.sanitize import is_openable
+
+
+class ArticleActions:
+    """Mixed into MainScreen: one method per key (see reader/ui/keys.py)."""
+
+    # -- navigation -----------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one("#search").focus()
+
+    def action_help(self) -> None:
+        from reader.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.services.settings.keys))
+
+    def action_next_unread(self) -> None:
+        self._jump_unread(1)
+
+    def action_previous_unread(self) -> None:
+        self._jump_unread(-1)
+
+    def _jump_unread(self, step: int) -> None:
+        article_list = self.article_list
+        index = next_unread(article_list.rows, article_list.cursor, step, self.services.read)
+        if index is None:
+            self.notify("No more unread articles here.", timeout=2)
+            return
+        article_list.move_to(index)
+        self.open_article(article_list.rows[index])
+
+    def action_page_down(self) -> None:
+        self.article_pane.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.article_pane.scroll_page_up(animate=False)
+
+    def action_focus_next_pane(self) -> None:
+        self.focus_next()
+
+    def action_focus_previous_pane(self) -> None:
+        self.focus_previous()
+
+    # -- marks ----------------------------------------------------------------------
+
+    def set_read(self, articles: Sequence[Article], read: bool) -> list[Article]:
+        changed = self.services.set_read(articles, read)
+        self._marks_changed(changed)
+        return changed
+
+    def _marks_changed(self, articles: Sequence[Article]) -> None:
+        if not articles:
+            return
+        tree = self.tree
+        tree.counts = self.services.counts
+        if len(articles) > 50:
+            tree.refresh_all_counts()
+        else:
+            tree.refresh_counts({key for a in articles for key in groups_of(a)})
+        self.article_list.refresh_article(articles[0].path)
+        self.show_view_counts()
+
+    def action_toggle_read(self) -> None:
+        article = self.article_list.current
+        if article is not None:
+            self.set_read([article], not self.services.is_read(article.path))
+
+    def action_toggle_star(self) -> None:
+        article = self.article_list.current
+        if article is not None:
+            starred = self.services.toggle_star(article)
+            self._marks_changed([article])
+            self.notify("Starred." if starred else "Star removed.", timeout=2)
+
+    def action_mark_all_read(self) -> None:
+        changed = self.set_read(list(self.article_list.rows), True)
+        if changed:
+            self.notify(f"Marked {len(changed):,} articles read. Press u to undo.")
+        else:
+            self.notify("Everything in view is already read.", timeout=2)
+
+    def action_undo(self) -> None:
+        self._undo()
+
+    @work(thread=True, exclusive=True, group="undo")
+    def _undo(self) -> None:
+        restored = self.services.undo().result()
+        self.services.reload_marks()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._undone, restored)
+
+    def _undone(self, restored: int) -> None:
+        self.tree.counts = self.services.counts
+        self.tree.refresh_all_counts()
+        self.article_list.refresh_article("")
+        self.show_view_counts()
+        self.notify(f"Undone: {restored:,} articles restored." if restored
+                    else "Nothing to undo.", timeout=3)
+
+    # -- links ----------------------------------------------------------------------
+
+    def action_open_link(self) -> None:
+        article = self.article_list.current
+        if article is None or not article.link:
+            self.notify("This article has no link.", severity="warning", timeout=3)
+            return
+        self.open_url(article.link)
+
+    def open_url(self, url: str) -> None:
+        if not is_openable(url):
+            self.notify("Only http, https and mailto links are opened.", severity="warning")
+            return
+        self._open_in_browser(url)
+
+    @work(thread=True, group="browser")
+    def _open_in_browser(self, url: str) -> None:
+        opened = self.services.open_link(url)
+        message = "Opened in the browser." if opened else "No browser could open the link."
+        self.app.call_from_thread(self.notify, message, timeout=3,
+                                  severity="information" if opened else "warning")
+
+    def action_copy_link(self) -> None:
+        article = self.article_list.current
+        if article is None or not article.link:
+            self.notify("This article has no link.", severity="warning", timeout=3)
+            return
+        self.app.copy_to_clipboard(article.link)
+        self.notify("Link copied.", timeout=2)
+
+    # -- layout ---------------------------------------------------------------------
+
+    def action_zoom(self) -> None:
+        self.toggle_class("zoomed")
+        if self.has_class("zoomed"):
+            self.article_pane.focus()
+        else:
+            self.article_list.focus()
+
+    def action_toggle_tree(self) -> None:
+        self.toggle_class("no-tree")
+
+    def action_toggle_order(self) -> None:
+        self.newest_first = not self.newest_first
+        self.notify("Newest first." if self.newest_first else "Oldest first.", timeout=2)
+        self.refresh_list()
+
+    def action_resize_tree(self, delta: int) -> None:
+        tree = self.tree
+        width = tree.styles.width.value if tree.styles.width else 28
+        tree.styles.width = max(12, min(int(width) + delta, self.size.width - 30))
+
+    def action_resize_list(self, delta: int) -> None:
+        article_list = self.article_list
+        height = article_list.outer_size.height + delta
+        article_list.styles.height = max(3, min(height, self.size.height - 8))

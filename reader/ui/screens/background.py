@@ -1,0 +1,123 @@
+"""The main screen's background work: load from the cache, scan the folder, build the index.
+
+The list appears from the metadata cache first; the scan and then the index
+catch up in thread workers that report progress to the status bar (at most
+ten times a second) and stop when the screen goes away.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Callable
+
+from textual import work
+from textual.worker import get_current_worker
+
+from reader.archive import ScanResult
+
+PROGRESS_INTERVAL = 0.1
+
+
+class BackgroundWork:
+    """Mixed into MainScreen: loading, scanning, indexing."""
+
+    def _init_background(self) -> None:
+        self.stop_event = threading.Event()
+        self.loaded = threading.Event()  # set once the first list is shown
+        self.scanning = False
+
+    def start_loading(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self) -> None:
+        notices = self.services.open_state()
+        self.services.load_cached()
+        notices += self.services.archive.notices
+        self.app.call_from_thread(self._catalog_ready, notices)
+        self.app.call_from_thread(self.action_rescan)
+
+    def _catalog_ready(self, notices: list[str] = ()) -> None:
+        for notice in notices:
+            self.notify(notice, severity="warning", timeout=10)
+        self.tree.rebuild(self.services.counts)
+        self.refresh_list()
+        self.loaded.set()
+
+    # -- scanning -------------------------------------------------------------------
+
+    def action_rescan(self) -> None:
+        if self.scanning:
+            self.notify("A scan is already running.", timeout=2)
+            return
+        self.scanning = True
+        self.status.set_part("scan", "Scanning…")
+        self._scan()
+
+    @work(thread=True, exclusive=True, group="scan")
+    def _scan(self) -> None:
+        try:
+            result = self.services.scan(self._progress("scan", "Scanning"), self.stop_event)
+        except OSError as exc:
+            self.app.call_from_thread(self._scan_failed, str(exc))
+            return
+        if self.stop_event.is_set() or get_current_worker().is_cancelled:
+            return
+        if result.changed or not self.services.articles:
+            self.services.set_articles(result.articles)
+            self.app.call_from_thread(self._catalog_ready)
+        self.app.call_from_thread(self._scanned, result)
+
+    def _scanned(self, result: ScanResult) -> None:
+        self.scanning = False
+        parts = [f"+{len(result.added):,}", f"~{len(result.updated):,}",
+                 f"-{len(result.removed):,}"]
+        text = f"Scanned in {result.seconds:.1f}s ({' '.join(parts)})"
+        if result.problems:
+            text += f", {len(result.problems):,} unreadable"
+        self.status.set_part("scan", text)
+        self.set_timer(5, lambda: self.status.set_part("scan", ""))
+        self._index()
+
+    def _scan_failed(self, message: str) -> None:
+        self.scanning = False
+        self.status.set_part("scan", "")
+        self.notify(f"Scan failed: {message}", severity="error")
+
+    # -- indexing -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="index")
+    def _index(self) -> None:
+        message = self.services.update_index(self._progress("index", "Indexing"),
+                                             self.stop_event)
+        if not self.stop_event.is_set():
+            self.app.call_from_thread(self._indexed, message)
+
+    def _indexed(self, message: str) -> None:
+        self.status.set_part("index", message)
+        if self.search_text:
+            self.refresh_list()
+
+    # -- helpers --------------------------------------------------------------------
+
+    def _progress(self, part: str, verb: str) -> Callable[[int, int], None]:
+        """A progress callback for a worker thread, throttled, updating the status bar."""
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] < PROGRESS_INTERVAL and done < total:
+                return
+            last[0] = now
+            text = f"{verb} {done:,}/{total:,}" if total else f"{verb}…"
+            if not self.stop_event.is_set():
+                self.app.call_from_thread(self.status.set_part, part, text)
+
+        return progress
+
+    def stop_background(self) -> None:
+        self.stop_event.set()
+
+    def on_unmount(self) -> None:
+        self.stop_background()

@@ -1,0 +1,52 @@
+"""The `?` screen: every key, as the user's keymap has it."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from reader.ui.keys import help_rows
+
+
+class HelpScreen(ModalScreen[None]):
+    """A table of keys; escape, q or ? closes it."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    HelpScreen DataTable { height: auto; }
+    """
+
+    def __init__(self, keymap: Mapping[str, str]) -> None:
+        super().__init__()
+        self.keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Keys"
+            yield Static(Text("Keys can be changed in the config file's [keys] table "
+                              "(id = \"key,key\").", style="dim"))
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="help-keys")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Keys", "Action", "Id")
+        table.add_rows([(Text(k, style="bold"), Text(what), Text(i, style="dim"))
+                        for k, what, i in help_rows(self.keymap)])
+        table.focus()
+
+    def action_dismiss(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,200 @@
+"""The main screen: groups on the left; search, article list and article on the right.
+
+Widgets post messages up (a group or an article was highlighted, the search
+changed); this screen decides what to do and calls down.  Blocking work runs
+in thread workers (see background.py), the keys are in actions.py.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Markdown
+from textual.worker import get_current_worker
+
+from reader.archive.model import Article, ParsedArticle
+from reader.ui.keys import SCREEN_BINDINGS
+from reader.ui.listing import ALL, ListQuery, GroupKey, select
+from reader.ui.screens.actions import ArticleActions
+from reader.ui.screens.background import BackgroundWork
+from reader.ui.search import SearchOutcome
+from reader.ui.services import Services
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.article_view import ArticlePane
+from reader.ui.widgets.group_tree import GroupTree
+from reader.ui.widgets.search_box import SearchBox
+from reader.ui.widgets.status_bar import StatusBar
+
+PREVIEW_DELAY = 0.15  # seconds the cursor must rest on a row before the article is shown
+
+
+class MainScreen(ArticleActions, BackgroundWork, Screen):
+    """The reader's three panes."""
+
+    BINDINGS = SCREEN_BINDINGS
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.group: GroupKey = ALL
+        self.search_text = ""
+        self.newest_first = True
+        self.outcome = SearchOutcome("", None)
+        self.list_generation = 0  # bumped each time the list shows new rows
+        self._preview: Timer | None = None
+        self._open_when_shown: str | None = None
+        self._init_background()
+
+    def compose(self) -> ComposeResult:
+        tz = self.services.settings.tzinfo
+        with Horizontal(id="panes"):
+            yield GroupTree(id="tree")
+            with Vertical(id="right"):
+                yield SearchBox(id="search")
+                yield ArticleList(tz, id="list")
+                yield ArticlePane(tz, id="article")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        article_list = self.article_list
+        article_list.is_read = self.services.is_read
+        article_list.is_starred = self.services.is_starred
+        article_list.border_title = "Articles"
+        self.query_one(GroupTree).border_title = "Groups"
+        article_list.focus()
+        self.status.set_part("view", "Loading…")
+        self.start_loading()
+
+    # -- widgets ------------------------------------------------------------------
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def article_pane(self) -> ArticlePane:
+        return self.query_one(ArticlePane)
+
+    @property
+    def tree(self) -> GroupTree:
+        return self.query_one(GroupTree)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    # -- the list: group + search + order -------------------------------------------
+
+    def refresh_list(self, keep: str | None = None) -> None:
+        """Recompute the list from the group, the search and the order (in a worker);
+        the cursor stays on `keep` (default: the current article) if it is still there."""
+        current = self.article_list.current
+        keep = keep or (current.path if current else None)
+        self._compute_list(self.search_text, ListQuery(self.group, None, self.newest_first), keep)
+
+    def jump_to(self, path: str) -> None:
+        """Show and open one article, clearing the search and group if they hide it."""
+        if not any(a.path == path for a in self.article_list.rows):
+            self.group, self.search_text = ALL, ""
+            self.query_one(SearchBox).value = ""
+            self.tree.select_key(ALL)
+        self._open_when_shown = path
+        self.refresh_list(keep=path)
+
+    @work(thread=True, exclusive=True, group="list")
+    def _compute_list(self, text: str, query: ListQuery, keep: str | None) -> None:
+        worker = get_current_worker()
+        cancelled = lambda: worker.is_cancelled  # noqa: E731
+        outcome = self.services.search(text, cancelled)
+        if cancelled():
+            return
+        query = ListQuery(query.group, outcome.hits, query.newest_first)
+        services = self.services
+        rows = select(services.articles, query, services.read, services.starred, cancelled)
+        if rows is not None and not cancelled():
+            self.app.call_from_thread(self._show_rows, rows, outcome, keep)
+
+    def _show_rows(self, rows: list[Article], outcome: SearchOutcome, keep: str | None) -> None:
+        self.outcome = outcome
+        self.article_list.set_rows(rows, keep)
+        self.list_generation += 1
+        self._show_search_status(outcome)
+        self.show_view_counts()
+        current = self.article_list.current
+        if current is not None and current.path == self._open_when_shown:
+            self.open_article(current)
+        self._open_when_shown = None
+        if not rows:
+            self.article_pane.show_message("No articles here." if outcome.hits is None
+                                           else "Nothing matches this search here.")
+
+    def _show_search_status(self, outcome: SearchOutcome) -> None:
+        if outcome.hits is None and not outcome.message:
+            self.status.set_part("search", "")
+            return
+        text = f"{outcome.total:,} hits" if outcome.hits is not None else ""
+        self.status.set_part("search", " · ".join(t for t in (text, outcome.message) if t))
+
+    def show_view_counts(self) -> None:
+        count = self.services.counts[ALL]
+        shown = len(self.article_list.rows)
+        self.status.set_part("view", f"{shown:,} in view · {count.unread:,} unread of "
+                             f"{count.total:,}")
+
+    # -- messages from the widgets -------------------------------------------------
+
+    def on_group_tree_group_highlighted(self, event: GroupTree.GroupHighlighted) -> None:
+        if event.key != self.group:
+            self.group = event.key
+            self.refresh_list()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search" and event.value != self.search_text:
+            self.search_text = event.value
+            self.refresh_list()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.article_list.focus()
+
+    def on_search_box_cleared(self, event: SearchBox.Cleared) -> None:
+        self.article_list.focus()
+
+    def on_article_list_highlighted(self, event: ArticleList.Highlighted) -> None:
+        if self._preview is not None:
+            self._preview.stop()
+        if event.article.path != self.article_pane.shown_path:
+            path = event.article.path
+            self._preview = self.set_timer(PREVIEW_DELAY, lambda: self.load_article(path))
+
+    def on_article_list_selected(self, event: ArticleList.Selected) -> None:
+        self.open_article(event.article)
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+        self.open_url(event.href)
+
+    # -- showing an article ---------------------------------------------------------
+
+    def open_article(self, article: Article) -> None:
+        """Show the article now and, if so configured, mark it read."""
+        if self._preview is not None:
+            self._preview.stop()
+        if article.path != self.article_pane.shown_path:
+            self.load_article(article.path)
+        if self.services.settings.mark_read_on_open:
+            self.set_read([article], True)
+
+    @work(thread=True, exclusive=True, group="article")
+    def load_article(self, path: str) -> None:
+        parsed = self.services.read_article(path)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_article, path, parsed)
+
+    def _show_article(self, path: str, parsed: ParsedArticle) -> None:
+        current = self.article_list.current
+        if current is not None and current.path == path:
+            self.article_pane.show(parsed, self.outcome.terms)

@@ -1,0 +1,1 @@
+"""Widgets of the reader: group tree, article list, article pane, status bar."""

@@ -1,0 +1,125 @@
+"""The article pane: a header (title, date, groups, link) over the markdown body.
+
+The body is rendered piece by piece (a Markdown widget per piece of about
+6,000 characters, mounted one after the other in an exclusive worker), so a
+200 KB article shows its first screen at once and never freezes the UI.
+Search terms are highlighted in every block.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import tzinfo
+from functools import lru_cache
+
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Markdown, Static
+from textual.widgets.markdown import MarkdownBlock
+
+from reader.archive.model import ParsedArticle
+from reader.ui.markdown_prep import highlight_pattern, make_parser, split_blocks
+from reader.ui.sanitize import clean_line, clean_text
+
+HIGHLIGHT_STYLE = "bold reverse"
+PIECE_SIZE = 6000
+
+
+def header_text(parsed: ParsedArticle, tz: tzinfo, pattern: re.Pattern[str] | None) -> Text:
+    """The article's header as Text: every field is data, none is markup."""
+    article = parsed.article
+    text = Text(clean_line(article.title) or "(untitled)", style="bold")
+    if pattern is not None:
+        text.highlight_regex(pattern, HIGHLIGHT_STYLE)
+    facts = [article.date.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")]
+    facts += [f for f in (clean_line(article.lang), clean_line(article.source)) if f]
+    text.append("\n" + " · ".join(facts), style="dim")
+    if article.categories:
+        text.append("\nCategories: " + ", ".join(map(clean_line, article.categories)))
+    if article.tags:
+        text.append("\nTags: " + ", ".join(map(clean_line, article.tags)))
+    if article.link:
+        text.append("\n")
+        text.append(clean_line(article.link), style="underline")
+    if article.problem:
+        text.append(f"\n⚠ {clean_line(article.problem)}", style="bold red")
+    if parsed.truncated:
+        text.append("\n⚠ This article is very large: only its beginning is shown.",
+                    style="bold red")
+    return text
+
+
+@lru_cache(maxsize=None)
+def _highlighting(block_class: type[MarkdownBlock]) -> type[MarkdownBlock]:
+    """A subclass of a markdown block class that highlights its document's search terms."""
+
+    def set_content(self: MarkdownBlock, content: Content) -> None:
+        document = self._markdown
+        pattern = getattr(document, "highlight", None)
+        if pattern is not None:
+            content = content.highlight_regex(pattern, style=HIGHLIGHT_STYLE)
+        block_class.set_content(self, content)
+
+    return type(block_class.__name__, (block_class,), {"set_content": set_content})
+
+
+class ArticleMarkdown(Markdown):
+    """One piece of an article body, with images as links and search terms highlighted."""
+
+    def __init__(self, highlight: re.Pattern[str] | None) -> None:
+        super().__init__(parser_factory=make_parser, open_links=False)
+        self.highlight = highlight
+
+    def get_block_class(self, block_name: str) -> type[MarkdownBlock]:
+        return _highlighting(super().get_block_class(block_name))
+
+
+class ArticlePane(VerticalScroll, can_focus=True):
+    """Scrolls the article; the screen calls `show` once the cursor settles."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="article.down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="article.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="article.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="article.bottom"),
+    ]
+
+    def __init__(self, tz: tzinfo, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.tz = tz
+        self.shown_path: str | None = None
+        self.rendering = False
+
+    def compose(self):
+        yield Static(Text("Nothing selected.", style="dim"), id="article-header")
+        yield Vertical(id="article-body")
+
+    def show(self, parsed: ParsedArticle, terms: tuple[str, ...] = ()) -> None:
+        """Show an article (the header now, the body in steps)."""
+        pattern = highlight_pattern(terms)
+        self.shown_path = parsed.article.path
+        self.query_one("#article-header", Static).update(header_text(parsed, self.tz, pattern))
+        self.scroll_home(animate=False, immediate=True)
+        body = clean_text(parsed.body).strip()
+        if not body:
+            body = "*This article has no text of its own: see the link above.*"
+        self.rendering = True
+        self._render_body(body, pattern)
+
+    def show_message(self, message: str) -> None:
+        self.shown_path = None
+        self.query_one("#article-header", Static).update(Text(message, style="dim"))
+        self.query_one("#article-body").remove_children()
+
+    @work(exclusive=True, group="article-render")
+    async def _render_body(self, body: str, pattern: re.Pattern[str] | None) -> None:
+        container = self.query_one("#article-body")
+        await container.remove_children()
+        for piece in split_blocks(body, PIECE_SIZE):
+            document = ArticleMarkdown(pattern)
+            await container.mount(document)
+            await document.update(piece)
+        self.rendering = False
