@@ -45,7 +45,7 @@ class GroupCounts:
         self._read = set(read) & known
         self._starred = set(starred) & known
         self._total = _count_groups(articles)
-        self._unread = _count_groups([a for a in articles if a.path not in self._read])
+        self._unread = _count_unread(articles, self._read, self._total)
         self._star = _count_groups([a for a in articles if a.path in self._starred])
         self._total[ALL] = len(articles)
         self._unread[ALL] = len(articles) - len(self._read)
@@ -113,6 +113,14 @@ def groups_of(article: Article) -> Iterable[Key]:
             yield ("tag", name)
     yield ("lang", article.lang)
     yield ("source", article.source)
+
+
+def _count_unread(articles: Sequence[Article], read: set[str], total: Counter) -> Counter:
+    """Unread articles per group, counting whichever side (read or unread) is smaller."""
+    read_ones = [a for a in articles if a.path in read]
+    if len(read_ones) <= len(articles) // 2:
+        return total - _count_groups(read_ones)
+    return _count_groups([a for a in articles if a.path not in read])
 
 
 def _count_groups(articles: Sequence[Article]) -> Counter:
