@@ -1,0 +1,107 @@
+"""A parsed query as Whoosh queries, and the check of an article's text that makes
+CJK runs of three or more characters and phrases exact.
+
+The index holds characters and character pairs, so `英伟达` is looked up as
+`英伟 AND 伟达`; an article with both pairs apart is a candidate that
+`TextCheck` rejects by finding the run (or the phrase, token by token) in
+the article's folded text.
+"""
+
+from __future__ import annotations
+
+from whoosh import query as wq
+
+from reader.index.analysis import WORD, fold, normalized, stem
+from reader.index.query import Filter, Node, phrase_terms
+from reader.index.schema import TITLE_BOOST
+
+_BOOST = {"title": TITLE_BOOST, "body": 1.0}
+
+
+def to_whoosh(node: Node) -> wq.Query:
+    kind = node.kind
+    if kind == "and":
+        return conjunction([to_whoosh(c) for c in node.children])
+    if kind == "or":
+        return wq.Or([to_whoosh(c) for c in node.children])
+    if kind == "not":
+        return wq.Not(to_whoosh(node.children[0]))
+    if kind == "prefix":
+        return wq.Or([wq.Prefix(f, node.text, boost=_BOOST[f]) for f in node.fields])
+    terms = phrase_terms(node) if kind in ("run", "phrase") else [node.text]
+    per_field = [_all_terms(f, terms) for f in node.fields]
+    return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
+
+
+def _all_terms(fieldname: str, terms: list[str]) -> wq.Query:
+    boost = _BOOST[fieldname]
+    parts = [wq.Term(fieldname, t, boost=boost) for t in terms]
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def with_filters(text: wq.Query | None, filters: list[Filter]) -> wq.Query:
+    """The text query ANDed with the metadata filters (every article when both are empty)."""
+    parts = [text] if text is not None else []
+    for f in filters:
+        q = _filter_query(f)
+        parts.append(wq.Not(q) if f.negated else q)
+    return conjunction(parts)
+
+
+def conjunction(parts: list[wq.Query]) -> wq.Query:
+    """AND of the parts, with negated parts subtracted (AndNot) rather than scanned."""
+    positive = [p for p in parts if not isinstance(p, wq.Not)]
+    negative = [p.query for p in parts if isinstance(p, wq.Not)]
+    base = wq.And(positive) if len(positive) > 1 else (positive[0] if positive else wq.Every())
+    if not negative:
+        return base
+    return wq.AndNot(base, negative[0] if len(negative) == 1 else wq.Or(negative))
+
+
+def _filter_query(f: Filter) -> wq.Query:
+    if f.field == "date":
+        start, end = f.value
+        return wq.NumericRange("date", start, None if end is None else end - 1)
+    if f.field == "lang" and "-" not in f.value:
+        return wq.Or([wq.Term("lang", f.value), wq.Prefix("lang", f.value + "-")])
+    return wq.Term(f.field, f.value)
+
+
+class ArticleText:
+    """One article's folded text, by field, as the checks read it."""
+
+    def __init__(self, title: str, body: str):
+        self.norm = {"title": normalized(fold(title)), "body": normalized(fold(body))}
+        self._stems: dict[str, set[str]] = {}
+
+    def stems(self, fieldname: str) -> set[str]:
+        if fieldname not in self._stems:
+            self._stems[fieldname] = {stem(w) for w in WORD.findall(self.norm[fieldname])}
+        return self._stems[fieldname]
+
+
+def matches(node: Node, doc: ArticleText) -> bool:
+    """Whether the article's text satisfies the node, exactly."""
+    kind = node.kind
+    if kind == "and":
+        return all(matches(c, doc) for c in node.children)
+    if kind == "or":
+        return any(matches(c, doc) for c in node.children)
+    if kind == "not":
+        return not matches(node.children[0], doc)
+    return any(_field_matches(node, doc, f) for f in node.fields)
+
+
+def _field_matches(node: Node, doc: ArticleText, fieldname: str) -> bool:
+    text = doc.norm[fieldname]
+    if node.kind == "run":
+        return node.text in text
+    if node.kind == "word":
+        return node.text in doc.stems(fieldname)
+    if node.kind == "prefix":
+        return any(w.startswith(node.text) for w in doc.stems(fieldname)) or \
+            f" {node.text}" in f" {text}"
+    needle = node.text
+    left = " " if needle[:1].isalnum() and needle[:1].isascii() else ""
+    right = " " if needle[-1:].isalnum() and needle[-1:].isascii() else ""
+    return f"{left}{needle}{right}" in f" {text} "

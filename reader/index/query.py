@@ -1,0 +1,219 @@
+"""Our query language, parsed into a text tree (what to find) and filters.
+
+    words            all must match          "quoted phrase"   exact sequence
+    a OR b           either                  -word, NOT word   must not match
+    prefix*          words starting so       title:word        in the title only
+    tag:x  category:x (cat:x)  lang:x  source:x               metadata filters
+    after:YYYY-MM-DD  before:YYYY-MM-DD  date:YYYY[-MM[-DD]]   dates (archive timezone)
+    is:read  is:unread  is:starred                             reading state
+
+`OR` binds tighter than the implicit AND: `a OR b c` is `(a OR b) AND c`.
+Filters always apply to the whole query.  An unmatched `"` is ignored (the
+words after it are searched as typed).  `QueryError` says, in one line, what
+is wrong with a malformed query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+
+from reader.index.analysis import TOKEN, cjk_terms, fold, is_cjk, query_tokens, stem
+from reader.index.schema import fold_value
+
+TEXT_FIELDS = ("title", "body")
+FILTERS = {"tag": "tag", "category": "category", "cat": "category", "lang": "lang",
+           "source": "source"}
+DATE_FILTERS = ("after", "before", "date")
+STATES = ("read", "unread", "starred")
+_FIELD = re.compile(r"([A-Za-z]+):(.*)", re.S)
+
+
+class QueryError(ValueError):
+    """A malformed query; the message is short enough for a status line."""
+
+
+@dataclass
+class Node:
+    """A node of the text tree: kind is word, prefix, run, phrase, and, or, not."""
+
+    kind: str
+    text: str = ""
+    fields: tuple[str, ...] = TEXT_FIELDS
+    children: list["Node"] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        """Whether the index answers this node exactly (else the text is checked)."""
+        if self.kind in ("and", "or", "not"):
+            return all(c.exact for c in self.children)
+        if self.kind == "run":
+            return len(self.text) <= 2
+        if self.kind == "phrase":
+            return False
+        return True
+
+
+@dataclass
+class Filter:
+    field: str  # tag, category, lang, source, date
+    value: object  # folded string, or (start, end) epoch seconds for dates
+    negated: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    text: Node | None = None  # None: every article (filters only)
+    filters: list[Filter] = field(default_factory=list)
+    states: list[tuple[str, bool]] = field(default_factory=list)  # (read|unread|starred, negated)
+    highlights: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self.text is None and not self.filters and not self.states
+
+
+def parse_query(query: str, tz: tzinfo) -> ParsedQuery:
+    parsed = ParsedQuery()
+    groups: list[list[Node]] = []
+    negate, join_next = False, False
+    for token, quoted in _tokens(query):
+        if not quoted and token in ("OR", "AND", "NOT"):
+            negate = negate or token == "NOT"
+            join_next = join_next or (token == "OR" and bool(groups))
+            continue
+        if not quoted and token.startswith("-") and len(token) > 1:
+            negate, token = True, token[1:]
+        node = _clause(token, quoted, negate, parsed, tz)
+        if node is not None:
+            if join_next and not negate:
+                groups[-1].append(node)
+            else:
+                groups.append([node])
+        negate, join_next = False, False
+    clauses = [g[0] if len(g) == 1 else Node("or", children=g) for g in groups]
+    if clauses:
+        parsed.text = clauses[0] if len(clauses) == 1 else Node("and", children=clauses)
+    return parsed
+
+
+def _tokens(query: str):
+    """(token, quoted) pairs; `field:"quoted value"` stays one token."""
+    i, n = 0, len(query)
+    while i < n:
+        if query[i].isspace():
+            i += 1
+            continue
+        if query[i] == '"':
+            end = query.find('"', i + 1)
+            if end < 0:  # unbalanced: the quote is ignored, the rest read as typed
+                i += 1
+                continue
+            yield query[i + 1:end], True
+            i = end + 1
+            continue
+        j = i
+        while j < n and not query[j].isspace() and query[j] != '"':
+            j += 1
+        token = query[i:j]
+        if token.endswith(":") and j < n and query[j] == '"' and query.find('"', j + 1) > 0:
+            end = query.find('"', j + 1)
+            token, j = token + query[j + 1:end], end + 1
+        yield token, False
+        i = j
+
+
+def _clause(token: str, quoted: bool, negate: bool, parsed: ParsedQuery, tz) -> Node | None:
+    match = None if quoted else _FIELD.fullmatch(token)
+    name = match.group(1).lower() if match else ""
+    if name in FILTERS or name in DATE_FILTERS or name == "is":
+        value = match.group(2).strip().strip('"')
+        if not value:
+            raise QueryError(f"{name}: needs a value")
+        _add_filter(parsed, name, value, negate, tz)
+        return None
+    fields = TEXT_FIELDS
+    if name == "title":
+        token, fields = match.group(2), ("title",)
+    node = _text_node(token, quoted, fields)
+    if node is None:
+        return None
+    if not negate:
+        parsed.highlights.extend([token.strip()] if quoted else _highlights(token))
+    return Node("not", children=[node]) if negate else node
+
+
+def _text_node(token: str, quoted: bool, fields: tuple[str, ...]) -> Node | None:
+    folded = fold(token)
+    if quoted:
+        pieces = query_tokens(folded)
+        if len(pieces) > 1:
+            return Node("phrase", " ".join(TOKEN.findall(folded)), fields)
+        return _word_node(pieces[0], False, fields) if pieces else None
+    prefix = folded.endswith("*")
+    pieces = query_tokens(folded)
+    nodes = [_word_node(p, prefix and i == len(pieces) - 1, fields)
+             for i, p in enumerate(pieces)]
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else Node("and", children=nodes)
+
+
+def _word_node(piece: str, prefix: bool, fields: tuple[str, ...]) -> Node:
+    if is_cjk(piece):
+        return Node("run", piece, fields)
+    return Node("prefix" if prefix else "word", piece, fields)
+
+
+def _highlights(token: str) -> list[str]:
+    token = token.split(":", 1)[1] if _FIELD.fullmatch(token) else token
+    words = [w.strip("*") for w in token.split()]
+    return [w for w in words if w]
+
+
+def _add_filter(parsed: ParsedQuery, name: str, value: str, negate: bool, tz) -> None:
+    if name == "is":
+        state = value.lower()
+        if state not in STATES:
+            raise QueryError(f"is:{value}: use is:read, is:unread or is:starred")
+        parsed.states.append((state, negate))
+    elif name in DATE_FILTERS:
+        parsed.filters.append(Filter("date", _date_range(name, value, tz), negate))
+    else:
+        parsed.filters.append(Filter(FILTERS[name], fold_value(value), negate))
+
+
+def _date_range(name: str, value: str, tz) -> tuple[int | None, int | None]:
+    """[start, end) in epoch seconds for after:, before: and date: values."""
+    first, last = _date_span(value, name)
+    start = int(datetime.combine(first, datetime.min.time(), tz).timestamp())
+    end = int(datetime.combine(last, datetime.min.time(), tz).timestamp())
+    if name == "after":
+        return start, None
+    if name == "before":
+        return None, start
+    return start, end
+
+
+def _date_span(value: str, name: str) -> tuple[date, date]:
+    parts = value.split("-")
+    try:
+        if name == "date" and len(parts) in (1, 2):
+            year, month = int(parts[0]), int(parts[1]) if len(parts) == 2 else 0
+            if len(parts) == 1:
+                return date(year, 1, 1), date(year + 1, 1, 1)
+            first = date(year, month, 1)
+            return first, (first + timedelta(days=32)).replace(day=1)
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"{name}:{value}: not a date (use YYYY-MM-DD)") from None
+    return day, day + timedelta(days=1)
+
+
+def phrase_terms(node: Node) -> list[str]:
+    """The index terms every article containing the phrase must have."""
+    terms: list[str] = []
+    for piece in query_tokens(node.text):
+        terms.extend(cjk_terms(piece) if is_cjk(piece) else [stem(piece)])
+    return list(dict.fromkeys(terms))

@@ -1,0 +1,85 @@
+"""What a search returns: hits with their metadata and a lazily made snippet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.index.snippets import body_of, make_snippet, plain
+
+
+@dataclass
+class Hit:
+    path: str  # relative to the archive root: the article's id
+    score: float
+    title: str = ""
+    date: str = ""  # ISO 8601
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    lang: str = ""
+    link: str = ""
+    source: str = ""
+    needles: list[str] = field(default_factory=list, repr=False)
+    root: Path | None = field(default=None, repr=False)
+    _snippet: tuple[str, list[tuple[int, int]]] | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_stored(cls, stored: dict, score: float, needles: list[str], root) -> "Hit":
+        meta = stored.get("meta") or {}
+        return cls(stored["path"], float(score), meta.get("title", ""), meta.get("date", ""),
+                   list(meta.get("categories", ())), list(meta.get("tags", ())),
+                   meta.get("lang", ""), meta.get("link", ""), meta.get("source", ""),
+                   needles, root)
+
+    @property
+    def snippet(self) -> str:
+        """Plain text around the first match in the body (read from the file on first use)."""
+        return self._make_snippet()[0]
+
+    @property
+    def snippet_spans(self) -> list[tuple[int, int]]:
+        """(start, end) of each match inside `snippet`, for highlighting."""
+        return self._make_snippet()[1]
+
+    def _make_snippet(self) -> tuple[str, list[tuple[int, int]]]:
+        if self._snippet is None:
+            text = read_text(self.root, self.path) if self.root else ""
+            self._snippet = make_snippet(plain(body_of(text)), self.needles)
+        return self._snippet
+
+    def as_json(self) -> dict:
+        return {"path": self.path, "title": self.title, "date": self.date,
+                "categories": self.categories, "tags": self.tags, "lang": self.lang,
+                "link": self.link, "source": self.source, "score": round(self.score, 4),
+                "snippet": self.snippet}
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0  # every matching article, not only the hits returned
+    total_exact: bool = True  # False: total estimated from the candidates checked so far
+    error: str = ""  # the query is malformed: why, in one line (hits are then empty)
+    terms: list[str] = field(default_factory=list)  # what to highlight in the article
+    seconds: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __iter__(self):
+        return iter(self.hits)
+
+    @property
+    def paths(self) -> list[str]:
+        return [h.path for h in self.hits]
+
+
+def read_text(root: Path, path: str) -> str:
+    """The article file's text ('' when it is gone or unreadable)."""
+    try:
+        with open(Path(root) / path, "rb") as f:
+            data = f.read(4_000_000)
+    except OSError:
+        return ""
+    return data.decode("utf-8", errors="replace")

@@ -1,0 +1,129 @@
+"""Where an index lives on disk, what it records beside Whoosh, and how it is opened.
+
+    <index_dir>/whoosh/          the Whoosh index
+    <index_dir>/manifest.json    schema version, archive root, and each indexed
+                                 article's (size, mtime) stamp, written after
+                                 every commit
+    <index_dir>/writer.pid       the pid of the process writing, while it writes
+
+The manifest is written after the commit it describes, and re-adding an
+article replaces it (`update_document`), so a crash between the two only
+costs re-indexing the last batch.  Whoosh's write lock is an OS file lock,
+released when its process dies; the pid file tells a stale lock (its process
+gone, e.g. on a file system without locks) from a live writer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from reader.index.schema import SCHEMA_VERSION, build_schema
+
+INDEX_NAME = "MAIN"
+
+
+class IndexBusy(Exception):
+    """Another live process is writing this index."""
+
+
+@dataclass
+class Manifest:
+    root: str = ""
+    stamps: dict[str, tuple[int, float]] = field(default_factory=dict)
+    complete: bool = False
+    schema: int = SCHEMA_VERSION
+
+
+def whoosh_dir(index_dir: Path) -> Path:
+    return Path(index_dir) / "whoosh"
+
+
+def manifest_path(index_dir: Path) -> Path:
+    return Path(index_dir) / "manifest.json"
+
+
+def load_manifest(index_dir: Path) -> Manifest | None:
+    """The manifest, or None when it is missing, unreadable or of another schema."""
+    try:
+        raw = json.loads(manifest_path(index_dir).read_text(encoding="utf-8"))
+        if raw.get("schema") != SCHEMA_VERSION:
+            return None
+        stamps = {p: (int(s[0]), float(s[1])) for p, s in raw["stamps"].items()}
+        return Manifest(str(raw.get("root", "")), stamps, bool(raw.get("complete")))
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None
+
+
+def save_manifest(index_dir: Path, manifest: Manifest) -> None:
+    path = manifest_path(index_dir)
+    tmp = path.with_suffix(".tmp")
+    data = {"schema": manifest.schema, "root": manifest.root, "complete": manifest.complete,
+            "stamps": manifest.stamps}
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                   encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def open_index(index_dir: Path):
+    """The Whoosh index, or None when absent, unreadable or of another schema."""
+    wdir = whoosh_dir(index_dir)
+    if load_manifest(index_dir) is None:
+        return None
+    try:
+        if not whoosh_index.exists_in(str(wdir), INDEX_NAME):
+            return None
+        return whoosh_index.open_dir(str(wdir), indexname=INDEX_NAME)
+    except Exception:  # any damage to the files: the caller rebuilds
+        return None
+
+
+def create_index(index_dir: Path, root: str):
+    """A new empty index (anything there before is removed) and its manifest."""
+    wdir = whoosh_dir(index_dir)
+    shutil.rmtree(wdir, ignore_errors=True)
+    wdir.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(wdir), build_schema(), indexname=INDEX_NAME)
+    save_manifest(index_dir, Manifest(root=root))
+    return ix
+
+
+def claim_writer(index_dir: Path) -> None:
+    """Record this process as the writer, clearing a lock left by a dead one."""
+    pid_file = Path(index_dir) / "writer.pid"
+    other = _read_pid(pid_file)
+    if other and other != os.getpid() and _alive(other):
+        raise IndexBusy(f"the index is being updated by process {other}")
+    lock = whoosh_dir(index_dir) / f"{INDEX_NAME}_WRITELOCK"
+    if other and lock.exists():
+        lock.unlink(missing_ok=True)
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    pid_file.write_text(str(os.getpid()), encoding="ascii")
+
+
+def release_writer(index_dir: Path) -> None:
+    pid_file = Path(index_dir) / "writer.pid"
+    if _read_pid(pid_file) == os.getpid():
+        pid_file.unlink(missing_ok=True)
+
+
+def _read_pid(path: Path) -> int:
+    try:
+        return int(path.read_text(encoding="ascii").strip() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

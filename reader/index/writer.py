@@ -1,0 +1,144 @@
+"""The index writer: runs in a child process of its own, one batch commit at a time.
+
+`write_index(job, messages, cancel)` is the child's entry point (spawned, not
+forked: the reader runs threads).  It removes deleted articles, parses and
+indexes new and changed ones, commits every `job.batch` articles so that
+searches see progress, and reports over the `messages` queue:
+
+    ("progress", done, total)       articles handled so far
+    ("commit", done, total)         a batch committed (then "finalizing" is over)
+    ("done", {added, updated, removed, failed, cancelled, notice})
+    ("error", message)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from reader.index.codec import ArticleCodec, ArticlePostingPool
+from reader.index.store import (Manifest, claim_writer, create_index, load_manifest,
+                                open_index, release_writer, save_manifest)
+
+LIMIT_MB = 512
+PROGRESS_EVERY = 50
+
+
+@dataclass
+class Job:
+    index_dir: str
+    root: str
+    timezone: str
+    adds: list[tuple[str, str]] = field(default_factory=list)  # (path, file path under root)
+    removes: list[str] = field(default_factory=list)
+    rebuild: bool = False
+    batch: int = 2000
+
+
+def document(parsed) -> dict:
+    """The fields of one parsed article."""
+    a = parsed.article
+    meta = {"title": a.title, "date": a.date.isoformat(), "categories": list(a.categories),
+            "tags": list(a.tags), "lang": a.lang, "link": a.link, "source": a.source}
+    text = "\n".join((a.summary, " ".join(a.tags), " ".join(a.categories), parsed.body))
+    return {"path": a.path, "title": a.title, "body": text, "tag": list(a.tags),
+            "category": list(a.categories), "lang": [a.lang], "source": [a.source],
+            "date": int(a.date.timestamp()), "meta": meta}
+
+
+def write_index(job: Job, messages, cancel) -> None:
+    """Child-process entry: never raises; failures are reported as ("error", msg)."""
+    index_dir = Path(job.index_dir)
+    try:
+        claim_writer(index_dir)
+    except Exception as exc:  # busy or unwritable: told, not raised
+        messages.put(("error", str(exc)))
+        return
+    try:
+        messages.put(("done", _run(job, index_dir, messages, cancel)))
+    except Exception as exc:  # reported to the parent as one line
+        messages.put(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        release_writer(index_dir)
+
+
+def _run(job: Job, index_dir: Path, messages, cancel) -> dict:
+    manifest = load_manifest(index_dir)
+    ix = None if job.rebuild else open_index(index_dir)
+    fresh = ix is None or manifest is None
+    if fresh:
+        ix, manifest = create_index(index_dir, job.root), Manifest(root=job.root)
+    counts = {"added": 0, "updated": 0, "removed": 0, "failed": 0, "cancelled": False,
+              "rebuilt": fresh}
+    manifest.complete = False
+    batch = _Batch(ix, index_dir, manifest, fresh)
+    for path in job.removes:
+        if manifest.stamps.pop(path, None) is not None:
+            batch.writer().delete_by_term("path", path)
+            counts["removed"] += 1
+    _add_all(job, batch, manifest, counts, messages, cancel)
+    manifest.complete = not counts["cancelled"]
+    batch.commit()
+    return counts
+
+
+def _add_all(job, batch, manifest, counts, messages, cancel) -> None:
+    from reader.archive.parse import UnreadableFile, parse_file
+
+    tz, root, total = ZoneInfo(job.timezone), Path(job.root), len(job.adds)
+    for done, (path, fs_rel) in enumerate(job.adds, 1):
+        if cancel.is_set():
+            counts["cancelled"] = True
+            break
+        try:
+            parsed = parse_file(root, fs_rel, tz)
+        except (UnreadableFile, OSError):
+            counts["failed"] += 1
+            manifest.stamps.pop(path, None)
+            continue
+        doc = document(parsed)
+        doc["path"] = path
+        known = path in manifest.stamps
+        batch.add(doc)
+        counts["updated" if known else "added"] += 1
+        manifest.stamps[path] = (parsed.article.size, parsed.article.mtime)
+        if done % PROGRESS_EVERY == 0 or done == total:
+            messages.put(("progress", done, total))
+        if batch.pending() >= job.batch:
+            batch.commit()
+            messages.put(("commit", done, total))
+
+
+class _Batch:
+    """The open Whoosh writer and what it holds since the last commit."""
+
+    def __init__(self, ix, index_dir: Path, manifest: Manifest, fresh: bool):
+        self.ix, self.index_dir, self.manifest = ix, index_dir, manifest
+        self._writer = None
+        self._count = 0
+        self._fresh = fresh
+
+    def writer(self):
+        if self._writer is None:
+            self._writer = self.ix.writer(limitmb=LIMIT_MB, codec=ArticleCodec(),
+                                          poolclass=ArticlePostingPool, timeout=2.0)
+        self._count += 1
+        return self._writer
+
+    def add(self, doc: dict) -> None:
+        """Add to a fresh index; elsewhere replace, since a run that crashed between a
+        commit and its manifest may have left the article in the index unrecorded."""
+        if self._fresh:
+            self.writer().add_document(**doc)
+        else:
+            self.writer().update_document(**doc)
+
+    def pending(self) -> int:
+        return self._count
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer, self._count = None, 0
+        save_manifest(self.index_dir, self.manifest)
