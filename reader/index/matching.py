@@ -18,14 +18,21 @@ from reader.index.schema import TITLE_BOOST
 _BOOST = {"title": TITLE_BOOST, "body": 1.0}
 
 
-def to_whoosh(node: Node) -> wq.Query:
+def to_whoosh(node: Node) -> wq.Query | None:
+    """The Whoosh query for a node: a superset of its matches when the node is not exact.
+
+    None means no constraint at all: a negated inexact node (`-英伟达`: an article
+    with both pairs apart must not be excluded) is left to the text check."""
     kind = node.kind
     if kind == "and":
-        return conjunction([to_whoosh(c) for c in node.children])
+        parts = [q for q in map(to_whoosh, node.children) if q is not None]
+        return conjunction(parts) if parts else None
     if kind == "or":
-        return wq.Or([to_whoosh(c) for c in node.children])
+        parts = [to_whoosh(c) for c in node.children]
+        return None if None in parts else wq.Or(parts)
     if kind == "not":
-        return wq.Not(to_whoosh(node.children[0]))
+        child = node.children[0]
+        return wq.Not(to_whoosh(child)) if child.exact else None
     if kind == "prefix":
         return wq.Or([wq.Prefix(f, node.text, boost=_BOOST[f]) for f in node.fields])
     terms = phrase_terms(node) if kind in ("run", "phrase") else [node.text]

@@ -27,6 +27,7 @@ from reader.index.results import Hit, SearchResults, read_text
 from reader.index.store import load_manifest, open_index
 
 REFRESH_SECONDS = 0.5
+EXACT_CHECKS = 100  # candidates always checked, so that small totals are exact
 DEFAULT_TZ = "Asia/Shanghai"
 
 
@@ -123,6 +124,7 @@ class SearchIndex:
     def _run(self, searcher, parsed: ParsedQuery, results: SearchResults, limit: int,
              sort: str, state) -> None:
         q = with_filters(to_whoosh(parsed.text) if parsed.text else None, parsed.filters)
+
         allow, exclude = self._state_filter(searcher, parsed, state)
         by_date = sort == "date" or parsed.text is None
         sortedby = FieldFacet("date", reverse=True) if by_date else None
@@ -134,7 +136,8 @@ class SearchIndex:
             found = searcher.search(q, limit=fetch, sortedby=sortedby, filter=allow,
                                     mask=exclude)
             candidates = len(found)
-            hits, checked = self._collect(searcher, found, parsed, needles, check, want)
+            hits, checked, matched = self._collect(searcher, found, parsed, needles, check, want,
+                                          min(candidates, EXACT_CHECKS))
             if not check or fetch is None or len(hits) >= (want or 0) or fetch >= candidates:
                 break
             fetch *= 4
@@ -142,21 +145,24 @@ class SearchIndex:
         results.total = candidates
         if check:
             results.total_exact = checked >= candidates
-            results.total = len(hits) if results.total_exact else \
-                round(candidates * len(hits) / max(checked, 1))
-            results.total = max(results.total, len(hits))
+            results.total = matched if results.total_exact else \
+                max(matched, round(candidates * matched / max(checked, 1)))
 
-    def _collect(self, searcher, found, parsed, needles, check, want):
-        hits, checked = [], 0
+    def _collect(self, searcher, found, parsed, needles, check, want, check_at_least):
+        """The first `want` hits that pass the text check; when checking, at least
+        `check_at_least` candidates are checked so that small totals are exact."""
+        hits, checked, matched = [], 0, 0
         for found_hit in found:
+            if want is not None and len(hits) >= want and checked >= check_at_least:
+                break
             stored = searcher.stored_fields(found_hit.docnum)
             checked += 1
             if check and not self._verified(parsed, stored):
                 continue
-            hits.append(Hit.from_stored(stored, found_hit.score or 0.0, needles, self.root))
-            if want is not None and len(hits) >= want:
-                break
-        return hits, checked
+            matched += 1
+            if want is None or len(hits) < want:
+                hits.append(Hit.from_stored(stored, found_hit.score or 0.0, needles, self.root))
+        return hits, checked, matched
 
     def _verified(self, parsed: ParsedQuery, stored: dict) -> bool:
         text = read_text(self.root, stored["path"]) if self.root else ""

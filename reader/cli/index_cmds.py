@@ -1,0 +1,152 @@
+"""`newsreader index` and `newsreader search`: the full-text index from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from reader.cli.common import CommandError, add_archive_argument, open_archive, warn
+from reader.cli.progress import ProgressPrinter
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    index = sub.add_parser("index", help="bring the search index up to date")
+    add_archive_argument(index, positional=True)
+    index.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    index.set_defaults(func=run_index)
+    search = sub.add_parser("search", help="search the archive (see docs/query-language.md)",
+                            description=QUERY_HELP,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    search.add_argument("query", metavar="QUERY", help="the query (quote it in the shell)")
+    add_archive_argument(search, positional=False)
+    search.add_argument("--limit", type=int, default=20, metavar="N",
+                        help="hits to show (0: all; default 20)")
+    search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    search.add_argument("--json", action="store_true", help="print a JSON array of hits")
+    search.add_argument("--no-update", action="store_true",
+                        help="search the index as it is, without bringing it up to date")
+    search.set_defaults(func=run_search)
+
+
+QUERY_HELP = """\
+Search the archive's title, summary, body, tags and categories.
+
+  words            all must match          "quoted phrase"  exact sequence
+  a OR b           either one              -word, NOT word  must not match
+  prefix*          words starting so       title:word       in the title only
+  tag:X  category:X (cat:X)  lang:X (lang:zh = zh-CN and zh-HK)  source:X
+  after:YYYY-MM-DD  before:YYYY-MM-DD  date:YYYY[-MM[-DD]]
+  is:read  is:unread  is:starred
+
+Chinese is matched as written inside running text, simplified and
+traditional alike; English ignores case and plural endings."""
+
+
+class _PhasePrinter:
+    """Progress of an update: one bar per phase (scan, index, finalize)."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.bars: dict[str, ProgressPrinter] = {}
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if phase not in self.bars:
+            for bar in self.bars.values():
+                bar.finish()
+            label = {"scan": "scanning", "index": "indexing", "finalize": "finalizing"}[phase]
+            self.bars[phase] = ProgressPrinter(label, quiet=self.quiet)
+        self.bars[phase](done, total)
+
+    def finish(self) -> None:
+        for bar in self.bars.values():
+            bar.finish()
+
+
+def _update(archive, quiet: bool):
+    from reader.index import update_index
+
+    printer = _PhasePrinter(quiet)
+    summary = update_index(archive, progress=printer)
+    printer.finish()
+    if summary.notice:
+        warn(summary.notice)
+    if summary.error:
+        raise CommandError(f"indexing failed: {summary.error}")
+    return summary
+
+
+def run_index(args: argparse.Namespace, settings) -> int:
+    archive = open_archive(args, settings)
+    summary = _update(archive, args.quiet)
+    print(summary.line())
+    return 0
+
+
+def run_search(args: argparse.Namespace, settings) -> int:
+    from reader.index import SearchIndex, index_dir_of
+
+    if args.limit < 0:
+        raise CommandError("--limit must be 0 (all) or more")
+    archive = open_archive(args, settings)
+    if not args.no_update:
+        _update(archive, quiet=True)
+    index = SearchIndex.open(index_dir_of(archive), root=archive.root,
+                             timezone=settings.timezone)
+    results = index.search(args.query, limit=args.limit, sort=args.sort,
+                           state=_state_of(archive))
+    if results.error:
+        raise CommandError(f"bad query: {results.error}")
+    if args.json:
+        json.dump([h.as_json() for h in results.hits], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        _print_hits(results)
+    return 0
+
+
+class _NothingMarked:
+    """The reading state of an archive never opened in the reader."""
+
+    def read_set(self) -> set[str]:
+        return set()
+
+    def starred_set(self) -> set[str]:
+        return set()
+
+
+def _state_of(archive):
+    """The archive's read/starred store, or None when it cannot be opened."""
+    from reader.state import STATE_FILE_NAME, StateError, StateStore
+
+    path = archive.data_dir / STATE_FILE_NAME
+    if not path.exists():
+        return _NothingMarked()
+    try:
+        return StateStore.open(path)
+    except (StateError, OSError) as exc:
+        warn(f"reading state unavailable ({exc}): is: filters cannot be used")
+        return None
+
+
+def _print_hits(results) -> None:
+    bold = sys.stdout.isatty()
+    for hit in results.hits:
+        print(f"{hit.date[:10]}  {hit.title}")
+        print(f"    {hit.path}")
+        if hit.snippet:
+            print(f"    {_marked(hit.snippet, hit.snippet_spans, bold)}")
+    about = "" if results.total_exact else "about "
+    print(f"{len(results.hits)} of {about}{results.total} matches "
+          f"({results.seconds * 1000:.0f} ms)")
+
+
+def _marked(text: str, spans: list[tuple[int, int]], bold: bool) -> str:
+    if not bold:
+        return text
+    out, last = [], 0
+    for a, b in spans:
+        out += [text[last:a], "\x1b[1m", text[a:b], "\x1b[0m"]
+        last = b
+    out.append(text[last:])
+    return "".join(out)
