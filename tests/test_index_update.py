@@ -1,0 +1,112 @@
+"""Keeping the index up to date: incremental changes, crashes, damage, the background API."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from conftest import article_text
+from reader.archive import Archive
+from reader.index import IndexUpdater, SearchIndex, index_dir_of, update_index
+from reader.index.store import INDEX_NAME, load_manifest, whoosh_dir
+
+ZH = "content/zh-CN/news/a/{}.zh-CN.md"
+
+
+def make(archive_factory, settings, count=6):
+    files = {ZH.format(i): article_text(f"标题{i}", body=f"正文第{i}篇，关于央行{i}号。\n")
+             for i in range(count)}
+    return Archive.open(archive_factory(files), settings)
+
+
+def paths(index, query):
+    return sorted(index.search(query, limit=0).paths)
+
+
+def test_only_new_changed_and_deleted_articles_are_indexed(archive_factory, settings):
+    archive = make(archive_factory, settings)
+    assert update_index(archive).added == 6
+    root = archive.root
+    (root / ZH.format(0)).write_text(article_text("标题0", body="改写后的内容：美联储。\n"),
+                                     encoding="utf-8")
+    os.utime(root / ZH.format(0), (1, 1))
+    (root / ZH.format(1)).unlink()
+    (root / ZH.format(9)).write_text(article_text("新文章", body="美联储加息。\n"),
+                                     encoding="utf-8")
+    summary = update_index(archive)
+    assert (summary.added, summary.updated, summary.removed, summary.failed) == (1, 1, 1, 0)
+    index = SearchIndex.open(index_dir_of(archive))
+    assert paths(index, "美联储") == [ZH.format(0), ZH.format(9)]
+    assert paths(index, "正文第") == [ZH.format(i) for i in range(2, 6)]
+    assert index.status().indexed == 6 and index.status().complete
+    again = update_index(archive)
+    assert (again.added, again.updated, again.removed) == (0, 0, 0)
+
+
+def test_unreadable_index_is_rebuilt_with_a_message(archive_factory, settings):
+    archive = make(archive_factory, settings)
+    update_index(archive)
+    for f in whoosh_dir(index_dir_of(archive)).glob("*.toc"):
+        f.write_bytes(b"garbage")
+    summary = update_index(archive)
+    assert "rebuilt" in summary.notice and summary.added == 6 and not summary.error
+    assert len(paths(SearchIndex.open(index_dir_of(archive)), "正文")) == 6
+
+
+def test_stale_write_lock_of_a_dead_process_is_cleared(archive_factory, settings):
+    archive = make(archive_factory, settings)
+    update_index(archive)
+    index_dir = index_dir_of(archive)
+    (whoosh_dir(index_dir) / f"{INDEX_NAME}_WRITELOCK").write_text("")
+    (index_dir / "writer.pid").write_text(str(_dead_pid()))
+    (archive.root / ZH.format(7)).write_text(article_text("七", body="新增。\n"), encoding="utf-8")
+    summary = update_index(archive)
+    assert summary.added == 1 and not summary.error
+    assert not (index_dir / "writer.pid").exists()
+
+
+def test_crash_between_commit_and_manifest_does_not_duplicate(archive_factory, settings):
+    archive = make(archive_factory, settings)
+    update_index(archive)
+    index_dir = index_dir_of(archive)
+    manifest = load_manifest(index_dir)
+    manifest.stamps.pop(ZH.format(2))  # as if the manifest of the last commit was lost
+    from reader.index.store import save_manifest
+
+    save_manifest(index_dir, manifest)
+    assert update_index(archive).added == 1
+    assert paths(SearchIndex.open(index_dir), "正文第2篇") == [ZH.format(2)]
+
+
+def test_background_updater_reports_progress_and_searches_meanwhile(archive_factory, settings):
+    archive = make(archive_factory, settings, count=30)
+    index = SearchIndex.open(index_dir_of(archive))
+    assert index.search("正文").hits == [] and not index.status().exists
+    phases, finished = [], threading.Event()
+    updater = IndexUpdater(archive)
+    updater.start(progress=lambda p, d, t: phases.append(p), done=lambda s: finished.set())
+    while not finished.is_set():
+        index.search("央行")  # never blocks on the writer, never raises
+        finished.wait(0.05)
+    summary = updater.join()
+    assert summary.added == 30 and "index" in phases and "finalize" in phases
+    index.refresh()
+    assert len(index.search("央行", limit=0).hits) == 30
+
+
+def test_cancelled_update_keeps_what_was_committed(archive_factory, settings):
+    archive = make(archive_factory, settings, count=12)
+    cancel = threading.Event()
+    cancel.set()
+    summary = update_index(archive, cancel=cancel, articles=archive.scan().articles)
+    assert summary.cancelled
+    assert update_index(archive).added == 12
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
