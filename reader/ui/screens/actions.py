@@ -21,6 +21,9 @@ class ArticleActions:
     def action_search(self) -> None:
         self.query_one("#search").focus()
 
+    def action_quit(self) -> None:
+        self.app.exit(0)
+
     def action_help(self) -> None:
         from reader.ui.screens.help import HelpScreen
 

@@ -73,7 +73,7 @@ class BackgroundWork:
         self.scanning = False
         parts = [f"+{len(result.added):,}", f"~{len(result.updated):,}",
                  f"-{len(result.removed):,}"]
-        text = f"Scanned in {result.seconds:.1f}s ({' '.join(parts)})"
+        text = f"Scanned: {' '.join(parts)}"
         if result.problems:
             text += f", {len(result.problems):,} unreadable"
         self.status.set_part("scan", text)

@@ -35,6 +35,7 @@ class MainScreen(ArticleActions, BackgroundWork, Screen):
     """The reader's three panes."""
 
     BINDINGS = SCREEN_BINDINGS
+    preview_delay = PREVIEW_DELAY
 
     def __init__(self, services: Services) -> None:
         super().__init__()
@@ -125,6 +126,8 @@ class MainScreen(ArticleActions, BackgroundWork, Screen):
         self._show_search_status(outcome)
         self.show_view_counts()
         current = self.article_list.current
+        if current is not None and not self._is_shown(current):
+            self.load_article(current.path)
         if current is not None and current.path == self._open_when_shown:
             self.open_article(current)
         self._open_when_shown = None
@@ -166,9 +169,13 @@ class MainScreen(ArticleActions, BackgroundWork, Screen):
     def on_article_list_highlighted(self, event: ArticleList.Highlighted) -> None:
         if self._preview is not None:
             self._preview.stop()
-        if event.article.path != self.article_pane.shown_path:
+        if not self._is_shown(event.article):
             path = event.article.path
-            self._preview = self.set_timer(PREVIEW_DELAY, lambda: self.load_article(path))
+            if self.preview_delay <= 0:
+                self.load_article(path)
+            else:
+                self._preview = self.set_timer(self.preview_delay,
+                                               lambda: self.load_article(path))
 
     def on_article_list_selected(self, event: ArticleList.Selected) -> None:
         self.open_article(event.article)
@@ -183,10 +190,15 @@ class MainScreen(ArticleActions, BackgroundWork, Screen):
         """Show the article now and, if so configured, mark it read."""
         if self._preview is not None:
             self._preview.stop()
-        if article.path != self.article_pane.shown_path:
+        if not self._is_shown(article):
             self.load_article(article.path)
         if self.services.settings.mark_read_on_open:
             self.set_read([article], True)
+
+    def _is_shown(self, article: Article) -> bool:
+        """True when the pane shows this article, highlighted for the current search."""
+        pane = self.article_pane
+        return pane.shown_path == article.path and pane.shown_terms == self.outcome.terms
 
     @work(thread=True, exclusive=True, group="article")
     def load_article(self, path: str) -> None:

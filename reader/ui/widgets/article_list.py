@@ -142,7 +142,10 @@ class ArticleList(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, self.current, self.cursor))
 
     def on_click(self, event: events.Click) -> None:
-        index = int(self.scroll_offset.y) + event.y
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = int(self.scroll_offset.y) + offset.y
         if 0 <= index < len(self.rows):
             self.move_to(index)
             if event.chain >= 2:

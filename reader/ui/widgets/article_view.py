@@ -8,6 +8,7 @@ Search terms are highlighted in every block.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import tzinfo
 from functools import lru_cache
@@ -91,7 +92,10 @@ class ArticlePane(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.tz = tz
         self.shown_path: str | None = None
+        self.shown_terms: tuple[str, ...] = ()
         self.rendering = False
+        self._generation = 0
+        self._render_lock = asyncio.Lock()
 
     def compose(self):
         yield Static(Text("Nothing selected.", style="dim"), id="article-header")
@@ -101,25 +105,36 @@ class ArticlePane(VerticalScroll, can_focus=True):
         """Show an article (the header now, the body in steps)."""
         pattern = highlight_pattern(terms)
         self.shown_path = parsed.article.path
+        self.shown_terms = terms
         self.query_one("#article-header", Static).update(header_text(parsed, self.tz, pattern))
         self.scroll_home(animate=False, immediate=True)
         body = clean_text(parsed.body).strip()
         if not body:
             body = "*This article has no text of its own: see the link above.*"
         self.rendering = True
-        self._render_body(body, pattern)
+        self._generation += 1
+        self._render_body(body, pattern, self._generation)
 
     def show_message(self, message: str) -> None:
         self.shown_path = None
         self.query_one("#article-header", Static).update(Text(message, style="dim"))
-        self.query_one("#article-body").remove_children()
+        self._generation += 1
+        self._render_body("", None, self._generation)
 
-    @work(exclusive=True, group="article-render")
-    async def _render_body(self, body: str, pattern: re.Pattern[str] | None) -> None:
-        container = self.query_one("#article-body")
-        await container.remove_children()
-        for piece in split_blocks(body, PIECE_SIZE):
-            document = ArticleMarkdown(pattern)
-            await container.mount(document)
-            await document.update(piece)
-        self.rendering = False
+    @work(group="article-render")
+    async def _render_body(self, body: str, pattern: re.Pattern[str] | None,
+                           generation: int) -> None:
+        """Mount the body piece by piece; a newer `show` makes this one stop between
+        pieces (never in the middle of a mount, which cancelling would do)."""
+        async with self._render_lock:
+            if generation != self._generation:
+                return
+            container = self.query_one("#article-body")
+            await container.remove_children()
+            for piece in split_blocks(body, PIECE_SIZE) if body else []:
+                if generation != self._generation:
+                    return
+                document = ArticleMarkdown(pattern)
+                await container.mount(document)
+                await document.update(piece)
+            self.rendering = False

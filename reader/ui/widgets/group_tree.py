@@ -123,4 +123,4 @@ class GroupTree(Tree[GroupKey]):
             section.expand()
         node = self._group_nodes.get(key)
         if node is not None:
-            self.move_cursor(node)
+            self.call_after_refresh(self.move_cursor, node)

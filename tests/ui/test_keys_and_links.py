@@ -1,0 +1,145 @@
+"""Pilot tests: help, quit, keymap, palette, links, copy, rescan, themes, hostile text."""
+
+from __future__ import annotations
+
+from reader.ui.screens.help import HelpScreen
+from tests.ui.conftest import article, press, run_app_test, sample_files
+
+
+def test_question_mark_shows_every_key_and_escape_closes(make_app):
+    async def scenario(pilot, screen):
+        await press(pilot, "question_mark")
+        help_screen = pilot.app.screen
+        assert isinstance(help_screen, HelpScreen)
+        table = help_screen.query_one("#help-keys")
+        ids = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        assert {"next_unread", "mark_all_read", "undo", "open_link", "quit"} <= ids
+        await press(pilot, "escape")
+        assert pilot.app.screen is screen
+
+    run_app_test(make_app(), scenario)
+
+
+def test_q_quits(make_app):
+    app = make_app()
+
+    async def scenario(pilot, screen):
+        await pilot.press("q")
+
+    run_app_test(app, scenario)
+    assert app.return_code == 0
+
+
+def test_keymap_from_config_rebinds(make_app):
+    async def scenario(pilot, screen):
+        path = screen.article_list.current.path
+        await press(pilot, "m")  # no longer bound
+        assert not screen.services.is_read(path)
+        await press(pilot, "x")
+        assert screen.services.is_read(path)
+
+    run_app_test(make_app(keys={"toggle_read": "x"}), scenario)
+
+
+def test_o_opens_http_links_and_refuses_others(make_app, archive_factory):
+    files = sample_files(1)
+    files["en/news/wire/bad.en.md"] = article("Bad link", "2025-03-01 10:00:00", "x",
+                                              link="javascript:alert(1)")
+    root = archive_factory(files, name="links")
+
+    async def scenario(pilot, screen):
+        await press(pilot, "o")
+        assert screen.services.open_link_with == []  # javascript: refused
+        await press(pilot, "j", "o")
+        assert screen.services.open_link_with == ["https://example.com/0"]
+
+    run_app_test(make_app(root), scenario)
+
+
+def test_y_copies_the_link(make_app):
+    async def scenario(pilot, screen):
+        await press(pilot, "y")
+        assert pilot.app.clipboard == screen.article_list.current.link
+
+    run_app_test(make_app(), scenario)
+
+
+def test_r_rescans_and_finds_new_articles(make_app, ui_archive):
+    async def scenario(pilot, screen):
+        new = ui_archive / "en/news/wire/new.en.md"
+        new.write_text(article("Brand new", "2025-04-01 10:00:00", "Fresh."), encoding="utf-8")
+        await press(pilot, "r")
+        assert screen.article_list.rows[0].title == "Brand new"
+        assert "Scanned: +1" in screen.status.parts.get("scan", "")
+
+    run_app_test(make_app(), scenario)
+
+
+def test_command_palette_jumps_to_an_article(make_app):
+    async def scenario(pilot, screen):
+        await press(pilot, "ctrl+p")
+        await press(pilot, *"Gold report")
+        await pilot.app.workers.wait_for_complete()
+        await press(pilot, "enter")
+        assert pilot.app.screen is screen
+        assert screen.article_list.current.title == "Gold report 03"
+        assert screen.services.is_read(screen.article_list.current.path)
+
+    run_app_test(make_app(), scenario)
+
+
+def test_theme_from_settings_and_unknown_theme_notified(make_app):
+    async def chosen(pilot, screen):
+        assert pilot.app.theme == "nord"
+
+    async def unknown(pilot, screen):
+        assert pilot.app.theme == "textual-dark"
+        assert any("Unknown theme" in n.message for n in pilot.app._notifications)
+
+    run_app_test(make_app(theme="nord"), chosen)
+    run_app_test(make_app(theme="no-such-theme"), unknown)
+
+
+def test_escape_sequences_in_titles_never_reach_the_screen(make_app, archive_factory):
+    hostile = article("Evil \\e]0;pwned\\atitle \\e[31mred", "2025-03-01 10:00:00",
+                      "Body \x1b[2J cleared?")
+    root = archive_factory({"en/news/wire/evil.en.md": hostile}, name="evil")
+
+    async def scenario(pilot, screen):
+        await press(pilot, "enter")
+        line = screen.article_list.render_line(0).text
+        assert "\x1b" not in line and "Evil" in line and "title red" in line
+        header = str(screen.query_one("#article-header").render())
+        assert "\x1b" not in header
+
+    run_app_test(make_app(root), scenario)
+
+
+def test_corrupt_state_file_is_reported_not_fatal(make_app, ui_settings, ui_archive):
+    from reader.archive import Archive
+    from reader.state import STATE_FILE_NAME
+
+    data_dir = Archive.open(ui_archive, ui_settings).data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / STATE_FILE_NAME).write_bytes(b"this is not a database" * 100)
+
+    async def scenario(pilot, screen):
+        assert len(screen.article_list.rows) == 12
+        assert any("state" in n.message.lower() for n in pilot.app._notifications)
+
+    run_app_test(make_app(), scenario)
+
+
+def test_a_200kb_article_opens_in_pieces(make_app, archive_factory):
+    body = "\n\n".join(f"段落 {i}：" + "中文内容" * 60 for i in range(400))
+    assert len(body.encode()) > 200_000
+    root = archive_factory({"zh-CN/news/x/big.zh-CN.md":
+                            article("Big", "2025-03-01 10:00:00", body)}, name="big")
+
+    async def scenario(pilot, screen):
+        await press(pilot, "enter")
+        documents = screen.query("ArticleMarkdown")
+        assert len(documents) > 10
+        assert not screen.article_pane.rendering
+
+    run_app_test(make_app(root), scenario)

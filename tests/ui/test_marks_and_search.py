@@ -1,0 +1,132 @@
+"""Pilot tests: marking, starring, undo, next/previous unread, search as you type."""
+
+from __future__ import annotations
+
+from reader.ui.search import TITLES_ONLY
+from reader.ui.widgets.search_box import SearchBox
+from tests.ui.conftest import press, run_app_test
+
+
+def unread_label(screen) -> str:
+    return str(screen.tree._group_nodes[("unread", "")].label)
+
+
+def test_m_toggles_read_and_counts_follow(make_app):
+    async def scenario(pilot, screen):
+        path = screen.article_list.current.path
+        await press(pilot, "m")
+        assert screen.services.is_read(path)
+        assert "11/11" in unread_label(screen)
+        await press(pilot, "m")
+        assert not screen.services.is_read(path)
+        assert "12/12" in unread_label(screen)
+        screen.services.flush()
+        assert not screen.services.store.is_read(path)
+
+    run_app_test(make_app(), scenario)
+
+
+def test_s_toggles_star_and_the_starred_group(make_app):
+    async def scenario(pilot, screen):
+        path = screen.article_list.current.path
+        await press(pilot, "s")
+        assert screen.services.is_starred(path)
+        assert "1/1" in str(screen.tree._group_nodes[("starred", "")].label)
+        screen.tree.select_key(("starred", ""))
+        await press(pilot)
+        assert [a.path for a in screen.article_list.rows] == [path]
+        screen.services.flush()
+        assert screen.services.store.is_starred(path)
+
+    run_app_test(make_app(), scenario)
+
+
+def test_A_marks_everything_in_view_read_and_u_undoes(make_app):
+    async def scenario(pilot, screen):
+        screen.tree.select_key(("lang", "en"))
+        await press(pilot)
+        await press(pilot, "A")
+        assert all(screen.services.is_read(a.path) for a in screen.article_list.rows)
+        assert "8/8" in unread_label(screen)
+        await press(pilot, "u")
+        assert not any(screen.services.is_read(a.path) for a in screen.article_list.rows)
+        assert "12/12" in unread_label(screen)
+
+    run_app_test(make_app(), scenario)
+
+
+def test_n_and_p_jump_between_unread_and_open(make_app):
+    async def scenario(pilot, screen):
+        rows = screen.article_list.rows
+        screen.services.set_read([rows[1], rows[2]], True)
+        await press(pilot, "n")
+        assert screen.article_list.cursor == 3
+        assert screen.services.is_read(rows[3].path)
+        assert screen.article_pane.shown_path == rows[3].path
+        await press(pilot, "p")
+        assert screen.article_list.cursor == 0
+
+    run_app_test(make_app(), scenario)
+
+
+def test_marks_survive_a_restart(make_app):
+    state = {}
+
+    async def first(pilot, screen):
+        state["path"] = screen.article_list.current.path
+        await press(pilot, "m", "s")
+
+    async def second(pilot, screen):
+        assert screen.services.is_read(state["path"])
+        assert screen.services.is_starred(state["path"])
+
+    run_app_test(make_app(), first)
+    run_app_test(make_app(), second)
+
+
+def test_slash_focuses_search_and_each_keystroke_narrows(make_app):
+    async def scenario(pilot, screen):
+        await press(pilot, "slash")
+        assert isinstance(screen.focused, SearchBox)
+        await press(pilot, "r")
+        count_r = len(screen.article_list.rows)
+        await press(pilot, *"eport 03")
+        assert 0 < len(screen.article_list.rows) < count_r
+        assert "hits" in screen.status.parts["search"]
+        await press(pilot, "escape")
+        assert screen.search_text == "" and len(screen.article_list.rows) == 12
+        assert screen.focused is screen.article_list
+
+    run_app_test(make_app(), scenario)
+
+
+def test_search_before_index_says_titles_only(make_app):
+    async def scenario(pilot, screen):
+        await press(pilot, "slash", *"gold")
+        assert TITLES_ONLY in screen.status.parts["search"] or "titles" in \
+            screen.status.parts["search"]
+        assert [a.title for a in screen.article_list.rows] == ["Gold report 03"]
+
+    run_app_test(make_app(), scenario)
+
+
+def test_search_and_group_combine(make_app):
+    async def scenario(pilot, screen):
+        await press(pilot, "slash", *"报告")
+        assert len(screen.article_list.rows) == 8
+        screen.tree.select_key(("lang", "zh-HK"))
+        await press(pilot)
+        assert len(screen.article_list.rows) == 4
+        assert {a.lang for a in screen.article_list.rows} == {"zh-HK"}
+
+    run_app_test(make_app(), scenario)
+
+
+def test_search_terms_are_highlighted_in_the_article(make_app):
+    async def scenario(pilot, screen):
+        await press(pilot, "slash", *"gold", "enter", "enter")
+        paragraph = screen.query("MarkdownParagraph").first()
+        spans = [s for s in paragraph._content.spans if s.style == "bold reverse"]
+        assert spans and paragraph._content.plain[spans[0].start:spans[0].end] == "Gold"
+
+    run_app_test(make_app(), scenario)
