@@ -110,3 +110,19 @@ def _dead_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     return child.pid
+
+
+def test_a_live_writer_makes_another_update_report_busy(archive_factory, settings):
+    from whoosh.filedb.filestore import FileStorage
+
+    archive = make(archive_factory, settings)
+    update_index(archive)
+    lock = FileStorage(str(whoosh_dir(index_dir_of(archive)))).lock(f"{INDEX_NAME}_WRITELOCK")
+    assert lock.acquire(False)
+    try:
+        (archive.root / ZH.format(8)).write_text(article_text("八", body="新。\n"), encoding="utf-8")
+        summary = update_index(archive)
+        assert "being updated" in summary.error
+    finally:
+        lock.release()
+    assert update_index(archive).added == 1

@@ -86,8 +86,8 @@ class SearchIndex:
             elif not self._searcher.up_to_date():
                 self._searcher = self._searcher.refresh()
                 self._docnums = {}
-        except Exception:  # a commit replaced files under us: reopen next time
-            self._searcher, self._docnums = None, {}
+        except Exception:  # caught mid-commit or damaged: keep the last one, retry later
+            pass
         return self._searcher
 
     # -- searching ---------------------------------------------------------------

@@ -94,14 +94,13 @@ def create_index(index_dir: Path, root: str):
 
 
 def claim_writer(index_dir: Path) -> None:
-    """Record this process as the writer, clearing a lock left by a dead one."""
+    """Record this process as the writer, clearing a lock file no live process holds."""
     pid_file = Path(index_dir) / "writer.pid"
-    other = _read_pid(pid_file)
-    if other and other != os.getpid() and _alive(other):
-        raise IndexBusy(f"the index is being updated by process {other}")
-    lock = whoosh_dir(index_dir) / f"{INDEX_NAME}_WRITELOCK"
-    if other and lock.exists():
-        lock.unlink(missing_ok=True)
+    if _lock_held(index_dir):
+        other = _read_pid(pid_file)
+        who = f"process {other}" if other and _alive(other) else "another process"
+        raise IndexBusy(f"the index is being updated by {who}")
+    (whoosh_dir(index_dir) / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(str(os.getpid()), encoding="ascii")
 
@@ -110,6 +109,20 @@ def release_writer(index_dir: Path) -> None:
     pid_file = Path(index_dir) / "writer.pid"
     if _read_pid(pid_file) == os.getpid():
         pid_file.unlink(missing_ok=True)
+
+
+def _lock_held(index_dir: Path) -> bool:
+    """Whether some process holds Whoosh's write lock now (a pid may have been reused)."""
+    wdir = whoosh_dir(index_dir)
+    if not wdir.exists():
+        return False
+    from whoosh.filedb.filestore import FileStorage
+
+    lock = FileStorage(str(wdir)).lock(f"{INDEX_NAME}_WRITELOCK")
+    if lock.acquire(False):
+        lock.release()
+        return False
+    return True
 
 
 def _read_pid(path: Path) -> int:
