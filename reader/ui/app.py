@@ -39,6 +39,7 @@ class NewsReaderApp(App[int]):
         self.CSS_PATH = style_files()
         super().__init__()
         cjk_wrap.install()
+        _start_resource_tracker()
         self.settings = settings
         self.services = services or Services(archive, settings)
         self.services.on_error = self._notify_from_any_thread
@@ -79,6 +80,14 @@ def _runner(screen: Screen, action: str):
         await screen.run_action(action)
 
     return run
+
+
+def _start_resource_tracker() -> None:
+    """The index is written by a spawned child process; multiprocessing's resource tracker
+    must start while sys.stderr is still the real one (Textual replaces it while running)."""
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
 
 
 def run_app(archive: Archive, settings: Settings) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from reader.archive import Archive, Article
+from reader.index import SearchIndex, index_dir_of, update_index
 
 Progress = Callable[[int, int], None]
 TITLES_ONLY = "index not ready: titles only"
@@ -55,6 +56,10 @@ class Searcher:
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
+        self.state = None  # the StateStore, for is: filters
+        self.index = SearchIndex.open(index_dir_of(archive), root=archive.root,
+                                      timezone=archive.settings.timezone)
+        self._ready = False
         self._titles: list[tuple[str, str]] = []
         self._title_of: dict[str, str] = {}
 
@@ -64,12 +69,21 @@ class Searcher:
 
     @property
     def ready(self) -> bool:
-        return False
+        """True once an index exists (an update may still be catching up)."""
+        if not self._ready:
+            status = self.index.status()
+            self._ready = status.exists and status.indexed > 0
+        return self._ready
 
     def search(self, query: str, cancelled: Callable[[], bool]) -> SearchOutcome:
         if not query.strip():
             return SearchOutcome(query, None)
-        return self.search_titles(query, cancelled, TITLES_ONLY)
+        if not self.ready:
+            return self.search_titles(query, cancelled, TITLES_ONLY)
+        results = self.index.search(query, limit=0, sort="date", state=self.state)
+        if results.error:
+            return self.search_titles(query, cancelled, f"{results.error} (titles only)")
+        return SearchOutcome(query, frozenset(results.paths), tuple(results.terms))
 
     def search_titles(self, query: str, cancelled: Callable[[], bool], message: str = ""
                       ) -> SearchOutcome:
@@ -101,7 +115,13 @@ class Searcher:
     def update(self, articles: Sequence[Article], progress: Progress,
                cancel: threading.Event) -> str:
         """Bring the index up to date; returns a line for the status bar."""
-        return "no search index: titles only"
+        summary = update_index(self.archive, lambda phase, done, total: progress(done, total),
+                               cancel, articles=list(articles))
+        self.index.refresh()
+        self._ready = False
+        if summary.error:
+            return f"Index: {summary.error}"
+        return summary.notice or ("Index up to date" if not summary.cancelled else "")
 
     def close(self) -> None:
-        pass
+        self.index.close()

@@ -51,6 +51,7 @@ class Services:
             return [f"Read/starred marks are not saved this session: {exc}"]
         self.read = self.store.read_set()
         self.starred = self.store.starred_set()
+        self.searcher.state = self.store
         return [self.store.notice] if self.store.notice else []
 
     def load_cached(self) -> list[Article]:

@@ -166,9 +166,9 @@ def test_mouse_click_and_double_click(make_app):
 def test_usable_at_80x24(make_app):
     async def scenario(pilot, screen):
         assert screen.article_list.region.height >= 5
-        await press(pilot, "j", "enter", "/", "n", "v", "i")
-        assert screen.search_text == "nvi"
-        assert [a.title for a in screen.article_list.rows] == ["Nvidia report 00"]
+        await press(pilot, "j", "enter", "/", *"nvidia")
+        assert screen.search_text == "nvidia"
+        assert "Nvidia report 00" in [a.title for a in screen.article_list.rows]
         assert screen.article_pane.region.height >= 5
 
     run_app_test(make_app(), scenario, size=(80, 24))

@@ -89,8 +89,11 @@ class BackgroundWork:
 
     @work(thread=True, exclusive=True, group="index")
     def _index(self) -> None:
-        message = self.services.update_index(self._progress("index", "Indexing"),
-                                             self.stop_event)
+        try:
+            message = self.services.update_index(self._progress("index", "Indexing"),
+                                                 self.stop_event)
+        except Exception as exc:  # the index is optional: searching titles still works
+            message = f"Index update failed: {exc}"
         if not self.stop_event.is_set():
             self.app.call_from_thread(self._indexed, message)
 
