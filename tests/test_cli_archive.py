@@ -72,3 +72,13 @@ def test_the_data_dir_environment_variable_is_honoured(capsys, tmp_path, sample_
     monkeypatch.setenv("NEWSREADER_DATA_DIR", str(tmp_path / "envdata"))
     run(capsys, "scan", "-q", str(sample_root))
     assert list((tmp_path / "envdata" / "archives").glob("*/cache.sqlite3"))
+
+
+def test_global_options_may_follow_the_archive_or_the_command(capsys, tmp_path, sample_root):
+    code, _, _ = run(capsys, "scan", "-q", str(sample_root), "--data-dir", str(tmp_path / "a"))
+    assert code == 0 and list((tmp_path / "a").glob("archives/*/cache.sqlite3"))
+    from reader.cli.main import _default_to_read, build_parser
+
+    argv = _default_to_read([str(sample_root), "--data-dir", "X"], build_parser())
+    args = build_parser().parse_args(argv)
+    assert (args.command, args.archive, args.data_dir) == ("read", str(sample_root), "X")

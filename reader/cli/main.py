@@ -24,16 +24,33 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run `newsreader COMMAND --help` for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="where cache, index and state live "
-                        "(default: the platform's user data dir; env NEWSREADER_DATA_DIR)")
-    parser.add_argument("--config", metavar="FILE", help="config file (env NEWSREADER_CONFIG)")
+    _add_global_options(parser, default=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     read = sub.add_parser("read", help="open the reader (the default command)")
     add_archive_argument(read)
     read.set_defaults(func=run_reader)
     for module in SUBCOMMANDS:
         module.register(sub)
+    for subparser in _all_subparsers(parser):
+        _add_global_options(subparser, default=argparse.SUPPRESS)
     return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser, default) -> None:
+    """--data-dir and --config are accepted before or after the command."""
+    parser.add_argument("--data-dir", metavar="DIR", default=default,
+                        help="where cache, index and state live "
+                        "(default: the platform's user data dir; env NEWSREADER_DATA_DIR)")
+    parser.add_argument("--config", metavar="FILE", default=default,
+                        help="config file (env NEWSREADER_CONFIG)")
+
+
+def _all_subparsers(parser: argparse.ArgumentParser):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                yield child
+                yield from _all_subparsers(child)
 
 
 def run_reader(args: argparse.Namespace, settings) -> int:
