@@ -19,7 +19,9 @@ class ArticleActions:
     # -- navigation -----------------------------------------------------------------
 
     def action_search(self) -> None:
-        self.query_one("#search").focus()
+        # set_focus now, not focus() (which waits a turn): keys typed right after / go
+        # to the search box even when they arrive in the same burst.
+        self.set_focus(self.query_one("#search"))
 
     def action_quit(self) -> None:
         self.app.exit(0)
@@ -147,9 +149,9 @@ class ArticleActions:
     def action_zoom(self) -> None:
         self.toggle_class("zoomed")
         if self.has_class("zoomed"):
-            self.article_pane.focus()
+            self.set_focus(self.article_pane)
         else:
-            self.article_list.focus()
+            self.set_focus(self.article_list)
 
     def action_toggle_tree(self) -> None:
         self.toggle_class("no-tree")

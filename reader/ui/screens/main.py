@@ -161,10 +161,10 @@ class MainScreen(ArticleActions, BackgroundWork, Screen):
             self.refresh_list()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.article_list.focus()
+        self.set_focus(self.article_list)
 
     def on_search_box_cleared(self, event: SearchBox.Cleared) -> None:
-        self.article_list.focus()
+        self.set_focus(self.article_list)
 
     def on_article_list_highlighted(self, event: ArticleList.Highlighted) -> None:
         if self._preview is not None:
