@@ -51,6 +51,8 @@ def build(root: Path, data_dir: Path, reuse: bool) -> tuple[Archive, SearchIndex
     print(f"  {n} articles: scan {scanned:.1f} s, index {summary.seconds:.1f} s "
           f"({summary.added + summary.updated} indexed, {summary.failed} failed), "
           f"total {total:.1f} s = {n / total:.0f} articles/s; index {size / 1e6:.0f} MB")
+    if summary.error or summary.notice:
+        print(f"  !! {summary.error or summary.notice}")
     return archive, SearchIndex.open(index_dir_of(archive), root=archive.root)
 
 

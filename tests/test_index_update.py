@@ -126,3 +126,16 @@ def test_a_live_writer_makes_another_update_report_busy(archive_factory, setting
     finally:
         lock.release()
     assert update_index(archive).added == 1
+
+
+def test_many_small_commits_merge_cleanly(archive_factory, settings, monkeypatch):
+    import reader.index.updater as updater
+
+    monkeypatch.setattr(updater, "BATCH", 3)
+    archive = make(archive_factory, settings, count=30)
+    assert update_index(archive).added == 30
+    (archive.root / ZH.format(3)).unlink()
+    summary = update_index(archive)
+    assert summary.removed == 1 and not summary.error
+    index = SearchIndex.open(index_dir_of(archive))
+    assert len(paths(index, "正文")) == 29 and paths(index, "标题1") == [ZH.format(1)]

@@ -43,7 +43,10 @@ class InliningPostingsWriter(whoosh3.W3PostingsWriter):
             return super().finish_postings()
         terminfo = self._terminfo
         terminfo.add_block(self)
-        terminfo.set_inlined(self._ids, self._weights, self._values)
+        # a format without values (Existence) must still read back bytes per posting:
+        # Whoosh's ListMatcher returns the str '' for an empty value list
+        values = self._values or [b""] * len(self._ids)
+        terminfo.set_inlined(self._ids, self._weights, values)
         self._terminfo = None
         return terminfo
 
@@ -97,10 +100,17 @@ class ArticleCodec(whoosh3.W3Codec):
 
 
 class ArticlePostingPool(writing.PostingPool):
-    """Whoosh's posting pool without per-posting type checks and field-name set."""
+    """Whoosh's posting pool without per-posting type checks and field-name set.
+
+    SegmentWriter ignores its `poolclass` argument: install with `use_lean_pool`."""
 
     def add(self, item):
         self.currentsize += 150 + 2 * len(item[1])
         if self.currentsize > self.limit:
             self.save()
         self.current.append(item)
+
+
+def use_lean_pool(writer, limitmb: int) -> None:
+    """Give a fresh SegmentWriter the lean pool (before anything is added)."""
+    writer.pool = ArticlePostingPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)

@@ -75,15 +75,27 @@ def _filter_query(f: Filter) -> wq.Query:
 
 
 class ArticleText:
-    """One article's folded text, by field, as the checks read it."""
+    """One article's text by field, folded and tokenized only as far as a check needs."""
 
     def __init__(self, title: str, body: str):
-        self.norm = {"title": normalized(fold(title)), "body": normalized(fold(body))}
+        self.raw = {"title": title, "body": body}
+        self._folded: dict[str, str] = {}
+        self._norm: dict[str, str] = {}
         self._stems: dict[str, set[str]] = {}
+
+    def folded(self, fieldname: str) -> str:
+        if fieldname not in self._folded:
+            self._folded[fieldname] = fold(self.raw[fieldname])
+        return self._folded[fieldname]
+
+    def norm(self, fieldname: str) -> str:
+        if fieldname not in self._norm:
+            self._norm[fieldname] = normalized(self.folded(fieldname))
+        return self._norm[fieldname]
 
     def stems(self, fieldname: str) -> set[str]:
         if fieldname not in self._stems:
-            self._stems[fieldname] = {stem(w) for w in WORD.findall(self.norm[fieldname])}
+            self._stems[fieldname] = {stem(w) for w in WORD.findall(self.folded(fieldname))}
         return self._stems[fieldname]
 
 
@@ -100,15 +112,14 @@ def matches(node: Node, doc: ArticleText) -> bool:
 
 
 def _field_matches(node: Node, doc: ArticleText, fieldname: str) -> bool:
-    text = doc.norm[fieldname]
-    if node.kind == "run":
-        return node.text in text
+    if node.kind == "run":  # as written (most often), else folded
+        return node.text in doc.raw[fieldname] or node.text in doc.folded(fieldname)
     if node.kind == "word":
         return node.text in doc.stems(fieldname)
     if node.kind == "prefix":
         return any(w.startswith(node.text) for w in doc.stems(fieldname)) or \
-            f" {node.text}" in f" {text}"
-    needle = node.text
+            f" {node.text}" in f" {doc.norm(fieldname)}"
+    text, needle = doc.norm(fieldname), node.text
     left = " " if needle[:1].isalnum() and needle[:1].isascii() else ""
     right = " " if needle[-1:].isalnum() and needle[-1:].isascii() else ""
     return f"{left}{needle}{right}" in f" {text} "

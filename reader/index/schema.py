@@ -12,7 +12,7 @@ from whoosh.system import pack_uint
 
 from reader.index.analysis import count_terms, fold
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TITLE_BOOST = 3.0
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from reader.index.codec import ArticleCodec, ArticlePostingPool
+from reader.index.codec import ArticleCodec, use_lean_pool
 from reader.index.store import (Manifest, claim_writer, create_index, load_manifest,
                                 open_index, release_writer, save_manifest)
 
@@ -75,7 +75,7 @@ def _run(job: Job, index_dir: Path, messages, cancel) -> dict:
     batch = _Batch(ix, index_dir, manifest, fresh)
     for path in job.removes:
         if manifest.stamps.pop(path, None) is not None:
-            batch.writer().delete_by_term("path", path)
+            batch.delete(path)
             counts["removed"] += 1
     _add_all(job, batch, manifest, counts, messages, cancel)
     manifest.complete = not counts["cancelled"]
@@ -118,26 +118,40 @@ class _Batch:
         self._writer = None
         self._count = 0
         self._fresh = fresh
+        self._searcher = None
 
     def writer(self):
         if self._writer is None:
-            self._writer = self.ix.writer(limitmb=LIMIT_MB, codec=ArticleCodec(),
-                                          poolclass=ArticlePostingPool, timeout=2.0)
-        self._count += 1
+            self._writer = self.ix.writer(limitmb=LIMIT_MB, codec=ArticleCodec(), timeout=2.0)
+            use_lean_pool(self._writer, LIMIT_MB)
         return self._writer
 
     def add(self, doc: dict) -> None:
         """Add to a fresh index; elsewhere replace, since a run that crashed between a
-        commit and its manifest may have left the article in the index unrecorded."""
-        if self._fresh:
-            self.writer().add_document(**doc)
-        else:
-            self.writer().update_document(**doc)
+        commit and its manifest may have left the article in the index unrecorded.
+        (Whoosh's update_document opens a searcher per call: far too slow.)"""
+        writer = self.writer()
+        if not self._fresh:
+            self.delete(doc["path"])
+        writer.add_document(**doc)
+        self._count += 1
+
+    def delete(self, path: str) -> bool:
+        writer = self.writer()
+        if self._searcher is None:
+            self._searcher = writer.searcher()
+        docnum = self._searcher.document_number(path=path)
+        if docnum is not None:
+            writer.delete_document(docnum)
+        return docnum is not None
 
     def pending(self) -> int:
         return self._count
 
     def commit(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
         if self._writer is not None:
             self._writer.commit()
             self._writer, self._count = None, 0
