@@ -173,10 +173,38 @@ def test_processes_writing_at_once_lose_nothing_and_never_see_locked(tmp_path):
     for p in procs:
         p.join(timeout=240)
     errors = [failures.get() for _ in range(failures.qsize())] if not failures.empty() else []
-    assert errors == [] and [p.exitcode for p in procs] == [0] * WORKERS
+    assert not errors, "\n".join(errors)
+    assert [p.exitcode for p in procs] == [0] * WORKERS
     with StateStore.open(path) as store:
         read = store.read_set()
         assert len(read) == WORKERS * (60 + 10 * 200)
         assert {f"w{n}/bulk9/199.md" for n in range(WORKERS)} <= read
         # every toggle counted: an odd total of flips leaves the article starred
         assert store.is_starred("shared.md") == bool(WORKERS * TOGGLES % 2)
+
+
+def opener(path, n, barrier, failures):
+    try:
+        barrier.wait(timeout=60)
+        with StateStore.open(path) as store:
+            store.mark_read([f"{n}.md"])
+    except BaseException:  # noqa: BLE001 - the parent asserts on it
+        failures.put(traceback.format_exc())
+
+
+@pytest.mark.parametrize("round_", range(4))
+def test_many_processes_creating_the_store_at_once(tmp_path, round_):
+    """Nobody sees a half-created file as damaged, nobody fails with "locked"."""
+    path = tmp_path / "new" / "state.sqlite3"
+    ctx = multiprocessing.get_context("fork")
+    barrier, failures = ctx.Barrier(6), ctx.Queue()
+    procs = [ctx.Process(target=opener, args=(path, n, barrier, failures)) for n in range(6)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    errors = [failures.get() for _ in range(failures.qsize())] if not failures.empty() else []
+    assert not errors, "\n".join(errors)
+    assert not list(path.parent.glob("*.corrupt-*"))
+    with StateStore.open(path) as store:
+        assert store.read_set() == {f"{n}.md" for n in range(6)}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -67,11 +68,32 @@ def connect(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                           check_same_thread=False)
     con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    con.execute("PRAGMA journal_mode = WAL")
+    _use_wal(con)
     con.execute("PRAGMA synchronous = FULL")
     con.execute("PRAGMA foreign_keys = ON")
     con.execute("PRAGMA temp_store = MEMORY")
     return con
+
+
+def _use_wal(con: sqlite3.Connection) -> None:
+    """Switch to WAL.  Two processes creating the file at once can see "locked" here
+    (SQLite calls no busy handler for this switch), so wait and retry, as the busy
+    timeout would."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = 0.002
+    while True:
+        try:
+            if con.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            if con.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() == "wal":
+                return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise sqlite3.OperationalError("database is locked: could not switch to WAL mode")
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
 
 
 def open_checked(path: Path) -> sqlite3.Connection:
@@ -127,10 +149,14 @@ def _has_foreign_header(path: Path) -> bool:
 
 def _check_contents(con: sqlite3.Connection, path: Path) -> None:
     try:
-        verdict = con.execute("PRAGMA quick_check").fetchone()[0]
-        app_id = con.execute("PRAGMA application_id").fetchone()[0]
-        version = con.execute("PRAGMA user_version").fetchone()[0]
-        tables = con.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        con.execute("BEGIN")  # one snapshot: another process may be creating the file now
+        try:
+            verdict = con.execute("PRAGMA quick_check").fetchone()[0]
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            tables = con.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        finally:
+            con.execute("COMMIT")
     except sqlite3.OperationalError as exc:
         if is_busy(exc):
             raise StateError(f"the state file {path} is busy: {exc}") from exc
