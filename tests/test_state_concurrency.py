@@ -146,6 +146,21 @@ WORKERS = 3
 TOGGLES = 101
 
 
+def run_at_once(target, path, count):
+    """Run target(path, n, barrier, failures) in `count` processes released together;
+    fail with every child's traceback."""
+    ctx = multiprocessing.get_context("fork")
+    barrier, failures = ctx.Barrier(count), ctx.Queue()
+    procs = [ctx.Process(target=target, args=(path, n, barrier, failures)) for n in range(count)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=240)
+    errors = [failures.get() for _ in range(failures.qsize())] if not failures.empty() else []
+    assert not errors, "\n".join(errors)
+    assert [p.exitcode for p in procs] == [0] * count
+
+
 def worker(path, n, barrier, failures):
     try:
         barrier.wait(timeout=60)
@@ -165,16 +180,7 @@ def worker(path, n, barrier, failures):
 
 def test_processes_writing_at_once_lose_nothing_and_never_see_locked(tmp_path):
     path = tmp_path / "fresh" / "state.sqlite3"
-    ctx = multiprocessing.get_context("fork")
-    barrier, failures = ctx.Barrier(WORKERS), ctx.Queue()
-    procs = [ctx.Process(target=worker, args=(path, n, barrier, failures)) for n in range(WORKERS)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=240)
-    errors = [failures.get() for _ in range(failures.qsize())] if not failures.empty() else []
-    assert not errors, "\n".join(errors)
-    assert [p.exitcode for p in procs] == [0] * WORKERS
+    run_at_once(worker, path, WORKERS)
     with StateStore.open(path) as store:
         read = store.read_set()
         assert len(read) == WORKERS * (60 + 10 * 200)
@@ -196,15 +202,7 @@ def opener(path, n, barrier, failures):
 def test_many_processes_creating_the_store_at_once(tmp_path, round_):
     """Nobody sees a half-created file as damaged, nobody fails with "locked"."""
     path = tmp_path / "new" / "state.sqlite3"
-    ctx = multiprocessing.get_context("fork")
-    barrier, failures = ctx.Barrier(6), ctx.Queue()
-    procs = [ctx.Process(target=opener, args=(path, n, barrier, failures)) for n in range(6)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=120)
-    errors = [failures.get() for _ in range(failures.qsize())] if not failures.empty() else []
-    assert not errors, "\n".join(errors)
+    run_at_once(opener, path, 6)
     assert not list(path.parent.glob("*.corrupt-*"))
     with StateStore.open(path) as store:
         assert store.read_set() == {f"{n}.md" for n in range(6)}
