@@ -72,7 +72,7 @@ def keystrokes(root: Path, settings: Settings) -> tuple[list[float], str]:
 
     async def scenario(app, pilot):
         screen = app.screen
-        await wait_until(pilot, lambda: screen.list_generation > 0)
+        await wait_until(pilot, lambda: screen.list_generation > 0 and not screen.scanning)
         await pilot.press("slash")
         for char in QUERY:
             generation = screen.list_generation
@@ -114,6 +114,12 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] * 1000
 
 
+def keystroke_report(root: Path, settings: Settings) -> None:
+    samples, mode = keystrokes(root, settings)
+    print(f"keystroke to updated list at {root}: p50 {pct(samples, .5):.1f} ms, "
+          f"p95 {pct(samples, .95):.1f} ms ({len(samples)} keys; status: {mode})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", type=Path, required=True, help="a ~10,000-article archive")
@@ -126,9 +132,7 @@ def main() -> None:
         warm(root, settings)
         print(f"warm start to usable list, {name} ({root}): "
               f"{warm_start(root, settings):.2f} s")
-    samples, mode = keystrokes(args.large, settings_for(args.data / "large"))
-    print(f"keystroke to updated list at {args.large}: p50 {pct(samples, .5):.1f} ms, "
-          f"p95 {pct(samples, .95):.1f} ms ({len(samples)} keys; status: {mode})")
+    keystroke_report(args.large, settings_for(args.data / "large"))
     lags, status = lag_while_indexing(args.small, settings_for(args.data / "small"),
                                       args.lag_seconds)
     print(f"event-loop lag while indexing {args.small}: p95 {pct(lags, .95):.1f} ms, "

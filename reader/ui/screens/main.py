@@ -127,7 +127,7 @@ class MainScreen(ArticleActions, BackgroundWork, Screen):
         self.show_view_counts()
         current = self.article_list.current
         if current is not None and not self._is_shown(current):
-            self.load_article(current.path)
+            self._schedule_preview(current.path)
         if current is not None and current.path == self._open_when_shown:
             self.open_article(current)
         self._open_when_shown = None
@@ -170,12 +170,16 @@ class MainScreen(ArticleActions, BackgroundWork, Screen):
         if self._preview is not None:
             self._preview.stop()
         if not self._is_shown(event.article):
-            path = event.article.path
-            if self.preview_delay <= 0:
-                self.load_article(path)
-            else:
-                self._preview = self.set_timer(self.preview_delay,
-                                               lambda: self.load_article(path))
+            self._schedule_preview(event.article.path)
+
+    def _schedule_preview(self, path: str) -> None:
+        """Show the article once the cursor (or the typing) has rested a moment."""
+        if self._preview is not None:
+            self._preview.stop()
+        if self.preview_delay <= 0:
+            self.load_article(path)
+        else:
+            self._preview = self.set_timer(self.preview_delay, lambda: self.load_article(path))
 
     def on_article_list_selected(self, event: ArticleList.Selected) -> None:
         self.open_article(event.article)
