@@ -128,3 +128,12 @@ def test_cli_search_json_and_errors(indexed, capsys, settings):
     assert hits[1]["link"] == "https://example.org/1" and hits[1]["date"].startswith("2025-02-10")
     assert main(argv[:3] + ["is:maybe", "--archive", str(archive.root)]) == 2
     assert "is:read" in capsys.readouterr().err
+
+
+def test_prefix_words_with_other_words_and_negated_runs(indexed):
+    _, index = indexed
+    assert names(index.search("rat* nvidia")) == ["4"]
+    assert names(index.search("rat* -nvidia")) == ["5"]
+    assert names(index.search("英* -英伟达")) == ["3"]
+    assert names(index.search("sha*")) == ["4"]
+    assert index.search("zzz*").total == 0

@@ -46,15 +46,6 @@ def _all_terms(fieldname: str, terms: list[str]) -> wq.Query:
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-def with_filters(text: wq.Query | None, filters: list[Filter]) -> wq.Query:
-    """The text query ANDed with the metadata filters (every article when both are empty)."""
-    parts = [text] if text is not None else []
-    for f in filters:
-        q = _filter_query(f)
-        parts.append(wq.Not(q) if f.negated else q)
-    return conjunction(parts)
-
-
 def conjunction(parts: list[wq.Query]) -> wq.Query:
     """AND of the parts, with negated parts subtracted (AndNot) rather than scanned."""
     positive = [p for p in parts if not isinstance(p, wq.Not)]
@@ -65,7 +56,7 @@ def conjunction(parts: list[wq.Query]) -> wq.Query:
     return wq.AndNot(base, negative[0] if len(negative) == 1 else wq.Or(negative))
 
 
-def _filter_query(f: Filter) -> wq.Query:
+def filter_query(f: Filter) -> wq.Query:
     if f.field == "date":
         start, end = f.value
         return wq.NumericRange("date", start, None if end is None else end - 1)

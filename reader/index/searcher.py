@@ -12,17 +12,20 @@ run one at a time on the last committed index, refreshed at most every
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from whoosh.query import Every
 from whoosh.sorting import FieldFacet
 
 from reader.index.analysis import fold
-from reader.index.matching import ArticleText, matches, to_whoosh, with_filters
-from reader.index.query import ParsedQuery, QueryError, parse_query
+from reader.index.matching import ArticleText, filter_query, matches, to_whoosh
+from reader.index.docsets import prefix_docs
+from reader.index.query import Node, ParsedQuery, QueryError, parse_query
 from reader.index.results import Hit, SearchResults, read_text
 from reader.index.store import load_manifest, open_index
 
@@ -48,6 +51,7 @@ class SearchIndex:
         self._searcher = None
         self._checked = 0.0
         self._docnums: dict[str, int | None] = {}
+        self._filters: dict[tuple, set[int]] = {}  # per searcher: filter -> docnums
 
     @classmethod
     def open(cls, index_dir: Path, root: Path | None = None,
@@ -85,7 +89,7 @@ class SearchIndex:
                 self._searcher = ix.searcher() if ix is not None else None
             elif not self._searcher.up_to_date():
                 self._searcher = self._searcher.refresh()
-                self._docnums = {}
+                self._docnums, self._filters = {}, {}
         except Exception:  # caught mid-commit or damaged: keep the last one, retry later
             pass
         return self._searcher
@@ -123,10 +127,13 @@ class SearchIndex:
 
     def _run(self, searcher, parsed: ParsedQuery, results: SearchResults, limit: int,
              sort: str, state) -> None:
-        q = with_filters(to_whoosh(parsed.text) if parsed.text else None, parsed.filters)
-
-        allow, exclude = self._state_filter(searcher, parsed, state)
-        by_date = sort == "date" or parsed.text is None
+        allow, exclude = self._doc_filter(searcher, parsed, state)
+        text, allow = self._prefixes_as_filter(searcher, parsed.text, allow)
+        if text is None:
+            self._by_date_only(searcher, parsed, results, limit, allow, exclude)
+            return
+        q = to_whoosh(text) or Every()
+        by_date = sort == "date"
         sortedby = FieldFacet("date", reverse=True) if by_date else None
         needles = [fold(h) for h in parsed.highlights]
         check = parsed.text is not None and not parsed.text.exact
@@ -136,8 +143,8 @@ class SearchIndex:
             found = searcher.search(q, limit=fetch, sortedby=sortedby, filter=allow,
                                     mask=exclude)
             candidates = len(found)
-            hits, checked, matched = self._collect(searcher, found, parsed, needles, check, want,
-                                          min(candidates, EXACT_CHECKS))
+            hits, checked, matched = self._collect(searcher, found, parsed, needles, check,
+                                                   want, min(candidates, EXACT_CHECKS))
             if not check or fetch is None or len(hits) >= (want or 0) or fetch >= candidates:
                 break
             fetch *= 4
@@ -169,12 +176,34 @@ class SearchIndex:
         title = (stored.get("meta") or {}).get("title", "")
         return matches(parsed.text, ArticleText(title, text))
 
-    def _state_filter(self, searcher, parsed: ParsedQuery, state):
-        """Docnum sets for is:read/unread/starred: (allowed or None, excluded or None)."""
-        if not parsed.states:
-            return None, None
+    def _prefixes_as_filter(self, searcher, text: Node | None, allow: set[int] | None):
+        """Top-level prefix words become a document filter (they score nothing anyway);
+        returns the rest of the text tree and the narrowed filter."""
+        if text is None:
+            return None, allow
+        parts = text.children if text.kind == "and" else [text]
+        prefixes = [p for p in parts if p.kind == "prefix"]
+        for p in prefixes:
+            docs = prefix_docs(searcher, p.fields, p.text, self._filters)
+            allow = set(docs) if allow is None else allow & docs
+        rest = [p for p in parts if p.kind != "prefix"]
+        if not rest:
+            return None, allow
+        return (rest[0] if len(rest) == 1 else Node("and", children=rest)), allow
+
+    def _doc_filter(self, searcher, parsed: ParsedQuery, state):
+        """Docnum sets of the filters and is: states: (allowed or None, excluded or None)."""
         allow: set[int] | None = None
         exclude: set[int] = set()
+        for f in parsed.filters:
+            key = (f.field, f.value)
+            if key not in self._filters:
+                self._filters[key] = set(searcher.docs_for_query(filter_query(f)))
+            docs = self._filters[key]
+            if f.negated:
+                exclude |= docs
+            else:
+                allow = set(docs) if allow is None else allow & docs
         for name, negated in parsed.states:
             paths = state.starred_set() if name == "starred" else state.read_set()
             docs = self._docnums_of(searcher, paths)
@@ -183,6 +212,22 @@ class SearchIndex:
             else:
                 allow = docs if allow is None else allow & docs
         return allow, exclude or None
+
+    def _by_date_only(self, searcher, parsed, results, limit, allow, exclude) -> None:
+        """Filters only: the allowed articles newest first, from the date column."""
+        reader = searcher.reader()
+        docs = allow if allow is not None else set(reader.all_doc_ids())
+        if exclude:
+            docs = docs - exclude
+        dates = reader.column_reader("date")
+        if limit > 0:
+            top = heapq.nlargest(limit, docs, key=dates.__getitem__)
+        else:
+            top = sorted(docs, key=dates.__getitem__, reverse=True)
+        needles = [fold(h) for h in parsed.highlights]
+        results.hits = [Hit.from_stored(searcher.stored_fields(d), 0.0, needles, self.root)
+                        for d in top]
+        results.total = len(docs)
 
     def _docnums_of(self, searcher, paths) -> set[int]:
         cache, out = self._docnums, set()

@@ -1,0 +1,60 @@
+"""Sets of document numbers read straight from posting blocks.
+
+Used where scores do not matter: prefix words (`open*`, constant score, as
+Whoosh scores them too) and metadata filters.  Whoosh's own constant-score
+prefix query walks every posting of every expanded term one Python call at
+a time; reading whole blocks of ids is several times faster.  This leans on
+the 2.7.4 codec's leaf matcher (`_read_ids`, `_next_block`); any other
+matcher is walked with the public `all_ids()`.
+"""
+
+from __future__ import annotations
+
+from whoosh.codec.whoosh3 import W3LeafMatcher
+
+MAX_CACHED = 256
+
+
+def term_docs(searcher, fieldname: str, terms: list[str]) -> set[int]:
+    """Live documents that have any of `terms` in `fieldname`."""
+    out: set[int] = set()
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        fmt = reader.schema[fieldname].format
+        ids: set[int] = set()
+        for term in terms:
+            btext = term.encode("utf-8")
+            if (fieldname, btext) in reader:
+                ids |= _ids(reader._terms.matcher(fieldname, btext, fmt))
+        if ids and reader.has_deletions():
+            ids -= set(reader._perdoc.deleted_docs())
+        out |= ids if offset == 0 else set(map(offset.__add__, ids))
+    return out
+
+
+def _ids(matcher) -> set[int]:
+    if not isinstance(matcher, W3LeafMatcher):
+        return set(matcher.all_ids())
+    ids: set[int] = set()
+    while matcher.is_active():
+        matcher._read_ids()
+        ids.update(matcher._ids)
+        matcher._next_block()
+    return ids
+
+
+def prefix_docs(searcher, fieldnames, prefix: str, cache: dict) -> set[int]:
+    """Live documents with a word starting with `prefix` in any of the fields (cached
+    per searcher: typing extends a prefix, and erasing comes back to one)."""
+    key = ("prefix", tuple(fieldnames), prefix)
+    if key not in cache:
+        if len(cache) > MAX_CACHED:
+            cache.clear()
+        reader = searcher.reader()
+        docs: set[int] = set()
+        for fieldname in fieldnames:
+            terms = [t if isinstance(t, str) else t.decode("utf-8")
+                     for t in reader.expand_prefix(fieldname, prefix)]
+            docs |= term_docs(searcher, fieldname, terms)
+        cache[key] = docs
+    return cache[key]
