@@ -27,7 +27,7 @@ from reader.index.matching import ArticleText, filter_query, matches, to_whoosh
 from reader.index.docsets import prefix_docs
 from reader.index.query import Node, ParsedQuery, QueryError, parse_query
 from reader.index.results import Hit, SearchResults, read_text
-from reader.index.store import load_manifest, open_index
+from reader.index.store import load_manifest, manifest_path, open_index
 
 REFRESH_SECONDS = 0.5
 EXACT_CHECKS = 100  # candidates always checked, so that small totals are exact
@@ -52,6 +52,7 @@ class SearchIndex:
         self._checked = 0.0
         self._docnums: dict[str, int | None] = {}
         self._filters: dict[tuple, set[int]] = {}  # per searcher: filter -> docnums
+        self._status: tuple[int, IndexStatus] | None = None
 
     @classmethod
     def open(cls, index_dir: Path, root: Path | None = None,
@@ -61,10 +62,17 @@ class SearchIndex:
     # -- state -------------------------------------------------------------------
 
     def status(self) -> IndexStatus:
-        manifest = load_manifest(self.index_dir)
-        if manifest is None:
+        """How much is indexed, as of the last commit (re-read only when it changed)."""
+        try:
+            stamp = manifest_path(self.index_dir).stat().st_mtime_ns
+        except OSError:
             return IndexStatus(0, False, False)
-        return IndexStatus(len(manifest.stamps), manifest.complete, True)
+        if self._status is None or self._status[0] != stamp:
+            manifest = load_manifest(self.index_dir)
+            status = IndexStatus(len(manifest.stamps), manifest.complete, True) if manifest \
+                else IndexStatus(0, False, False)
+            self._status = (stamp, status)
+        return self._status[1]
 
     def refresh(self) -> None:
         with self._lock:
