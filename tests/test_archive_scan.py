@@ -160,3 +160,11 @@ def test_a_file_deleted_after_the_scan_opens_as_an_explained_empty_article(archi
     (root / "gone.md").unlink()
     parsed = archive.read("gone.md")
     assert parsed.body == "" and "not found" in parsed.article.problem
+
+
+def test_the_newest_page_comes_from_the_cache_newest_first(archive_factory, settings):
+    root = archive_factory({f"d{day:02}.md": article_text(f"day {day}", date=f"2025-01-{day:02} 10:00:00")
+                            for day in (5, 17, 2, 30, 11)})
+    archive, _ = scan(root, settings)
+    assert [a.title for a in archive.cached_newest(3)] == ["day 30", "day 17", "day 11"]
+    assert archive.cached_count() == 5

@@ -62,6 +62,14 @@ class Archive:
         """Every article the cache knows, as of the last scan; no file is read."""
         return self.cache.articles()
 
+    def cached_newest(self, limit: int = 500) -> list[Article]:
+        """The newest `limit` cached articles, newest first: what a reader shows at once
+        while `cached()` loads the rest."""
+        return self.cache.newest(limit)
+
+    def cached_count(self) -> int:
+        return self.cache.count()
+
     def problems(self) -> list[Problem]:
         return self.cache.problems()
 

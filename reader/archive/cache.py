@@ -16,14 +16,17 @@ from typing import Iterable
 
 from reader.archive.model import Article, Problem
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _SEP = "\x1f"
 _COLUMNS = (
     "path, fs_path, size, mtime_ns, title, date, summary, categories, tags, lang,"
     " translations, thumbnail, link, source, mtime, problem"
 )
+# `ts` (seconds since the epoch, UTC) orders articles by date in SQL: the newest page
+# is read without loading the whole archive.
 _SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS articles ({_COLUMNS}, PRIMARY KEY (path)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS articles ({_COLUMNS}, ts REAL, PRIMARY KEY (path)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS articles_by_ts ON articles (ts DESC);
 CREATE TABLE IF NOT EXISTS unreadable (path PRIMARY KEY, fs_path, size, mtime_ns, reason)
     WITHOUT ROWID;
 PRAGMA user_version = {SCHEMA_VERSION};
@@ -98,6 +101,14 @@ class MetadataCache:
         rows = self._query(f"SELECT {_COLUMNS} FROM articles")
         return [_article(row) for row in rows]
 
+    def newest(self, limit: int) -> list[Article]:
+        """The `limit` newest articles, newest first: a first screen before the full load."""
+        rows = self._query(f"SELECT {_COLUMNS} FROM articles ORDER BY ts DESC LIMIT ?", (limit,))
+        return [_article(row) for row in rows]
+
+    def count(self) -> int:
+        return self._query("SELECT count(*) FROM articles")[0][0]
+
     def problems(self) -> list[Problem]:
         rows = self._query(
             "SELECT path, problem FROM articles WHERE problem != '' UNION ALL "
@@ -113,7 +124,7 @@ class MetadataCache:
         """Upsert (article, fs_path, mtime_ns) records and (path, fs_path, size, mtime_ns, reason)."""
         with self._lock, self._db:
             self._db.executemany(
-                f"INSERT OR REPLACE INTO articles ({_COLUMNS}) VALUES ({','.join('?' * 16)})",
+                f"INSERT OR REPLACE INTO articles ({_COLUMNS}, ts) VALUES ({','.join('?' * 17)})",
                 (_row(article, fs_path, mtime_ns) for article, fs_path, mtime_ns in found),
             )
             rows = [(r[0], os.fsencode(r[1]), *r[2:]) for r in unreadable]
@@ -131,7 +142,7 @@ def _row(a: Article, fs_path: str, mtime_ns: int) -> tuple:
     return (
         a.path, os.fsencode(fs_path), a.size, mtime_ns, a.title, a.date.isoformat(), a.summary,
         _SEP.join(a.categories), _SEP.join(a.tags), a.lang, _SEP.join(a.translations),
-        a.thumbnail, a.link, a.source, a.mtime, a.problem,
+        a.thumbnail, a.link, a.source, a.mtime, a.problem, a.date.timestamp(),
     )
 
 
