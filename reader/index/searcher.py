@@ -12,7 +12,6 @@ run one at a time on the last committed index, refreshed at most every
 
 from __future__ import annotations
 
-import heapq
 import threading
 import time
 from dataclasses import dataclass
@@ -20,10 +19,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from whoosh.query import Every
-from whoosh.sorting import FieldFacet
 
 from reader.index.analysis import fold
 from reader.index.matching import ArticleText, filter_query, matches, to_whoosh
+from reader.index.candidates import BROAD, CandidateFinder
 from reader.index.docsets import prefix_docs
 from reader.index.query import Node, ParsedQuery, QueryError, parse_query
 from reader.index.results import Hit, SearchResults, read_text
@@ -53,6 +52,7 @@ class SearchIndex:
         self._docnums: dict[str, int | None] = {}
         self._filters: dict[tuple, set[int]] = {}  # per searcher: filter -> docnums
         self._status: tuple[int, IndexStatus] | None = None
+        self._candidates: CandidateFinder | None = None
 
     @classmethod
     def open(cls, index_dir: Path, root: Path | None = None,
@@ -140,22 +140,44 @@ class SearchIndex:
         if text is None:
             self._by_date_only(searcher, parsed, results, limit, allow, exclude)
             return
-        q = to_whoosh(text) or Every()
-        by_date = sort == "date"
-        sortedby = FieldFacet("date", reverse=True) if by_date else None
-        needles = [fold(h) for h in parsed.highlights]
-        check = parsed.text is not None and not parsed.text.exact
+        finder = self._finder(searcher)
+        finder.reset_work()
+        docs = finder.docs(text)
+        if allow is not None:
+            docs &= allow
+        if exclude:
+            docs -= exclude
         want = limit if limit > 0 else None
+        if sort == "date":
+            order = ((d, 0.0) for d in finder.newest(docs, None if self._check(parsed) else want))
+        elif finder.work >= BROAD:
+            order = ((d, 0.0) for d in finder.broad_order(text, docs, want))
+        else:
+            order = self._ranked(searcher, to_whoosh(text) or Every(), docs, want, parsed)
+        self._fill(searcher, parsed, results, order, len(docs), want)
+
+    def _check(self, parsed: ParsedQuery) -> bool:
+        return parsed.text is not None and not parsed.text.exact
+
+    def _ranked(self, searcher, q, docs: set[int], want, parsed):
+        """(docnum, score) by BM25F among `docs`: the top `want`, or when candidates are
+        checked a few times that many, then (if the check rejected too many) the rest."""
+        check = self._check(parsed)
         fetch = want if not check or want is None else max(3 * want, 100)
-        while True:
-            found = searcher.search(q, limit=fetch, sortedby=sortedby, filter=allow,
-                                    mask=exclude)
-            candidates = len(found)
-            hits, checked, matched = self._collect(searcher, found, parsed, needles, check,
-                                                   want, min(candidates, EXACT_CHECKS))
-            if not check or fetch is None or len(hits) >= (want or 0) or fetch >= candidates:
-                break
-            fetch *= 4
+        seen: set[int] = set()
+        for hit in searcher.search(q, limit=fetch, filter=docs):
+            seen.add(hit.docnum)
+            yield hit.docnum, hit.score or 0.0
+        if check and fetch is not None and len(seen) < len(docs):
+            for hit in searcher.search(q, limit=None, filter=docs):
+                if hit.docnum not in seen:
+                    yield hit.docnum, hit.score or 0.0
+
+    def _fill(self, searcher, parsed, results, order, candidates: int, want) -> None:
+        needles = [fold(h) for h in parsed.highlights]
+        check = self._check(parsed)
+        hits, checked, matched = self._collect(searcher, order, parsed, needles, check, want,
+                                               min(candidates, EXACT_CHECKS))
         results.hits = hits
         results.total = candidates
         if check:
@@ -163,20 +185,25 @@ class SearchIndex:
             results.total = matched if results.total_exact else \
                 max(matched, round(candidates * matched / max(checked, 1)))
 
+    def _finder(self, searcher) -> CandidateFinder:
+        if self._candidates is None or self._candidates.searcher is not searcher:
+            self._candidates = CandidateFinder(searcher)
+        return self._candidates
+
     def _collect(self, searcher, found, parsed, needles, check, want, check_at_least):
         """The first `want` hits that pass the text check; when checking, at least
         `check_at_least` candidates are checked so that small totals are exact."""
         hits, checked, matched = [], 0, 0
-        for found_hit in found:
+        for docnum, score in found:
             if want is not None and len(hits) >= want and checked >= check_at_least:
                 break
-            stored = searcher.stored_fields(found_hit.docnum)
+            stored = searcher.stored_fields(docnum)
             checked += 1
             if check and not self._verified(parsed, stored):
                 continue
             matched += 1
             if want is None or len(hits) < want:
-                hits.append(Hit.from_stored(stored, found_hit.score or 0.0, needles, self.root))
+                hits.append(Hit.from_stored(stored, score, needles, self.root))
         return hits, checked, matched
 
     def _verified(self, parsed: ParsedQuery, stored: dict) -> bool:
@@ -223,15 +250,11 @@ class SearchIndex:
 
     def _by_date_only(self, searcher, parsed, results, limit, allow, exclude) -> None:
         """Filters only: the allowed articles newest first, from the date column."""
-        reader = searcher.reader()
-        docs = allow if allow is not None else set(reader.all_doc_ids())
+        finder = self._finder(searcher)
+        docs = allow if allow is not None else finder.all_docs()
         if exclude:
             docs = docs - exclude
-        dates = reader.column_reader("date")
-        if limit > 0:
-            top = heapq.nlargest(limit, docs, key=dates.__getitem__)
-        else:
-            top = sorted(docs, key=dates.__getitem__, reverse=True)
+        top = finder.newest(docs, limit if limit > 0 else None)
         needles = [fold(h) for h in parsed.highlights]
         results.hits = [Hit.from_stored(searcher.stored_fields(d), 0.0, needles, self.root)
                         for d in top]
