@@ -15,21 +15,39 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 MAX_CACHED = 256
 
 
-def term_docs(searcher, fieldname: str, terms: list[str]) -> set[int]:
-    """Live documents that have any of `terms` in `fieldname`."""
+def term_docs(searcher, fieldname: str, terms: list[str], prefix: str | None = None
+              ) -> set[int]:
+    """Live documents that have any of `terms` (or any term starting with `prefix`)
+    in `fieldname`.  Each segment is read on its own: its own lexicon for a prefix,
+    rather than Whoosh's merged one, which is merged in Python."""
     out: set[int] = set()
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
         fmt = reader.schema[fieldname].format
         ids: set[int] = set()
-        for term in terms:
-            btext = term.encode("utf-8")
+        if prefix is not None:
+            ids = _prefix_ids(reader._terms, fieldname, prefix.encode("utf-8"), fmt)
+        for btext in (t.encode("utf-8") for t in terms):
             if (fieldname, btext) in reader:
                 ids |= _ids(reader._terms.matcher(fieldname, btext, fmt))
         if ids and reader.has_deletions():
             ids -= set(reader._perdoc.deleted_docs())
         out |= ids if offset == 0 else set(map(offset.__add__, ids))
     return out
+
+
+def _prefix_ids(terms, fieldname: str, prefix: bytes, fmt) -> set[int]:
+    """Ids of every term with the prefix, walking the segment's lexicon once (term
+    records in order, short lists read straight from the record)."""
+    ids: set[int] = set()
+    for (name, btext), info in terms.items_from(fieldname, prefix):
+        if name != fieldname or not btext.startswith(prefix):
+            break
+        if info.is_inlined():
+            ids.update(info.inlined_postings()[0])
+        else:
+            ids |= _ids(terms._codec.postings_reader(terms._postfile, info, fmt))
+    return ids
 
 
 def _ids(matcher) -> set[int]:
@@ -50,11 +68,8 @@ def prefix_docs(searcher, fieldnames, prefix: str, cache: dict) -> set[int]:
     if key not in cache:
         if len(cache) > MAX_CACHED:
             cache.clear()
-        reader = searcher.reader()
         docs: set[int] = set()
         for fieldname in fieldnames:
-            terms = [t if isinstance(t, str) else t.decode("utf-8")
-                     for t in reader.expand_prefix(fieldname, prefix)]
-            docs |= term_docs(searcher, fieldname, terms)
+            docs |= term_docs(searcher, fieldname, [], prefix=prefix)
         cache[key] = docs
     return cache[key]
