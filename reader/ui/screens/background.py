@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 from reader.archive import ScanResult
 
 PROGRESS_INTERVAL = 0.1
+FIRST_PAGE = 300  # newest articles shown before the whole archive is loaded
 
 
 class BackgroundWork:
@@ -33,10 +34,24 @@ class BackgroundWork:
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
         notices = self.services.open_state()
+        first = self.services.archive.cached_newest(FIRST_PAGE)
+        if first:  # a usable list at once; the full load (~1 s at 100k) follows
+            total = self.services.archive.cached_count()
+            self.app.call_from_thread(self._first_page_ready, first, total)
         self.services.load_cached()
         notices += self.services.archive.notices
         self.app.call_from_thread(self._catalog_ready, notices)
         self.app.call_from_thread(self.action_rescan)
+
+    def _first_page_ready(self, first: list, total: int) -> None:
+        if self.loaded.is_set():
+            return
+        self.article_list.set_rows(first, None)
+        self.list_generation += 1
+        self.status.set_part("scan", f"Loading {total:,} articles…")
+        current = self.article_list.current
+        if current is not None:
+            self._schedule_preview(current.path)
 
     def _catalog_ready(self, notices: list[str] = ()) -> None:
         for notice in notices:
