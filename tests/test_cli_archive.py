@@ -82,3 +82,15 @@ def test_global_options_may_follow_the_archive_or_the_command(capsys, tmp_path, 
     argv = _default_to_read([str(sample_root), "--data-dir", "X"], build_parser())
     args = build_parser().parse_args(argv)
     assert (args.command, args.archive, args.data_dir) == ("read", str(sample_root), "X")
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path, sample_root):
+    """`newsreader ... | head`: the pipe's reader is gone before we write; no traceback."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "reader.cli.main", "--data-dir", str(tmp_path), "doctor",
+         str(sample_root), "--json"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child.stdout.close()  # before the child has imported anything, let alone written
+    err = child.stderr.read().decode()
+    assert child.wait() == 141
+    assert "Traceback" not in err and "BrokenPipeError" not in err

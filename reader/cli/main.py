@@ -7,6 +7,7 @@ Each subcommand module has `register(subparsers)`, which adds its parsers with
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from reader import __version__
@@ -74,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `newsreader search x | head`: the reader of our output left
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 def _default_to_read(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
