@@ -106,6 +106,7 @@ def test_sorting_limit_snippet_and_highlights(indexed):
     a, b = hit.snippet_spans[0]
     assert hit.snippet[a:b] == "數據中心"
     assert index.highlight_terms('英偉達 "rate cut" -x') == ["rate cut", "英伟达", "英偉達"]
+    assert {"银行", "銀行"} <= set(index.highlight_terms("银行"))  # traditional text lights up
 
 
 def test_malformed_query_is_an_error_message(indexed):

@@ -48,6 +48,21 @@ def _converter() -> opencc.OpenCC:
     return conv
 
 
+def script_variants(term: str) -> set[str]:
+    """A Chinese term in its traditional spellings too (Taiwan and Hong Kong usage): what
+    to highlight in an article written in the other script."""
+    if not CJK_RUN.search(term):
+        return {term}
+    variants = {term}
+    for config in ("s2t", "s2tw", "s2hk", "t2s"):
+        conv = getattr(_local, config, None)
+        if conv is None:
+            conv = opencc.OpenCC(config)
+            setattr(_local, config, conv)
+        variants.add(conv.convert(term))
+    return variants
+
+
 def fold(text: str) -> str:
     """The form in which both articles and queries are indexed and matched."""
     text = nfkc(text)

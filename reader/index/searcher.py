@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from whoosh.query import Every
 
-from reader.index.analysis import fold
+from reader.index.analysis import fold, script_variants
 from reader.index.matching import ArticleText, filter_query, matches, to_whoosh
 from reader.index.candidates import BROAD, CandidateFinder
 from reader.index.docsets import prefix_docs
@@ -111,7 +111,8 @@ class SearchIndex:
             parsed = parse_query(query, self.tz)
         except QueryError:
             return []
-        terms = {t for h in parsed.highlights for t in (h, fold(h)) if t}
+        terms = {v for h in parsed.highlights for t in (h, fold(h)) if t
+                 for v in script_variants(t)}
         return sorted(terms, key=lambda t: (-len(t), t))
 
     def search(self, query: str, limit: int = 50, sort: str = "relevance",
