@@ -8,7 +8,7 @@ A group key is a pair, as the state store's GroupCounts uses them:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import AbstractSet, Callable, Iterable, Sequence
+from typing import AbstractSet, Callable, Iterable, Mapping, Sequence
 
 from reader.archive.model import Article
 
@@ -69,32 +69,59 @@ def group_filter(key: GroupKey, read: AbstractSet[str], starred: AbstractSet[str
     raise ValueError(f"unknown group kind {kind!r}")
 
 
+_FILTER_NAMES = {"category": "cat", "tag": "tag", "lang": "lang", "source": "source"}
+
+
+def group_query(key: GroupKey) -> str | None:
+    """The group as a filter of the query language ('' for All), or None when its name
+    cannot be written in a query (it holds a quote, or starts or ends with a space)."""
+    kind, name = key
+    if kind == "all":
+        return ""
+    if kind in ("unread", "starred"):
+        return f"is:{kind}"
+    if not name or '"' in name or name != name.strip() or kind not in _FILTER_NAMES:
+        return None
+    return f'{_FILTER_NAMES[kind]}:"{name}"'
+
+
 @dataclass(frozen=True)
 class ListQuery:
-    """The list's inputs: which group, which search hits (None: no search), which order."""
+    """The list's inputs: which group and which order (the search text is apart)."""
 
     group: GroupKey = ALL
-    hits: frozenset[str] | None = None
     newest_first: bool = True
 
 
 def select(ordered: Sequence[Article], query: ListQuery, read: AbstractSet[str],
            starred: AbstractSet[str], cancelled: Callable[[], bool] = lambda: False
            ) -> list[Article] | None:
-    """The rows to show, from articles already newest first; None if cancelled midway."""
+    """The group's rows, from articles already newest first; None if cancelled midway."""
     keep = group_filter(query.group, read, starred)
-    hits = query.hits
     rows: list[Article] = []
     step = 20_000
     for begin in range(0, len(ordered), step):
         if cancelled():
             return None
         chunk = ordered[begin:begin + step]
-        if hits is not None:
-            chunk = [a for a in chunk if a.path in hits]
         rows.extend(chunk if keep is None else filter(keep, chunk))
     if not query.newest_first:
         rows.reverse()
+    return rows
+
+
+def hit_rows(paths: Iterable[str], by_path: Mapping[str, Article], rank: Mapping[str, int],
+             query: ListQuery, read: AbstractSet[str], starred: AbstractSet[str]
+             ) -> list[Article]:
+    """The articles of search hits that are in the group, in the list's own order (`rank`:
+    each path's place newest first).  The index filtered by group already, but it folds
+    case and script, so the group is checked here exactly."""
+    keep = group_filter(query.group, read, starred)
+    rows = [a for a in map(by_path.get, paths) if a is not None]
+    if keep is not None:
+        rows = [a for a in rows if keep(a)]
+    last = len(rank)  # an article loaded since `rank` was made goes last
+    rows.sort(key=lambda a: rank.get(a.path, last), reverse=not query.newest_first)
     return rows
 
 

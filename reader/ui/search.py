@@ -1,8 +1,10 @@
 """Search for the reader: the full-text index when it is ready, titles until then.
 
-`Searcher.search` is called from a worker thread on every keystroke; it
-returns the set of matching paths (the list then applies the tree group and
-the order) and the words to highlight.
+`Searcher.search` runs in a worker thread on every keystroke.  The tree group
+goes into the query as a filter (`cat:"..."`, `is:unread` ...), so the index
+narrows the hits, and a small `limit` gives the first screenful at once; the
+complete list is asked for afterwards, from a second index reader, so a long
+listing never holds up the next keystroke's first page.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from reader.archive import Archive, Article
-from reader.index import SearchIndex, index_dir_of, update_index
+from reader.index import QueryError, SearchIndex, index_dir_of, update_index
+from reader.index.query import parse_query
+from reader.ui.listing import ALL, GroupKey, group_query
 
 Progress = Callable[[int, int], None]
 TITLES_ONLY = "index not ready: titles only"
@@ -23,17 +27,15 @@ _OPERATORS = {"and", "or", "not"}
 
 @dataclass(frozen=True)
 class SearchOutcome:
-    """What one search found: hits is None when the query is empty (no filter)."""
+    """What one search found.  `paths` is None when there is no search (no filter)."""
 
     query: str
-    hits: frozenset[str] | None
+    paths: Sequence[str] | None
     terms: tuple[str, ...] = ()
     message: str = ""  # shown beside the count: titles only, or why the query is malformed
-    error: bool = False
-
-    @property
-    def total(self) -> int:
-        return 0 if self.hits is None else len(self.hits)
+    total: int = 0  # every hit, not only those in `paths`
+    total_exact: bool = True  # False: the index estimated the total
+    complete: bool = True  # paths hold every hit (False: the first page only)
 
 
 def query_words(query: str) -> list[str]:
@@ -52,13 +54,15 @@ def query_words(query: str) -> list[str]:
 
 
 class Searcher:
-    """Title search over the articles in memory (the fallback and the jump-to-article search)."""
+    """The index (opened on first use, in a worker) and the titles in memory (the fallback
+    before the index exists, and the jump-to-article search)."""
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
-        self.state = None  # the StateStore, for is: filters
-        self.index = SearchIndex.open(index_dir_of(archive), root=archive.root,
-                                      timezone=archive.settings.timezone)
+        self.state = None  # read_set()/starred_set() for is: filters (the Services)
+        self._open_lock = threading.Lock()
+        self._full_lock = threading.Lock()
+        self._indexes: dict[str, SearchIndex] = {}
         self._ready = False
         self._titles: list[tuple[str, str]] = []
         self._title_of: dict[str, str] = {}
@@ -66,6 +70,27 @@ class Searcher:
     def set_articles(self, articles: Sequence[Article]) -> None:
         self._titles = [(a.path, a.title.casefold()) for a in articles]
         self._title_of = dict(self._titles)
+
+    # -- the two index readers ------------------------------------------------------
+
+    def _index(self, role: str) -> SearchIndex:
+        """The reader for first pages ("quick") or complete lists ("full"): each has its
+        own searcher and lock.  Opening one reads the manifest: never on the UI thread."""
+        with self._open_lock:
+            if role not in self._indexes:
+                self._indexes[role] = SearchIndex.open(
+                    index_dir_of(self.archive), root=self.archive.root,
+                    timezone=self.archive.settings.timezone)
+            return self._indexes[role]
+
+    @property
+    def index(self) -> SearchIndex:
+        return self._index("quick")
+
+    def warm_up(self) -> None:
+        """Open both readers and their searchers ahead of the first keystroke."""
+        for role in ("quick", "full"):
+            self._index(role).search("is:starred", limit=1, state=_NO_MARKS)
 
     @property
     def ready(self) -> bool:
@@ -75,29 +100,50 @@ class Searcher:
             self._ready = status.exists and status.indexed > 0
         return self._ready
 
-    def search(self, query: str, cancelled: Callable[[], bool]) -> SearchOutcome:
-        if not query.strip():
+    # -- searching ------------------------------------------------------------------
+
+    def search(self, query: str, group: GroupKey = ALL, limit: int = 0,
+               cancelled: Callable[[], bool] = lambda: False) -> SearchOutcome:
+        """Hits of `query` within `group`, newest first: the first `limit` (0: all).  The
+        group is applied by the index when it can be; the caller still checks the rows."""
+        if not _searchable(query, self.archive.settings.tzinfo):
             return SearchOutcome(query, None)
         if not self.ready:
             return self.search_titles(query, cancelled, TITLES_ONLY)
-        results = self.index.search(query, limit=0, sort="date", state=self.state)
+        scope = group_query(group)
+        text = query if not scope else f"{scope} {query}"
+        if limit > 0:
+            results = self.index.search(text, limit=limit, sort="date", state=self.state)
+        else:
+            results = self._search_full(text, cancelled)
+            if results is None:
+                return SearchOutcome(query, None, complete=False)
         if results.error:
             return self.search_titles(query, cancelled, f"{results.error} (titles only)")
-        return SearchOutcome(query, frozenset(results.paths), tuple(results.terms))
+        paths = results.paths
+        complete = limit <= 0 or (len(paths) < limit and results.total_exact)
+        return SearchOutcome(query, paths, tuple(results.terms), total=results.total,
+                             total_exact=results.total_exact, complete=complete)
+
+    def _search_full(self, text: str, cancelled: Callable[[], bool]):
+        """Every hit, one complete listing at a time; None when cancelled while waiting."""
+        with self._full_lock:
+            if cancelled():
+                return None
+            return self._index("full").search(text, limit=0, sort="date", state=self.state)
 
     def search_titles(self, query: str, cancelled: Callable[[], bool], message: str = ""
                       ) -> SearchOutcome:
         words = [w.casefold() for w in query_words(query)]
         if not words:
             return SearchOutcome(query, None, message=message)
-        rows = self._titles
         first, rest = words[0], words[1:]
-        paths = [p for p, t in rows if first in t]
+        paths = [p for p, t in self._titles if first in t]
         for word in rest:
             if cancelled():
                 break
             paths = [p for p in paths if word in self._title_of[p]]
-        return SearchOutcome(query, frozenset(paths), tuple(query_words(query)), message)
+        return SearchOutcome(query, paths, tuple(query_words(query)), message, total=len(paths))
 
     def title_matches(self, text: str, limit: int = 30) -> list[str]:
         """Paths of the first `limit` articles (newest first) whose title contains `text`."""
@@ -112,16 +158,45 @@ class Searcher:
                     break
         return found
 
+    # -- updating -------------------------------------------------------------------
+
     def update(self, articles: Sequence[Article], progress: Progress,
                cancel: threading.Event) -> str:
         """Bring the index up to date; returns a line for the status bar."""
         summary = update_index(self.archive, lambda phase, done, total: progress(done, total),
                                cancel, articles=list(articles))
-        self.index.refresh()
+        for role in ("quick", "full"):
+            self._index(role).refresh()
         self._ready = False
+        self._ready = self.ready  # read the new manifest here, not on the next keystroke
         if summary.error:
             return f"Index: {summary.error}"
         return summary.notice or ("Index up to date" if not summary.cancelled else "")
 
     def close(self) -> None:
-        self.index.close()
+        with self._open_lock:
+            for index in self._indexes.values():
+                index.close()
+
+
+class _NoMarks:
+    """Reading state with nothing read or starred (for warming up)."""
+
+    def read_set(self) -> frozenset[str]:
+        return frozenset()
+
+    starred_set = read_set
+
+
+_NO_MARKS = _NoMarks()
+
+
+def _searchable(query: str, tz) -> bool:
+    """False for a query that asks nothing (blank, or only punctuation or a lone quote):
+    the list then stays as it is rather than going empty."""
+    if not query.strip():
+        return False
+    try:
+        return not parse_query(query, tz).empty
+    except QueryError:
+        return True  # malformed: the search reports why

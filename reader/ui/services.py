@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 from reader.archive import Archive, Article, ParsedArticle, ScanResult
 from reader.config import Settings
 from reader.state import STATE_FILE_NAME, GroupCounts, StateError, StateStore
-from reader.ui.listing import newest_first
+from reader.ui.listing import ALL, GroupKey, ListQuery, hit_rows, newest_first, select
 from reader.ui.search import SearchOutcome, Searcher
 from reader.ui.sanitize import is_openable
 
@@ -34,10 +34,12 @@ class Services:
         self.store: StateStore | None = None
         self.articles: list[Article] = []  # newest first
         self.by_path: dict[str, Article] = {}
+        self.rank: dict[str, int] = {}  # each path's place in `articles`
         self.read: set[str] = set()
         self.starred: set[str] = set()
         self.counts = GroupCounts([], set(), set())
         self.searcher = Searcher(archive)
+        self.searcher.state = self  # is: filters read the marks in memory, not the disk
         self.on_error: Callable[[str], None] | None = None  # called from any thread
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="state-writer")
 
@@ -51,7 +53,6 @@ class Services:
             return [f"Read/starred marks are not saved this session: {exc}"]
         self.read = self.store.read_set()
         self.starred = self.store.starred_set()
-        self.searcher.state = self.store
         return [self.store.notice] if self.store.notice else []
 
     def load_cached(self) -> list[Article]:
@@ -61,6 +62,7 @@ class Services:
 
     def set_articles(self, articles: Sequence[Article]) -> None:
         self.articles = newest_first(articles)
+        self.rank = {a.path: i for i, a in enumerate(self.articles)}
         self.by_path = {a.path: a for a in self.articles}
         self.counts = GroupCounts(self.articles, self.read, self.starred)
         self.searcher.set_articles(self.articles)
@@ -74,8 +76,25 @@ class Services:
 
     # -- searching ----------------------------------------------------------------
 
-    def search(self, query: str, cancelled: Callable[[], bool]) -> SearchOutcome:
-        return self.searcher.search(query, cancelled)
+    def search(self, query: str, group: GroupKey = ALL, limit: int = 0,
+               cancelled: Callable[[], bool] = lambda: False) -> SearchOutcome:
+        """Hits of `query` within `group`, newest first: the first `limit` (0: all)."""
+        return self.searcher.search(query, group, limit, cancelled)
+
+    def rows(self, outcome: SearchOutcome, query: ListQuery,
+             cancelled: Callable[[], bool] = lambda: False) -> list[Article] | None:
+        """The list's rows for a search outcome (the whole group when there is no search);
+        None if cancelled midway."""
+        if outcome.paths is None:
+            return select(self.articles, query, self.read, self.starred, cancelled)
+        return hit_rows(outcome.paths, self.by_path, self.rank, query, self.read, self.starred)
+
+    def read_set(self) -> frozenset[str]:
+        """The read paths now (a copy: safe to use in another thread)."""
+        return frozenset(self.read)
+
+    def starred_set(self) -> frozenset[str]:
+        return frozenset(self.starred)
 
     def update_index(self, progress: Progress, cancel: threading.Event) -> str:
         return self.searcher.update(self.articles, progress, cancel)

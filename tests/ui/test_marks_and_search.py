@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
+from reader.ui.listing import group_query
+from reader.ui.screens.list_updates import FIRST_HITS
 from reader.ui.search import TITLES_ONLY
 from reader.ui.widgets.search_box import SearchBox
-from tests.ui.conftest import press, run_app_test
+from tests.ui.conftest import press, run_app_test, settle
 
 
 def unread_label(screen) -> str:
@@ -140,5 +144,96 @@ def test_search_terms_are_highlighted_in_the_article(make_app):
         paragraph = screen.query("MarkdownParagraph").first()
         spans = [s for s in paragraph._content.spans if s.style == "bold reverse"]
         assert spans and paragraph._content.plain[spans[0].start:spans[0].end] == "Gold"
+
+    run_app_test(make_app(), scenario)
+
+
+def test_group_query_writes_each_group_as_a_filter():
+    assert group_query(("all", "")) == ""
+    assert group_query(("unread", "")) == "is:unread"
+    assert group_query(("category", "科技 新闻")) == 'cat:"科技 新闻"'
+    assert group_query(("lang", "zh-HK")) == 'lang:"zh-HK"'
+    assert group_query(("tag", 'say "hi"')) is None  # cannot be quoted: checked in Python
+
+
+def test_the_index_applies_the_group_and_the_query_together(make_app):
+    async def scenario(pilot, screen):
+        services = screen.services
+        outcome = services.search("报告", ("lang", "zh-HK"), limit=100)
+        hits = [services.by_path[p] for p in outcome.paths]
+        assert len(hits) == 4 and {a.lang for a in hits} == {"zh-HK"}
+        assert outcome.complete and outcome.total == 4
+        unread = services.search("report", ("unread", ""), limit=100)
+        services.set_read([services.by_path[unread.paths[0]]], True)
+        assert len(services.search("report", ("unread", ""), limit=100).paths) == \
+            len(unread.paths) - 1
+
+    run_app_test(make_app(), scenario)
+
+
+class Gate:
+    """Wraps Services.search: the searches named in `hold` wait until `release()`."""
+
+    def __init__(self, services, hold):
+        self.search, self.hold = services.search, hold
+        self.calls, self.entered, self.opened = [], threading.Event(), threading.Event()
+        services.search = self
+
+    def __call__(self, query, group, limit, cancelled):
+        self.calls.append((query, limit))
+        if (query, limit) in self.hold:
+            self.entered.set()
+            assert self.opened.wait(30), "the test never released the search"
+        return self.search(query, group, limit, cancelled)
+
+    def release(self):
+        self.opened.set()
+
+
+async def wait_for(pilot, condition):
+    while not condition():
+        await pilot.pause()
+
+
+def test_a_newer_keystroke_cancels_the_older_search(make_app):
+    async def scenario(pilot, screen):
+        screen.full_list_delay = 0
+        await press(pilot, "slash", "g", "o")
+        gate = Gate(screen.services, hold={("gol", FIRST_HITS)})
+        shown = []
+        show = screen._show_rows
+        screen._show_rows = lambda request, rows, outcome: (shown.append(outcome.query),
+                                                            show(request, rows, outcome))
+        await pilot.press("l")
+        await wait_for(pilot, gate.entered.is_set)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: "gold" in shown)
+        gate.release()
+        await settle(pilot)
+        assert shown == ["gold"] and ("gol", 0) not in gate.calls
+        assert screen.outcome.query == "gold" and len(screen.article_list.rows) == 3
+
+    run_app_test(make_app(), scenario)
+
+
+def test_the_complete_list_replaces_the_first_page_without_moving_the_cursor(
+        make_app, monkeypatch):
+    monkeypatch.setattr("reader.ui.screens.list_updates.FIRST_HITS", 3)
+
+    async def scenario(pilot, screen):
+        screen.full_list_delay = 0
+        gate = Gate(screen.services, hold={("报告", 0)})
+        await pilot.press("slash", *"报告")
+        await wait_for(pilot, gate.entered.is_set)
+        await wait_for(pilot, lambda: screen.outcome.query == "报告")
+        assert not screen.list_complete and len(screen.article_list.rows) == 3
+        assert screen.status.parts["search"] == "8 hits"
+        screen.article_list.move_to(2)
+        current = screen.article_list.current
+        gate.release()
+        await settle(pilot)
+        assert screen.list_complete and len(screen.article_list.rows) == 8
+        assert screen.article_list.cursor == 2 and screen.article_list.current == current
+        assert "8 in view" in screen.status.parts["view"]
 
     run_app_test(make_app(), scenario)

@@ -90,6 +90,9 @@ class ArticleActions:
             self.notify("Starred." if starred else "Star removed.", timeout=2)
 
     def action_mark_all_read(self) -> None:
+        if not self.list_complete:
+            self.notify("Still listing every hit; press A again in a moment.", timeout=3)
+            return
         changed = self.set_read(list(self.article_list.rows), True)
         if changed:
             self.notify(f"Marked {len(changed):,} articles read. Press u to undo.")

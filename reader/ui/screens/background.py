@@ -42,6 +42,7 @@ class BackgroundWork:
         notices += self.services.archive.notices
         self.app.call_from_thread(self._catalog_ready, notices)
         self.app.call_from_thread(self.action_rescan)
+        self.services.searcher.warm_up()  # the index readers, before the first keystroke
 
     def _first_page_ready(self, first: list, total: int) -> None:
         if self.loaded.is_set():

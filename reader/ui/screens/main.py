@@ -2,7 +2,8 @@
 
 Widgets post messages up (a group or an article was highlighted, the search
 changed); this screen decides what to do and calls down.  Blocking work runs
-in thread workers (see background.py), the keys are in actions.py.
+in thread workers (background.py: loading, scanning, indexing; list_updates.py:
+the list and the search), the keys are in actions.py.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from textual.worker import get_current_worker
 
 from reader.archive.model import Article, ParsedArticle
 from reader.ui.keys import SCREEN_BINDINGS
-from reader.ui.listing import ALL, ListQuery, GroupKey, select
+from reader.ui.listing import ALL, GroupKey
 from reader.ui.screens.actions import ArticleActions
 from reader.ui.screens.background import BackgroundWork
-from reader.ui.search import SearchOutcome
+from reader.ui.screens.list_updates import ListUpdates
 from reader.ui.services import Services
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticlePane
@@ -31,7 +32,7 @@ from reader.ui.widgets.status_bar import StatusBar
 PREVIEW_DELAY = 0.15  # seconds the cursor must rest on a row before the article is shown
 
 
-class MainScreen(ArticleActions, BackgroundWork, Screen):
+class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
     """The reader's three panes."""
 
     BINDINGS = SCREEN_BINDINGS
@@ -43,11 +44,10 @@ class MainScreen(ArticleActions, BackgroundWork, Screen):
         self.group: GroupKey = ALL
         self.search_text = ""
         self.newest_first = True
-        self.outcome = SearchOutcome("", None)
-        self.list_generation = 0  # bumped each time the list shows new rows
         self._preview: Timer | None = None
         self._open_when_shown: str | None = None
         self._init_background()
+        self._init_list()
 
     def compose(self) -> ComposeResult:
         tz = self.services.settings.tzinfo
@@ -88,14 +88,7 @@ class MainScreen(ArticleActions, BackgroundWork, Screen):
     def status(self) -> StatusBar:
         return self.query_one(StatusBar)
 
-    # -- the list: group + search + order -------------------------------------------
-
-    def refresh_list(self, keep: str | None = None) -> None:
-        """Recompute the list from the group, the search and the order (in a worker);
-        the cursor stays on `keep` (default: the current article) if it is still there."""
-        current = self.article_list.current
-        keep = keep or (current.path if current else None)
-        self._compute_list(self.search_text, ListQuery(self.group, None, self.newest_first), keep)
+    # -- the list (see list_updates.py) ----------------------------------------------
 
     def jump_to(self, path: str) -> None:
         """Show and open one article, clearing the search and group if they hide it."""
@@ -105,48 +98,6 @@ class MainScreen(ArticleActions, BackgroundWork, Screen):
             self.tree.select_key(ALL)
         self._open_when_shown = path
         self.refresh_list(keep=path)
-
-    @work(thread=True, exclusive=True, group="list")
-    def _compute_list(self, text: str, query: ListQuery, keep: str | None) -> None:
-        worker = get_current_worker()
-        cancelled = lambda: worker.is_cancelled  # noqa: E731
-        outcome = self.services.search(text, cancelled)
-        if cancelled():
-            return
-        query = ListQuery(query.group, outcome.hits, query.newest_first)
-        services = self.services
-        rows = select(services.articles, query, services.read, services.starred, cancelled)
-        if rows is not None and not cancelled():
-            self.app.call_from_thread(self._show_rows, rows, outcome, keep)
-
-    def _show_rows(self, rows: list[Article], outcome: SearchOutcome, keep: str | None) -> None:
-        self.outcome = outcome
-        self.article_list.set_rows(rows, keep)
-        self.list_generation += 1
-        self._show_search_status(outcome)
-        self.show_view_counts()
-        current = self.article_list.current
-        if current is not None and not self._is_shown(current):
-            self._schedule_preview(current.path)
-        if current is not None and current.path == self._open_when_shown:
-            self.open_article(current)
-        self._open_when_shown = None
-        if not rows:
-            self.article_pane.show_message("No articles here." if outcome.hits is None
-                                           else "Nothing matches this search here.")
-
-    def _show_search_status(self, outcome: SearchOutcome) -> None:
-        if outcome.hits is None and not outcome.message:
-            self.status.set_part("search", "")
-            return
-        text = f"{outcome.total:,} hits" if outcome.hits is not None else ""
-        self.status.set_part("search", " · ".join(t for t in (text, outcome.message) if t))
-
-    def show_view_counts(self) -> None:
-        count = self.services.counts[ALL]
-        shown = len(self.article_list.rows)
-        self.status.set_part("view", f"{shown:,} in view · {count.unread:,} unread of "
-                             f"{count.total:,}")
 
     # -- messages from the widgets -------------------------------------------------
 
