@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from reader.cli.common import add_archive_argument, open_archive
 from reader.cli.progress import ProgressPrinter
+from reader.textsafe import clean_line, json_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +26,7 @@ def run_scan(args: argparse.Namespace, settings) -> int:
     result = archive.scan(progress=bar)
     bar.finish()
     for notice in archive.notices:
-        print(notice)
+        print(clean_line(notice))
     print(
         f"{len(result.articles)} articles: {len(result.added)} added, {len(result.updated)} "
         f"updated, {len(result.removed)} removed, {len(result.problems)} with problems; "
@@ -41,13 +41,12 @@ def run_doctor(args: argparse.Namespace, settings) -> int:
     result = archive.scan()
     problems = result.problems
     if args.json:
-        print(json.dumps([{"path": p.path, "reason": p.reason} for p in problems],
-                         ensure_ascii=False, indent=1))
+        print(json_text([{"path": p.path, "reason": p.reason} for p in problems], indent=1))
     else:
         for p in problems:
-            print(f"{p.path}: {p.reason}")
+            print(f"{clean_line(p.path)}: {clean_line(p.reason)}")
         print(f"{len(problems)} of {len(result.articles) + _unreadable(problems, result)} files "
-              f"with problems in {archive.root}")
+              f"with problems in {clean_line(str(archive.root))}")
     return 1 if problems else 0
 
 

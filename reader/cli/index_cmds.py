@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from reader.cli.common import CommandError, add_archive_argument, open_archive, warn
 from reader.cli.progress import ProgressPrinter
+from reader.textsafe import clean_line, json_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -98,8 +98,7 @@ def run_search(args: argparse.Namespace, settings) -> int:
     if results.error:
         raise CommandError(f"bad query: {results.error}")
     if args.json:
-        json.dump([h.as_json() for h in results.hits], sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        print(json_text([h.as_json() for h in results.hits], indent=1))
     else:
         _print_hits(results)
     return 0
@@ -132,8 +131,8 @@ def _state_of(archive):
 def _print_hits(results) -> None:
     bold = sys.stdout.isatty()
     for hit in results.hits:
-        print(f"{hit.date[:10]}  {hit.title}")
-        print(f"    {hit.path}")
+        print(f"{hit.date[:10]}  {clean_line(hit.title)}")
+        print(f"    {clean_line(hit.path)}")
         if hit.snippet:
             print(f"    {_marked(hit.snippet, hit.snippet_spans, bold)}")
     about = "" if results.total_exact else "about "
@@ -142,11 +141,13 @@ def _print_hits(results) -> None:
 
 
 def _marked(text: str, spans: list[tuple[int, int]], bold: bool) -> str:
+    """The snippet without control characters, its matches in bold on a terminal."""
     if not bold:
-        return text
+        return clean_line(text)
     out, last = [], 0
     for a, b in spans:
-        out += [text[last:a], "\x1b[1m", text[a:b], "\x1b[0m"]
+        out += [clean_line(text[last:a], strip=False), "\x1b[1m",
+                clean_line(text[a:b], strip=False), "\x1b[0m"]
         last = b
-    out.append(text[last:])
-    return "".join(out)
+    out.append(clean_line(text[last:], strip=False))
+    return "".join(out).strip()

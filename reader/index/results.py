@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.index.snippets import body_of, make_snippet, plain
+from reader.textsafe import clean_text
 
 
 @dataclass
@@ -33,7 +34,8 @@ class Hit:
 
     @property
     def snippet(self) -> str:
-        """Plain text around the first match in the body (read from the file on first use)."""
+        """Plain text around the first match in the body (read from the file on first use),
+        without control characters."""
         return self._make_snippet()[0]
 
     @property
@@ -44,7 +46,8 @@ class Hit:
     def _make_snippet(self) -> tuple[str, list[tuple[int, int]]]:
         if self._snippet is None:
             text = read_text(self.root, self.path) if self.root else ""
-            self._snippet = make_snippet(plain(body_of(text)), self.needles)
+            # escape sequences go before markdown is flattened (which would break them up)
+            self._snippet = make_snippet(plain(clean_text(body_of(text))), self.needles)
         return self._snippet
 
     def as_json(self) -> dict:

@@ -19,6 +19,7 @@ from typing import IO, Mapping
 from reader.archive.model import Article
 from reader.state.model import READ, STAR, ImportReport, iso_to_us, us_to_iso
 from reader.state.schema import StateError
+from reader.textsafe import json_text
 
 FORMAT = "newsreader-state"
 VERSION = 1
@@ -78,7 +79,7 @@ def write_document(doc: dict, out: IO[str]) -> None:
     out.write('  "articles": [')
     for i, entry in enumerate(doc["articles"]):
         out.write(",\n    " if i else "\n    ")
-        out.write(json.dumps(entry, ensure_ascii=False))
+        out.write(json_text(entry))  # titles are data: C1 and bidi controls escaped
     out.write("\n  ]\n}\n" if doc["articles"] else "]\n}\n")
 
 

@@ -18,6 +18,7 @@ from reader.resources import styles_path
 from reader.ui import cjk_wrap
 from reader.ui.commands import JumpToArticle
 from reader.ui.keys import SCREEN_BINDINGS
+from reader.ui.sanitize import clean_line, clean_text
 from reader.ui.screens.main import MainScreen
 from reader.ui.services import Services
 
@@ -56,6 +57,13 @@ class NewsReaderApp(App[int]):
         else:
             self.notify(f"Unknown theme {self.settings.theme!r}; using {self.theme}.",
                         severity="warning")
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification is plain text (they name paths and errors, which are data):
+        never parsed as markup, control characters removed, whatever the caller asked."""
+        super().notify(clean_text(message), title=clean_line(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -7,7 +7,7 @@ from functools import partial
 from rich.text import Text
 from textual.command import Hit, Hits, Provider
 
-from reader.ui.sanitize import clean_line
+from reader.ui.sanitize import clean_line, markup_safe
 
 JUMP_LIMIT = 30
 
@@ -34,5 +34,6 @@ class JumpToArticle(Provider):
             title = clean_line(article.title) or "(untitled)"
             date = article.date.astimezone(services.settings.tzinfo).strftime("%Y-%m-%d")
             display = Text(f"Jump to: {title}")
+            # The palette parses `help` as markup: the source folder's name is escaped.
             yield Hit(1.0 - rank / 100, display, partial(main.jump_to, path),
-                      text=f"Jump to: {title}", help=f"{date} · {clean_line(article.source)}")
+                      text=f"Jump to: {title}", help=markup_safe(f"{date} · {article.source}"))

@@ -3,7 +3,8 @@
 - `split_blocks` cuts a long body into pieces at blank lines outside code
   fences, so a 200 KB article can be rendered piece by piece;
 - `make_parser` is markdown-it ("gfm-like") with images turned into links
-  that show the alt text and the address (images are not fetched);
+  that show the alt text and the address (images are not fetched), and text
+  cleaned again after entities are decoded;
 - `highlight_pattern` is the regular expression of the search terms.
 """
 
@@ -16,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from reader.ui.sanitize import clean_line
+from reader.ui.sanitize import clean_line, clean_text
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
@@ -69,10 +70,23 @@ def _images_as_links(state: StateCore) -> None:
         token.children = children
 
 
+def _clean_decoded_text(state: StateCore) -> None:
+    """The body was cleaned before parsing, but entities such as `&#x202e;` are decoded
+    by the parser: clean each piece of text again."""
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type in ("text", "code_inline") and child.content:
+                child.content = clean_text(child.content)
+        if token.type in ("fence", "code_block") and token.content:
+            token.content = clean_text(token.content)
+
+
 def make_parser() -> MarkdownIt:
-    """The parser the article pane uses: gfm-like, images shown as alt text and link."""
+    """The parser the article pane uses: gfm-like, images shown as alt text and link,
+    no control character left in any text."""
     parser = MarkdownIt("gfm-like")
     parser.core.ruler.push("images_as_links", _images_as_links)
+    parser.core.ruler.push("clean_decoded_text", _clean_decoded_text)
     return parser
 
 
