@@ -4,7 +4,8 @@
     results = index.search('英伟达 OR nvidia -crypto lang:en', limit=50, sort="relevance")
 
 `search` never raises for a malformed query: `results.error` says what is
-wrong (a `QueryError` message).  It is safe to call from several threads
+wrong (a `QueryError` message); nor for a damaged index, which is reported
+the same way and marked so that the next update rebuilds it.  It is safe to call from several threads
 while another thread (or the indexer process) updates the index: searches
 run one at a time on the last committed index, refreshed at most every
 `REFRESH_SECONDS`.
@@ -26,11 +27,13 @@ from reader.index.candidates import BROAD, CandidateFinder
 from reader.index.docsets import prefix_docs
 from reader.index.query import Node, ParsedQuery, QueryError, parse_query
 from reader.index.results import Hit, SearchResults, read_text
-from reader.index.store import load_manifest, manifest_path, open_index
+from reader.index.store import (damaged_path, load_manifest, manifest_path, mark_damaged,
+                                open_index)
 
 REFRESH_SECONDS = 0.5
 EXACT_CHECKS = 100  # candidates always checked, so that small totals are exact
 DEFAULT_TZ = "Asia/Shanghai"
+UNREADABLE = "the search index cannot be read: it is rebuilt at the next update"
 
 
 @dataclass(frozen=True)
@@ -130,9 +133,24 @@ class SearchIndex:
             with self._lock:
                 searcher = self._current()
                 if searcher is not None:
-                    self._run(searcher, parsed, results, limit, sort, state)
+                    self._run_or_report(searcher, parsed, results, limit, sort, state)
+                elif manifest_path(self.index_dir).exists() or \
+                        damaged_path(self.index_dir).exists():
+                    results.error = UNREADABLE
         results.seconds = time.perf_counter() - started
         return results
+
+    def _run_or_report(self, searcher, parsed, results, limit, sort, state) -> None:
+        """Run the search; a damaged index file becomes an error result, and the index is
+        marked for a rebuild at the next update."""
+        try:
+            self._run(searcher, parsed, results, limit, sort, state)
+        except Exception as exc:  # whatever a damaged segment makes Whoosh raise
+            results.hits, results.total = [], 0
+            results.error = UNREADABLE
+            mark_damaged(self.index_dir, f"{type(exc).__name__}: {exc}")
+            self._searcher, self._docnums, self._filters = None, {}, {}
+            self._candidates = None
 
     def _run(self, searcher, parsed: ParsedQuery, results: SearchResults, limit: int,
              sort: str, state) -> None:

@@ -5,6 +5,8 @@
                                  article's (size, mtime) stamp, written after
                                  every commit
     <index_dir>/writer.pid       the pid of the process writing, while it writes
+    <index_dir>/damaged          left by a search that could not read the index:
+                                 the next update rebuilds it
 
 The manifest is written after the commit it describes, and re-adding an
 article replaces it (`update_document`), so a crash between the two only
@@ -49,7 +51,10 @@ def manifest_path(index_dir: Path) -> Path:
 
 
 def load_manifest(index_dir: Path) -> Manifest | None:
-    """The manifest, or None when it is missing, unreadable or of another schema."""
+    """The manifest, or None when it is missing, unreadable or of another schema, or the
+    index was found damaged."""
+    if damaged_path(index_dir).exists():
+        return None
     try:
         raw = json.loads(manifest_path(index_dir).read_text(encoding="utf-8"))
         if raw.get("schema") != SCHEMA_VERSION:
@@ -70,15 +75,31 @@ def save_manifest(index_dir: Path, manifest: Manifest) -> None:
     os.replace(tmp, path)
 
 
-def open_index(index_dir: Path):
-    """The Whoosh index, or None when absent, unreadable or of another schema."""
+def damaged_path(index_dir: Path) -> Path:
+    return Path(index_dir) / "damaged"
+
+
+def mark_damaged(index_dir: Path, reason: str) -> None:
+    """Record that the index could not be read, so that the next update rebuilds it."""
+    try:
+        damaged_path(index_dir).write_text(reason, encoding="utf-8")
+    except OSError:  # a read-only data dir: the next update finds the damage itself
+        pass
+
+
+def open_index(index_dir: Path, check: bool = False):
+    """The Whoosh index, or None when absent, unreadable or of another schema.  With
+    `check`, every segment file is opened too (a truncated or missing one is damage)."""
     wdir = whoosh_dir(index_dir)
     if load_manifest(index_dir) is None:
         return None
     try:
         if not whoosh_index.exists_in(str(wdir), INDEX_NAME):
             return None
-        return whoosh_index.open_dir(str(wdir), indexname=INDEX_NAME)
+        ix = whoosh_index.open_dir(str(wdir), indexname=INDEX_NAME)
+        if check:
+            ix.reader().close()
+        return ix
     except Exception:  # any damage to the files: the caller rebuilds
         return None
 
@@ -88,6 +109,7 @@ def create_index(index_dir: Path, root: str):
     wdir = whoosh_dir(index_dir)
     shutil.rmtree(wdir, ignore_errors=True)
     wdir.mkdir(parents=True, exist_ok=True)
+    damaged_path(index_dir).unlink(missing_ok=True)
     ix = whoosh_index.create_in(str(wdir), build_schema(), indexname=INDEX_NAME)
     save_manifest(index_dir, Manifest(root=root))
     return ix

@@ -61,7 +61,7 @@ def plan_update(archive, articles: Sequence) -> tuple[Job, str]:
     index on disk cannot be used and is rebuilt."""
     index_dir = index_dir_of(archive)
     manifest = load_manifest(index_dir)
-    rebuild = manifest is None or open_index(index_dir) is None
+    rebuild = manifest is None or open_index(index_dir, check=True) is None
     damaged = rebuild and (manifest_path(index_dir).exists() or whoosh_dir(index_dir).exists())
     stamps = {} if rebuild else manifest.stamps
     current = {a.path: (a.size, a.mtime) for a in articles if not _unreadable(a)}

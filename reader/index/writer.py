@@ -13,6 +13,7 @@ searches see progress, and reports over the `messages` queue:
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -54,15 +55,29 @@ def write_index(job: Job, messages, cancel) -> None:
     index_dir = Path(job.index_dir)
     try:
         claim_writer(index_dir)
-    except Exception as exc:  # busy or unwritable: told, not raised
+    except OSError as exc:  # a read-only or missing data dir
+        messages.put(("error", f"cannot write the search index in {index_dir}: "
+                               f"{exc.strerror or exc}"))
+        return
+    except Exception as exc:  # busy: told, not raised
         messages.put(("error", str(exc)))
         return
     try:
         messages.put(("done", _run(job, index_dir, messages, cancel)))
     except Exception as exc:  # reported to the parent as one line
-        messages.put(("error", f"{type(exc).__name__}: {exc}"))
+        messages.put(("error", failure_message(exc)))
     finally:
         release_writer(index_dir)
+
+
+def failure_message(exc: Exception) -> str:
+    """One line for an update that failed; what was committed before it stays searchable."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return "the disk is full: the search index is kept as of its last commit"
+    if isinstance(exc, OSError):
+        return f"cannot write the search index ({exc.strerror or exc}): it is kept as of " \
+               "its last commit"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _run(job: Job, index_dir: Path, messages, cancel) -> dict:
@@ -75,13 +90,17 @@ def _run(job: Job, index_dir: Path, messages, cancel) -> dict:
               "rebuilt": fresh}
     manifest.complete = False
     batch = _Batch(ix, index_dir, manifest, fresh)
-    for path in job.removes:
-        if manifest.stamps.pop(path, None) is not None:
-            batch.delete(path)
-            counts["removed"] += 1
-    _add_all(job, batch, manifest, counts, messages, cancel)
-    manifest.complete = not counts["cancelled"]
-    batch.commit()
+    try:
+        for path in job.removes:
+            if manifest.stamps.pop(path, None) is not None:
+                batch.delete(path)
+                counts["removed"] += 1
+        _add_all(job, batch, manifest, counts, messages, cancel)
+        manifest.complete = not counts["cancelled"]
+        batch.commit()
+    except BaseException:
+        batch.cancel()
+        raise
     return counts
 
 
@@ -149,6 +168,23 @@ class _Batch:
 
     def pending(self) -> int:
         return self._count
+
+    def cancel(self) -> None:
+        """Drop what was added since the last commit (after a failure, e.g. a full disk):
+        the half-written segment is abandoned and Whoosh's lock released even when
+        cancelling fails too (on a full disk, closing the segment's files fails)."""
+        searcher, writer = self._searcher, self._writer
+        self._searcher = self._writer = None
+        self._count = 0
+        steps = [searcher.close if searcher else None, writer.cancel if writer else None]
+        if writer is not None:
+            steps += [getattr(writer, "_tempstorage").destroy, writer.writelock.release]
+        for step in steps:
+            try:
+                if step is not None:
+                    step()
+            except Exception:  # already failing: the first error is the one reported
+                pass
 
     def commit(self) -> None:
         if self._searcher is not None:

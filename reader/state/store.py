@@ -238,7 +238,8 @@ class StateStore:
             try:
                 yield con
             except BaseException:
-                con.execute("ROLLBACK")
+                if con.in_transaction:  # SQLite may have rolled back already (a full disk)
+                    con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
 
