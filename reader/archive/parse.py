@@ -79,16 +79,7 @@ def parse_text(
     if len(body) > MAX_BODY_CHARS:
         body, truncated = body[:MAX_BODY_CHARS], True
     problems = [p for p in (note, problem) if p]
-    date = fields.parse_date(meta.get("date"), tz)
-    if date is None:
-        for key in ("publishDate", "pubdate", "published", "lastmod"):
-            date = fields.parse_date(meta.get(key), tz)
-            if date:
-                break
-    if date is None:
-        if "date" in meta and meta["date"] not in (None, ""):
-            problems.append(f"unreadable date {str(meta['date'])[:40]!r}: file time used")
-        date = datetime.fromtimestamp(mtime or 0, tz)
+    date = _date_of(meta, tz, mtime, problems)
     article = Article(
         path=rel,
         title=fields.clean_text(meta.get("title")) or fields.title_from_name(rel),
@@ -106,3 +97,15 @@ def parse_text(
         problem="; ".join(problems),
     )
     return ParsedArticle(article, body, truncated)
+
+
+def _date_of(meta: dict, tz: tzinfo, mtime: float, problems: list[str]) -> datetime:
+    """`date`, else Hugo's other date keys, else the file's mtime (noted when `date` was
+    there but unreadable)."""
+    for key in ("date", "publishDate", "pubdate", "published", "lastmod"):
+        date = fields.parse_date(meta.get(key), tz)
+        if date is not None:
+            return date
+    if meta.get("date") not in (None, ""):
+        problems.append(f"unreadable date {str(meta['date'])[:40]!r}: file time used")
+    return datetime.fromtimestamp(mtime or 0, tz)
