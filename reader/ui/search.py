@@ -89,8 +89,8 @@ class Searcher:
 
     def warm_up(self) -> None:
         """Open both readers and their searchers ahead of the first keystroke."""
-        for role in ("quick", "full"):
-            self._index(role).search("is:starred", limit=1, state=_NO_MARKS)
+        for role in ("quick", "full"):  # nothing is starred here: only the terms are read
+            self._index(role).search("is:starred 的 a", limit=1, state=_NO_MARKS)
 
     @property
     def ready(self) -> bool:

@@ -18,6 +18,7 @@ from reader.archive import ScanResult
 
 PROGRESS_INTERVAL = 0.1
 FIRST_PAGE = 300  # newest articles shown before the whole archive is loaded
+FIRST_PAINT_WAIT = 2.0  # at most this long (seconds) for the first page to be drawn
 
 
 class BackgroundWork:
@@ -37,22 +38,29 @@ class BackgroundWork:
         first = self.services.archive.cached_newest(FIRST_PAGE)
         if first:  # a usable list at once; the full load (~1 s at 100k) follows
             total = self.services.archive.cached_count()
-            self.app.call_from_thread(self._first_page_ready, first, total)
+            painted = self.app.call_from_thread(self._first_page_ready, first, total)
+            # The full load holds the GIL for a second or more: let the first page be
+            # drawn before it starts, or the screen waits for it.
+            painted.wait(FIRST_PAINT_WAIT)
         self.services.load_cached()
         notices += self.services.archive.notices
         self.app.call_from_thread(self._catalog_ready, notices)
         self.app.call_from_thread(self.action_rescan)
         self.services.searcher.warm_up()  # the index readers, before the first keystroke
 
-    def _first_page_ready(self, first: list, total: int) -> None:
+    def _first_page_ready(self, first: list, total: int) -> threading.Event:
+        """Show the first page; the event is set once it is on the screen."""
+        painted = threading.Event()
+        self.call_after_refresh(painted.set)
         if self.loaded.is_set():
-            return
+            return painted
         self.article_list.set_rows(first, None)
         self.list_generation += 1
         self.status.set_part("scan", f"Loading {total:,} articles…")
         current = self.article_list.current
         if current is not None:
             self._schedule_preview(current.path)
+        return painted
 
     def _catalog_ready(self, notices: list[str] = ()) -> None:
         for notice in notices:
