@@ -54,7 +54,7 @@ class BackgroundWork:
         self.call_after_refresh(painted.set)
         if self.loaded.is_set():
             return painted
-        self.article_list.set_rows(first, None)
+        self.article_list.set_rows(first, None, partial=len(first) < total)
         self.list_generation += 1
         self.status.set_part("scan", f"Loading {total:,} articles…")
         current = self.article_list.current

@@ -89,7 +89,7 @@ class ListUpdates:
         request.painted = True
         self.outcome = outcome
         self.list_complete = outcome.complete
-        self.article_list.set_rows(rows, keep)
+        self.article_list.set_rows(rows, keep, partial=not outcome.complete)
         self.list_generation += 1
         self._show_search_status(outcome, len(rows))
         self.show_view_counts()

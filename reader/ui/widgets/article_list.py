@@ -85,15 +85,18 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- calls from the screen ----------------------------------------------------
 
-    def set_rows(self, rows: Sequence[Article], keep: str | None = None) -> None:
-        """Show these rows; the cursor stays on the article `keep` if it is among them."""
+    def set_rows(self, rows: Sequence[Article], keep: str | None = None,
+                 partial: bool = False) -> None:
+        """Show these rows; the cursor stays on the article `keep` if it is among them.
+        `partial`: the first page of a longer list, which is still coming."""
         self.rows = rows
         self._cache.clear()
         self.virtual_size = Size(0, len(rows))
         index = 0
         if keep is not None:
             index = next((i for i, a in enumerate(rows) if a.path == keep), 0)
-        self.border_subtitle = f"{len(rows):,} article{'s' if len(rows) != 1 else ''}"
+        more = "+" if partial else ""
+        self.border_subtitle = f"{len(rows):,}{more} article{'s' if len(rows) != 1 else ''}"
         self.move_to(index, scroll_top=index == 0)
         self.refresh()
 
