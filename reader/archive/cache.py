@@ -18,6 +18,7 @@ from reader.archive.model import Article, Problem
 
 SCHEMA_VERSION = 4
 _SEP = "\x1f"
+_CHUNK = 1000
 _COLUMNS = (
     "path, fs_path, size, mtime_ns, title, date, summary, categories, tags, lang,"
     " translations, thumbnail, link, source, mtime, problem"
@@ -98,8 +99,14 @@ class MetadataCache:
         return {path: (size, mtime) for path, size, mtime in rows}
 
     def articles(self) -> list[Article]:
-        rows = self._query(f"SELECT {_COLUMNS} FROM articles")
-        return [_article(row) for row in rows]
+        """Every cached record, read in chunks: one fetchall() of 100,000 rows would hold
+        the GIL for a third of a second and stall the UI thread meanwhile."""
+        out: list[Article] = []
+        with self._lock:
+            cursor = self._db.execute(f"SELECT {_COLUMNS} FROM articles")
+            while rows := cursor.fetchmany(_CHUNK):
+                out.extend(_article(row) for row in rows)
+        return out
 
     def newest(self, limit: int) -> list[Article]:
         """The `limit` newest articles, newest first: a first screen before the full load."""
