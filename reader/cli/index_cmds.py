@@ -8,6 +8,7 @@ import sys
 from reader.cli.common import CommandError, add_archive_argument, open_archive, warn
 from reader.cli.progress import ProgressPrinter
 from reader.textsafe import clean_line, json_text
+from reader.index.syntax import query_help_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,18 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     search.set_defaults(func=run_search)
 
 
-QUERY_HELP = """\
-Search the archive's title, summary, body, tags and categories.
-
-  words            all must match          "quoted phrase"  exact sequence
-  a OR b           either one              -word, NOT word  must not match
-  prefix*          words starting so       title:word       in the title only
-  tag:X  category:X (cat:X)  lang:X (lang:zh = zh-CN and zh-HK)  source:X
-  after:YYYY-MM-DD  before:YYYY-MM-DD  date:YYYY[-MM[-DD]]
-  is:read  is:unread  is:starred
-
-Chinese is matched as written inside running text, simplified and
-traditional alike; English ignores case and plural endings."""
+QUERY_HELP = query_help_text()
 
 
 class _PhasePrinter:

@@ -107,15 +107,17 @@ class Services:
     def is_starred(self, path: str) -> bool:
         return path in self.starred
 
-    def set_read(self, articles: Sequence[Article], read: bool = True) -> list[Article]:
-        """Mark articles read or unread now; returns those that changed (saved in the background)."""
+    def set_read(self, articles: Sequence[Article], read: bool = True,
+                 undoable: bool | None = None) -> list[Article]:
+        """Mark articles read or unread now; returns those that changed (saved in the background).
+        `undoable`: log the change for `u` (default: when more than one article changed)."""
         changed = [a for a in articles if (a.path in self.read) != read]
         for article in changed:
             (self.read.add if read else self.read.discard)(article.path)
             self.counts.apply_read(article, read)
         if changed and self.store is not None:
             self._write(self.store.mark_read, [a.path for a in changed], read, changed,
-                        undoable=len(changed) > 1)
+                        undoable=len(changed) > 1 if undoable is None else undoable)
         return changed
 
     def toggle_star(self, article: Article) -> bool:

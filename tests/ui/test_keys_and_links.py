@@ -12,8 +12,15 @@ def test_question_mark_shows_every_key_and_escape_closes(make_app):
         help_screen = pilot.app.screen
         assert isinstance(help_screen, HelpScreen)
         table = help_screen.query_one("#help-keys")
-        ids = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        ids = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
         assert {"next_unread", "mark_all_read", "undo", "open_link", "quit"} <= ids
+        id_column = table.ordered_columns[1]
+        assert id_column.get_render_width(table) >= len("previous_unread")
+        query = help_screen.query_one("#help-query")
+        forms = " ".join(str(query.get_row_at(i)[0]) for i in range(query.row_count))
+        for syntax in ('"quoted phrase"', "OR", "prefix*", "title:", "tag:", "cat:", "lang:",
+                       "source:", "after:", "before:", "date:", "is:unread", "is:starred"):
+            assert syntax in forms
         await press(pilot, "escape")
         assert pilot.app.screen is screen
 

@@ -59,6 +59,27 @@ def test_A_marks_everything_in_view_read_and_u_undoes(make_app):
     run_app_test(make_app(), scenario)
 
 
+def test_u_after_A_on_a_single_article_undoes_that_article_not_an_older_bulk_change(make_app):
+    async def scenario(pilot, screen):
+        screen.tree.select_key(("lang", "en"))
+        await press(pilot)
+        english = list(screen.article_list.rows)
+        await press(pilot, "A")
+        screen.tree.select_key(("lang", "zh-CN"))
+        await press(pilot)
+        screen.services.flush()
+        one = screen.article_list.rows[0]
+        await press(pilot, "slash", *one.title.split()[0], "enter")
+        assert [a.path for a in screen.article_list.rows] == [one.path]
+        await press(pilot, "tab", "A")
+        assert screen.services.is_read(one.path)
+        await press(pilot, "u")
+        assert not screen.services.is_read(one.path)
+        assert all(screen.services.is_read(a.path) for a in english)
+
+    run_app_test(make_app(), scenario)
+
+
 def test_n_and_p_jump_between_unread_and_open(make_app):
     async def scenario(pilot, screen):
         rows = screen.article_list.rows

@@ -11,6 +11,7 @@ from reader.archive.model import Article
 from reader.state import groups_of
 from reader.ui.listing import next_unread
 from reader.ui.sanitize import is_openable
+from reader.ui.wording import plural
 
 
 class ArticleActions:
@@ -93,9 +94,19 @@ class ArticleActions:
         if not self.list_complete:
             self.notify("Still listing every hit; press A again in a moment.", timeout=3)
             return
-        changed = self.set_read(list(self.article_list.rows), True)
+        self._mark_all_read(list(self.article_list.rows))
+
+    @work(thread=True, exclusive=True, group="marks")
+    def _mark_all_read(self, rows: list[Article]) -> None:
+        """Off the UI thread: at 100k rows the sets and counts take a few tenths of a second.
+        Always undoable, even for one article, so `u` never undoes an older change."""
+        changed = self.services.set_read(rows, True, undoable=True)
+        self.app.call_from_thread(self._marked_all_read, changed)
+
+    def _marked_all_read(self, changed: list[Article]) -> None:
+        self._marks_changed(changed)
         if changed:
-            self.notify(f"Marked {len(changed):,} articles read. Press u to undo.")
+            self.notify(f"Marked {plural(len(changed), 'article')} read. Press u to undo.")
         else:
             self.notify("Everything in view is already read.", timeout=2)
 

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from reader.index.syntax import QUERY_NOTE, QUERY_SYNTAX
 from reader.ui.keys import help_rows
 
 
@@ -24,7 +25,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 90; max-width: 100%; height: auto; max-height: 100%;
+        width: 110; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; background: $surface; padding: 0 1;
     }
     HelpScreen DataTable { height: auto; }
@@ -40,12 +41,19 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Keys can be changed in the config file's [keys] table "
                               "(id = \"key,key\").", style="dim"))
             yield DataTable(cursor_type="row", zebra_stripes=True, id="help-keys")
+            yield Static(Text("\nSearch (/)", style="bold"))
+            yield Static(Text(QUERY_NOTE, style="dim"))
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="help-query")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Keys", "Action", "Id")
-        table.add_rows([(Text(k, style="bold"), Text(what), Text(i, style="dim"))
+        table = self.query_one("#help-keys", DataTable)
+        table.add_columns("Keys", "Id", "Action")
+        table.add_rows([(Text(k, style="bold"), Text(i, style="dim"), Text(what))
                         for k, what, i in help_rows(self.keymap)])
+        query = self.query_one("#help-query", DataTable)
+        query.add_columns("You type", "Finds")
+        query.add_rows([(Text(form, style="bold"), Text(meaning))
+                        for form, meaning in QUERY_SYNTAX])
         table.focus()
 
     def action_dismiss(self) -> None:

@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 from reader.archive.model import Article
 from reader.ui.listing import ALL, ListQuery
 from reader.ui.search import SearchOutcome
+from reader.ui.wording import plural
 
 FIRST_HITS = 100  # hits painted at once: a screen or two
 FULL_LIST_DELAY = 0.15  # seconds of quiet typing before the complete list is asked for
@@ -113,9 +114,9 @@ class ListUpdates:
         text = ""
         if outcome.paths is not None:
             if outcome.complete:
-                text = f"{shown:,} hits"
+                text = plural(shown, "hit")
             else:
-                text = f"{'' if outcome.total_exact else 'about '}{outcome.total:,} hits"
+                text = plural(outcome.total, "hit", "" if outcome.total_exact else "about ")
         self.status.set_part("search", " · ".join(t for t in (text, outcome.message) if t))
 
     def show_view_counts(self) -> None:
