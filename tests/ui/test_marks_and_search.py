@@ -116,8 +116,9 @@ def test_slash_focuses_search_and_each_keystroke_narrows(make_app):
         await press(pilot, *"gold")
         count = len(screen.article_list.rows)
         await press(pilot, *" report")
-        assert 0 < len(screen.article_list.rows) < count
-        assert "hits" in screen.status.parts["search"]
+        shown = len(screen.article_list.rows)
+        assert 0 < shown < count
+        assert screen.status.parts["search"] == f"{shown} hit{'' if shown == 1 else 's'}"
         await press(pilot, "escape")
         assert screen.search_text == "" and len(screen.article_list.rows) == 12
         assert screen.focused is screen.article_list

@@ -46,7 +46,7 @@ def test_newsreader_in_tmux(archive_factory, tmp_path: Path):
         wait_for(session, "▏^p palette", absent="? Help")  # the search box has focus
         tmux("send-keys", "-t", session, "-l", "gold")
         screen = wait_for(session, "Gold report 03")
-        assert "hits" in screen
+        assert "1 hit" in screen
         tmux("send-keys", "-t", session, "Enter", "")
         wait_for(session, "? Help")  # the list has focus again
         tmux("send-keys", "-t", session, "Enter", "")
