@@ -124,7 +124,7 @@ def test_markup_in_a_query_shows_literally_in_the_search_status(make_app, hostil
         assert "is:[bold]x[/bold][@click=app.quit]" in screen_text(pilot.app)
         screen.query_one("#search").value = '"[bold]B[/bold]"'
         await press(pilot)
-        assert screen.status.parts["search"].startswith("1 hits")
+        assert screen.status.parts["search"].startswith("1 hit")
         assert_inert(pilot.app, screen_text(pilot.app))
 
     run_app_test(make_app(hostile_root), scenario, size=(200, 50))
