@@ -124,6 +124,23 @@ def test_a_moved_archive_folder_keeps_its_data_dir(archive_factory, settings, tm
     assert again.scan().parsed == 0
 
 
+def test_a_move_is_recognised_even_when_the_old_cache_is_of_an_older_schema(
+        archive_factory, settings, tmp_path):
+    root = archive_factory({f"{i}.md": article_text(f"t{i}") for i in range(4)})
+    archive, _ = scan(root, settings)
+    (archive.data_dir / "marker").write_text("state")
+    cache_file = archive.data_dir / "cache.sqlite3"
+    archive.close()
+    db = sqlite3.connect(cache_file)
+    db.execute("PRAGMA user_version = 1")  # as a cache written by an older release
+    db.commit()
+    db.close()
+    moved = tmp_path / "moved"
+    shutil.move(str(root), str(moved))
+    again = Archive.open(moved, settings)
+    assert (again.data_dir / "marker").read_text() == "state"
+
+
 def test_two_archives_never_share_a_data_dir(archive_factory, settings):
     one = archive_factory({"a.md": article_text("x")}, name="one")
     two = archive_factory({"a.md": article_text("x")}, name="two")

@@ -289,7 +289,7 @@ def assert_terminal_safe(*outputs: str, json_output: bool = False) -> None:
 def cli_root(archive_factory):
     return archive_factory({
         PATH: hostile_article(),
-        f"en/news/w/\x1b]0;TITLE\x07bad\x9b\u00e9.md": f"---\ntitle: [\x1b[31m\n---\nbody\n",
+        "en/news/w/\x1b]0;TITLE\x07bad\x9b\u00e9.md": "---\ntitle: [\x1b[31m\n---\nbody\n",
     }, name="cli")
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from reader.state import IS_FLAGS, UNDO_DEPTH, StateError, StateSnapshot, StateStore, select
+from reader.state import IS_FLAGS, UNDO_DEPTH, StateError, StateStore, select
 from test_state_support import PYTHON, START, child_env, make_article, make_articles
 
 
@@ -253,15 +253,30 @@ def test_undo_log_keeps_a_bounded_depth(store):
 
 # -- is: flags ------------------------------------------------------------------------
 
-def test_is_flags_come_from_the_store(store):
-    paths = [a.path for a in ARTICLES[:10]]
-    store.mark_read(paths[:4])
-    store.toggle_star(paths[3])
-    store.toggle_star(paths[8])
-    snap = StateSnapshot.of(store)
-    assert snap.filter(paths, "read") == paths[:4]
-    assert snap.filter(paths, "unread") == paths[4:]
-    assert snap.filter(paths, "starred") == [paths[3], paths[8]]
+def test_is_filters_of_the_query_language_come_from_the_store(store, archive_factory, settings):
+    from conftest import article_text
+
+    from reader.archive import Archive
+    from reader.index import SearchIndex, index_dir_of, update_index
+
+    files = {f"a{i}.md": article_text(f"gold story {i}") for i in range(6)}
+    archive = Archive.open(archive_factory(files), settings)
+    assert update_index(archive).added == 6
+    index = SearchIndex.open(index_dir_of(archive))
+    try:
+        store.mark_read(["a0.md", "a1.md"])
+        store.toggle_star("a1.md")
+        store.toggle_star("a4.md")
+
+        def paths(query):
+            return sorted(h.path for h in index.search(query, limit=0, state=store).hits)
+
+        assert paths("gold is:read") == ["a0.md", "a1.md"]
+        assert paths("gold is:unread") == ["a2.md", "a3.md", "a4.md", "a5.md"]
+        assert paths("is:starred") == ["a1.md", "a4.md"]
+        assert paths("is:starred -is:read") == ["a4.md"]
+        store.mark_read(["a4.md"])  # a change shows at the next search
+        assert paths("is:starred is:read") == ["a1.md", "a4.md"]
+    finally:
+        index.close()
     assert set(IS_FLAGS) == {"read", "unread", "starred"}
-    with pytest.raises(ValueError, match="known"):
-        snap.matcher("new")

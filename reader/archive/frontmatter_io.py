@@ -22,10 +22,6 @@ except AttributeError:  # PyYAML built without libyaml
 
 
 
-class FrontMatterError(ValueError):
-    """The front matter could not be parsed; the message says why."""
-
-
 class _TomlHandler(BaseHandler):
     """TOML (`+++`) through the standard library's tomllib (no third-party toml package)."""
 

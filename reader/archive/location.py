@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 from itertools import islice
 from pathlib import Path
 
-from reader.archive.cache import MetadataCache
 from reader.archive.walk import walk
 
 _INFO = "archive.json"
@@ -68,15 +68,23 @@ def _find_moved(archives: Path, root: Path) -> Path | None:
         old_root = _recorded_root(candidate)
         if old_root is None or Path(old_root).exists():
             continue
-        cache_file = candidate / "cache.sqlite3"
-        if not cache_file.exists():
-            continue
-        cache = MetadataCache(cache_file)
-        try:
-            known = {p for p in sample if cache.fs_path(p) is not None}
-        finally:
-            cache.close()
+        known = _cached_paths(candidate / "cache.sqlite3", sample)
         if len(sample & known) >= max(1, len(sample) // 2):
             return candidate
     return None
 
+
+def _cached_paths(cache_file: Path, sample: set[str]) -> set[str]:
+    """Which of `sample` a data dir's cache knows, read-only: opening it as a MetadataCache
+    would drop an older schema's rows (or a damaged file) and forget the very evidence."""
+    if not cache_file.exists():
+        return set()
+    try:
+        db = sqlite3.connect(f"{cache_file.as_uri()}?mode=ro", uri=True)
+        try:
+            return {p for p in sample
+                    if db.execute("SELECT 1 FROM articles WHERE path = ?", (p,)).fetchone()}
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return set()

@@ -1,16 +1,15 @@
-"""Which articles a bulk mark or an `is:` filter applies to.
+"""Which articles a bulk mark applies to.
 
 `select` picks the paths of a category, a tag, a language, a source, a set of
 search results, or everything older than a date; the store then marks them in
-one transaction.  `StateSnapshot` answers the query language's `is:read`,
-`is:unread` and `is:starred` from the store's sets, taken in one query each.
+one transaction.  The query language's `is:read`, `is:unread` and `is:starred`
+are answered by the index from the store's `read_set()` and `starred_set()`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Collection, Iterable
+from typing import Collection, Iterable
 
 from reader.archive.model import Article
 
@@ -38,30 +37,3 @@ def select(articles: Iterable[Article], *, category: str | None = None, tag: str
                 and (wanted is None or a.path in wanted)):
             chosen.append(a.path)
     return chosen
-
-
-@dataclass(frozen=True, slots=True)
-class StateSnapshot:
-    """The read and starred sets at one moment, for filtering many articles quickly."""
-
-    read: frozenset[str]
-    starred: frozenset[str]
-
-    @classmethod
-    def of(cls, store) -> "StateSnapshot":
-        """Take the sets from a `StateStore` (two queries)."""
-        return cls(frozenset(store.read_set()), frozenset(store.starred_set()))
-
-    def matcher(self, flag: str) -> Callable[[str], bool]:
-        """A predicate on paths for `is:<flag>`; ValueError names the known flags."""
-        if flag == "read":
-            return self.read.__contains__
-        if flag == "unread":
-            return lambda path: path not in self.read
-        if flag == "starred":
-            return self.starred.__contains__
-        raise ValueError(f"unknown is: flag {flag!r} (known: {', '.join(IS_FLAGS)})")
-
-    def filter(self, paths: Iterable[str], flag: str) -> list[str]:
-        keep = self.matcher(flag)
-        return [p for p in paths if keep(p)]

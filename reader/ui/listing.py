@@ -40,16 +40,6 @@ def group_keys(article: Article) -> list[GroupKey]:
     return keys
 
 
-def group_names(articles: Iterable[Article]) -> dict[str, dict[str, int]]:
-    """For each section kind, each name and how many articles it holds."""
-    names: dict[str, dict[str, int]] = {kind: {} for kind, _ in SECTIONS}
-    for article in articles:
-        for kind, name in group_keys(article):
-            bucket = names[kind]
-            bucket[name] = bucket.get(name, 0) + 1
-    return names
-
-
 def group_filter(key: GroupKey, read: AbstractSet[str], starred: AbstractSet[str]
                  ) -> Callable[[Article], bool] | None:
     """A predicate for the group, or None for All (everything passes)."""
