@@ -185,3 +185,17 @@ def test_the_newest_page_comes_from_the_cache_newest_first(archive_factory, sett
     archive, _ = scan(root, settings)
     assert [a.title for a in archive.cached_newest(3)] == ["day 30", "day 17", "day 11"]
     assert archive.cached_count() == 5
+
+
+def test_the_cache_gives_articles_newest_first_with_ties_in_path_order(archive_factory,
+                                                                      settings):
+    root = archive_factory({
+        "b.md": article_text("B", date="2025-03-01 10:00:00"),
+        "a.md": article_text("A", date="2025-03-01 10:00:00"),
+        "old.md": article_text("Old", date="2024-01-01 00:00:00"),
+        "new.md": article_text("New", date="2025-06-01 00:00:00"),
+    })
+    archive, _ = scan(root, settings)
+    order = ["new.md", "a.md", "b.md", "old.md"]
+    assert [a.path for a in archive.cached()] == order
+    assert [a.path for a in archive.cached_newest(3)] == order[:3]

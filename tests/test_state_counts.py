@@ -100,3 +100,16 @@ def test_counts_follow_the_store_through_a_bulk_mark_and_undo(tmp_path):
         store.undo()
         counts = GroupCounts(ARTICLES, store.read_set(), store.starred_set())
         assert counts[("category", "finance")].unread == len(finance)
+
+
+def test_counting_in_chunks_gives_the_same_counts_as_one_pass(monkeypatch):
+    import reader.state.counts as counts_module
+    rng = random.Random(5)
+    read = {a.path for a in ARTICLES if rng.random() < 0.3}
+    starred = {a.path for a in ARTICLES if rng.random() < 0.2}
+    whole = GroupCounts(ARTICLES, read, starred)
+    monkeypatch.setattr(counts_module, "_CHUNK", 7)  # 3000 articles: many chunks, a ragged last
+    chunked = GroupCounts(ARTICLES, read, starred)
+    keys = all_keys(ARTICLES)
+    assert set(chunked.keys()) == keys
+    assert all(chunked[key] == whole[key] for key in keys)

@@ -28,6 +28,7 @@ GROUP_KINDS = ("category", "tag", "lang", "source")
 _MULTI = {"category": "categories", "tag": "tags"}  # kinds an article can hold several of
 ALL, UNREAD, STARRED = ("all", ""), ("unread", ""), ("starred", "")
 Key = tuple[str, str]
+_CHUNK = 5000  # articles counted per C-level pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,15 +125,19 @@ def _count_unread(articles: Sequence[Article], read: set[str], total: Counter) -
 
 
 def _count_groups(articles: Sequence[Article]) -> Counter:
-    """Articles per group key, for one set of articles."""
+    """Articles per group key, for one set of articles.  Counted a chunk at a time: one
+    C-level pass over 100,000 articles holds the GIL for ~0.1 s, which a UI thread feels."""
+    per_kind: dict[str, Counter] = {kind: Counter() for kind in GROUP_KINDS}
+    for start in range(0, len(articles), _CHUNK):
+        chunk = articles[start:start + _CHUNK]
+        for kind, counter in per_kind.items():
+            if kind in _MULTI:
+                counter.update(chain.from_iterable(map(set, map(attrgetter(_MULTI[kind]), chunk))))
+            else:
+                counter.update(map(attrgetter(kind), chunk))
     counts: Counter = Counter()
-    for kind in GROUP_KINDS:
+    for kind, counter in per_kind.items():
         if kind in _MULTI:
-            names = chain.from_iterable(map(set, map(attrgetter(_MULTI[kind]), articles)))
-        else:
-            names = map(attrgetter(kind), articles)
-        per_kind = Counter(names)
-        if kind in _MULTI:
-            per_kind.pop("", None)
-        counts.update({(kind, name): n for name, n in per_kind.items()})
+            counter.pop("", None)
+        counts.update({(kind, name): n for name, n in counter.items()})
     return counts

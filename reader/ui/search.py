@@ -206,7 +206,7 @@ def _searchable(query: str, tz) -> bool:
         return True  # malformed: the search reports why
 
 
-def folded_titles(titles: list[str], chunk: int = 2000) -> list[str]:
+def folded_titles(titles: list[str], chunk: int = 250) -> list[str]:
     """fold() over many titles, a chunk per call: one OpenCC conversion of a joined chunk
     costs far less than one per title.  Titles hold no newline (the archive collapses
     white space), so the chunk splits back exactly."""

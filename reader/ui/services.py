@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 from reader.archive import Archive, Article, ParsedArticle, ScanResult
 from reader.config import Settings
 from reader.state import STATE_FILE_NAME, GroupCounts, StateError, StateStore
+from reader.ui.gc_pause import gc_paused
 from reader.ui.listing import ALL, GroupKey, ListQuery, hit_rows, newest_first, select
 from reader.ui.search import SearchOutcome, Searcher
 from reader.ui.sanitize import is_openable
@@ -57,15 +58,17 @@ class Services:
 
     def load_cached(self) -> list[Article]:
         """The articles the metadata cache knows, newest first (no file is parsed)."""
-        self.set_articles(self.archive.cached())
+        with gc_paused():
+            self.set_articles(self.archive.cached())
         return self.articles
 
     def set_articles(self, articles: Sequence[Article]) -> None:
-        self.articles = newest_first(articles)
-        self.rank = {a.path: i for i, a in enumerate(self.articles)}
-        self.by_path = {a.path: a for a in self.articles}
-        self.counts = GroupCounts(self.articles, self.read, self.starred)
-        self.searcher.set_articles(self.articles)
+        with gc_paused():
+            self.articles = newest_first(articles)
+            self.rank = {a.path: i for i, a in enumerate(self.articles)}
+            self.by_path = {a.path: a for a in self.articles}
+            self.counts = GroupCounts(self.articles, self.read, self.starred)
+            self.searcher.set_articles(self.articles)
 
     def scan(self, progress: Progress | None = None, cancel: threading.Event | None = None
              ) -> ScanResult:
