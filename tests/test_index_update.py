@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 
@@ -139,3 +140,30 @@ def test_many_small_commits_merge_cleanly(archive_factory, settings, monkeypatch
     assert summary.removed == 1 and not summary.error
     index = SearchIndex.open(index_dir_of(archive))
     assert len(paths(index, "正文")) == 29 and paths(index, "标题1") == [ZH.format(1)]
+
+
+def test_searchers_read_only_the_manifest_summary_line(archive_factory, settings):
+    archive = make(archive_factory, settings)
+    update_index(archive)
+    index_dir = index_dir_of(archive)
+    header, stamps = (index_dir / "manifest.json").read_text(encoding="utf-8").splitlines()
+    (index_dir / "manifest.json").write_text(header + "\n{broken", encoding="utf-8")
+    index = SearchIndex.open(index_dir)  # the stamps are never parsed to search
+    assert index.status().indexed == len(json.loads(stamps)["stamps"]) > 0
+    assert paths(index, "正文第2篇") == [ZH.format(2)]
+    assert load_manifest(index_dir) is None  # the updater does read them, and rebuilds
+
+
+def test_a_manifest_of_the_one_line_format_still_opens_without_reindexing(archive_factory,
+                                                                         settings):
+    archive = make(archive_factory, settings)
+    update_index(archive)
+    index_dir = index_dir_of(archive)
+    manifest = load_manifest(index_dir)
+    old = {"schema": manifest.schema, "root": manifest.root, "complete": manifest.complete,
+           "stamps": manifest.stamps}
+    (index_dir / "manifest.json").write_text(json.dumps(old), encoding="utf-8")
+    assert load_manifest(index_dir) == manifest
+    assert SearchIndex.open(index_dir).status().indexed == len(manifest.stamps)
+    summary = update_index(archive)
+    assert summary.added == summary.updated == summary.removed == 0

@@ -27,7 +27,7 @@ from reader.index.candidates import BROAD, CandidateFinder
 from reader.index.docsets import prefix_docs
 from reader.index.query import Node, ParsedQuery, QueryError, parse_query
 from reader.index.results import Hit, SearchResults, read_text
-from reader.index.store import (damaged_path, load_manifest, manifest_path, mark_damaged,
+from reader.index.store import (damaged_path, load_summary, manifest_path, mark_damaged,
                                 open_index)
 
 REFRESH_SECONDS = 0.5
@@ -46,8 +46,8 @@ class IndexStatus:
 class SearchIndex:
     def __init__(self, index_dir: Path, root: Path | None = None, timezone: str | None = None):
         self.index_dir = Path(index_dir)
-        manifest = load_manifest(self.index_dir)
-        self.root = Path(root) if root else Path(manifest.root) if manifest else None
+        summary = load_summary(self.index_dir)
+        self.root = Path(root) if root else Path(summary.root) if summary else None
         self.tz = ZoneInfo(timezone or DEFAULT_TZ)
         self._lock = threading.RLock()
         self._searcher = None
@@ -71,8 +71,8 @@ class SearchIndex:
         except OSError:
             return IndexStatus(0, False, False)
         if self._status is None or self._status[0] != stamp:
-            manifest = load_manifest(self.index_dir)
-            status = IndexStatus(len(manifest.stamps), manifest.complete, True) if manifest \
+            summary = load_summary(self.index_dir)
+            status = IndexStatus(summary.count, summary.complete, True) if summary \
                 else IndexStatus(0, False, False)
             self._status = (stamp, status)
         return self._status[1]

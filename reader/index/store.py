@@ -1,9 +1,10 @@
 """Where an index lives on disk, what it records beside Whoosh, and how it is opened.
 
     <index_dir>/whoosh/          the Whoosh index
-    <index_dir>/manifest.json    schema version, archive root, and each indexed
-                                 article's (size, mtime) stamp, written after
-                                 every commit
+    <index_dir>/manifest.json    two JSON lines written after every commit: a
+                                 summary (schema version, archive root, count,
+                                 complete) that searchers read alone, then each
+                                 indexed article's (size, mtime) stamp
     <index_dir>/writer.pid       the pid of the process writing, while it writes
     <index_dir>/damaged          left by a search that could not read the index:
                                  the next update rebuilds it
@@ -53,25 +54,64 @@ def manifest_path(index_dir: Path) -> Path:
 def load_manifest(index_dir: Path) -> Manifest | None:
     """The manifest, or None when it is missing, unreadable or of another schema, or the
     index was found damaged."""
-    if damaged_path(index_dir).exists():
-        return None
+    header, rest = _read_manifest(index_dir, whole=True)
     try:
-        raw = json.loads(manifest_path(index_dir).read_text(encoding="utf-8"))
-        if raw.get("schema") != SCHEMA_VERSION:
+        if header is None:
             return None
+        raw = header if "stamps" in header else json.loads(rest)  # one line: older format
         stamps = {p: (int(s[0]), float(s[1])) for p, s in raw["stamps"].items()}
-        return Manifest(str(raw.get("root", "")), stamps, bool(raw.get("complete")))
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return Manifest(str(header.get("root", "")), stamps, bool(header.get("complete")))
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The manifest's first line: what a searcher needs, without the stamps."""
+
+    root: str
+    count: int  # articles indexed
+    complete: bool
+
+
+def load_summary(index_dir: Path) -> Summary | None:
+    """The manifest's summary (None as for `load_manifest`), read from its first line
+    only: at 100,000 articles the stamps take ~0.5 s to parse, the summary microseconds."""
+    header, _ = _read_manifest(index_dir, whole=False)
+    try:
+        if header is None:
+            return None
+        count = len(header["stamps"]) if "stamps" in header else int(header["count"])
+        return Summary(str(header.get("root", "")), count, bool(header.get("complete")))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _read_manifest(index_dir: Path, whole: bool) -> tuple[dict | None, str]:
+    """The manifest's header (its first line, of this schema) and, when `whole`, the rest."""
+    if damaged_path(index_dir).exists():
+        return None, ""
+    try:
+        with manifest_path(index_dir).open(encoding="utf-8") as file:
+            header = json.loads(file.readline())
+            rest = file.read() if whole else ""
+    except (OSError, ValueError):
+        return None, ""
+    if not isinstance(header, dict) or header.get("schema") != SCHEMA_VERSION:
+        return None, ""
+    return header, rest
 
 
 def save_manifest(index_dir: Path, manifest: Manifest) -> None:
+    """Two JSON lines, written atomically: the summary, then the stamps."""
     path = manifest_path(index_dir)
     tmp = path.with_suffix(".tmp")
-    data = {"schema": manifest.schema, "root": manifest.root, "complete": manifest.complete,
-            "stamps": manifest.stamps}
-    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                   encoding="utf-8")
+    header = {"schema": manifest.schema, "root": manifest.root,
+              "complete": manifest.complete, "count": len(manifest.stamps)}
+    lines = (json.dumps(header, ensure_ascii=False, separators=(",", ":")) + "\n"
+             + json.dumps({"stamps": manifest.stamps}, ensure_ascii=False,
+                          separators=(",", ":")) + "\n")
+    tmp.write_text(lines, encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -91,7 +131,7 @@ def open_index(index_dir: Path, check: bool = False):
     """The Whoosh index, or None when absent, unreadable or of another schema.  With
     `check`, every segment file is opened too (a truncated or missing one is damage)."""
     wdir = whoosh_dir(index_dir)
-    if load_manifest(index_dir) is None:
+    if load_summary(index_dir) is None:
         return None
     try:
         if not whoosh_index.exists_in(str(wdir), INDEX_NAME):
