@@ -138,3 +138,28 @@ def test_prefix_words_with_other_words_and_negated_runs(indexed):
     assert names(index.search("英* -英伟达")) == ["3"]
     assert names(index.search("sha*")) == ["4"]
     assert index.search("zzz*").total == 0
+
+
+@pytest.mark.parametrize("query", ["英伟达", "英", "rates", "rat*", "cat:科技", "英 -芯片",
+                                   '"interest rates"', "lang:en"])
+@pytest.mark.parametrize("sort", ["date", "relevance"])
+def test_a_paths_only_listing_gives_the_paths_of_the_full_hits_in_order(indexed, query, sort):
+    _, index = indexed
+    full = index.search(query, limit=0, sort=sort)
+    only = index.search(query, limit=0, sort=sort, paths_only=True)
+    assert only.hits == [] and only.paths == full.paths and len(only) == len(full)
+    assert (only.total, only.total_exact) == (full.total, full.total_exact)
+    assert full.paths  # every query here finds something
+
+
+def test_a_listing_stops_when_the_caller_cancels_it(indexed):
+    _, index = indexed
+    asked = []
+
+    def cancelled():
+        asked.append(1)
+        return True
+
+    results = index.search("英", limit=0, paths_only=True, cancelled=cancelled)
+    assert asked and results.cancelled and results.paths == [] and not results.error
+    assert index.search("英", limit=0, paths_only=True).paths  # and the next one runs

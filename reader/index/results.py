@@ -66,16 +66,25 @@ class SearchResults:
     error: str = ""  # the query is malformed: why, in one line (hits are then empty)
     terms: list[str] = field(default_factory=list)  # what to highlight in the article
     seconds: float = 0.0
+    cancelled: bool = False  # stopped midway at the caller's word: nothing is listed
+    _paths: list[str] | None = field(default=None, repr=False)  # a paths_only search's
 
     def __len__(self) -> int:
-        return len(self.hits)
+        return len(self.hits) if self._paths is None else len(self._paths)
 
     def __iter__(self):
         return iter(self.hits)
 
     @property
     def paths(self) -> list[str]:
-        return [h.path for h in self.hits]
+        return [h.path for h in self.hits] if self._paths is None else self._paths
+
+    def set_hits(self, hits: list, paths_only: bool = False) -> None:
+        """Hit records, or for a paths_only search the paths alone."""
+        if paths_only:
+            self._paths, self.hits = hits, []
+        else:
+            self.hits = hits
 
 
 def read_text(root: Path, path: str) -> str:

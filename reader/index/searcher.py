@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, NamedTuple
 from zoneinfo import ZoneInfo
 
 from whoosh.query import Every
@@ -31,6 +32,7 @@ from reader.index.store import (damaged_path, load_summary, manifest_path, mark_
                                 open_index)
 
 REFRESH_SECONDS = 0.5
+CANCEL_EVERY = 256  # hits collected between two questions to `cancelled`
 EXACT_CHECKS = 100  # candidates always checked, so that small totals are exact
 DEFAULT_TZ = "Asia/Shanghai"
 UNREADABLE = "the search index cannot be read: it is rebuilt at the next update"
@@ -53,6 +55,8 @@ class SearchIndex:
         self._searcher = None
         self._checked = 0.0
         self._docnums: dict[str, int | None] = {}
+        self._paths: dict[int, str] = {}  # per searcher: docnum -> path
+        self._request = _Request(False, _never)  # the search running (under the lock)
         self._filters: dict[tuple, set[int]] = {}  # per searcher: filter -> docnums
         self._status: tuple[int, IndexStatus] | None = None
         self._candidates: CandidateFinder | None = None
@@ -100,7 +104,7 @@ class SearchIndex:
                 self._searcher = ix.searcher() if ix is not None else None
             elif not self._searcher.up_to_date():
                 self._searcher = self._searcher.refresh()
-                self._docnums, self._filters = {}, {}
+                self._docnums, self._filters, self._paths = {}, {}, {}
         except Exception:  # caught mid-commit or damaged: keep the last one, retry later
             pass
         return self._searcher
@@ -119,8 +123,12 @@ class SearchIndex:
         return sorted(terms, key=lambda t: (-len(t), t))
 
     def search(self, query: str, limit: int = 50, sort: str = "relevance",
-               state=None) -> SearchResults:
-        """The articles matching `query`: `limit` 0 means all; sort "relevance" or "date"."""
+               state=None, paths_only: bool = False,
+               cancelled: Callable[[], bool] | None = None) -> SearchResults:
+        """The articles matching `query`: `limit` 0 means all; sort "relevance" or "date".
+        `paths_only`: no hit records, only `results.paths` (a complete listing of a common
+        word costs half a second in records).  `cancelled` is asked every few hundred hits;
+        when it says yes the search stops and `results.cancelled` is set."""
         started = time.perf_counter()
         try:
             parsed = parse_query(query, self.tz)
@@ -131,6 +139,7 @@ class SearchIndex:
             results.error = "is: filters need the reading state"
         elif not parsed.empty:
             with self._lock:
+                self._request = _Request(paths_only, cancelled or _never)
                 searcher = self._current()
                 if searcher is not None:
                     self._run_or_report(searcher, parsed, results, limit, sort, state)
@@ -145,12 +154,14 @@ class SearchIndex:
         marked for a rebuild at the next update."""
         try:
             self._run(searcher, parsed, results, limit, sort, state)
+        except _Cancelled:
+            results.hits, results.total, results.cancelled = [], 0, True
         except Exception as exc:  # whatever a damaged segment makes Whoosh raise
             results.hits, results.total = [], 0
             results.error = UNREADABLE
             mark_damaged(self.index_dir, f"{type(exc).__name__}: {exc}")
             self._searcher, self._docnums, self._filters = None, {}, {}
-            self._candidates = None
+            self._paths, self._candidates = {}, None
 
     def _run(self, searcher, parsed: ParsedQuery, results: SearchResults, limit: int,
              sort: str, state) -> None:
@@ -197,7 +208,7 @@ class SearchIndex:
         check = self._check(parsed)
         hits, checked, matched = self._collect(searcher, order, parsed, needles, check, want,
                                                min(candidates, EXACT_CHECKS))
-        results.hits = hits
+        results.set_hits(hits, self._request.paths_only)
         results.total = candidates
         if check:
             results.total_exact = checked >= candidates
@@ -210,20 +221,35 @@ class SearchIndex:
         return self._candidates
 
     def _collect(self, searcher, found, parsed, needles, check, want, check_at_least):
-        """The first `want` hits that pass the text check; when checking, at least
-        `check_at_least` candidates are checked so that small totals are exact."""
+        """The first `want` hits that pass the text check (paths instead, for `paths_only`);
+        when checking, at least `check_at_least` candidates are checked so that small
+        totals are exact."""
         hits, checked, matched = [], 0, 0
+        paths_only, cancelled = self._request
         for docnum, score in found:
             if want is not None and len(hits) >= want and checked >= check_at_least:
                 break
-            stored = searcher.stored_fields(docnum)
+            if checked % CANCEL_EVERY == 0 and cancelled():
+                raise _Cancelled
             checked += 1
+            if paths_only and not check:
+                hits.append(self._path_of(searcher, docnum))
+                matched += 1
+                continue
+            stored = searcher.stored_fields(docnum)
             if check and not self._verified(parsed, stored):
                 continue
             matched += 1
             if want is None or len(hits) < want:
-                hits.append(Hit.from_stored(stored, score, needles, self.root))
+                hits.append(stored["path"] if paths_only else
+                            Hit.from_stored(stored, score, needles, self.root))
         return hits, checked, matched
+
+    def _path_of(self, searcher, docnum: int) -> str:
+        path = self._paths.get(docnum)
+        if path is None:
+            path = self._paths[docnum] = searcher.stored_fields(docnum)["path"]
+        return path
 
     def _verified(self, parsed: ParsedQuery, stored: dict) -> bool:
         text = read_text(self.root, stored["path"]) if self.root else ""
@@ -275,8 +301,9 @@ class SearchIndex:
             docs = docs - exclude
         top = finder.newest(docs, limit if limit > 0 else None)
         needles = [fold(h) for h in parsed.highlights]
-        results.hits = [Hit.from_stored(searcher.stored_fields(d), 0.0, needles, self.root)
-                        for d in top]
+        hits, _, _ = self._collect(searcher, ((d, 0.0) for d in top), parsed, needles,
+                                   False, None, 0)
+        results.set_hits(hits, self._request.paths_only)
         results.total = len(docs)
 
     def _docnums_of(self, searcher, paths) -> set[int]:
@@ -288,3 +315,16 @@ class SearchIndex:
             if docnum is not None:
                 out.add(docnum)
         return out
+
+
+class _Cancelled(Exception):
+    """The caller's `cancelled` said yes midway."""
+
+
+class _Request(NamedTuple):
+    paths_only: bool
+    cancelled: Callable[[], bool]
+
+
+def _never() -> bool:
+    return False

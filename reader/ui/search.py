@@ -120,7 +120,7 @@ class Searcher:
             results = self.index.search(text, limit=limit, sort="date", state=self.state)
         else:
             results = self._search_full(text, cancelled)
-            if results is None:
+            if results is None or results.cancelled:
                 return SearchOutcome(query, None, complete=False)
         if results.error:
             return self.search_titles(query, cancelled, f"{results.error} (titles only)")
@@ -130,11 +130,13 @@ class Searcher:
                              total_exact=results.total_exact, complete=complete)
 
     def _search_full(self, text: str, cancelled: Callable[[], bool]):
-        """Every hit, one complete listing at a time; None when cancelled while waiting."""
+        """Every hit's path, one complete listing at a time; None when cancelled while
+        waiting (a listing cancelled midway says so in `cancelled`)."""
         with self._full_lock:
             if cancelled():
                 return None
-            return self._index("full").search(text, limit=0, sort="date", state=self.state)
+            return self._index("full").search(text, limit=0, sort="date", state=self.state,
+                                              paths_only=True, cancelled=cancelled)
 
     def search_titles(self, query: str, cancelled: Callable[[], bool], message: str = ""
                       ) -> SearchOutcome:
