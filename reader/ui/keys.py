@@ -51,6 +51,7 @@ PANE_KEYS = [
     ("j / down, k / up", "next / previous row in the focused pane (scrolls the article)"),
     ("g / home, G / end", "first / last article (top / bottom of the article)"),
     ("enter", "open the article under the cursor (marks it read)"),
+    ("enter", "in the search box: back to the list, keeping the search"),
     ("escape", "in the search box: clear the search"),
     ("ctrl+p", "command palette: every command, themes, jump to an article"),
     ("mouse", "click a row or a group; double-click opens; wheel scrolls"),

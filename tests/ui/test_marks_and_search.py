@@ -261,3 +261,29 @@ def test_the_complete_list_replaces_the_first_page_without_moving_the_cursor(
         assert "8 in view" in screen.status.parts["view"]
 
     run_app_test(make_app(), scenario)
+
+
+def burst(app, *keys: str) -> None:
+    """Keys as a terminal delivers a fast typist's burst: all queued before any is handled."""
+    from textual import events
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+def test_keys_typed_right_after_enter_or_escape_in_the_search_box_reach_the_list(make_app):
+    async def scenario(pilot, screen):
+        await press(pilot, "slash", *"report")
+        burst(pilot.app, "enter", "j", "j")
+        await settle(pilot)
+        assert screen.search_text == "report" and screen.focused is screen.article_list
+        assert screen.article_list.cursor == 2
+        hits = [a.path for a in screen.article_list.rows]
+        after = hits[hits.index(screen.article_list.current.path) + 1]
+        await press(pilot, "slash")
+        burst(pilot.app, "escape", "j")  # j moves among the hits still on screen
+        await settle(pilot)
+        assert screen.search_text == "" and screen.focused is screen.article_list
+        assert len(screen.article_list.rows) == 12  # and the cursor stays where j took it
+        assert screen.article_list.current.path == after
+
+    run_app_test(make_app(), scenario)

@@ -30,7 +30,7 @@ FULL_LIST_DELAY = 0.15  # seconds of quiet typing before the complete list is as
 class ListRequest:
     text: str
     query: ListQuery
-    keep: str | None  # the article the cursor should stay on
+    keep: str | None  # the article the cursor goes to (None: the current one stays)
     superseded: threading.Event = field(default_factory=threading.Event)
     painted: bool = False
 
@@ -48,9 +48,8 @@ class ListUpdates:
 
     def refresh_list(self, keep: str | None = None) -> None:
         """Recompute the list from the group, the search and the order (in a worker);
-        the cursor stays on `keep` (default: the current article) if it is still there."""
-        current = self.article_list.current
-        keep = keep or (current.path if current else None)
+        the cursor stays on `keep` (default: the article current when the rows arrive,
+        which the user may have moved to meanwhile) if it is still there."""
         if self._request is not None:
             self._request.superseded.set()
         self._request = ListRequest(self.search_text, ListQuery(self.group, self.newest_first),
@@ -86,7 +85,8 @@ class ListUpdates:
         if request is not self._request:
             return  # a newer request is under way
         current = self.article_list.current
-        keep = request.keep if not request.painted else current.path if current else None
+        keep = request.keep if request.keep and not request.painted else \
+            current.path if current else None
         request.painted = True
         self.outcome = outcome
         self.list_complete = outcome.complete

@@ -10,9 +10,20 @@ from textual.widgets import Input
 
 
 class SearchBox(Input):
-    """An Input whose escape key clears the query and hands focus back."""
+    """An Input whose enter hands focus on to the list and whose escape clears the query
+    first.
 
-    BINDINGS = [Binding("escape", "clear", "Clear search", show=False, id="search.clear")]
+    Both are priority bindings that move the focus at once, while the app handles the
+    key: a terminal delivers a fast typist's "enter j j" in one burst, and the app
+    forwards each key to the widget focused *when it dispatches it*.  Moving the focus
+    later, from a Submitted message, sent the "j j" into the box."""
+
+    BINDINGS = [
+        Binding("enter", "leave", "Show the hits", show=False, priority=True,
+                id="search.submit"),
+        Binding("escape", "clear", "Clear search", show=False, priority=True,
+                id="search.clear"),
+    ]
 
     DEFAULT_CSS = """
     SearchBox { border: none; height: 1; padding: 0 1; }
@@ -29,6 +40,11 @@ class SearchBox(Input):
         super().__init__(placeholder="/ search: words, \"a phrase\", 中文",
                          id=id)
 
+    def action_leave(self) -> None:
+        self.screen.focus_next()  # the article list, below the box
+        self.post_message(self.Submitted(self, self.value))
+
     def action_clear(self) -> None:
         self.value = ""
+        self.screen.focus_next()
         self.post_message(self.Cleared(self))
