@@ -31,7 +31,7 @@ def test_a_first_scan_shows_the_newest_articles_found_so_far(make_app, archive_f
         batches.append(1)
         if len(batches) == 3:  # 10 of the 12 files are in the cache: hold the scan here
             release.wait(60)
-        parse_batch(*args)
+        return parse_batch(*args)
 
     monkeypatch.setattr(scan_module, "_parse_batch", parse_then_hold)
     app = make_app(root)
