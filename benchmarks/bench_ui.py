@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -90,17 +91,18 @@ class PaintClock:
         ArticleList.render_line = self._render_line
 
 
-def warm_start(root: Path, settings: Settings) -> tuple[float, float, list[float]]:
+def warm_start(root: Path, settings: Settings) -> tuple[float, float, list[float], float]:
     """In a fresh Python (imports included): seconds from the process start to the first
-    rows drawn and to the whole list and tree loaded, and the event-loop lag samples
-    in between (the full load shares the GIL with the event loop)."""
+    rows drawn and to the whole list and tree loaded, the event-loop lag samples in
+    between (the full load shares the GIL with the event loop), and the peak memory
+    (MB) of the reader's process."""
     code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
             f"import bench_ui; bench_ui.warm_start_here({str(root)!r}, {str(settings.data_root)!r})")
     started = time.time()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     result = json.loads(out.strip().splitlines()[-1])
-    return result["first"] - started, result["all"] - started, result["lags"]
+    return result["first"] - started, result["all"] - started, result["lags"], result["peak_mb"]
 
 
 def warm_start_here(root: str, data: str) -> None:
@@ -118,6 +120,7 @@ def warm_start_here(root: str, data: str) -> None:
         asyncio.run(launch(Path(root), settings, scenario))
     first = min(t for generation, t in clock.painted.items() if generation > 0)
     result["first"] = time.time() - (time.perf_counter() - first)
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
 
@@ -237,10 +240,11 @@ def main() -> None:
     for name, root in (("small", args.small), ("large", args.large)):
         settings = settings_for(args.data / name)
         warm(root, settings)
-        first, whole, lags = warm_start(root, settings)
+        first, whole, lags, peak = warm_start(root, settings)
         print(f"warm start to usable list (first rows drawn), {name} ({root}): {first:.2f} s;"
               f" whole list and tree loaded: {whole:.2f} s, event-loop lag meanwhile p95 "
-              f"{pct(lags or [0.0], .95):.1f} ms", flush=True)
+              f"{pct(lags or [0.0], .95):.1f} ms, max {max(lags or [0.0]) * 1000:.0f} ms;"
+              f" peak memory {peak:.0f} MB", flush=True)
     large = settings_for(args.data / "large")
     print(f"search as you type at {args.large}, index complete:", flush=True)
     print("\n".join(searching(args.large, large, while_indexing=False)), flush=True)

@@ -54,6 +54,16 @@ def test_an_unreadable_date_falls_back_to_mtime_and_says_so():
     assert "unreadable date" in article.problem
 
 
+@pytest.mark.parametrize("raw", ["0001-01-01", "0001-01-01T00:00:00+14:00",
+                                 "9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00Z"])
+def test_a_date_at_the_ends_of_time_is_taken_as_no_date_and_said(raw):
+    """Hugo's zero date means unset; year 1 or 9999 shown in another zone leaves datetime."""
+    article = parse(f"---\ntitle: t\ndate: {raw}\n---\nbody\n")
+    assert article.date == datetime.fromtimestamp(1_700_000_000, SH)
+    assert "unreadable date" in article.problem
+    assert fields.parse_date("0002-01-01", SH).year == 2  # near the ends is still a date
+
+
 def test_title_entities_are_decoded_and_white_space_collapsed():
     article = parse('---\ntitle: "Tom&#39;s  \\n  M&amp;A   deal"\n---\n')
     assert article.title == "Tom's M&A deal"

@@ -199,3 +199,16 @@ def test_the_cache_gives_articles_newest_first_with_ties_in_path_order(archive_f
     order = ["new.md", "a.md", "b.md", "old.md"]
     assert [a.path for a in archive.cached()] == order
     assert [a.path for a in archive.cached_newest(3)] == order[:3]
+
+
+def test_a_file_that_reads_again_is_no_longer_a_problem_nor_parsed_again(archive_factory,
+                                                                         settings):
+    root = archive_factory({"a.md": b"\x00\x01 binary", "b.md": article_text("B")})
+    archive, first = scan(root, settings)
+    assert [p.path for p in first.problems] == ["a.md"]
+    path = root / "a.md"
+    path.write_text(article_text("Fixed"), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
+    second = archive.scan()
+    assert second.updated == ["a.md"] and second.problems == []
+    assert archive.problems() == [] and archive.scan().parsed == 0

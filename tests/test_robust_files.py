@@ -93,6 +93,21 @@ def test_a_huge_body_is_cut_with_a_notice(archive_factory, settings):
     assert parsed.truncated and len(parsed.body) <= 2_000_000
 
 
+def test_a_utf8_file_longer_than_what_is_read_stays_utf8_where_the_cut_splits_a_character(
+        archive_factory, settings, monkeypatch):
+    import reader.archive.parse as parse_module
+    text = article_text("银行", body="银行新闻 " * 1000)
+    data = text.encode("utf-8")
+    cut = next(n for n in range(len(data) - 100, len(data)) if data[n] >= 0x80 and
+               data[n] & 0xC0 == 0x80)  # inside a 3-byte character
+    monkeypatch.setattr(parse_module, "MAX_READ_BYTES", cut)
+    archive, arts, problems = scan_with(archive_factory, settings, {"long.md": data})
+    assert "long.md" not in problems and arts["long.md"].problem == ""
+    parsed = archive.read("long.md")
+    assert parsed.truncated and parsed.body.strip().startswith("银行新闻")
+    assert "\ufffd" not in parsed.body
+
+
 def test_a_single_one_megabyte_line_is_read(archive_factory, settings):
     _, arts, _ = scan_with(archive_factory, settings,
                            {"line.md": article_text("line", body="x" * 1_000_000)})

@@ -132,11 +132,14 @@ class MetadataCache:
 
     def store(self, found: Iterable[tuple[Article, str, int]], unreadable: Iterable[tuple]) -> None:
         """Upsert (article, fs_path, mtime_ns) records and (path, fs_path, size, mtime_ns, reason)."""
+        found = list(found)
         with self._lock, self._db:
             self._db.executemany(
                 f"INSERT OR REPLACE INTO articles ({_COLUMNS}, ts) VALUES ({','.join('?' * 17)})",
                 (_row(article, fs_path, mtime_ns) for article, fs_path, mtime_ns in found),
-            )
+            )  # a file that was unreadable before and reads now is no longer a problem:
+            self._db.executemany("DELETE FROM unreadable WHERE path = ?",
+                                 ((article.path,) for article, _, _ in found))
             rows = [(r[0], os.fsencode(r[1]), *r[2:]) for r in unreadable]
             self._db.executemany("DELETE FROM articles WHERE path = ?", ((r[0],) for r in rows))
             self._db.executemany("INSERT OR REPLACE INTO unreadable VALUES (?,?,?,?,?)", rows)

@@ -46,8 +46,19 @@ def clean_list(value: object) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Dates outside these years are taken as no date: Hugo writes 0001-01-01 for "unset",
+# and a moment in year 1 or 9999 can leave datetime's range when shown in another zone.
+USABLE_YEARS = range(2, 9999)
+
+
 def parse_date(value: object, tz: tzinfo) -> datetime | None:
-    """Every form Hugo accepts; `tz` where the value names no zone; None if not a date."""
+    """Every form Hugo accepts; `tz` where the value names no zone; None if not a date or
+    not a usable one (see USABLE_YEARS)."""
+    moment = _parse_date(value, tz)
+    return moment if moment is not None and moment.year in USABLE_YEARS else None
+
+
+def _parse_date(value: object, tz: tzinfo) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, date):

@@ -41,14 +41,18 @@ _HANDLERS = (_YamlHandler(), _TomlHandler())
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Bytes to text and a note ('' when clean UTF-8): UTF-8, else GB18030 or Big5, else
-    UTF-8 with replacement characters.  A BOM is dropped and line endings made `\\n`."""
+    """Bytes to text and a note ('' when clean UTF-8): UTF-8 (a character cut at the end
+    dropped), else GB18030 or Big5, else UTF-8 with replacement characters.  A BOM is
+    dropped and line endings made `\\n`."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         text, note = data.decode("utf-8"), ""
-    except UnicodeDecodeError:
-        text, note = _decode_legacy(data)
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":  # cut inside a character (a long file
+            text, note = data[:exc.start].decode("utf-8"), ""  # is read only in part)
+        else:
+            text, note = _decode_legacy(data)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, note

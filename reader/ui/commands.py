@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.command import Hit, Hits, Provider
 
 from reader.ui.sanitize import clean_line, markup_safe
+from reader.ui.wording import local_date
 
 JUMP_LIMIT = 30
 
@@ -32,7 +33,7 @@ class JumpToArticle(Provider):
             if article is None:
                 continue
             title = clean_line(article.title) or "(untitled)"
-            date = article.date.astimezone(services.settings.tzinfo).strftime("%Y-%m-%d")
+            date = local_date(article.date, services.settings.tzinfo, "%Y-%m-%d")
             display = Text(f"Jump to: {title}")
             # The palette parses `help` as markup: the source folder's name is escaped.
             yield Hit(1.0 - rank / 100, display, partial(main.jump_to, path),

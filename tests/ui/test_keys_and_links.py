@@ -150,3 +150,17 @@ def test_a_200kb_article_opens_in_pieces(make_app, archive_factory):
         assert not screen.article_pane.rendering
 
     run_app_test(make_app(root), scenario)
+
+
+def test_y_copies_a_link_without_the_control_characters_it_holds(make_app, archive_factory):
+    files = {"en/news/wire/osc.en.md": article(
+        "Hostile link", "2025-03-01 10:00:00", "x",
+        link="https://ok.example/\x1b]52;c;eHg=\x07path")}
+    root = archive_factory(files, name="osc")
+
+    async def scenario(pilot, screen):
+        await press(pilot, "y")
+        assert "\x1b" in screen.article_list.current.link  # the archive holds it
+        assert pilot.app.clipboard == "https://ok.example/path"  # the sequence is gone
+
+    run_app_test(make_app(root), scenario)

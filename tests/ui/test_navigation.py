@@ -172,3 +172,16 @@ def test_usable_at_80x24(make_app):
         assert screen.article_pane.region.height >= 5
 
     run_app_test(make_app(), scenario, size=(80, 24))
+
+
+def test_dates_at_the_ends_of_time_from_an_older_cache_are_shown_not_fatal():
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from reader.ui.wording import local_date
+    shanghai = ZoneInfo("Asia/Shanghai")  # +08:05:43 in year 1: below datetime.min
+    assert local_date(datetime(1, 1, 1, tzinfo=timezone.utc), shanghai, "%Y-%m-%d") == \
+        "0001-01-01"
+    late = datetime(9999, 12, 31, 23, 59, tzinfo=ZoneInfo("Etc/GMT+12"))
+    assert local_date(late, shanghai, "%Y-%m-%d %H:%M") == "9999-12-31 23:59"
+    assert local_date(datetime(999, 5, 1, tzinfo=timezone.utc), timezone.utc, "%Y") == "0999"

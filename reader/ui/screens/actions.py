@@ -10,7 +10,7 @@ from textual.worker import get_current_worker
 from reader.archive.model import Article
 from reader.state import groups_of
 from reader.ui.listing import next_unread
-from reader.ui.sanitize import is_openable
+from reader.ui.sanitize import clean_line, is_openable
 from reader.ui.wording import plural
 
 
@@ -155,8 +155,10 @@ class ArticleActions:
         if article is None or not article.link:
             self.notify("This article has no link.", severity="warning", timeout=3)
             return
-        self.app.copy_to_clipboard(article.link)
-        self.notify("Link copied.", timeout=2)
+        link = clean_line(article.link)  # pasted into a shell, a control character acts
+        self.app.copy_to_clipboard(link)
+        self.notify("Link copied." if link == article.link else
+                    "Link copied, without the control characters it held.", timeout=3)
 
     # -- layout ---------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from reader.archive.model import Article
 from reader.ui.sanitize import clean_line
+from reader.ui.wording import local_date
 
 Lookup = Callable[[str], bool]
 
@@ -187,7 +188,7 @@ class ArticleList(ScrollView, can_focus=True):
         star = "★" if starred else " "
         dot = " " if read else "●"
         fmt = "%Y-%m-%d %H:%M" if width >= 70 else "%m-%d %H:%M"
-        date = article.date.astimezone(self.tz).strftime(fmt)
+        date = local_date(article.date, self.tz, fmt)
         segments = [
             Segment(dot, style + self._style("star")),
             Segment(star, style + self._style("star")),

@@ -24,6 +24,7 @@ from textual.widgets.markdown import MarkdownBlock
 from reader.archive.model import ParsedArticle
 from reader.ui.markdown_prep import highlight_pattern, make_parser, split_blocks
 from reader.ui.sanitize import clean_line, clean_text
+from reader.ui.wording import local_date
 
 HIGHLIGHT_STYLE = "bold reverse"
 PIECE_SIZE = 6000
@@ -35,7 +36,7 @@ def header_text(parsed: ParsedArticle, tz: tzinfo, pattern: re.Pattern[str] | No
     text = Text(clean_line(article.title) or "(untitled)", style="bold")
     if pattern is not None:
         text.highlight_regex(pattern, HIGHLIGHT_STYLE)
-    facts = [article.date.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")]
+    facts = [local_date(article.date, tz, "%Y-%m-%d %H:%M %Z")]
     facts += [f for f in (clean_line(article.lang), clean_line(article.source)) if f]
     text.append("\n" + " · ".join(facts), style="dim")
     if article.categories:
