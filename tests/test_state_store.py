@@ -226,6 +226,22 @@ def test_undo_leaves_later_changes_alone(store):
     assert store.mark("a.md").read_at is not None  # the undo is itself a dated change
 
 
+def test_times_beyond_a_datetime_read_back_clamped(store, store_path):
+    """A file may hold any integer as a time (an older import let such times in)."""
+    store.mark_read(["a.md", "b.md"])
+    con = sqlite3.connect(store_path)
+    with con:
+        con.execute("UPDATE marks SET read_at = ?, star_at = ?", (2**63 - 1, -2**63))
+        con.execute("UPDATE bulk_changes SET at = ?", (2**63 - 1,))
+    con.close()
+    mark = store.mark("a.md")
+    assert mark.read and mark.read_at.year == 9999 and mark.starred_at.year == 1
+    assert store.last_bulk_change().at == mark.read_at
+    mark.read_at.astimezone(timezone(timedelta(hours=14)))  # shown in any zone
+    store.mark_read(["a.md"], read=False)
+    assert store.mark("a.md").read_at <= datetime.now(timezone.utc)  # a new mark replaces it
+
+
 def test_undo_of_a_mark_unread_restores_read(store):
     store.mark_read(["a.md", "b.md"])
     store.mark_read(["a.md", "b.md", "c.md"], read=False)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+import sqlite3
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from reader.state import StateStore, TransferError
-from reader.state.model import iso_to_us, us_to_iso
-from reader.state.transfer import load_document, write_document
+from reader.state.model import iso_to_us, us_to_datetime, us_to_iso
+from reader.state.transfer import load_document, parse_document, write_document
 from test_state_support import make_article
 
 
@@ -22,6 +23,26 @@ def two(tmp_path):
 
 def entry(doc, path):
     return next(e for e in doc["articles"] if e["path"] == path)
+
+
+def document(*articles):
+    return {"format": "newsreader-state", "version": 1, "articles": list(articles)}
+
+
+def set_raw_times(store_path, path, read_at, star_at=None):
+    """Put times in the file as an older newsreader could have, bypassing every check."""
+    con = sqlite3.connect(store_path)
+    try:
+        with con:
+            con.execute("UPDATE marks SET read_at = ?, star_at = ? WHERE path = ?",
+                        (read_at, star_at, path))
+    finally:
+        con.close()
+
+
+FAR_FUTURE = "9999-12-31T23:59:59-12:00"  # past datetime's range once in UTC
+FAR_FUTURE_US = iso_to_us(FAR_FUTURE)
+EPOCH_ISO = "1970-01-01T00:00:00.000000Z"
 
 
 def test_export_is_the_documented_shape(two):
@@ -147,8 +168,18 @@ def test_unknown_path_matches_an_unambiguous_link_and_title(two):
      "ISO 8601"),
     ({"format": "newsreader-state", "version": 1,
       "articles": [{"path": "a.md"}, {"path": "a.md"}]}, "twice"),
+    (document({"path": "a.md", "read": True, "read_changed": FAR_FUTURE}),
+     r'articles\[0\]: "read_changed" must lie between 1970-01-01'),
+    (document({"path": "a.md"}, {"path": "b.md", "starred": True,
+                                 "starred_changed": "2999-01-01T00:00:00Z"}),
+     r'articles\[1\]: "starred_changed" must lie between'),
+    (document({"path": "a.md", "read": True, "read_changed": "1969-12-31T23:59:59.999999Z"}),
+     r'articles\[0\]: "read_changed" must lie between'),
+    (document({"path": "a.md", "read": True, "read_changed": "0001-01-01T00:00:00+14:00"}),
+     r'articles\[0\]: "read_changed" must lie between'),
 ], ids=["list", "format", "newer", "version-type", "no-articles", "no-path", "absolute",
-        "read-type", "bad-time", "naive-time", "duplicate"])
+        "read-type", "bad-time", "naive-time", "duplicate", "past-datetime-range",
+        "far-future", "before-1970", "before-year-1-in-utc"])
 def test_malformed_documents_are_refused_before_any_write(two, doc, message):
     a, _ = two
     a.mark_read(["x.md"])
@@ -157,6 +188,84 @@ def test_malformed_documents_are_refused_before_any_write(two, doc, message):
             load_document(json.dumps(doc))
         a.import_state(doc)
     assert a.read_set() == {"x.md"}
+
+
+def test_a_change_may_be_dated_at_most_a_day_past_this_machines_clock(two):
+    now = iso_to_us("2025-02-14T10:00:00Z")
+    day = timedelta(days=1) // timedelta(microseconds=1)
+    edge = document({"path": "a.md", "read": True, "read_changed": us_to_iso(now + day)},
+                    {"path": "b.md", "read": True, "read_changed": EPOCH_ISO})
+    assert [e.fields for e in parse_document(edge, now)] == [{0: (True, now + day)},
+                                                              {0: (True, 0)}]
+    beyond = document({"path": "a.md", "read": True, "read_changed": us_to_iso(now + day + 1)})
+    with pytest.raises(TransferError, match=r"articles\[0\].*2025-02-14T10:00:00.000000Z"):
+        parse_document(beyond, now)
+    a, _ = two  # the store checks against the real clock
+    soon = datetime.now(timezone.utc) + timedelta(hours=1)
+    later = datetime.now(timezone.utc) + timedelta(days=2)
+    a.import_state(document({"path": "soon.md", "read": True,
+                             "read_changed": soon.isoformat()}))
+    with pytest.raises(TransferError, match="check the clock"):
+        a.import_state(document({"path": "x.md", "read": True, "read_changed": EPOCH_ISO},
+                                {"path": "later.md", "read": True,
+                                 "read_changed": later.isoformat()}))
+    assert a.read_set() == {"soon.md"}  # nothing of the refused document was written
+
+
+def test_export_survives_out_of_range_times_already_in_a_store(tmp_path):
+    """A store written before imports were checked may hold any integer: the export must
+    still work (it is the only backup), write times an import accepts, and say so."""
+    with StateStore.open(tmp_path / "old.sqlite3") as old:
+        old.mark_read(["future.md", "past.md", "huge.md", "fine.md"])
+        old.toggle_star("past.md")
+        set_raw_times(tmp_path / "old.sqlite3", "future.md", FAR_FUTURE_US)
+        set_raw_times(tmp_path / "old.sqlite3", "past.md", -1, -2**63)
+        set_raw_times(tmp_path / "old.sqlite3", "huge.md", 2**63 - 1)
+        fine_at = old.mark("fine.md").read_at
+        doc = old.export_state()
+    for path in ("future.md", "past.md", "huge.md"):
+        assert entry(doc, path)["read"] is True and entry(doc, path)["read_changed"] == EPOCH_ISO
+    assert entry(doc, "past.md")["starred_changed"] == EPOCH_ISO
+    assert entry(doc, "fine.md")["read_changed"] == fine_at.isoformat().replace("+00:00", "Z")
+    notes = doc["notes"]
+    assert len(notes) == 4 and all(n.endswith(f"; written as {EPOCH_ISO}") for n in notes)
+    assert notes[0].startswith(f"future.md: read_changed was {FAR_FUTURE_US} microseconds "
+                               "since the epoch, outside the times an import accepts")
+    assert notes[2].startswith("past.md: read_changed was 1969-12-31T23:59:59.999999Z,")
+    out = io.StringIO()
+    write_document(doc, out)
+    assert json.loads(out.getvalue()) == doc
+    with StateStore.open(tmp_path / "new.sqlite3") as new:  # the backup restores
+        new.import_state(json.loads(out.getvalue()))
+        assert new.read_set() == {"future.md", "past.md", "huge.md", "fine.md"}
+        assert new.starred_set() == {"past.md"}
+        assert "notes" not in new.export_state()
+
+
+def test_a_stored_out_of_range_time_counts_as_the_epoch_in_a_merge(tmp_path):
+    with StateStore.open(tmp_path / "a.sqlite3") as a, \
+            StateStore.open(tmp_path / "b.sqlite3") as b:
+        a.mark_read(["x.md", "y.md"])
+        set_raw_times(tmp_path / "a.sqlite3", "x.md", FAR_FUTURE_US)
+        set_raw_times(tmp_path / "a.sqlite3", "y.md", FAR_FUTURE_US)
+        b.mark_read(["x.md"])
+        b.mark_read(["x.md"], read=False)  # a real change: it wins over a's far future
+        report = a.import_state(b.export_state())
+        assert not a.is_read("x.md") and report.changed == 1
+        assert a.mark("x.md").read_at == b.mark("x.md").read_at
+        b.import_state(a.export_state())
+        assert (a.read_set(), b.read_set()) == ({"y.md"}, {"y.md"})
+        assert a.import_state(document({"path": "y.md", "read": False,
+                                        "read_changed": EPOCH_ISO})).kept_local == 1  # a tie
+
+
+def test_times_out_of_datetimes_range_clamp_to_one_every_zone_can_show():
+    for us in (FAR_FUTURE_US, 2**63 - 1, -2**63, iso_to_us("0001-01-01T00:00:00+14:00")):
+        when = us_to_datetime(us)
+        for hours in (-23, 14, 23):
+            when.astimezone(timezone(timedelta(hours=hours, minutes=59)))
+    assert us_to_datetime(2**63 - 1) == us_to_datetime(FAR_FUTURE_US)
+    assert us_to_datetime(2**63 - 1).year == 9999 and us_to_datetime(-2**63).year == 1
 
 
 def test_malformed_json_names_the_place():
@@ -220,6 +329,30 @@ def test_cli_export_then_import_on_another_machine(tmp_path, small_archive, sett
     assert "2 changed" in capsys.readouterr().out
     with StateStore.open(Archive.open(small_archive, machine2).data_dir / "state.sqlite3") as s:
         assert s.read_set() == {one} and s.starred_set() == {two}
+
+
+def test_cli_refuses_a_far_future_import_and_export_keeps_working(tmp_path, small_archive,
+                                                                   settings, capsys):
+    """The reviewer's case: this file used to be imported ("1 changed"), after which every
+    export failed with an OverflowError; a store already holding such a time must export."""
+    from reader.archive import Archive
+    from reader.cli.common import CommandError
+
+    one = "content/en/news/s/1.en.md"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document({"path": one, "read": True,
+                                        "read_changed": FAR_FUTURE})), encoding="utf-8")
+    with pytest.raises(CommandError, match=r'articles\[0\]: "read_changed" must lie between'):
+        newsreader_state("import", str(bad), "--archive", str(small_archive), settings=settings)
+    state_file = Archive.open(small_archive, settings).data_dir / "state.sqlite3"
+    with StateStore.open(state_file) as store:
+        assert store.read_set() == set()
+        store.mark_read([one])
+    set_raw_times(state_file, one, FAR_FUTURE_US)  # as the old import left it
+    capsys.readouterr()
+    assert newsreader_state("export", "--archive", str(small_archive), settings=settings) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert entry(doc, one)["read_changed"] == EPOCH_ISO and doc["notes"][0].startswith(one)
 
 
 def test_cli_export_before_any_mark_creates_no_state_file(small_archive, settings, capsys):

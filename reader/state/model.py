@@ -2,19 +2,46 @@
 
 Times are stored as integer microseconds since the Unix epoch (UTC) and shown
 as ISO 8601 with microseconds and a `Z`, e.g. `2025-02-14T10:00:00.000000Z`.
+
+A change time is *trusted* when it lies from the epoch to `MAX_AHEAD` past this
+machine's clock (docs/state-format.md says why): an import refuses any other,
+and an export or merge treats one already in a store as the oldest possible.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 READ, STAR = 0, 1  # the two fields of a mark, as the undo log and the import name them
+MAX_AHEAD = timedelta(days=1)  # how far past this machine's clock a change may be dated
+_MAX_AHEAD_US = MAX_AHEAD // timedelta(microseconds=1)
+# The times a datetime can hold in every time zone (UTC offsets stay within a day).
+_LOWEST_US = (datetime.min.replace(tzinfo=timezone.utc) + timedelta(days=1) - EPOCH) \
+    // timedelta(microseconds=1)
+_HIGHEST_US = (datetime.max.replace(tzinfo=timezone.utc) - timedelta(days=1) - EPOCH) \
+    // timedelta(microseconds=1)
+
+
+def now_us() -> int:
+    """This machine's clock, in microseconds since the epoch."""
+    return time.time_ns() // 1000
+
+
+def is_trusted(us: object, now: int) -> bool:
+    """True for a stored time from the epoch to `MAX_AHEAD` past `now` (both µs)."""
+    return (isinstance(us, int) and not isinstance(us, bool)
+            and 0 <= us <= now + _MAX_AHEAD_US)
 
 
 def us_to_datetime(us: int | None) -> datetime | None:
-    return None if us is None else EPOCH + timedelta(microseconds=us)
+    """The time `us` stands for, clamped into what a datetime can hold in every time
+    zone: a store may hold any integer (one written before imports were checked)."""
+    if us is None:
+        return None
+    return EPOCH + timedelta(microseconds=min(max(us, _LOWEST_US), _HIGHEST_US))
 
 
 def datetime_to_us(when: datetime) -> int:

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Union
 
 from reader.archive.model import Article
 from reader.state import transfer, writes
-from reader.state.model import READ, STAR, BulkChange, ImportReport, Mark, us_to_datetime
+from reader.state.model import (READ, STAR, BulkChange, ImportReport, Mark, now_us,
+                                us_to_datetime)
 from reader.state.schema import DamagedStateError, StateError, connect, is_busy, open_checked
 from reader.state.writes import COLUMNS, UNDO_DEPTH
 
@@ -188,12 +188,13 @@ class StateStore:
         Raises `transfer.TransferError` (a `StateError`) for a malformed document,
         before anything is written.  The import is one undoable bulk change.
         """
-        entries = transfer.parse_document(data)
+        now = now_us()
+        entries = transfer.parse_document(data, now)
         known = _lookup(articles)
         with self._writing() as con:
             local = {r[0]: r[1:] for r in con.execute(
                 "SELECT path, read, read_at, starred, star_at FROM marks")}
-            plan = transfer.plan_import(entries, local, known)
+            plan = transfer.plan_import(entries, local, known, now)
             if plan.updates:
                 writes.apply_import(con, plan.updates, self._now(), len(entries))
         return plan.report
@@ -203,7 +204,7 @@ class StateStore:
     def _now(self) -> int:
         """Microseconds since the epoch, strictly increasing within this store."""
         with self._lock:
-            self._last_us = max(time.time_ns() // 1000, self._last_us + 1)
+            self._last_us = max(now_us(), self._last_us + 1)
             return self._last_us
 
     @contextmanager

@@ -6,6 +6,11 @@ local state stays.  A field whose change time is null was never set and never
 wins.  An entry whose path this archive does not have is matched by its link
 and title when exactly one article has them (and no other entry claims them);
 otherwise it is kept under its own path, for a file that may appear later.
+
+Change times must lie from 1970-01-01 to a day past this machine's clock: a
+document holding any other is refused.  A store may already hold one (written
+before imports checked them); a merge and an export treat it as the oldest
+possible time, the epoch, and the export says so in its `notes`.
 """
 
 from __future__ import annotations
@@ -17,13 +22,15 @@ from datetime import datetime, timezone
 from typing import IO, Mapping
 
 from reader.archive.model import Article
-from reader.state.model import READ, STAR, ImportReport, iso_to_us, us_to_iso
+from reader.state.model import (READ, STAR, ImportReport, datetime_to_us, is_trusted, iso_to_us,
+                                now_us, us_to_datetime, us_to_iso)
 from reader.state.schema import StateError
 from reader.textsafe import json_text
 
 FORMAT = "newsreader-state"
 VERSION = 1
 _FIELDS = {READ: ("read", "read_changed"), STAR: ("starred", "starred_changed")}
+UNTRUSTED_AS = 0  # what an export writes for a stored time outside the range: the epoch
 
 
 class TransferError(StateError):
@@ -55,20 +62,40 @@ class Plan:
 
 # -- export ---------------------------------------------------------------------------
 
-def build_document(rows: list[tuple], known: Mapping[str, Article]) -> dict:
-    """rows: (path, read, read_at, starred, star_at, title, link), sorted by path."""
-    articles = []
+def build_document(rows: list[tuple], known: Mapping[str, Article],
+                   now: int | None = None) -> dict:
+    """rows: (path, read, read_at, starred, star_at, title, link), sorted by path; `now`:
+    this machine's clock (µs).  A stored time an import would refuse is written as the
+    epoch, and the document's `notes` say which and what it was."""
+    now = now_us() if now is None else now
+    articles, notes = [], []
     for path, read, read_at, starred, star_at, title, link in rows:
         article = known.get(path)
-        articles.append({
-            "path": path,
-            "title": title or (article.title if article else ""),
-            "link": link or (article.link if article else ""),
-            "read": bool(read), "read_changed": us_to_iso(read_at),
-            "starred": bool(starred), "starred_changed": us_to_iso(star_at),
-        })
-    exported = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-    return {"format": FORMAT, "version": VERSION, "exported_at": exported, "articles": articles}
+        entry = {"path": path,
+                 "title": title or (article.title if article else ""),
+                 "link": link or (article.link if article else "")}
+        for fld, value, at in ((READ, read, read_at), (STAR, starred, star_at)):
+            key, key_at = _FIELDS[fld]
+            if at is not None and not is_trusted(at, now):
+                notes.append(f"{path}: {key_at} was {_describe(at)}, outside the times an "
+                             f"import accepts; written as {us_to_iso(UNTRUSTED_AS)}")
+                at = UNTRUSTED_AS
+            entry[key], entry[key_at] = bool(value), us_to_iso(at)
+        articles.append(entry)
+    exported = datetime.fromtimestamp(now // 1_000_000, timezone.utc).isoformat(
+        timespec="seconds").replace("+00:00", "Z")
+    doc = {"format": FORMAT, "version": VERSION, "exported_at": exported}
+    if notes:
+        doc["notes"] = notes
+    doc["articles"] = articles
+    return doc
+
+
+def _describe(at: object) -> str:
+    """A stored time for a note: ISO 8601 when a datetime can hold it, else the raw value."""
+    if isinstance(at, int) and datetime_to_us(us_to_datetime(at)) == at:  # not clamped
+        return us_to_iso(at)
+    return f"{at!r} microseconds since the epoch"
 
 
 def write_document(doc: dict, out: IO[str]) -> None:
@@ -76,6 +103,9 @@ def write_document(doc: dict, out: IO[str]) -> None:
     out.write("{\n")
     for key in ("format", "version", "exported_at"):
         out.write(f"  {json.dumps(key)}: {json.dumps(doc[key])},\n")
+    if doc.get("notes"):  # one per line, like the articles
+        notes = ",\n    ".join(json_text(note) for note in doc["notes"])
+        out.write(f'  "notes": [\n    {notes}\n  ],\n')
     out.write('  "articles": [')
     for i, entry in enumerate(doc["articles"]):
         out.write(",\n    " if i else "\n    ")
@@ -97,8 +127,10 @@ def load_document(text: str, source: str = "input") -> dict:
     return data
 
 
-def parse_document(data: object) -> list[Entry]:
-    """Check a whole document before anything is written; TransferError names the first fault."""
+def parse_document(data: object, now: int | None = None) -> list[Entry]:
+    """Check a whole document before anything is written; TransferError names the first fault.
+    `now`: this machine's clock (µs), which no change time may pass by more than a day."""
+    now = now_us() if now is None else now
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise TransferError(f'not a newsreader state export: "format" must be "{FORMAT}"')
     version = data.get("version")
@@ -112,7 +144,7 @@ def parse_document(data: object) -> list[Entry]:
         raise TransferError('"articles" must be a list')
     entries, seen = [], set()
     for i, item in enumerate(items):
-        entry = _parse_entry(item, i)
+        entry = _parse_entry(item, i, now)
         if entry.path in seen:
             raise TransferError(f"articles[{i}]: path {entry.path!r} appears twice")
         seen.add(entry.path)
@@ -120,7 +152,7 @@ def parse_document(data: object) -> list[Entry]:
     return entries
 
 
-def _parse_entry(item: object, i: int) -> Entry:
+def _parse_entry(item: object, i: int, now: int) -> Entry:
     where = f"articles[{i}]"
     if not isinstance(item, dict):
         raise TransferError(f"{where} must be an object")
@@ -144,23 +176,30 @@ def _parse_entry(item: object, i: int) -> Entry:
         if when is None:
             continue
         try:
-            fields[fld] = (value, iso_to_us(when))
+            at = iso_to_us(when)
         except (TypeError, ValueError, AttributeError):
             raise TransferError(f'{where}: "{key_at}" must be an ISO 8601 time with a zone '
                                 f'or null, not {when!r}') from None
+        if not is_trusted(at, now):
+            raise TransferError(f'{where}: "{key_at}" must lie between {us_to_iso(0)} and a '
+                                f'day past this machine\'s clock ({us_to_iso(now)}), not '
+                                f'{when!r}: check the clock of the machine that wrote it')
+        fields[fld] = (value, at)
     return Entry(path, texts["title"], texts["link"], fields)
 
 
 def plan_import(entries: list[Entry], local: Mapping[str, tuple],
-                known: Mapping[str, Article]) -> Plan:
+                known: Mapping[str, Article], now: int | None = None) -> Plan:
     """Decide, per entry and field, whether the import wins; `local`: path -> (read,
-    read_at, starred, star_at); `known`: the archive's articles (may be empty)."""
+    read_at, starred, star_at); `known`: the archive's articles (may be empty); `now`:
+    this machine's clock (µs), to tell a local time out of range (it counts as the epoch)."""
+    now = now_us() if now is None else now
     report = ImportReport()
     targets = _resolve_paths(entries, known, report)
     updates = []
     for entry in entries:
         path = targets[entry.path]
-        update, verdict = _merge_entry(entry, path, local.get(path))
+        update, verdict = _merge_entry(entry, path, local.get(path), now)
         if update.fields:
             updates.append(update)
         if verdict == "changed":
@@ -172,13 +211,17 @@ def plan_import(entries: list[Entry], local: Mapping[str, tuple],
     return Plan(updates, report)
 
 
-def _merge_entry(entry: Entry, path: str, row: tuple | None) -> tuple[Update, str]:
+def _merge_entry(entry: Entry, path: str, row: tuple | None,
+                 now: int) -> tuple[Update, str]:
     row = row or (0, None, 0, None)
     update = Update(path, entry.title or None, entry.link or None)
     verdict = "same"
     for fld, (value, at) in entry.fields.items():
         prev, prev_at = bool(row[2 * fld]), row[2 * fld + 1]
-        if prev_at is None or at > prev_at:
+        # A local time out of range (stored before imports were checked) counts as what
+        # its export writes, the epoch: else a far-future one would win every merge forever.
+        local_at = prev_at if prev_at is None or is_trusted(prev_at, now) else UNTRUSTED_AS
+        if local_at is None or at > local_at:
             update.fields[fld] = (value, at, prev, prev_at)
             if value != prev:
                 verdict = "changed"
