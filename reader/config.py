@@ -54,7 +54,10 @@ def load_settings(
 ) -> Settings:
     """Read the config file (if any) and apply overrides: argument, then environment."""
     env = os.environ if env is None else env
-    cfg_path = Path(config_path or env.get("NEWSREADER_CONFIG") or default_config_path())
+    chosen = config_path or env.get("NEWSREADER_CONFIG")
+    cfg_path = Path(chosen or default_config_path())
+    if chosen and not cfg_path.exists():  # the default file is optional; a named one is not
+        raise ConfigError(f"config file {cfg_path} does not exist")
     raw = _read_toml(cfg_path)
     root = data_dir or env.get("NEWSREADER_DATA_DIR") or raw.get("data_dir")
     settings = Settings(
@@ -63,7 +66,7 @@ def load_settings(
         default_archive=_opt_path(raw.get("archive")),
         timezone=_timezone(raw.get("timezone", DEFAULT_TIMEZONE)),
         theme=str(raw.get("theme", "textual-dark")),
-        mark_read_on_open=bool(raw.get("mark_read_on_open", True)),
+        mark_read_on_open=_boolean(raw, "mark_read_on_open", True),
         keys={str(k): str(v) for k, v in dict(raw.get("keys", {})).items()},
     )
     return settings
@@ -92,3 +95,10 @@ def _timezone(name: object) -> str:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"unknown time zone {name!r} in config") from exc
     return str(name)
+
+
+def _boolean(raw: dict, key: str, default: bool) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):  # "no" would be true to Python
+        raise ConfigError(f"{key} must be true or false (without quotes), not {value!r}")
+    return value

@@ -12,11 +12,19 @@ from reader.config import ConfigError, load_settings
 
 
 def test_defaults_come_from_platformdirs_and_nothing_is_created(tmp_path):
-    settings = load_settings(env={"HOME": str(tmp_path)}, config_path=tmp_path / "none.toml")
+    (tmp_path / "empty.toml").write_text("")
+    settings = load_settings(env={"HOME": str(tmp_path)}, config_path=tmp_path / "empty.toml")
     assert settings.data_root.name == "newsreader"
     assert settings.timezone == "Asia/Shanghai"
     assert settings.mark_read_on_open is True
-    assert not (tmp_path / "none.toml").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.toml"]
+
+
+def test_a_config_file_named_but_missing_is_an_error_the_default_one_is_optional(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(config_path=tmp_path / "typo.toml")
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(env={"NEWSREADER_CONFIG": str(tmp_path / "typo.toml")})
 
 
 def test_the_environment_and_arguments_override_the_data_dir(tmp_path):
@@ -40,6 +48,8 @@ def test_the_config_file_sets_archive_zone_theme_and_keys(tmp_path):
     ("timezone = 'Mars/Olympus'", "unknown time zone"),
     ("this is = = not toml", "cannot read config file"),
     ("keys = 3", "[keys] must be a table"),
+    ("mark_read_on_open = 'no'", "mark_read_on_open must be true or false"),
+    ("mark_read_on_open = 0", "mark_read_on_open must be true or false"),
 ])
 def test_a_bad_config_file_gets_a_clear_message(tmp_path, text, message):
     cfg = tmp_path / "c.toml"

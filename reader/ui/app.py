@@ -9,7 +9,6 @@ import threading
 from typing import Iterable
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 
 from reader.archive import Archive
@@ -17,7 +16,7 @@ from reader.config import Settings
 from reader.resources import styles_path
 from reader.ui import cjk_wrap
 from reader.ui.commands import JumpToArticle
-from reader.ui.keys import SCREEN_BINDINGS
+from reader.ui.keys import APP_BINDINGS, SCREEN_BINDINGS, keymap_problems
 from reader.ui.sanitize import clean_line, clean_text
 from reader.ui.screens.main import MainScreen
 from reader.ui.services import Services
@@ -33,7 +32,7 @@ class NewsReaderApp(App[int]):
 
     TITLE = "newsreader"
     COMMANDS = App.COMMANDS | {JumpToArticle}
-    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, id="quit_ctrl_c")]
+    BINDINGS = APP_BINDINGS
 
     def __init__(self, archive: Archive, settings: Settings,
                  services: Services | None = None) -> None:
@@ -52,6 +51,8 @@ class NewsReaderApp(App[int]):
     def on_mount(self) -> None:
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
+            for problem in keymap_problems(self.settings.keys):
+                self.notify(problem, severity="warning", timeout=15)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         else:

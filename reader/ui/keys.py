@@ -46,16 +46,31 @@ SCREEN_BINDINGS = [
     Binding("q", "quit", "Quit", id="quit"),
 ]
 
-# Keys that act on one pane (see the widgets' BINDINGS), listed for the help screen.
-PANE_KEYS = [
-    ("j / down, k / up", "next / previous row in the focused pane (scrolls the article)"),
-    ("g / home, G / end", "first / last article (top / bottom of the article)"),
-    ("enter", "open the article under the cursor (marks it read)"),
-    ("enter", "in the search box: back to the list, keeping the search"),
-    ("escape", "in the search box: clear the search"),
+APP_BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, id="quit_ctrl_c")]
+
+# What the help screen lists besides the bindings.
+OTHER_KEYS = [
+    ("enter, space", "Tree: expand / collapse a section"),
     ("ctrl+p", "command palette: every command, themes, jump to an article"),
     ("mouse", "click a row or a group; double-click opens; wheel scrolls"),
 ]
+
+
+PANES = ("List", "Article", "Tree")  # where the reader's own keys work too
+
+
+def binding_scopes() -> dict[str, list[Binding]]:
+    """Every rebindable binding, by where it acts.  (Imported here, not at the top: the
+    screens import this module.)"""
+    from reader.ui.screens.help import HelpScreen
+    from reader.ui.widgets.article_list import ArticleList
+    from reader.ui.widgets.article_view import ArticlePane
+    from reader.ui.widgets.group_tree import GroupTree
+    from reader.ui.widgets.search_box import SearchBox
+
+    return {"": SCREEN_BINDINGS + APP_BINDINGS, "List": ArticleList.BINDINGS,
+            "Article": ArticlePane.BINDINGS, "Tree": GroupTree.BINDINGS,
+            "Search box": SearchBox.BINDINGS, "Help": HelpScreen.BINDINGS}
 
 
 def key_display(binding: Binding, keymap: Mapping[str, str]) -> str:
@@ -67,8 +82,40 @@ def key_display(binding: Binding, keymap: Mapping[str, str]) -> str:
 
 
 def help_rows(keymap: Mapping[str, str]) -> Iterable[tuple[str, str, str]]:
-    """(keys, what it does, binding id) for every key of the main screen, then the pane keys."""
-    for binding in SCREEN_BINDINGS:
-        yield key_display(binding, keymap).replace(",", ", "), binding.description, binding.id or ""
-    for keys, what in PANE_KEYS:
+    """(keys, what it does, binding id) for every binding, the reader's own first, then
+    the other keys."""
+    for scope, bindings in binding_scopes().items():
+        for binding in bindings:
+            what = f"{scope}: {binding.description.lower()}" if scope else binding.description
+            yield key_display(binding, keymap).replace(",", ", "), what, binding.id or ""
+    for keys, what in OTHER_KEYS:
         yield keys, what, ""
+
+
+def keymap_problems(keymap: Mapping[str, str]) -> list[str]:
+    """What is wrong with the config's [keys]: ids that name no binding, and keys the
+    user bound to an action that another action of the same place (or the reader's own,
+    in a pane of the main screen) already uses."""
+    scopes = binding_scopes()
+    known = {b.id for bindings in scopes.values() for b in bindings}
+    problems = [f"[keys] {name!r} is no key id (the ? screen lists them)"
+                for name in keymap if name not in known]
+    reader_keys = _keys_of(scopes[""], keymap)
+    for scope, bindings in scopes.items():
+        mine = _keys_of(bindings, keymap)
+        for key, ids in mine.items():
+            clashing = ids | (reader_keys.get(key, set()) if scope in PANES else set())
+            if len(clashing) > 1 and clashing & set(keymap):
+                problems.append(f"[keys] {key!r} is bound to {' and '.join(sorted(clashing))}")
+    return sorted(set(problems))
+
+
+def _keys_of(bindings: list[Binding], keymap: Mapping[str, str]) -> dict[str, set[str]]:
+    """key -> the ids of the bindings that use it, with the user's keymap applied."""
+    out: dict[str, set[str]] = {}
+    for binding in bindings:
+        keys = keymap.get(binding.id or "", binding.key)
+        for key in (k.strip() for k in keys.split(",")):
+            if key:
+                out.setdefault(key, set()).add(binding.id or binding.action)
+    return out

@@ -164,3 +164,37 @@ def test_y_copies_a_link_without_the_control_characters_it_holds(make_app, archi
         assert pilot.app.clipboard == "https://ok.example/path"  # the sequence is gone
 
     run_app_test(make_app(root), scenario)
+
+
+def test_keymap_mistakes_are_named_and_defaults_raise_none():
+    from reader.ui.keys import keymap_problems
+    assert keymap_problems({}) == []
+    assert keymap_problems({"list.down": "down,j,ctrl+n", "quit": "q,ctrl+q"}) == []
+    assert keymap_problems({"nosuch": "x", "toggle_read": "s"}) == [
+        "[keys] 'nosuch' is no key id (the ? screen lists them)",
+        "[keys] 's' is bound to toggle_read and toggle_star"]
+    assert "[keys] 'j' is bound to list.down and toggle_read" in \
+        keymap_problems({"toggle_read": "j"})  # the list's j wins while it has focus
+
+
+def test_the_reader_warns_about_keymap_mistakes_at_start(make_app):
+    async def scenario(pilot, screen):
+        messages = [n.message for n in pilot.app._notifications]
+        assert "[keys] 'nosuch' is no key id (the ? screen lists them)" in messages
+
+    run_app_test(make_app(keys={"nosuch": "x"}), scenario)
+
+
+def test_the_help_screen_names_every_rebindable_id(make_app):
+    from textual.widgets import DataTable
+
+    from reader.ui.keys import binding_scopes
+
+    async def scenario(pilot, screen):
+        await press(pilot, "question_mark")
+        table = pilot.app.screen.query_one("#help-keys", DataTable)
+        shown = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        every = {b.id for bindings in binding_scopes().values() for b in bindings}
+        assert every <= shown and {"list.down", "search.submit", "quit_ctrl_c"} <= shown
+
+    run_app_test(make_app(), scenario)

@@ -19,7 +19,8 @@ class HelpScreen(ModalScreen[None]):
     """A table of keys; escape, q or ? closes it."""
 
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close",
+                key_display="escape,q,?"),
     ]
 
     DEFAULT_CSS = """

@@ -19,7 +19,7 @@ class SearchBox(Input):
     later, from a Submitted message, sent the "j j" into the box."""
 
     BINDINGS = [
-        Binding("enter", "leave", "Show the hits", show=False, priority=True,
+        Binding("enter", "leave", "Back to the list", show=False, priority=True,
                 id="search.submit"),
         Binding("escape", "clear", "Clear search", show=False, priority=True,
                 id="search.clear"),
