@@ -50,6 +50,31 @@ def test_dates_in_the_archive_timezone():
     assert before.value == (None, 1740758400)
 
 
+def test_dates_at_the_ends_of_the_calendar_never_overflow():
+    last_day = 253402185600  # 9999-12-31 00:00 +08:00
+    assert parse_query("after:9999-12-31", TZ).filters[0].value == (last_day, None)
+    assert parse_query("before:9999-12-31", TZ).filters[0].value == (None, last_day)
+    assert parse_query("date:9999-12-31", TZ).filters[0].value == (last_day, None)
+    assert parse_query("date:9999-12", TZ).filters[0].value == (last_day - 30 * 86400, None)
+    assert parse_query("date:9999", TZ).filters[0].value == (last_day - 364 * 86400, None)
+    year_one = -62135625943  # 0001-01-01 00:00 in Shanghai's local mean time, +08:05:43
+    assert parse_query("after:0001-01-01", TZ).filters[0].value == (year_one, None)
+    assert parse_query("date:0001", TZ).filters[0].value == (year_one, year_one + 365 * 86400)
+
+
+def test_a_month_ends_on_its_last_day():
+    (leap,) = parse_query("date:2024-02", TZ).filters
+    assert leap.value[1] - leap.value[0] == 29 * 86400
+
+
+def test_boost_and_fuzzy_suffixes_are_searched_as_the_plain_word():
+    for query, plain in [("word^5", "word"), ("word~2", "word"), ("-crypto~1", "-crypto"),
+                         ("title:Nvidia^2.5", "title:Nvidia"), ("open*^2", "open*"),
+                         ("英偉達~1", "英偉達")]:
+        parsed, expected = parse_query(query, TZ), parse_query(plain, TZ)
+        assert parsed.text == expected.text and parsed.highlights == expected.highlights
+
+
 def test_unbalanced_quote_is_taken_as_typed():
     parsed = parse_query('"interest rates', TZ)
     assert kinds(parsed.text) == ("and", [("word", "interest"), ("word", "rate")])
@@ -58,12 +83,24 @@ def test_unbalanced_quote_is_taken_as_typed():
 @pytest.mark.parametrize("query, message", [
     ("after:2025-13-01", "not a date"),
     ("date:soon", "not a date"),
+    ("date:0000", "not a date"),
+    ("date:10000", "not a date"),
+    ("before:0000-12-31", "not a date"),
     ("is:maybe", "is:read"),
     ("tag:", "needs a value"),
+    ('title:""', "title: needs a value"),
+    ("-title:", "title: needs a value"),
 ])
 def test_malformed_queries_raise_a_short_error(query, message):
     with pytest.raises(QueryError, match=message):
         parse_query(query, TZ)
+
+
+@pytest.mark.parametrize("name", ["title", "tag", "category", "cat", "lang", "source", "after",
+                                  "before", "date", "is", "TITLE"])
+def test_every_field_with_no_value_says_it_needs_one(name):
+    with pytest.raises(QueryError, match=f"^{name.lower()}: needs a value$"):
+        parse_query(f"nvidia {name}:", TZ)
 
 
 def test_unknown_field_is_plain_text_and_empty_query_is_empty():

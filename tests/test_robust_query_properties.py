@@ -3,6 +3,8 @@ the documented error result, and no query reaches a field the language does not 
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from reader.archive import Archive
 from reader.config import Settings
 from reader.index import SearchIndex, index_dir_of, update_index
+from reader.index.matching import filter_query
 from reader.index.query import DATE_FILTERS, FILTERS, STATES, TEXT_FIELDS, QueryError, parse_query
 from reader.index.results import SearchResults
 
@@ -27,9 +30,23 @@ PIECES = st.sampled_from([
     "\u202e", "\ufeff", "英伟达", "英偉達", "nvidia", "rate*", "中*", "**", '""', "-\"x y\"",
     "TITLE:x", "Is:READ", "date:", "99999999999999999999", "a" * 300, "央" * 50,
 ])
+# Dates at and past the ends of the calendar (years 1 to 9999), written as typed.
+YEARS = st.sampled_from([0, 1, 9999, 10000]) | st.integers(0, 99999)
+MONTHS = st.sampled_from([1, 12]) | st.integers(0, 13)
+DAYS = st.sampled_from([1, 31]) | st.integers(0, 32)
+DATE_VALUES = st.one_of(
+    st.builds("{:04d}".format, YEARS),
+    st.builds("{:04d}-{:02d}".format, YEARS, MONTHS),
+    st.builds("{:04d}-{:02d}-{:02d}".format, YEARS, MONTHS, DAYS),
+    st.builds("{}-{}-{}".format, YEARS, MONTHS, DAYS),
+)
+DATE_FILTER = st.builds("{}:{}".format, st.sampled_from(DATE_FILTERS), DATE_VALUES)
+# Zones whose offsets push the first or last day of the calendar past datetime's range.
+ZONES = st.sampled_from(["Asia/Shanghai", "UTC", "Pacific/Kiritimati", "Etc/GMT+12",
+                         "Etc/GMT-14", "America/St_Johns"]).map(ZoneInfo)
 QUERIES = st.one_of(
     st.text(max_size=80),
-    st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=12).flatmap(
+    st.lists(st.one_of(PIECES, DATE_FILTER, st.text(max_size=8)), max_size=12).flatmap(
         lambda parts: st.sampled_from([" ", "", "\t", ":", '"']).map(lambda sep: sep.join(parts))),
 )
 # Names the language does not know, some of them the index's internal field names.
@@ -101,6 +118,34 @@ def test_any_query_parses_or_is_a_short_query_error(query):
     assert {name for name, _ in parsed.states} <= set(STATES)
 
 
+def is_calendar_value(name: str, value: str) -> bool:
+    """Whether the value is a day (for date: also a year or month) as documented, and one
+    the calendar has."""
+    form = r"\d{4}(-\d{2}(-\d{2})?)?" if name == "date" else r"\d{4}-\d{2}-\d{2}"
+    if not re.fullmatch(form, value):
+        return False
+    numbers = [int(part) for part in value.split("-")]
+    try:
+        date(*numbers, *[1] * (3 - len(numbers)))
+    except ValueError:
+        return False
+    return True
+
+
+@LOTS
+@given(st.sampled_from(DATE_FILTERS), DATE_VALUES, ZONES)
+def test_any_date_filter_is_a_range_or_says_it_is_not_a_date(name, value, tz):
+    try:
+        (date_filter,) = parse_query(f"{name}:{value}", tz).filters
+    except QueryError as exc:
+        assert "not a date" in str(exc) and not is_calendar_value(name, value)
+        return
+    start, end = date_filter.value
+    assert start is not None or end is not None
+    assert start is None or end is None or start < end
+    filter_query(date_filter)  # and the index can look the range up
+
+
 @LOTS
 @given(st.sampled_from(UNKNOWN_FIELDS), WORDS)
 def test_an_unknown_field_name_is_searched_as_words(name, word):
@@ -129,6 +174,14 @@ def test_a_field_outside_the_language_finds_what_the_plain_words_find(index, nam
     as_field = index.search(f"{name}:{word}", limit=0, state=NoMarks())
     as_words = index.search(f"{name} {word}", limit=0, state=NoMarks())
     assert not as_field.error and sorted(as_field.paths) == sorted(as_words.paths)
+
+
+@LOTS
+@given(WORDS, st.sampled_from("^~"), st.sampled_from(["1", "2", "5", "0.5", "10"]))
+def test_a_boost_or_fuzzy_suffix_finds_what_the_plain_word_finds(index, word, mark, number):
+    suffixed = index.search(f"{word}{mark}{number}", limit=0, state=NoMarks())
+    plain = index.search(word, limit=0, state=NoMarks())
+    assert not suffixed.error and sorted(suffixed.paths) == sorted(plain.paths)
 
 
 @settings(max_examples=30, deadline=None,

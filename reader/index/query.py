@@ -9,12 +9,16 @@
 
 `OR` binds tighter than the implicit AND: `a OR b c` is `(a OR b) AND c`.
 Filters always apply to the whole query.  An unmatched `"` is ignored (the
-words after it are searched as typed).  `QueryError` says, in one line, what
-is wrong with a malformed query.
+words after it are searched as typed).  A boost or fuzzy suffix of other search
+engines (`word^2`, `word~1`) is dropped: the plain word is searched.  A date
+range runs to the end of time when its end would be past 9999-12-31.
+`QueryError` says, in one line, what is wrong with a malformed query (a field
+with no value is one).
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
@@ -27,7 +31,10 @@ FILTERS = {"tag": "tag", "category": "category", "cat": "category", "lang": "lan
            "source": "source"}
 DATE_FILTERS = ("after", "before", "date")
 STATES = ("read", "unread", "starred")
+FIELD_NAMES = ("title", *FILTERS, *DATE_FILTERS, "is")  # name:value, the value required
 _FIELD = re.compile(r"([A-Za-z]+):(.*)", re.S)
+_BOOST_OR_FUZZY = re.compile(r"(?<=\S)[~^][0-9]+(?:\.[0-9]+)?$")  # word^2, word~1
+_YEAR_OR_MONTH = re.compile(r"([0-9]{1,4})(?:-([0-9]{1,2}))?")  # date:YYYY, date:YYYY-MM
 
 
 class QueryError(ValueError):
@@ -127,15 +134,17 @@ def _tokens(query: str):
 def _clause(token: str, quoted: bool, negate: bool, parsed: ParsedQuery, tz) -> Node | None:
     match = None if quoted else _FIELD.fullmatch(token)
     name = match.group(1).lower() if match else ""
-    if name in FILTERS or name in DATE_FILTERS or name == "is":
+    fields = TEXT_FIELDS
+    if name in FIELD_NAMES:
         value = match.group(2).strip().strip('"')
         if not value:
             raise QueryError(f"{name}: needs a value")
-        _add_filter(parsed, name, value, negate, tz)
-        return None
-    fields = TEXT_FIELDS
-    if name == "title":
+        if name != "title":
+            _add_filter(parsed, name, value, negate, tz)
+            return None
         token, fields = match.group(2), ("title",)
+    if not quoted:
+        token = _BOOST_OR_FUZZY.sub("", token)
     node = _text_node(token, quoted, fields)
     if node is None:
         return None
@@ -185,30 +194,42 @@ def _add_filter(parsed: ParsedQuery, name: str, value: str, negate: bool, tz) ->
 
 
 def _date_range(name: str, value: str, tz) -> tuple[int | None, int | None]:
-    """[start, end) in epoch seconds for after:, before: and date: values."""
-    first, last = _date_span(value, name)
-    start = int(datetime.combine(first, datetime.min.time(), tz).timestamp())
-    end = int(datetime.combine(last, datetime.min.time(), tz).timestamp())
+    """[start, end) in epoch seconds for after:, before: and date: values; the end is None
+    when the span reaches 9999-12-31, the last day a date can have."""
+    first, end = _date_span(value, name)
+    start = _day_start(first, tz)
     if name == "after":
         return start, None
     if name == "before":
         return None, start
-    return start, end
+    return start, None if end is None else _day_start(end, tz)
 
 
-def _date_span(value: str, name: str) -> tuple[date, date]:
-    parts = value.split("-")
+def _day_start(day: date, tz) -> int:
+    """Epoch seconds of the day's first moment in `tz` (no overflow in year 1 or 9999)."""
+    return int(datetime.combine(day, datetime.min.time(), tz).timestamp())
+
+
+def _date_span(value: str, name: str) -> tuple[date, date | None]:
+    """The span's first day and the day after its last (None after 9999-12-31)."""
+    year_or_month = _YEAR_OR_MONTH.fullmatch(value) if name == "date" else None
     try:
-        if name == "date" and len(parts) in (1, 2):
-            year, month = int(parts[0]), int(parts[1]) if len(parts) == 2 else 0
-            if len(parts) == 1:
-                return date(year, 1, 1), date(year + 1, 1, 1)
-            first = date(year, month, 1)
-            return first, (first + timedelta(days=32)).replace(day=1)
-        day = date.fromisoformat(value)
+        if year_or_month:
+            first, last = _year_or_month_span(*year_or_month.groups())
+        else:
+            first = last = date.fromisoformat(value)
     except ValueError:
-        raise QueryError(f"{name}:{value}: not a date (use YYYY-MM-DD)") from None
-    return day, day + timedelta(days=1)
+        forms = "YYYY, YYYY-MM or YYYY-MM-DD" if name == "date" else "YYYY-MM-DD"
+        raise QueryError(f"{name}:{value}: not a date (use {forms})") from None
+    return first, None if last == date.max else last + timedelta(days=1)
+
+
+def _year_or_month_span(year: str, month: str | None) -> tuple[date, date]:
+    """The first and last day of a year, or of a month when one is given."""
+    if month is None:
+        return date(int(year), 1, 1), date(int(year), 12, 31)
+    first = date(int(year), int(month), 1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 def phrase_terms(node: Node) -> list[str]:

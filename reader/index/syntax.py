@@ -15,6 +15,7 @@ QUERY_SYNTAX: list[tuple[str, str]] = [
     ("after:YYYY-MM-DD  before:YYYY-MM-DD", "dated on or after / before a day"),
     ("date:YYYY[-MM[-DD]]", "dated in that year, month or day"),
     ("is:read  is:unread  is:starred", "by reading state"),
+    ("word^2  word~1", "the plain word (no boosts, no fuzzy matching)"),
 ]
 
 QUERY_NOTE = ("Chinese is matched as written inside running text, simplified and traditional "
