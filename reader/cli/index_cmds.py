@@ -53,7 +53,14 @@ class _PhasePrinter:
             bar.finish()
 
 
-def _update(archive, quiet: bool):
+BUSY = "the index is being updated by"  # how the updater reports another live writer
+SEARCHING_ANYWAY = ("the index is being updated by another newsreader; "
+                    "searching what is indexed so far")
+
+
+def _update(archive, quiet: bool, searching: bool = False):
+    """Bring the index up to date; before a search, another writer at work is only a
+    notice (its commits so far are searched)."""
     from reader.index import update_index
 
     printer = _PhasePrinter(quiet)
@@ -61,7 +68,9 @@ def _update(archive, quiet: bool):
     printer.finish()
     if summary.notice:
         warn(summary.notice)
-    if summary.error:
+    if searching and summary.error.startswith(BUSY):
+        warn(SEARCHING_ANYWAY)
+    elif summary.error:
         raise CommandError(f"indexing failed: {summary.error}")
     return summary
 
@@ -75,16 +84,19 @@ def run_index(args: argparse.Namespace, settings) -> int:
 
 def run_search(args: argparse.Namespace, settings) -> int:
     from reader.index import SearchIndex, index_dir_of
+    from reader.index.searcher import UNREADABLE
 
     if args.limit < 0:
         raise CommandError("--limit must be 0 (all) or more")
     archive = open_archive(args, settings)
     if not args.no_update:
-        _update(archive, quiet=True)
+        _update(archive, quiet=True, searching=True)
     index = SearchIndex.open(index_dir_of(archive), root=archive.root,
                              timezone=settings.timezone)
     results = index.search(args.query, limit=args.limit, sort=args.sort,
                            state=_state_of(archive))
+    if results.error == UNREADABLE:  # the index, not the query, is at fault
+        raise CommandError(UNREADABLE)
     if results.error:
         raise CommandError(f"bad query: {results.error}")
     if args.json:
