@@ -2,7 +2,8 @@
 
 A group key is a pair, as the state store's GroupCounts uses them:
 ("all", ""), ("unread", ""), ("starred", ""), ("category", name), ("tag", name),
-("lang", code), ("source", name).
+("lang", code), ("source", name); and the tree's section headings,
+("section", "category") and so on: every article with a value of that kind.
 """
 
 from __future__ import annotations
@@ -58,7 +59,19 @@ def group_filter(key: GroupKey, read: AbstractSet[str], starred: AbstractSet[str
         return lambda a: a.lang == name
     if kind == "source":
         return lambda a: a.source == name
+    if kind == "section":
+        return _has_any(name)
     raise ValueError(f"unknown group kind {kind!r}")
+
+
+def _has_any(kind: str) -> Callable[[Article], bool]:
+    if kind == "category":
+        return lambda a: any(a.categories)
+    if kind == "tag":
+        return lambda a: any(a.tags)
+    if kind in ("lang", "source"):
+        return lambda a: bool(getattr(a, kind))
+    raise ValueError(f"unknown section {kind!r}")
 
 
 _FILTER_NAMES = {"category": "cat", "tag": "tag", "lang": "lang", "source": "source"}

@@ -6,7 +6,7 @@ from reader.ui.listing import ALL
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleMarkdown, ArticlePane
 from reader.ui.widgets.group_tree import GroupTree
-from tests.ui.conftest import press, run_app_test, sample_files
+from tests.ui.conftest import article, press, run_app_test, sample_files
 
 
 def header_of(screen) -> str:
@@ -121,6 +121,27 @@ def test_tree_highlight_filters_the_list(make_app):
         assert len(screen.article_list.rows) == 12
 
     run_app_test(make_app(), scenario)
+
+
+def test_a_section_heading_shows_every_article_of_its_kind_not_the_last_group(
+        make_app, archive_factory):
+    files = sample_files(6)
+    files["en/news/wire/untagged.en.md"] = article("No tags", "2025-03-01 10:00:00", "x")
+    root = archive_factory(files, name="sections")
+
+    async def scenario(pilot, screen):
+        screen.tree.select_key(("tag", "gold"))
+        await press(pilot)
+        assert len(screen.article_list.rows) == 1
+        await press(pilot, "tab", "tab")  # the tree has focus: k goes up to the heading
+        assert screen.focused is screen.tree
+        while screen.tree.cursor_node.data[0] != "section":
+            await press(pilot, "k")
+        assert screen.tree.cursor_node.data == ("section", "tag")
+        titles = {a.title for a in screen.article_list.rows}
+        assert len(titles) == 6 and "No tags" not in titles
+
+    run_app_test(make_app(root), scenario)
 
 
 def test_d_toggles_the_order(make_app):

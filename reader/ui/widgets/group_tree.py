@@ -111,8 +111,8 @@ class GroupTree(Tree[GroupKey]):
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[GroupKey]) -> None:
         event.stop()
-        key = event.node.data
-        if key is not None and key[0] != "section":
+        key = event.node.data  # a section heading shows every article of its kind
+        if key is not None:
             self.post_message(self.GroupHighlighted(self, key))
 
     def select_key(self, key: GroupKey) -> None:
