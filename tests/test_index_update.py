@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 import threading
 
 from conftest import article_text
@@ -163,7 +164,24 @@ def test_a_manifest_of_the_one_line_format_still_opens_without_reindexing(archiv
     old = {"schema": manifest.schema, "root": manifest.root, "complete": manifest.complete,
            "stamps": manifest.stamps}
     (index_dir / "manifest.json").write_text(json.dumps(old), encoding="utf-8")
-    assert load_manifest(index_dir) == manifest
+    assert load_manifest(index_dir) == replace(manifest, timezone="")  # not recorded then
     assert SearchIndex.open(index_dir).status().indexed == len(manifest.stamps)
     summary = update_index(archive)
     assert summary.added == summary.updated == summary.removed == 0
+
+
+def test_a_new_default_time_zone_re_dates_the_cache_and_the_index(archive_factory, settings):
+    root = archive_factory({"a.md": article_text("A", date="2025-04-06 00:00:00"),
+                            "b.md": article_text("B", date="2025-04-06T00:00:00+02:00")})
+    update_index(Archive.open(root, settings))
+    utc = replace(settings, timezone="UTC")
+    archive = Archive.open(root, utc)
+    assert any("time zone now UTC" in n for n in (archive.cache and archive.notices))
+    summary = update_index(archive)
+    assert summary.updated == 2 and "time zone changed" in summary.notice
+    dates = {a.path: a.date.isoformat() for a in archive.cached()}
+    assert dates == {"a.md": "2025-04-06T00:00:00+00:00", "b.md": "2025-04-06T00:00:00+02:00"}
+    index = SearchIndex.open(index_dir_of(archive), timezone="UTC")
+    assert [h.path for h in index.search("date:2025-04-06", limit=0)] == ["a.md"]
+    again = update_index(Archive.open(root, utc))
+    assert (again.added, again.updated, again.notice) == (0, 0, "")

@@ -50,6 +50,9 @@ class Archive:
                 self._cache = MetadataCache(self.data_dir / "cache.sqlite3")
                 if self._cache.notice:
                     self.notices.append(self._cache.notice)
+                if self._cache.set_timezone(self.settings.timezone):
+                    self.notices.append(f"time zone now {self.settings.timezone}: every "
+                                        "article is read again for its date")
             return self._cache
 
     def close(self) -> None:

@@ -29,6 +29,7 @@ _COLUMNS = (
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS articles ({_COLUMNS}, ts REAL, PRIMARY KEY (path)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS articles_by_ts ON articles (ts DESC);
+CREATE TABLE IF NOT EXISTS settings (name PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS unreadable (path PRIMARY KEY, fs_path, size, mtime_ns, reason)
     WITHOUT ROWID;
 PRAGMA user_version = {SCHEMA_VERSION};
@@ -143,6 +144,27 @@ class MetadataCache:
             rows = [(r[0], os.fsencode(r[1]), *r[2:]) for r in unreadable]
             self._db.executemany("DELETE FROM articles WHERE path = ?", ((r[0],) for r in rows))
             self._db.executemany("INSERT OR REPLACE INTO unreadable VALUES (?,?,?,?,?)", rows)
+
+    def set_timezone(self, name: str) -> bool:
+        """Record the default zone the records were parsed in.  When it changed, every
+        record is marked stale (the next scan parses every file again: a date that names
+        no zone moves with the default) and True is returned.  A cache from before
+        zones were recorded is taken to match."""
+        try:
+            with self._lock, self._db:
+                row = self._db.execute("SELECT value FROM settings WHERE name = 'timezone'"
+                                       ).fetchone()
+                if row is not None and row[0] == name:
+                    return False
+                self._db.execute("INSERT OR REPLACE INTO settings VALUES ('timezone', ?)",
+                                 (name,))
+                if row is None:
+                    return False
+                self._db.execute("UPDATE articles SET mtime_ns = -1")
+                self._db.execute("UPDATE unreadable SET mtime_ns = -1")
+                return True
+        except sqlite3.OperationalError:  # a read-only cache: the scan cannot store either
+            return False
 
     def forget(self, paths: Iterable[str]) -> None:
         keys = [(p,) for p in paths]

@@ -41,6 +41,7 @@ class Manifest:
     stamps: dict[str, tuple[int, float]] = field(default_factory=dict)
     complete: bool = False
     schema: int = SCHEMA_VERSION
+    timezone: str = ""  # the default zone the dates were indexed in ("": not recorded)
 
 
 def whoosh_dir(index_dir: Path) -> Path:
@@ -60,7 +61,8 @@ def load_manifest(index_dir: Path) -> Manifest | None:
             return None
         raw = header if "stamps" in header else json.loads(rest)  # one line: older format
         stamps = {p: (int(s[0]), float(s[1])) for p, s in raw["stamps"].items()}
-        return Manifest(str(header.get("root", "")), stamps, bool(header.get("complete")))
+        return Manifest(str(header.get("root", "")), stamps, bool(header.get("complete")),
+                        timezone=str(header.get("timezone", "")))
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
 
@@ -107,7 +109,8 @@ def save_manifest(index_dir: Path, manifest: Manifest) -> None:
     path = manifest_path(index_dir)
     tmp = path.with_suffix(".tmp")
     header = {"schema": manifest.schema, "root": manifest.root,
-              "complete": manifest.complete, "count": len(manifest.stamps)}
+              "complete": manifest.complete, "count": len(manifest.stamps),
+              "timezone": manifest.timezone}
     lines = (json.dumps(header, ensure_ascii=False, separators=(",", ":")) + "\n"
              + json.dumps({"stamps": manifest.stamps}, ensure_ascii=False,
                           separators=(",", ":")) + "\n")

@@ -54,6 +54,7 @@ def index_dir_of(archive) -> Path:
 
 
 REBUILT = "the search index was unreadable or of another version: rebuilt"
+RETIMED = "the time zone changed: every article is indexed again with its new date"
 
 
 def plan_update(archive, articles: Sequence) -> tuple[Job, str]:
@@ -65,13 +66,14 @@ def plan_update(archive, articles: Sequence) -> tuple[Job, str]:
     damaged = rebuild and (manifest_path(index_dir).exists() or whoosh_dir(index_dir).exists())
     stamps = {} if rebuild else manifest.stamps
     current = {a.path: (a.size, a.mtime) for a in articles if not _unreadable(a)}
-    changed = [p for p, stamp in current.items() if stamps.get(p) != stamp]
+    retimed = not rebuild and manifest.timezone not in ("", archive.settings.timezone)
+    changed = [p for p, stamp in current.items() if retimed or stamps.get(p) != stamp]
     fs_path = getattr(archive.cache, "fs_path", None)
     adds = [(p, (fs_path(p) if fs_path else None) or p) for p in changed]
     removes = [p for p in stamps if p not in current]
     job = Job(str(index_dir), str(archive.root), archive.settings.timezone, adds, removes,
               rebuild, BATCH)
-    return job, REBUILT if damaged else ""
+    return job, REBUILT if damaged else RETIMED if retimed else ""
 
 
 def _unreadable(article) -> bool:

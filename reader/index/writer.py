@@ -97,6 +97,8 @@ def _run(job: Job, index_dir: Path, messages, cancel) -> dict:
                 counts["removed"] += 1
         _add_all(job, batch, manifest, counts, messages, cancel)
         manifest.complete = not counts["cancelled"]
+        if manifest.complete:  # every date now follows the job's zone
+            manifest.timezone = job.timezone
         batch.commit()
     except BaseException:
         batch.cancel()
