@@ -92,15 +92,18 @@ def test_articles_are_found_at_any_depth_and_in_both_suffixes(archive_factory, s
     assert sorted(a.title for a in result.articles) == ["deep", "top"]
 
 
-def test_a_hugo_site_root_is_read_from_its_content_folder(archive_factory, settings):
+def test_a_hugo_site_root_is_read_from_its_content_folder_as_one_archive_with_it(archive_factory, settings):
     root = archive_factory({
         "hugo.toml": 'title = "site"',
         "content/en/news/w/a.en.md": article_text("article"),
         "themes/t/README.md": "# theme docs",
         "archetypes/default.md": "---\ntitle: x\n---",
     })
-    _, result = scan(root, settings)
-    assert [a.path for a in result.articles] == ["content/en/news/w/a.en.md"]
+    archive, result = scan(root, settings)
+    assert [a.path for a in result.articles] == ["en/news/w/a.en.md"]
+    assert result.articles[0].lang == "en" and result.articles[0].source == "w"
+    same = Archive.open(root / "content", settings)  # opened at content/: the same archive
+    assert (same.root, same.data_dir) == (archive.root, archive.data_dir)
 
 
 def test_progress_is_reported_as_the_scan_goes(archive_factory, settings):

@@ -17,6 +17,7 @@ from reader.archive.cache import MetadataCache
 from reader.archive.location import archive_data_dir, record_root
 from reader.archive.model import Article, ParsedArticle, Problem, ScanResult
 from reader.archive.parse import UnreadableFile, parse_file, parse_text
+from reader.archive.walk import site_content
 from reader.config import Settings
 
 __all__ = ["Archive", "Article", "ParsedArticle", "Problem", "ScanResult", "UnreadableFile"]
@@ -38,7 +39,7 @@ class Archive:
 
     @classmethod
     def open(cls, root: Path, settings: Settings) -> "Archive":
-        root = Path(root).resolve()
+        root = site_content(Path(root).resolve())
         data_dir, notice = archive_data_dir(settings.data_root, root)
         return cls(root, data_dir, settings, notice)
 

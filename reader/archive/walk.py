@@ -48,6 +48,12 @@ def walk(root: Path, problems: list[Problem] | None = None) -> Iterator[FoundFil
         yield from _scan_dir(root, rel_dir, seen, stack, problems)
 
 
+def site_content(root: Path) -> Path:
+    """The folder of a Hugo site that holds its articles (`content/`), else `root`: a site
+    opened at its root or at content/ is one archive, with one set of ids and state."""
+    return root / "content" if _start(root) else root
+
+
 def _start(root: Path) -> str:
     """A Hugo site's root: only `content/` holds articles (themes and layouts hold other
     markdown).  Any other folder: everything below it."""
