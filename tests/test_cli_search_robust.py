@@ -107,3 +107,12 @@ def _writer_lock(root, data_dir):
     """Whoosh's write lock on the archive's index, which a live writer holds."""
     wdir = whoosh_dir(index_dir_of(_archive(root, data_dir)))
     return FileStorage(str(wdir)).lock(f"{INDEX_NAME}_WRITELOCK")
+
+
+def test_no_update_with_no_index_yet_says_so_instead_of_finding_nothing(capsys, tmp_path,
+                                                                       archive_factory):
+    root = archive_factory(FILES)
+    code, out, err = search(capsys, root, tmp_path / "d", "rates", "--no-update")
+    assert code == 2 and out == "" and "no search index yet" in err
+    assert "newsreader index" in err
+    assert search(capsys, root, tmp_path / "d", "rates")[0] == 0  # updating builds it

@@ -93,6 +93,9 @@ def run_search(args: argparse.Namespace, settings) -> int:
         _update(archive, quiet=True, searching=True)
     index = SearchIndex.open(index_dir_of(archive), root=archive.root,
                              timezone=settings.timezone)
+    if not index.status().exists:  # "0 matches" would claim the archive has none
+        raise CommandError(f"no search index yet for {archive.root}: run "
+                           "`newsreader index` first (or search without --no-update)")
     results = index.search(args.query, limit=args.limit, sort=args.sort,
                            state=_state_of(archive))
     if results.error == UNREADABLE:  # the index, not the query, is at fault
