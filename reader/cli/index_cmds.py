@@ -53,7 +53,6 @@ class _PhasePrinter:
             bar.finish()
 
 
-BUSY = "the index is being updated by"  # how the updater reports another live writer
 SEARCHING_ANYWAY = ("the index is being updated by another newsreader; "
                     "searching what is indexed so far")
 
@@ -68,7 +67,7 @@ def _update(archive, quiet: bool, searching: bool = False):
     printer.finish()
     if summary.notice:
         warn(summary.notice)
-    if searching and summary.error.startswith(BUSY):
+    if searching and summary.busy:
         warn(SEARCHING_ANYWAY)
     elif summary.error:
         raise CommandError(f"indexing failed: {summary.error}")

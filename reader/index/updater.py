@@ -40,6 +40,7 @@ class UpdateSummary:
     cancelled: bool = False
     notice: str = ""  # e.g. the index was unreadable and rebuilt
     error: str = ""  # the update failed; the index is as of its last commit
+    busy: bool = False  # ... because another live process is updating it
 
     def line(self) -> str:
         text = (f"{self.added} added, {self.updated} updated, {self.removed} removed, "
@@ -108,6 +109,7 @@ def update_index(archive, progress: Progress | None = None,
 def _merge(summary: UpdateSummary, result: dict) -> None:
     if "error" in result:
         summary.error = result["error"]
+        summary.busy = bool(result.get("busy"))
         return
     for key in ("added", "updated", "removed", "failed"):
         setattr(summary, key, getattr(summary, key) + result.get(key, 0))
@@ -142,6 +144,8 @@ def _relay(child, messages, stop, progress, cancel, total) -> dict:
             return message[1]
         if kind == "error":
             return {"error": message[1]}
+        if kind == "busy":
+            return {"error": message[1], "busy": True}
         if progress:
             done = message[1]
             progress("index", done, total)

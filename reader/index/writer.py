@@ -19,7 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from reader.index.codec import ArticleCodec, use_lean_pool
-from reader.index.store import (Manifest, claim_writer, create_index, load_manifest,
+from reader.index.store import (IndexBusy, Manifest, claim_writer, create_index, load_manifest,
                                 open_index, release_writer, save_manifest)
 
 LIMIT_MB = 512
@@ -59,7 +59,10 @@ def write_index(job: Job, messages, cancel) -> None:
         messages.put(("error", f"cannot write the search index in {index_dir}: "
                                f"{exc.strerror or exc}"))
         return
-    except Exception as exc:  # busy: told, not raised
+    except IndexBusy as exc:  # another live writer: told, not raised
+        messages.put(("busy", str(exc)))
+        return
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, never raised
         messages.put(("error", str(exc)))
         return
     try:

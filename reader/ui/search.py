@@ -26,6 +26,9 @@ _WORD = re.compile(r'"([^"]+)"|(\S+)')
 _OPERATORS = {"and", "or", "not"}
 
 
+BUSY = "Index: another newsreader is updating it; searching what it has so far"
+
+
 @dataclass(frozen=True)
 class SearchOutcome:
     """What one search found.  `paths` is None when there is no search (no filter)."""
@@ -167,17 +170,20 @@ class Searcher:
     # -- updating -------------------------------------------------------------------
 
     def update(self, articles: Sequence[Article], progress: Progress,
-               cancel: threading.Event) -> str:
-        """Bring the index up to date; returns a line for the status bar."""
+               cancel: threading.Event) -> tuple[str, bool]:
+        """Bring the index up to date; returns a line for the status bar, and whether to
+        try again later (another newsreader is updating the index now)."""
         summary = update_index(self.archive, lambda phase, done, total: progress(done, total),
                                cancel, articles=list(articles))
         for role in ("quick", "full"):
             self._index(role).refresh()
         self._ready = False
         self._ready = self.ready  # read the new manifest here, not on the next keystroke
+        if summary.busy:
+            return BUSY, True
         if summary.error:
-            return f"Index: {summary.error}"
-        return summary.notice or ("Index up to date" if not summary.cancelled else "")
+            return f"Index: {summary.error}", False
+        return summary.notice or ("Index up to date" if not summary.cancelled else ""), False
 
     def close(self) -> None:
         with self._open_lock:

@@ -99,7 +99,7 @@ class Services:
     def starred_set(self) -> frozenset[str]:
         return frozenset(self.starred)
 
-    def update_index(self, progress: Progress, cancel: threading.Event) -> str:
+    def update_index(self, progress: Progress, cancel: threading.Event) -> tuple[str, bool]:
         return self.searcher.update(self.articles, progress, cancel)
 
     # -- marking ------------------------------------------------------------------

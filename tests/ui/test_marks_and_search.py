@@ -287,3 +287,34 @@ def test_keys_typed_right_after_enter_or_escape_in_the_search_box_reach_the_list
         assert screen.article_list.current.path == after
 
     run_app_test(make_app(), scenario)
+
+
+def test_an_index_another_newsreader_is_updating_is_tried_again_later(make_app, monkeypatch):
+    from reader.index import UpdateSummary
+    from reader.ui.screens.background import BackgroundWork
+    from reader.ui.search import BUSY
+    from reader.ui.widgets.status_bar import StatusBar
+
+    busy = UpdateSummary(error="the index is being updated by process 1", busy=True)
+    answers = [busy, UpdateSummary(added=12)]
+    monkeypatch.setattr("reader.ui.search.update_index", lambda *a, **k: answers.pop(0))
+    monkeypatch.setattr(BackgroundWork, "busy_retry_seconds", 0.0)
+    shown, set_part = [], StatusBar.set_part
+
+    def record(bar, name, text):
+        if name == "index":
+            shown.append(text)
+        set_part(bar, name, text)
+
+    monkeypatch.setattr(StatusBar, "set_part", record)
+
+    async def scenario(pilot, screen):
+        for _ in range(100):
+            if not answers:
+                break
+            await settle(pilot)
+        await settle(pilot)
+        assert answers == [] and BUSY in shown, shown
+        assert screen.status.parts["index"] == "Index up to date"
+
+    run_app_test(make_app(), scenario)

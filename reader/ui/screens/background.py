@@ -21,12 +21,14 @@ PROGRESS_INTERVAL = 0.1
 FIRST_PAGE = 300  # newest articles shown before the whole archive is loaded
 FIRST_PAINT_WAIT = 2.0  # at most this long (seconds) for the first page to be drawn
 SCAN_PREVIEW_INTERVAL = 2.0  # seconds between two looks at what a first scan has found
+BUSY_RETRY_SECONDS = 30.0  # another newsreader updates the index: try again after this
 
 
 class BackgroundWork:
     """Mixed into MainScreen: loading, scanning, indexing."""
 
     scan_preview_interval = SCAN_PREVIEW_INTERVAL
+    busy_retry_seconds = BUSY_RETRY_SECONDS
 
     def _init_background(self) -> None:
         self.stop_event = threading.Event()
@@ -149,15 +151,19 @@ class BackgroundWork:
     @work(thread=True, exclusive=True, group="index")
     def _index(self) -> None:
         try:
-            message = self.services.update_index(self._progress("index", "Indexing"),
-                                                 self.stop_event)
+            message, busy = self.services.update_index(self._progress("index", "Indexing"),
+                                                       self.stop_event)
         except Exception as exc:  # the index is optional: searching titles still works
-            message = f"Index update failed: {exc}"
+            message, busy = f"Index update failed: {exc}", False
         if not self.stop_event.is_set():
-            self.app.call_from_thread(self._indexed, message)
+            self.app.call_from_thread(self._indexed, message, busy)
 
-    def _indexed(self, message: str) -> None:
+    def _indexed(self, message: str, busy: bool = False) -> None:
         self.status.set_part("index", message)
+        if busy and self.busy_retry_seconds > 0:  # the other newsreader's update will
+            self.set_timer(self.busy_retry_seconds, self._index)  # end: catch up then
+        elif busy:
+            self.call_later(self._index)
         if self.search_text:
             self.refresh_list()
 
