@@ -57,7 +57,22 @@ def test_odd_types_are_coerced(archive_factory, settings):
     _, arts, problems = scan_with(archive_factory, settings, {"types.md": text})
     a = arts["types.md"]
     assert (a.title, a.date.year, a.tags, a.categories) == ("12345", 2025, ("ai", "chips"), ())
-    assert "types.md" not in problems
+    assert problems["types.md"] == ("no text after the front matter; "
+                                    "tags is a mapping: its keys are used")
+
+
+@pytest.mark.parametrize("text, note", [
+    ("", "empty file"),
+    ("  \n\n", "empty file"),
+    ("# Just markdown\n", "no front matter: title from the file name, date from the file time"),
+    ('---\ntitle: "Only"\n---\n', "no text after the front matter"),
+    ("---\ntitle: [a, b]\n---\nx\n", "title is a list: shown as text"),
+    ("---\ntags: [a, [b, c], {d: 1}]\n---\nx\n", "tags holds lists or mappings: those are left out"),
+])
+def test_doctor_says_what_is_odd_about_a_file_that_still_reads(archive_factory, settings,
+                                                                text, note):
+    _, arts, problems = scan_with(archive_factory, settings, {"odd.md": text})
+    assert "odd.md" in arts and problems["odd.md"] == note
 
 
 def test_a_utf8_bom_and_crlf_line_endings_are_read(archive_factory, settings):
@@ -171,6 +186,35 @@ def test_a_file_name_that_is_not_utf8_is_read(archive_factory, settings):
     odd = [a for a in result.articles if a.title == "latin name"]
     assert len(odd) == 1
     assert archive.read(odd[0].path).article.title == "latin name"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="byte file names are a POSIX matter")
+def test_names_that_differ_only_in_bytes_that_are_not_utf8_stay_distinct(archive_factory,
+                                                                          settings):
+    root = archive_factory(GOOD)
+    for raw, title in ((b"n-\xff\xfe.md", "one"), (b"n-\xfd\xfc.md", "two"),
+                       ("n-\ufffd\ufffd.md".encode(), "three")):
+        with open(os.path.join(os.fsencode(root), raw), "w") as f:
+            f.write(article_text(title))
+    archive = Archive.open(root, settings)
+    result = archive.scan()
+    paths = {a.title: a.path for a in result.articles}
+    assert paths["one"] == "n-%FF%FE.md" and paths["two"] == "n-%FD%FC.md"
+    assert paths["three"] == "n-\ufffd\ufffd.md" and result.problems == []
+    assert archive.read(paths["two"]).article.title == "two"
+    assert archive.scan().parsed == 0  # and a rescan of the unchanged folder parses none
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="NFC and NFD names are one on macOS")
+def test_two_names_that_differ_only_in_normalization_are_reported_not_merged(
+        archive_factory, settings):
+    nfc, nfd = "caf\u00e9.md", "cafe\u0301.md"  # one id (NFC); the first in name order wins
+    root = archive_factory({**GOOD, nfc: article_text("second"), nfd: article_text("first")})
+    result = Archive.open(root, settings).scan()
+    assert [a.title for a in result.articles if a.path == nfc] == ["first"]
+    (problem,) = result.problems
+    assert problem.path == nfc and f"same id as {nfd!r}" in problem.reason
+    assert Archive.open(root, settings).scan().parsed == 0
 
 
 def test_older_layouts_are_understood(archive_factory, settings):

@@ -26,10 +26,12 @@ class UnreadableFile(Exception):
 
 
 def normalize_rel(rel: str) -> str:
-    """The stable id form of a relative path: POSIX separators, NFC."""
+    """The stable id form of a relative path: POSIX separators, NFC, and each byte that
+    is not UTF-8 written %XX (so that two such names stay two ids)."""
     rel = rel.replace(os.sep, "/")
-    if any("\udc80" <= ch <= "\udcff" for ch in rel):  # bytes that are not UTF-8
-        rel = os.fsencode(rel).decode("utf-8", errors="replace")
+    if any("\udc80" <= ch <= "\udcff" for ch in rel):  # os.fsdecode's surrogateescape
+        rel = "".join(f"%{ord(ch) - 0xDC00:02X}" if "\udc80" <= ch <= "\udcff" else ch
+                      for ch in rel)
     return unicodedata.normalize("NFC", rel)
 
 
@@ -78,7 +80,7 @@ def parse_text(
     meta, body, problem = split(text)
     if len(body) > MAX_BODY_CHARS:
         body, truncated = body[:MAX_BODY_CHARS], True
-    problems = [p for p in (note, problem) if p]
+    problems = [p for p in (note, problem) if p] + _shape_notes(text, meta, body, problem)
     date = _date_of(meta, tz, mtime, problems)
     article = Article(
         path=rel,
@@ -97,6 +99,28 @@ def parse_text(
         problem="; ".join(problems),
     )
     return ParsedArticle(article, body, truncated)
+
+
+def _shape_notes(text: str, meta: dict, body: str, problem: str) -> list[str]:
+    """What `newsreader doctor` should say about a file that reads but is not a whole
+    article: empty, no front matter, nothing after it, fields of the wrong shape."""
+    if not text.strip():
+        return ["empty file"]
+    notes = []
+    if not meta and not problem:
+        notes.append("no front matter: title from the file name, date from the file time")
+    elif meta and not body.strip():
+        notes.append("no text after the front matter")
+    for key in ("title", "summary"):
+        if isinstance(meta.get(key), (list, dict)):
+            notes.append(f"{key} is a {type(meta[key]).__name__}: shown as text")
+    for key in ("categories", "tags"):
+        value = meta.get(key)
+        if isinstance(value, dict):
+            notes.append(f"{key} is a mapping: its keys are used")
+        elif isinstance(value, list) and any(isinstance(v, (list, dict)) for v in value):
+            notes.append(f"{key} holds lists or mappings: those are left out")
+    return notes
 
 
 def _date_of(meta: dict, tz: tzinfo, mtime: float, problems: list[str]) -> datetime:

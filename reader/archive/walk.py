@@ -43,9 +43,17 @@ def walk(root: Path, problems: list[Problem] | None = None) -> Iterator[FoundFil
         problems.append(Problem(".", f"cannot open the archive folder: {exc.strerror}"))
         return
     stack = [_start(root)]
+    ids: dict[str, str] = {}  # id -> the file that has it
     while stack:
         rel_dir = stack.pop()
-        yield from _scan_dir(root, rel_dir, seen, stack, problems)
+        for found in _scan_dir(root, rel_dir, seen, stack, problems):
+            first = ids.setdefault(found.rel, found.fs_rel)
+            if first == found.fs_rel:
+                yield found
+            else:  # NFC and NFD spellings of one name, say: both can't be one article
+                problems.append(Problem(printable(found.fs_rel), (
+                    f"has the same id as {printable(first)!r} (the names differ only in "
+                    "Unicode normalization): skipped; rename one of them")))
 
 
 def site_content(root: Path) -> Path:
@@ -84,6 +92,11 @@ def _scan_dir(root, rel_dir, seen, stack, problems) -> Iterator[FoundFile]:
             problems.append(Problem(rel, _reason(exc)))
             continue
         yield FoundFile(normalize_rel(rel), rel, st.st_size, st.st_mtime_ns)
+
+
+def printable(fs_rel: str) -> str:
+    """A file system path as text that can be shown (bytes that are not UTF-8 as \\xNN)."""
+    return os.fsencode(fs_rel).decode("utf-8", errors="backslashreplace")
 
 
 def _is_article_name(name: str, rel_dir: str) -> bool:

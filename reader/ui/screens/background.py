@@ -136,7 +136,7 @@ class BackgroundWork:
                  f"-{len(result.removed):,}"]
         text = f"Scanned: {' '.join(parts)}"
         if result.problems:
-            text += f", {len(result.problems):,} unreadable"
+            text += f", {len(result.problems):,} with problems (newsreader doctor lists them)"
         self.status.set_part("scan", text)
         self.set_timer(5, lambda: self.status.set_part("scan", ""))
         self._index()
