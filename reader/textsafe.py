@@ -23,11 +23,15 @@ _ESCAPES = re.compile(
     r"|\x1b[ -/]*[0-~]?"
     r"|\x9b[0-?]*[ -/]*[@-~]"
 )
-# C0 controls but tab and newline, DEL, C1 controls, bidi embeddings and isolates.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls but tab and newline, DEL, C1 controls, bidi embeddings, isolates and
+# marks (LRM, RLM, ALM), and the invisible zero-width space, word joiner and BOM (ZWJ
+# and ZWNJ stay: scripts and emoji need them).
+_INVISIBLE = "\u061c\u200b\u200e\u200f\u2060\ufeff"
+_CONTROLS = re.compile(
+    f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069{_INVISIBLE}]")
 _BREAKS = re.compile(r"[\t\n\u2028\u2029]+")
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal may act on.
-_JSON_RAW = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_JSON_RAW = re.compile(f"[\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029{_INVISIBLE}]")
 
 OPENABLE_SCHEMES = ("http", "https", "mailto")
 

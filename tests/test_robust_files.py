@@ -170,6 +170,17 @@ def test_a_file_changed_between_scan_and_open_shows_the_new_text(archive_factory
     assert archive.read("live.md").article.title == "after"
 
 
+def test_a_file_deleted_between_scan_and_open_shows_what_the_scan_knew(archive_factory,
+                                                                       settings):
+    text = article_text("Known title", date="2025-03-01 10:00:00", tags=["gold"])
+    archive, _, _ = scan_with(archive_factory, settings, {"gone.md": text})
+    (archive.root / "gone.md").unlink()
+    parsed = archive.read("gone.md")
+    assert (parsed.article.title, parsed.article.date.day, parsed.article.tags) == (
+        "Known title", 1, ("gold",))
+    assert parsed.article.problem.startswith("cannot open: file not found") and not parsed.body
+
+
 def test_odd_file_names_are_read(archive_factory, settings):
     names = ["a b, c.md", "x & y $ z % 'q' (1) !.md"]
     _, arts, _ = scan_with(archive_factory, settings, {n: article_text(n) for n in names})

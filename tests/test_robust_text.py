@@ -74,6 +74,13 @@ def test_clean_text_removes_every_escape_sequence_and_control(text):
     assert not any(c in CONTROLS or c in "\u202e\u2066" for c in cleaned)
 
 
+def test_invisible_marks_are_removed_but_joiners_that_scripts_need_stay():
+    marks = "\u200e\u200f\u061c\u200b\u2060\ufeff"
+    assert clean_line(f"a{marks}b") == "ab" and clean_text(f"x{marks}\ny") == "x\ny"
+    assert clean_line("👩\u200d💻 \u200cx") == "👩\u200d💻 \u200cx"  # ZWJ, ZWNJ
+    assert "\u200e" not in json_text({"t": "a\u200eb"})
+
+
 def test_an_unterminated_escape_string_loses_only_its_introducer():
     assert clean_line("\x1b]0;the rest of the title") == "0;the rest of the title"
     assert clean_text("\x1b]0;one line\nnext line\x07") == "0;one line\nnext line"

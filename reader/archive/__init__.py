@@ -83,10 +83,9 @@ class Archive:
         fs_path = self.cache.fs_path(path) or path
         try:
             return parse_file(self.root, fs_path, self.tz)
-        except UnreadableFile as exc:
-            parsed = parse_text(path, "", self.tz)
-            problem = f"cannot open: {exc}"
-            return ParsedArticle(_with_problem(parsed.article, problem), "", False)
+        except UnreadableFile as exc:  # what the last scan knew, if anything
+            known = self.cache.article(path) or parse_text(path, "", self.tz).article
+            return ParsedArticle(_with_problem(known, f"cannot open: {exc}"), "", False)
 
     def scan(self, progress: Progress | None = None, cancel: threading.Event | None = None
              ) -> ScanResult:

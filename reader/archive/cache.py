@@ -117,6 +117,10 @@ class MetadataCache:
         rows = self._query(f"SELECT {_COLUMNS} FROM articles {_NEWEST_FIRST} LIMIT ?", (limit,))
         return [_article(row) for row in rows]
 
+    def article(self, path: str) -> Article | None:
+        rows = self._query(f"SELECT {_COLUMNS} FROM articles WHERE path = ?", (path,))
+        return _article(rows[0]) if rows else None
+
     def count(self) -> int:
         return self._query("SELECT count(*) FROM articles")[0][0]
 

@@ -206,3 +206,16 @@ def test_dates_at_the_ends_of_time_from_an_older_cache_are_shown_not_fatal():
     late = datetime(9999, 12, 31, 23, 59, tzinfo=ZoneInfo("Etc/GMT+12"))
     assert local_date(late, shanghai, "%Y-%m-%d %H:%M") == "9999-12-31 23:59"
     assert local_date(datetime(999, 5, 1, tzinfo=timezone.utc), timezone.utc, "%Y") == "0999"
+
+
+def test_an_article_deleted_after_the_scan_opens_with_what_the_scan_knew(make_app, ui_archive):
+    async def scenario(pilot, screen):
+        article = screen.article_list.rows[1]  # not shown yet: the first one is
+        (ui_archive / article.path).unlink()
+        await press(pilot, "j", "enter")
+        pane = screen.article_pane
+        header = str(pane.query_one("#article-header").render())
+        assert article.title in header and "cannot open: file not found" in header
+        assert screen.services.is_read(article.path)
+
+    run_app_test(make_app(), scenario)

@@ -54,6 +54,15 @@ def header_text(parsed: ParsedArticle, tz: tzinfo, pattern: re.Pattern[str] | No
     return text
 
 
+def _no_text(parsed: ParsedArticle) -> str:
+    """What the body says when there is none."""
+    if parsed.article.problem.startswith("cannot open"):
+        return "*The file could not be read now (see above): this is what the last scan knew.*"
+    if parsed.article.link:
+        return "*This article has no text of its own: see the link above.*"
+    return "*This article has no text.*"
+
+
 @lru_cache(maxsize=None)
 def _highlighting(block_class: type[MarkdownBlock]) -> type[MarkdownBlock]:
     """A subclass of a markdown block class that highlights its document's search terms."""
@@ -109,9 +118,7 @@ class ArticlePane(VerticalScroll, can_focus=True):
         self.shown_terms = terms
         self.query_one("#article-header", Static).update(header_text(parsed, self.tz, pattern))
         self.scroll_home(animate=False, immediate=True)
-        body = clean_text(parsed.body).strip()
-        if not body:
-            body = "*This article has no text of its own: see the link above.*"
+        body = clean_text(parsed.body).strip() or _no_text(parsed)
         self.rendering = True
         self._generation += 1
         self._render_body(body, pattern, self._generation)
