@@ -9,6 +9,7 @@ import sqlite3
 from conftest import article_text
 
 from reader.archive import Archive
+from reader.ui.listing import newest_first
 
 
 def scan(root, settings):
@@ -190,7 +191,7 @@ def test_the_newest_page_comes_from_the_cache_newest_first(archive_factory, sett
     assert archive.cached_count() == 5
 
 
-def test_the_cache_gives_articles_newest_first_with_ties_in_path_order(archive_factory,
+def test_the_first_page_and_the_reader_order_newest_first_with_ties_in_path_order(archive_factory,
                                                                       settings):
     root = archive_factory({
         "b.md": article_text("B", date="2025-03-01 10:00:00"),
@@ -200,8 +201,9 @@ def test_the_cache_gives_articles_newest_first_with_ties_in_path_order(archive_f
     })
     archive, _ = scan(root, settings)
     order = ["new.md", "a.md", "b.md", "old.md"]
-    assert [a.path for a in archive.cached()] == order
     assert [a.path for a in archive.cached_newest(3)] == order[:3]
+    assert [a.path for a in archive.cached()] == sorted(order)  # the reader sorts it:
+    assert [a.path for a in newest_first(archive.cached())] == order  # the same order
 
 
 def test_a_file_that_reads_again_is_no_longer_a_problem_nor_parsed_again(archive_factory,

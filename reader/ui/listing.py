@@ -22,12 +22,23 @@ SECTIONS = (("category", "Categories"), ("tag", "Tags"), ("lang", "Languages"),
 
 
 def newest_first(articles: Iterable[Article]) -> list[Article]:
-    """Articles by date, newest first; the path breaks ties so the order is stable."""
-    return sorted(articles, key=_newest_key)  # one pass: comparing aware datetimes is slow
+    """Articles by date, newest first; the path breaks ties so the order is stable.
+
+    Two stable sorts, by path and then by time, rather than one by (time, path) tuples:
+    each is one C call that holds the GIL, and comparing 100,000 tuples holds it for
+    ~0.1 s (the UI thread stalls meanwhile), floats for a fifth of that, and a list
+    already in path order (the cache gives one) costs the first sort a single pass."""
+    ordered = sorted(articles, key=_path)
+    ordered.sort(key=_age)
+    return ordered
 
 
-def _newest_key(article: Article) -> tuple[float, str]:
-    return -article.date.timestamp(), article.path
+def _path(article: Article) -> str:
+    return article.path
+
+
+def _age(article: Article) -> float:
+    return -article.date.timestamp()  # not the datetime: comparing aware ones is slow
 
 
 def group_keys(article: Article) -> list[GroupKey]:
