@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from reader.index.schema import SCHEMA_VERSION, build_schema
 
@@ -139,12 +140,21 @@ def open_index(index_dir: Path, check: bool = False):
     try:
         if not whoosh_index.exists_in(str(wdir), INDEX_NAME):
             return None
-        ix = whoosh_index.open_dir(str(wdir), indexname=INDEX_NAME)
+        ix = _storage(wdir).open_index(INDEX_NAME)
         if check:
             ix.reader().close()
         return ix
     except Exception:  # any damage to the files: the caller rebuilds
         return None
+
+
+def _storage(wdir: Path) -> FileStorage:
+    """The index's files, read without mmap.  Whoosh 2.7.4 reads a compound segment
+    through an mmap, but copies each part of it into a BytesIO when it opens it: every
+    reader held the whole index twice (at 100,000 articles 600 MB of copies plus 600 MB
+    of mapped pages, and the reader keeps two readers).  Plain reads cost the same per
+    query (measured), open four times faster, and hold ~60 MB."""
+    return FileStorage(str(wdir), supports_mmap=False)
 
 
 def create_index(index_dir: Path, root: str):
@@ -181,8 +191,6 @@ def _lock_held(index_dir: Path) -> bool:
     wdir = whoosh_dir(index_dir)
     if not wdir.exists():
         return False
-    from whoosh.filedb.filestore import FileStorage
-
     lock = FileStorage(str(wdir)).lock(f"{INDEX_NAME}_WRITELOCK")
     if lock.acquire(False):
         lock.release()
