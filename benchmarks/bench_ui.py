@@ -163,9 +163,13 @@ class Typist:
             await self.pilot.press(char)
             await wait_until(self.pilot, lambda: screen.list_generation > generation
                              and (screen.list_complete or not complete))
-            shown = generation + 1 if not complete else screen.list_generation
-            await wait_until(self.pilot, lambda: shown in self.clock.painted)
-            samples.append(self.clock.painted[shown] - started)
+            first = generation + 1 if not complete else screen.list_generation
+
+            def painted_since() -> list[float]:  # two updates may come before one paint
+                return [t for g, t in self.clock.painted.items() if g >= first]
+
+            await wait_until(self.pilot, lambda: bool(painted_since()))
+            samples.append(min(painted_since()) - started)
             rest = pace - (time.perf_counter() - started)
             if rest > 0:
                 await asyncio.sleep(rest)
