@@ -27,6 +27,23 @@ def test_question_mark_shows_every_key_and_escape_closes(make_app):
     run_app_test(make_app(), scenario)
 
 
+def test_the_help_scrolls_with_j_k_g_G_down_to_the_query_syntax(make_app):
+    from textual.containers import VerticalScroll
+
+    async def scenario(pilot, screen):
+        await press(pilot, "question_mark")
+        scroll = pilot.app.screen.query_one(VerticalScroll)
+        assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0  # more than a screen
+        await press(pilot, "j", "j")
+        assert scroll.scroll_y == 2
+        await press(pilot, "G")
+        assert scroll.scroll_y == scroll.max_scroll_y  # the query syntax is in view
+        await press(pilot, "k", "g")
+        assert scroll.scroll_y == 0 and isinstance(pilot.app.screen, HelpScreen)
+
+    run_app_test(make_app(), scenario, size=(100, 30))
+
+
 def test_q_quits(make_app):
     app = make_app()
 

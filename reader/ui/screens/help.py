@@ -16,11 +16,18 @@ from reader.ui.keys import help_rows
 
 
 class HelpScreen(ModalScreen[None]):
-    """A table of keys; escape, q or ? closes it."""
+    """The keys, then the query syntax, in one scroll; escape, q or ? closes it."""
 
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close",
                 key_display="escape,q,?"),
+        Binding("j,down", "scroll('down')", "Down", show=False, id="help.down"),
+        Binding("k,up", "scroll('up')", "Up", show=False, id="help.up"),
+        Binding("g,home", "scroll('home')", "Top", show=False, id="help.top"),
+        Binding("G,end", "scroll('end')", "Bottom", show=False, id="help.bottom"),
+        Binding("space,pagedown", "scroll('page_down')", "Page down", show=False,
+                id="help.page_down"),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False, id="help.page_up"),
     ]
 
     DEFAULT_CSS = """
@@ -41,10 +48,10 @@ class HelpScreen(ModalScreen[None]):
             scroll.border_title = "Keys"
             yield Static(Text("Keys can be changed in the config file's [keys] table "
                               "(id = \"key,key\").", style="dim"))
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="help-keys")
+            yield DataTable(cursor_type="none", zebra_stripes=True, id="help-keys")
             yield Static(Text("\nSearch (/)", style="bold"))
             yield Static(Text(QUERY_NOTE, style="dim"))
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="help-query")
+            yield DataTable(cursor_type="none", zebra_stripes=True, id="help-query")
 
     def on_mount(self) -> None:
         table = self.query_one("#help-keys", DataTable)
@@ -55,7 +62,17 @@ class HelpScreen(ModalScreen[None]):
         query.add_columns("You type", "Finds")
         query.add_rows([(Text(form, style="bold"), Text(meaning))
                         for form, meaning in QUERY_SYNTAX])
-        table.focus()
+        for data_table in self.query(DataTable):
+            data_table.can_focus = False  # the scroll moves, not a cursor inside a table
+        self.query_one(VerticalScroll).focus()
+
+    def action_scroll(self, where: str) -> None:
+        """Scroll the whole help (keys and query syntax) one line, a page or to an end."""
+        scroll = self.query_one(VerticalScroll)
+        actions = {"down": scroll.scroll_down, "up": scroll.scroll_up,
+                   "home": scroll.scroll_home, "end": scroll.scroll_end,
+                   "page_down": scroll.scroll_page_down, "page_up": scroll.scroll_page_up}
+        actions[where](animate=False)
 
     def action_dismiss(self) -> None:
         self.dismiss(None)
