@@ -97,12 +97,14 @@ def test_a_hugo_site_root_is_read_from_its_content_folder_as_one_archive_with_it
     root = archive_factory({
         "hugo.toml": 'title = "site"',
         "content/en/news/w/a.en.md": article_text("article"),
+        "content/zh-HK/news/w/b.md": article_text("no language but its folder"),
         "themes/t/README.md": "# theme docs",
         "archetypes/default.md": "---\ntitle: x\n---",
     })
     archive, result = scan(root, settings)
-    assert [a.path for a in result.articles] == ["en/news/w/a.en.md"]
-    assert result.articles[0].lang == "en" and result.articles[0].source == "w"
+    langs = {a.path: a.lang for a in result.articles}
+    assert langs == {"en/news/w/a.en.md": "en", "zh-HK/news/w/b.md": "zh-HK"}
+    assert {a.source for a in result.articles} == {"w"}
     same = Archive.open(root / "content", settings)  # opened at content/: the same archive
     assert (same.root, same.data_dir) == (archive.root, archive.data_dir)
 

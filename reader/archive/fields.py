@@ -97,16 +97,18 @@ def _date_from_text(text: str, tz: tzinfo) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
-def lang_of(meta_lang: object, rel: str) -> str:
-    """Front matter first, then `name.<lang>.md` / `name-en.md`, then `content/<lang>/`."""
+def lang_of(meta_lang: object, rel: str, in_content: bool = False) -> str:
+    """Front matter first, then `name.<lang>.md` / `name-en.md`, then `content/<lang>/`
+    (`in_content`: `rel` is relative to a Hugo content/ folder itself)."""
     langs = clean_list(meta_lang)
     if langs and _LANG.match(langs[0]):
         return langs[0]
     parts = PurePosixPath(rel).parts
-    name = parts[-1]
-    stem = name.rsplit(".", 1)[0]
-    if "." in stem and _LANG.match(stem.rsplit(".", 1)[1]):
-        return stem.rsplit(".", 1)[1]
+    if in_content:
+        parts = ("content", *parts)
+    stem, lang = _split_lang(parts[-1].rsplit(".", 1)[0])
+    if lang:
+        return lang
     if stem.endswith("-en"):
         return "en"
     for i, part in enumerate(parts[:-1]):
@@ -122,10 +124,14 @@ def source_of(rel: str) -> str:
 
 
 def title_from_name(rel: str) -> str:
-    stem = PurePosixPath(rel).name.rsplit(".", 1)[0]
-    if "." in stem and _LANG.match(stem.rsplit(".", 1)[1]):
-        stem = stem.rsplit(".", 1)[0]
+    stem, _ = _split_lang(PurePosixPath(rel).name.rsplit(".", 1)[0])
     return clean_text(stem.replace("_", " ")) or PurePosixPath(rel).name
+
+
+def _split_lang(stem: str) -> tuple[str, str]:
+    """`name.zh-CN` -> ("name", "zh-CN"); a stem with no language suffix -> (stem, "")."""
+    base, dot, suffix = stem.rpartition(".")
+    return (base, suffix) if dot and _LANG.match(suffix) else (stem, "")
 
 
 def link_of(meta: dict, body: str) -> str:

@@ -65,7 +65,8 @@ def parse_file(root: Path, rel: str, tz: tzinfo) -> ParsedArticle:
         raise UnreadableFile("binary data, not text")
     truncated = st.st_size > len(data)
     text, note = decode(data)
-    return parse_text(normalize_rel(rel), text, tz, st.st_size, st.st_mtime, note, truncated)
+    return parse_text(normalize_rel(rel), text, tz, st.st_size, st.st_mtime, note, truncated,
+                      in_content=Path(root).name == "content")
 
 
 def parse_text(
@@ -76,6 +77,7 @@ def parse_text(
     mtime: float = 0.0,
     note: str = "",
     truncated: bool = False,
+    in_content: bool = False,  # rel is relative to a Hugo content/ folder
 ) -> ParsedArticle:
     meta, body, problem = split(text)
     if len(body) > MAX_BODY_CHARS:
@@ -89,7 +91,7 @@ def parse_text(
         summary=fields.clean_text(meta.get("summary") or meta.get("description")),
         categories=fields.clean_list(meta.get("categories")),
         tags=fields.clean_list(meta.get("tags")),
-        lang=fields.lang_of(meta.get("lang") or meta.get("language"), rel),
+        lang=fields.lang_of(meta.get("lang") or meta.get("language"), rel, in_content),
         translations=fields.clean_list(meta.get("translations")),
         thumbnail=fields.clean_text(meta.get("thumbnail") or meta.get("image")),
         link=fields.link_of(meta, body),
