@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 
 import pytest
 
@@ -163,3 +165,18 @@ def test_a_listing_stops_when_the_caller_cancels_it(indexed):
     results = index.search("英", limit=0, paths_only=True, cancelled=cancelled)
     assert asked and results.cancelled and results.paths == [] and not results.error
     assert index.search("英", limit=0, paths_only=True).paths  # and the next one runs
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="byte file names are a POSIX matter")
+def test_whole_words_and_snippets_read_legacy_encodings_and_odd_file_names(archive_factory,
+                                                                            settings):
+    text = article_text("芯片新闻", body="英伟达公司宣布降息后的芯片计划。\n")
+    root = archive_factory({"utf8.md": text, "gbk.md": text.encode("gb18030")})
+    with open(os.path.join(os.fsencode(root), b"odd\xff.md"), "wb") as f:
+        f.write(text.encode())
+    archive = Archive.open(root, settings)
+    update_index(archive)
+    index = SearchIndex.open(index_dir_of(archive))
+    results = index.search("英伟达", limit=0)  # three characters: checked against the text
+    assert sorted(h.path for h in results.hits) == ["gbk.md", "odd%FF.md", "utf8.md"]
+    assert all("英伟达" in h.snippet for h in results.hits)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.archive.frontmatter_io import decode
 from reader.index.snippets import body_of, make_snippet, plain
 from reader.textsafe import clean_text
 
@@ -22,6 +23,7 @@ class Hit:
     source: str = ""
     needles: list[str] = field(default_factory=list, repr=False)
     root: Path | None = field(default=None, repr=False)
+    stored: dict = field(default_factory=dict, repr=False)  # where the file is
     _snippet: tuple[str, list[tuple[int, int]]] | None = field(default=None, repr=False)
 
     @classmethod
@@ -30,7 +32,7 @@ class Hit:
         return cls(stored["path"], float(score), meta.get("title", ""), meta.get("date", ""),
                    list(meta.get("categories", ())), list(meta.get("tags", ())),
                    meta.get("lang", ""), meta.get("link", ""), meta.get("source", ""),
-                   needles, root)
+                   needles, root, stored)
 
     @property
     def snippet(self) -> str:
@@ -45,7 +47,8 @@ class Hit:
 
     def _make_snippet(self) -> tuple[str, list[tuple[int, int]]]:
         if self._snippet is None:
-            text = read_text(self.root, self.path) if self.root else ""
+            text = read_text(self.root, self.stored or {"path": self.path}) \
+                if self.root else ""
             # escape sequences go before markdown is flattened (which would break them up)
             self._snippet = make_snippet(plain(clean_text(body_of(text))), self.needles)
         return self._snippet
@@ -87,11 +90,15 @@ class SearchResults:
             self.hits = hits
 
 
-def read_text(root: Path, path: str) -> str:
-    """The article file's text ('' when it is gone or unreadable)."""
+def read_text(root: Path, stored: dict) -> str:
+    """The text of a hit's file ('' when it is gone or unreadable), decoded as the archive
+    decodes it (GB18030 and Big5 too).  The file is the article's id unless its name
+    on disk differs (bytes that are not UTF-8, another normalization): then the index
+    stored it as meta["file"]."""
+    name = (stored.get("meta") or {}).get("file") or stored["path"]
     try:
-        with open(Path(root) / path, "rb") as f:
+        with open(Path(root) / name, "rb") as f:
             data = f.read(4_000_000)
     except OSError:
         return ""
-    return data.decode("utf-8", errors="replace")
+    return decode(data)[0]

@@ -252,7 +252,7 @@ class SearchIndex:
         return path
 
     def _verified(self, parsed: ParsedQuery, stored: dict) -> bool:
-        text = read_text(self.root, stored["path"]) if self.root else ""
+        text = read_text(self.root, stored) if self.root else ""
         title = (stored.get("meta") or {}).get("title", "")
         return matches(parsed.text, ArticleText(title, text))
 

@@ -125,6 +125,8 @@ def _add_all(job, batch, manifest, counts, messages, cancel) -> None:
             continue
         doc = document(parsed)
         doc["path"] = path
+        if fs_rel != path:  # the name on disk, for the text check and snippets
+            doc["meta"]["file"] = fs_rel
         known = path in manifest.stamps
         batch.add(doc)
         counts["updated" if known else "added"] += 1
