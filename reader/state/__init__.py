@@ -11,7 +11,6 @@ export format, counts.py for the tree's counts.
 from reader.state.counts import ALL, STARRED, UNREAD, Count, GroupCounts, groups_of
 from reader.state.model import BulkChange, ImportReport, Mark
 from reader.state.schema import DamagedStateError, StateError
-from reader.state.select import IS_FLAGS, select
 from reader.state.store import UNDO_DEPTH, StateStore
 from reader.state.transfer import TransferError
 
@@ -21,6 +20,5 @@ __all__ = [
     "ALL", "STARRED", "UNREAD", "Count", "GroupCounts", "groups_of",
     "BulkChange", "ImportReport", "Mark",
     "DamagedStateError", "StateError", "TransferError",
-    "IS_FLAGS", "select",
     "UNDO_DEPTH", "StateStore", "STATE_FILE_NAME",
 ]

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Iterable
 
 from textual.app import App, SystemCommand
@@ -42,7 +41,10 @@ class NewsReaderApp(App[int]):
         _start_resource_tracker()
         self.settings = settings
         self.services = services or Services(archive, settings)
-        self.services.on_error = self._notify_from_any_thread
+        # notify only posts a message: safe from the state writer's thread, and it never
+        # waits for the event loop (call_from_thread did: a write failing while the app
+        # shut down, waiting for that writer, hung the quit for good)
+        self.services.on_error = lambda message: self.notify(message, severity="error")
         self.sub_title = str(archive.root)
 
     def get_default_screen(self) -> Screen:
@@ -73,12 +75,6 @@ class NewsReaderApp(App[int]):
                 if binding.action != "quit":
                     yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key}",
                                         _runner(screen, binding.action))
-
-    def _notify_from_any_thread(self, message: str) -> None:
-        if threading.current_thread() is threading.main_thread():
-            self.notify(message, severity="error")
-        else:
-            self.call_from_thread(self.notify, message, severity="error")
 
     def on_unmount(self) -> None:
         self.services.close()

@@ -41,17 +41,6 @@ def _age(article: Article) -> float:
     return -article.date.timestamp()  # not the datetime: comparing aware ones is slow
 
 
-def group_keys(article: Article) -> list[GroupKey]:
-    """The named groups an article belongs to (not All/Unread/Starred)."""
-    keys = [("category", c) for c in article.categories if c]
-    keys += [("tag", t) for t in article.tags if t]
-    if article.lang:
-        keys.append(("lang", article.lang))
-    if article.source:
-        keys.append(("source", article.source))
-    return keys
-
-
 def group_filter(key: GroupKey, read: AbstractSet[str], starred: AbstractSet[str]
                  ) -> Callable[[Article], bool] | None:
     """A predicate for the group, or None for All (everything passes)."""

@@ -219,3 +219,15 @@ def test_an_article_deleted_after_the_scan_opens_with_what_the_scan_knew(make_ap
         assert screen.services.is_read(article.path)
 
     run_app_test(make_app(), scenario)
+
+
+def test_the_list_redraws_its_rows_in_a_new_theme(make_app):
+    async def scenario(pilot, screen):
+        article_list = screen.article_list
+        before = article_list.render_line(0)
+        pilot.app.theme = "textual-light" if pilot.app.theme != "textual-light" else "nord"
+        await press(pilot)
+        after = article_list.render_line(0)
+        assert before.text == after.text and list(before) != list(after)  # new colours
+
+    run_app_test(make_app(), scenario)

@@ -75,7 +75,7 @@ class ArticleActions:
             tree.refresh_all_counts()
         else:
             tree.refresh_counts({key for a in articles for key in groups_of(a)})
-        self.article_list.refresh_article(articles[0].path)
+        self.article_list.refresh()  # marks are in the row cache's key
         self.show_view_counts()
 
     def action_toggle_read(self) -> None:
@@ -123,7 +123,7 @@ class ArticleActions:
     def _undone(self, restored: int) -> None:
         self.tree.counts = self.services.counts
         self.tree.refresh_all_counts()
-        self.article_list.refresh_article("")
+        self.article_list.refresh()
         self.show_view_counts()
         self.notify(f"Undone: {restored:,} articles restored." if restored
                     else "Nothing to undo.", timeout=3)

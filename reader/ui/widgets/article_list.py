@@ -105,11 +105,6 @@ class ArticleList(ScrollView, can_focus=True):
     def current(self) -> Article | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
-    def refresh_article(self, path: str) -> None:
-        """Redraw after the article's read or starred mark changed."""
-        self._cache.clear()
-        self.refresh()
-
     def move_to(self, index: int, scroll_top: bool = False) -> None:
         if not self.rows:
             self.cursor = 0
@@ -155,14 +150,11 @@ class ArticleList(ScrollView, can_focus=True):
             if event.chain >= 2:
                 self.action_select()
 
-    def on_focus(self) -> None:
+    def notify_style_update(self) -> None:
+        """A new theme or class: cached rows hold the old colours (focus and width are
+        in the cache key already)."""
         self._cache.clear()
-
-    def on_blur(self) -> None:
-        self._cache.clear()
-
-    def on_resize(self) -> None:
-        self._cache.clear()
+        super().notify_style_update()
 
     # -- rendering ----------------------------------------------------------------
 
