@@ -22,6 +22,8 @@ instead of making one Token object per occurrence.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 import threading
 import unicodedata
@@ -38,7 +40,6 @@ _IDEOGRAPHS = re.compile("([\u4e00-\u9fff]+)")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 _local = threading.local()
-_stems: dict[str, str] = {}
 
 
 def _converter() -> opencc.OpenCC:
@@ -89,12 +90,10 @@ def is_cjk(term: str) -> bool:
     return bool(term) and CJK_RUN.fullmatch(term) is not None
 
 
+@lru_cache(maxsize=65536)  # bounded: the reader runs for days over a growing vocabulary
 def stem(word: str) -> str:
     """A light plural stemmer for English (and harmless for other words)."""
-    cached = _stems.get(word)
-    if cached is None:
-        cached = _stems[word] = _strip_plural(word)
-    return cached
+    return _strip_plural(word)
 
 
 def _strip_plural(word: str) -> str:

@@ -115,12 +115,9 @@ class SearchIndex:
         """The words and phrases of the query to highlight in an article, as typed and
         folded (simplified, lower case), longest first."""
         try:
-            parsed = parse_query(query, self.tz)
+            return _highlights(parse_query(query, self.tz))
         except QueryError:
             return []
-        terms = {v for h in parsed.highlights for t in (h, fold(h)) if t
-                 for v in script_variants(t)}
-        return sorted(terms, key=lambda t: (-len(t), t))
 
     def search(self, query: str, limit: int = 50, sort: str = "relevance",
                state=None, paths_only: bool = False,
@@ -134,7 +131,7 @@ class SearchIndex:
             parsed = parse_query(query, self.tz)
         except QueryError as exc:
             return SearchResults(query, error=str(exc))
-        results = SearchResults(query, terms=self.highlight_terms(query))
+        results = SearchResults(query, terms=_highlights(parsed))
         if parsed.states and state is None:
             results.error = "is: filters need the reading state"
         elif not parsed.empty:
@@ -315,6 +312,12 @@ class SearchIndex:
             if docnum is not None:
                 out.add(docnum)
         return out
+
+
+def _highlights(parsed: ParsedQuery) -> list[str]:
+    terms = {v for h in parsed.highlights for t in (h, fold(h)) if t
+             for v in script_variants(t)}
+    return sorted(terms, key=lambda t: (-len(t), t))
 
 
 class _Cancelled(Exception):

@@ -141,7 +141,7 @@ def open_index(index_dir: Path, check: bool = False):
     try:
         if not whoosh_index.exists_in(str(wdir), INDEX_NAME):
             return None
-        ix = _storage(wdir).open_index(INDEX_NAME)
+        ix = _storage(wdir, mapped=not check).open_index(INDEX_NAME)
         if check:
             ix.reader().close()
         return ix
@@ -149,10 +149,12 @@ def open_index(index_dir: Path, check: bool = False):
         return None
 
 
-def _storage(wdir: Path) -> FileStorage:
-    """The index's files; compound segments are read in place (see mapped_parts)."""
+def _storage(wdir: Path, mapped: bool = True) -> FileStorage:
+    """The index's files; compound segments are read in place (see mapped_parts).  A
+    check opens every part only to see that it reads: unmapped, or it would page the
+    whole index into the updating process each time."""
     mapped_parts.install()
-    return FileStorage(str(wdir))
+    return FileStorage(str(wdir), supports_mmap=mapped)
 
 
 def create_index(index_dir: Path, root: str):

@@ -66,7 +66,7 @@ def plan_update(archive, articles: Sequence) -> tuple[Job, str]:
     rebuild = manifest is None or open_index(index_dir, check=True) is None
     damaged = rebuild and (manifest_path(index_dir).exists() or whoosh_dir(index_dir).exists())
     stamps = {} if rebuild else manifest.stamps
-    current = {a.path: (a.size, a.mtime) for a in articles if not _unreadable(a)}
+    current = {a.path: (a.size, a.mtime) for a in articles}
     retimed = not rebuild and manifest.timezone not in ("", archive.settings.timezone)
     changed = [p for p, stamp in current.items() if retimed or stamps.get(p) != stamp]
     fs_path = getattr(archive.cache, "fs_path", None)
@@ -75,10 +75,6 @@ def plan_update(archive, articles: Sequence) -> tuple[Job, str]:
     job = Job(str(index_dir), str(archive.root), archive.settings.timezone, adds, removes,
               rebuild, BATCH)
     return job, REBUILT if damaged else RETIMED if retimed else ""
-
-
-def _unreadable(article) -> bool:
-    return article.problem.startswith("cannot open")
 
 
 def update_index(archive, progress: Progress | None = None,
