@@ -219,3 +219,15 @@ def test_a_file_that_reads_again_is_no_longer_a_problem_nor_parsed_again(archive
     second = archive.scan()
     assert second.updated == ["a.md"] and second.problems == []
     assert archive.problems() == [] and archive.scan().parsed == 0
+
+
+def test_a_scan_reads_the_catalog_back_only_when_asked(archive_factory, settings, monkeypatch):
+    root = archive_factory({"a.md": article_text("A"), "b.md": article_text("B")})
+    archive, _ = scan(root, settings)
+    loads = []
+    real = archive.cache.articles
+    monkeypatch.setattr(archive.cache, "articles", lambda: loads.append(1) or real())
+    result = archive.scan()
+    assert not result.changed and loads == []  # a reader holding the catalog skips it
+    assert sorted(a.title for a in result.articles) == ["A", "B"] and loads == [1]
+    assert len(result.articles) == 2 and loads == [1]

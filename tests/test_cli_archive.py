@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import article_text
 
 from reader.cli.main import main
@@ -21,10 +23,9 @@ def run(capsys, *argv):
 
 
 def test_version(capsys):
-    try:
+    with pytest.raises(SystemExit) as exc:
         main(["--version"])
-    except SystemExit as exc:
-        assert exc.code == 0
+    assert exc.value.code == 0
     assert capsys.readouterr().out.startswith("newsreader 0.")
 
 
@@ -32,7 +33,7 @@ def test_help_names_every_subcommand():
     out = subprocess.run([sys.executable, "-m", "reader.cli.main", "--help"], cwd=REPO,
                          capture_output=True, text=True, check=True).stdout
     for name in ("read", "scan", "doctor", "index", "search", "state"):
-        assert name in out
+        assert re.search(rf"^\s+{name}\s", out, re.M), name  # listed as a command
 
 
 def test_scan_reports_what_it_did(capsys, tmp_path, sample_root):
@@ -94,3 +95,21 @@ def test_output_into_a_closed_pipe_ends_quietly(tmp_path, sample_root):
     err = child.stderr.read().decode()
     assert child.wait() == 141
     assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+def test_a_progress_bar_on_a_terminal_ends_its_line_once():
+    import io
+
+    from reader.cli.progress import ProgressPrinter
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    bar = ProgressPrinter("Indexing", stream=out)
+    for done in range(6):
+        bar(done, 5)
+    bar.finish()
+    bar.finish()
+    assert out.getvalue().endswith("5/5\n") and out.getvalue().count("\n") == 1

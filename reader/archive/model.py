@@ -2,13 +2,15 @@
 
 `Article` is the metadata of one file: small enough to hold 100,000 of them in
 memory, and what the metadata cache stores.  The body is read on demand
-(`Archive.read_body`) and is only part of a `ParsedArticle`.
+(`Archive.read`) and is only part of a `ParsedArticle`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
+from typing import Callable
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +38,6 @@ class Article:
     mtime: float = 0.0
     problem: str = ""  # non-empty: read with a problem, shown with what could be read
 
-    @property
-    def id(self) -> str:
-        return self.path
-
 
 @dataclass(frozen=True, slots=True)
 class ParsedArticle:
@@ -58,17 +56,23 @@ class Problem:
     reason: str
 
 
-@dataclass(slots=True)
+@dataclass  # no slots: `articles` is a cached_property
 class ScanResult:
-    """What one scan of an archive found and changed."""
+    """What one scan of an archive found and changed.  `articles` (every record, read
+    from the cache: 0.6 s at 100k) is loaded on first use: a reader that already
+    holds the catalog asks for it only when the scan changed something."""
 
-    articles: list[Article] = field(default_factory=list)
+    load_articles: Callable[[], list[Article]] = field(default=list, repr=False)
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     parsed: int = 0  # files actually opened and parsed during this scan
     seconds: float = 0.0
+
+    @cached_property
+    def articles(self) -> list[Article]:
+        return self.load_articles()
 
     @property
     def changed(self) -> bool:

@@ -57,7 +57,7 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
         done += len(parsed)
         if progress:
             progress(done, total)
-    result.articles = cache.articles()
+    result.load_articles = cache.articles
     result.problems = walk_problems + cache.problems()
     return result
 

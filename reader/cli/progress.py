@@ -17,6 +17,7 @@ class ProgressPrinter:
         self.tty = self.stream.isatty()
         self._last_step = -1
         self._last_draw = 0.0
+        self._line_open = False  # a bar is drawn and its line not ended yet
 
     def __call__(self, done: int, total: int) -> None:
         if self.quiet or total <= 0:
@@ -38,11 +39,12 @@ class ProgressPrinter:
         width = 30
         filled = width * done // total
         bar = "#" * filled + "-" * (width - filled)
-        end = "\n" if done >= total else ""
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total}{end}")
+        self.stream.write(f"\r{self.label} [{bar}] {done}/{total}")
         self.stream.flush()
+        self._line_open = True
 
     def finish(self) -> None:
-        if self.tty and not self.quiet and self._last_draw and self._last_step != -2:
+        """End the bar's line (once)."""
+        if self._line_open:
             self.stream.write("\n")
-            self._last_step = -2
+            self._line_open = False

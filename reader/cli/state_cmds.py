@@ -36,10 +36,9 @@ def register(subparsers) -> None:
 def run_export(args: argparse.Namespace, settings) -> int:
     archive = open_archive(args, settings)
     path = archive.data_dir / STATE_FILE_NAME
-    articles = _articles(archive)
     if path.exists():
         with _store(path) as store:
-            doc = store.export_state(articles)
+            doc = store.export_state(_articles(archive))
     else:
         doc = build_document([], {})  # nothing marked yet: an empty export, no file created
     if args.file in (None, "-"):

@@ -73,12 +73,6 @@ class GroupCounts:
             if total and key != ALL and (kind is None or key[0] == kind):
                 yield key
 
-    def is_read(self, path: str) -> bool:
-        return path in self._read
-
-    def is_starred(self, path: str) -> bool:
-        return path in self._starred
-
     def apply_read(self, article: Article, read: bool) -> bool:
         """Count `article` as read (or unread) from now on; True when that changed anything."""
         if (article.path in self._read) == read:
