@@ -125,6 +125,7 @@ def warm_start_here(root: str, data: str) -> None:
         screen = app.screen
         await wait_until(pilot, lambda: max(clock.painted, default=0) > 0)
         result["lags"] = await heartbeat(lambda: not screen.loaded.is_set(), 60.0)
+        await wait_until(pilot, screen.loaded.is_set)  # the heartbeat stops at 60 s
         result["all"] = time.time()
         # the loader opens both index searchers last: count their memory too
         await wait_until(pilot, lambda: not any(w.group == "load" and w.is_running

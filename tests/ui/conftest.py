@@ -93,6 +93,15 @@ async def settle(pilot) -> None:
     raise AssertionError("the app never settled")
 
 
+async def until(pilot, condition, tries: int = 2000) -> None:
+    """Let the app process its messages until `condition()` holds (a bounded wait)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"the condition never held; status: {pilot.app.screen.status.parts}")
+
+
 async def press(pilot, *keys: str) -> None:
     await pilot.press(*keys)
     await settle(pilot)

@@ -7,16 +7,7 @@ import threading
 
 import reader.archive.scan as scan_module
 from reader.ui.screens.background import BackgroundWork
-from tests.ui.conftest import sample_files, settle
-
-
-async def until(pilot, condition, tries: int = 2000) -> None:
-    """Let the app process its messages until `condition()` holds."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause()
-    raise AssertionError(f"the condition never held; status: {pilot.app.screen.status.parts}")
+from tests.ui.conftest import sample_files, settle, until
 
 
 def test_a_first_scan_shows_the_newest_articles_found_so_far(make_app, archive_factory,

@@ -8,7 +8,7 @@ from reader.ui.listing import group_query
 from reader.ui.screens.list_updates import FIRST_HITS
 from reader.ui.search import TITLES_ONLY
 from reader.ui.widgets.search_box import SearchBox
-from tests.ui.conftest import press, run_app_test, settle
+from tests.ui.conftest import press, run_app_test, settle, until
 
 
 def unread_label(screen) -> str:
@@ -212,11 +212,6 @@ class Gate:
         self.opened.set()
 
 
-async def wait_for(pilot, condition):
-    while not condition():
-        await pilot.pause()
-
-
 def test_a_newer_keystroke_cancels_the_older_search(make_app):
     async def scenario(pilot, screen):
         screen.full_list_delay = 0
@@ -227,9 +222,9 @@ def test_a_newer_keystroke_cancels_the_older_search(make_app):
         screen._show_rows = lambda request, rows, outcome: (shown.append(outcome.query),
                                                             show(request, rows, outcome))
         await pilot.press("l")
-        await wait_for(pilot, gate.entered.is_set)
+        await until(pilot, gate.entered.is_set)
         await pilot.press("d")
-        await wait_for(pilot, lambda: "gold" in shown)
+        await until(pilot, lambda: "gold" in shown)
         gate.release()
         await settle(pilot)
         assert shown == ["gold"] and ("gol", 0) not in gate.calls
@@ -246,8 +241,8 @@ def test_the_complete_list_replaces_the_first_page_without_moving_the_cursor(
         screen.full_list_delay = 0
         gate = Gate(screen.services, hold={("报告", 0)})
         await pilot.press("slash", *"报告")
-        await wait_for(pilot, gate.entered.is_set)
-        await wait_for(pilot, lambda: screen.outcome.query == "报告")
+        await until(pilot, gate.entered.is_set)
+        await until(pilot, lambda: screen.outcome.query == "报告")
         assert not screen.list_complete and len(screen.article_list.rows) == 3
         assert screen.article_list.border_subtitle == "3+ articles"
         assert screen.status.parts["search"] == "8 hits"

@@ -135,7 +135,9 @@ def test_a_section_heading_shows_every_article_of_its_kind_not_the_last_group(
         assert len(screen.article_list.rows) == 1
         await press(pilot, "tab", "tab")  # the tree has focus: k goes up to the heading
         assert screen.focused is screen.tree
-        while screen.tree.cursor_node.data[0] != "section":
+        for _ in range(20):  # up from the gold tag, past the other tags
+            if screen.tree.cursor_node.data[0] == "section":
+                break
             await press(pilot, "k")
         assert screen.tree.cursor_node.data == ("section", "tag")
         titles = {a.title for a in screen.article_list.rows}
