@@ -9,7 +9,7 @@ import threading
 
 from conftest import article_text
 from reader.archive import Archive
-from reader.index import IndexUpdater, SearchIndex, index_dir_of, update_index
+from reader.index import SearchIndex, index_dir_of, update_index
 from reader.index.store import INDEX_NAME, load_manifest, whoosh_dir
 
 ZH = "content/zh-CN/news/a/{}.zh-CN.md"
@@ -85,12 +85,19 @@ def test_background_updater_reports_progress_and_searches_meanwhile(archive_fact
     index = SearchIndex.open(index_dir_of(archive))
     assert index.search("正文").hits == [] and not index.status().exists
     phases, finished = [], threading.Event()
-    updater = IndexUpdater(archive)
-    updater.start(progress=lambda p, d, t: phases.append(p), done=lambda s: finished.set())
+    outcome = []
+
+    def update() -> None:  # a background update, as the reader's worker runs it
+        outcome.append(update_index(archive, lambda p, d, t: phases.append(p)))
+        finished.set()
+
+    worker = threading.Thread(target=update)
+    worker.start()
     while not finished.is_set():
         index.search("央行")  # never blocks on the writer, never raises
         finished.wait(0.05)
-    summary = updater.join()
+    worker.join()
+    (summary,) = outcome
     assert summary.added == 30 and "index" in phases and "finalize" in phases
     index.refresh()
     assert len(index.search("央行", limit=0).hits) == 30

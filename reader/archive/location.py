@@ -45,7 +45,10 @@ def archive_data_dir(data_root: Path, root: Path) -> tuple[Path, str]:
 
 def record_root(data_dir: Path, root: Path) -> None:
     """Note which folder a data dir belongs to (best effort: a read-only data dir is
-    reported by the cache that can't be written there)."""
+    reported by the cache that can't be written there).  Written only when it changed:
+    not at every start."""
+    if _recorded_root(data_dir) == str(root):
+        return
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
         (data_dir / _INFO).write_text(json.dumps({"root": str(root)}), encoding="utf-8")

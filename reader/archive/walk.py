@@ -42,7 +42,7 @@ def walk(root: Path, problems: list[Problem] | None = None) -> Iterator[FoundFil
     except OSError as exc:
         problems.append(Problem(".", f"cannot open the archive folder: {exc.strerror}"))
         return
-    stack = [_start(root)]
+    stack = [""]  # a Hugo site's root was narrowed to content/ by Archive.open
     ids: dict[str, str] = {}  # id -> the file that has it
     while stack:
         rel_dir = stack.pop()
@@ -59,15 +59,9 @@ def walk(root: Path, problems: list[Problem] | None = None) -> Iterator[FoundFil
 def site_content(root: Path) -> Path:
     """The folder of a Hugo site that holds its articles (`content/`), else `root`: a site
     opened at its root or at content/ is one archive, with one set of ids and state."""
-    return root / "content" if _start(root) else root
-
-
-def _start(root: Path) -> str:
-    """A Hugo site's root: only `content/` holds articles (themes and layouts hold other
-    markdown).  Any other folder: everything below it."""
-    if (root / "content").is_dir() and any((root / name).is_file() for name in HUGO_CONFIGS):
-        return "content"
-    return ""
+    is_site = (root / "content").is_dir() and any((root / name).is_file()
+                                                  for name in HUGO_CONFIGS)
+    return root / "content" if is_site else root  # themes and layouts hold other markdown
 
 
 def _scan_dir(root, rel_dir, seen, stack, problems) -> Iterator[FoundFile]:
