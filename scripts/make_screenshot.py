@@ -1,6 +1,12 @@
-"""Save the README's screenshot: the reader on the bundled sample feed, a Chinese search.
+"""Save the README's pictures: the reader on the bundled sample feed.
 
-    python scripts/make_screenshot.py [OUT.svg]      (default: docs/screenshot.svg)
+    python scripts/make_screenshot.py [OUT_DIR]      (default: docs/)
+
+Writes reader.svg (the tree, the list and a rendered Chinese article) and
+search.svg (a search for 银行 finding simplified and traditional articles).
+The export measures each text run in terminal cells (reader/ui/svg_cells.py),
+so a browser draws Chinese in the cells the terminal gives it; look at the
+files in a browser after making them (e.g. chromium --headless --screenshot).
 """
 
 from __future__ import annotations
@@ -17,6 +23,10 @@ from reader.archive import Archive  # noqa: E402
 from reader.config import Settings  # noqa: E402
 from reader.resources import sample_feed_path  # noqa: E402
 from reader.ui.app import NewsReaderApp  # noqa: E402
+from reader.ui.svg_cells import fix_text_lengths  # noqa: E402
+from reader.ui.widgets.article_list import ArticleList  # noqa: E402
+
+SIZE = (130, 38)
 
 
 async def settle(pilot) -> None:
@@ -28,24 +38,46 @@ async def settle(pilot) -> None:
             return
 
 
-async def shoot(out: Path, data: Path) -> None:
+def save(app, out: Path) -> None:
+    out.write_text(fix_text_lengths(app.export_screenshot()), encoding="utf-8")
+    print(f"saved {out}")
+
+
+async def shoot_reader(out: Path, data: Path) -> None:
+    """The tree on 简体中文, its newest article open."""
     settings = Settings(data_root=data, config_path=data / "none.toml")
     app = NewsReaderApp(Archive.open(sample_feed_path(), settings), settings)
-    async with app.run_test(size=(130, 38)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.preview_delay = 0
+        await settle(pilot)
+        tree = app.screen.query_one("#tree")
+        tree.focus()
+        tree.select_key(("lang", "zh-CN"))
+        await settle(pilot)
+        app.screen.query_one(ArticleList).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        save(app, out)
+
+
+async def shoot_search(out: Path, data: Path) -> None:
+    settings = Settings(data_root=data, config_path=data / "none.toml")
+    app = NewsReaderApp(Archive.open(sample_feed_path(), settings), settings)
+    async with app.run_test(size=SIZE) as pilot:
         app.screen.preview_delay = 0
         await settle(pilot)
         await pilot.press("slash", *"银行", "enter")
         await settle(pilot)
         await pilot.press("j", "enter")
         await settle(pilot)
-        app.save_screenshot(filename=out.name, path=str(out.parent))
+        save(app, out)
 
 
 def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshot.svg"
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs"
     with tempfile.TemporaryDirectory() as data:
-        asyncio.run(shoot(out.resolve(), Path(data)))
-    print(f"saved {out}")
+        asyncio.run(shoot_search(out.resolve() / "search.svg", Path(data)))
+        asyncio.run(shoot_reader(out.resolve() / "reader.svg", Path(data)))
 
 
 if __name__ == "__main__":
