@@ -9,7 +9,9 @@ from textual.worker import get_current_worker
 
 from reader.archive.model import Article
 from reader.state import groups_of
+from reader.ui.keys import help_rows
 from reader.ui.listing import next_unread
+from reader.ui.screens.help import HelpScreen
 from reader.ui.sanitize import clean_line, is_openable
 from reader.ui.wording import plural
 
@@ -28,9 +30,7 @@ class ArticleActions:
         self.app.exit(0)
 
     def action_help(self) -> None:
-        from reader.ui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.services.settings.keys))
+        self.app.push_screen(HelpScreen(help_rows(self.services.settings.keys)))
 
     def action_next_unread(self) -> None:
         self._jump_unread(1)
