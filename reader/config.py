@@ -18,6 +18,7 @@ import platformdirs
 
 APP_NAME = "newsreader"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+SHOWN_SECONDS = 1.0  # `mark_read_on_move = true`: marked read once shown this long
 
 
 class ConfigError(Exception):
@@ -32,6 +33,7 @@ class Settings:
     timezone: str = DEFAULT_TIMEZONE
     theme: str = "textual-dark"
     mark_read_on_open: bool = True
+    mark_read_on_move: float = 0.0  # seconds shown before marked read; 0: never
     keys: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -67,6 +69,7 @@ def load_settings(
         timezone=_timezone(raw.get("timezone", DEFAULT_TIMEZONE)),
         theme=str(raw.get("theme", "textual-dark")),
         mark_read_on_open=_boolean(raw, "mark_read_on_open", True),
+        mark_read_on_move=_seconds_or_switch(raw, "mark_read_on_move", SHOWN_SECONDS),
         keys={str(k): str(v) for k, v in dict(raw.get("keys", {})).items()},
     )
     return settings
@@ -102,3 +105,14 @@ def _boolean(raw: dict, key: str, default: bool) -> bool:
     if not isinstance(value, bool):  # "no" would be true to Python
         raise ConfigError(f"{key} must be true or false (without quotes), not {value!r}")
     return value
+
+
+def _seconds_or_switch(raw: dict, key: str, when_true: float) -> float:
+    """A delay that is off (false), on (true: `when_true` seconds) or a number of seconds."""
+    value = raw.get(key, False)
+    if isinstance(value, bool):
+        return when_true if value else 0.0
+    if isinstance(value, (int, float)) and 0 <= value <= 3600:  # NaN fails both
+        return float(value)
+    raise ConfigError(f"{key} must be true, false or a number of seconds (such as 1.5), "
+                      f"not {value!r}")

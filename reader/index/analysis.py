@@ -9,7 +9,7 @@ Terms, all in one field because the two alphabets cannot collide:
 - every run of CJK characters gives its characters and its overlapping
   character pairs (unigrams and bigrams).  A query of one or two characters
   is one exact term; a longer run is the AND of its pairs, and the matches
-  are then checked against the article text (see `reader.index.verify`).
+  are then checked against the article text (`reader.index.matching.matches`).
   Trigrams would make three-character queries exact without a check, but
   more than doubled the time to index (measured: 113 vs 202 articles/s)
   since most trigrams occur in one or two articles.

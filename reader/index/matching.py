@@ -3,8 +3,8 @@ CJK runs of three or more characters and phrases exact.
 
 The index holds characters and character pairs, so `英伟达` is looked up as
 `英伟 AND 伟达`; an article with both pairs apart is a candidate that
-`TextCheck` rejects by finding the run (or the phrase, token by token) in
-the article's folded text.
+`matches` rejects by looking for the run (or the phrase, token by token) in
+the article's folded text (an `ArticleText`).
 """
 
 from __future__ import annotations

@@ -1,16 +1,17 @@
-"""Keeping an archive's index up to date, from a background thread.
+"""Keeping an archive's index up to date.
 
-    updater = IndexUpdater(archive)
-    updater.start(progress=on_progress, done=on_done)   # returns at once
-    updater.cancel(); summary = updater.join()
+    summary = update_index(archive, progress, cancel)   # blocking: the CLI, or a worker
 
-`update_index(archive)` does the same synchronously (the CLI).  The archive
-is scanned first (only new and changed files are parsed), the scan's
-articles are compared with the index manifest, and only new, changed and
-deleted articles go to the writer, which runs in a spawned child process
-(never forked: the reader runs threads) and commits in batches: searches
-meanwhile see the last commit.  `progress(phase, done, total)` is called
-from the updating thread with phase "scan", "index" or "finalize".
+The archive is scanned first unless the caller passes its `articles` (only
+new and changed files are parsed); the articles are compared with the index
+manifest, and only new, changed and deleted articles go to the writer, which
+runs in a spawned child process (never forked: the reader runs threads) and
+commits in batches: searches meanwhile see the last commit.
+`progress(phase, done, total)` is called from the calling thread with phase
+"scan", "index" or "finalize"; setting `cancel` stops the writer at its next
+article, keeping what it committed.  When another live process is writing
+the index, the summary says so (`busy`, with the `error` line) and nothing
+is done.
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ searches see progress, and reports over the `messages` queue:
 
     ("progress", done, total)       articles handled so far
     ("commit", done, total)         a batch committed (then "finalizing" is over)
-    ("done", {added, updated, removed, failed, cancelled, notice})
-    ("error", message)
+    ("done", {added, updated, removed, failed, cancelled, rebuilt})
+    ("busy", message)               another live process is writing the index: nothing done
+    ("error", message)              the update failed; the last commit stays searchable
 """
 
 from __future__ import annotations

@@ -13,6 +13,11 @@ from typing import Iterable, Mapping
 
 from textual.binding import Binding
 
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.article_view import ArticlePane
+from reader.ui.widgets.group_tree import GroupTree
+from reader.ui.widgets.search_box import SearchBox
+
 # Keys of the main screen; the footer shows those with show=True.
 SCREEN_BINDINGS = [
     Binding("question_mark", "help", "Help", id="help", key_display="?"),
@@ -48,6 +53,19 @@ SCREEN_BINDINGS = [
 
 APP_BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, id="quit_ctrl_c")]
 
+# Keys of the `?` screen (reader/ui/screens/help.py).
+HELP_BINDINGS = [
+    Binding("escape,q,question_mark", "dismiss", "Close", id="help.close",
+            key_display="escape,q,?"),
+    Binding("j,down", "scroll('down')", "Down", show=False, id="help.down"),
+    Binding("k,up", "scroll('up')", "Up", show=False, id="help.up"),
+    Binding("g,home", "scroll('home')", "Top", show=False, id="help.top"),
+    Binding("G,end", "scroll('end')", "Bottom", show=False, id="help.bottom"),
+    Binding("space,pagedown", "scroll('page_down')", "Page down", show=False,
+            id="help.page_down"),
+    Binding("pageup", "scroll('page_up')", "Page up", show=False, id="help.page_up"),
+]
+
 # What the help screen lists besides the bindings.
 OTHER_KEYS = [
     ("enter, space", "Tree: expand / collapse a section"),
@@ -60,17 +78,10 @@ PANES = ("List", "Article", "Tree")  # where the reader's own keys work too
 
 
 def binding_scopes() -> dict[str, list[Binding]]:
-    """Every rebindable binding, by where it acts.  (Imported here, not at the top: the
-    screens import this module.)"""
-    from reader.ui.screens.help import HelpScreen
-    from reader.ui.widgets.article_list import ArticleList
-    from reader.ui.widgets.article_view import ArticlePane
-    from reader.ui.widgets.group_tree import GroupTree
-    from reader.ui.widgets.search_box import SearchBox
-
+    """Every rebindable binding, by where it acts."""
     return {"": SCREEN_BINDINGS + APP_BINDINGS, "List": ArticleList.BINDINGS,
             "Article": ArticlePane.BINDINGS, "Tree": GroupTree.BINDINGS,
-            "Search box": SearchBox.BINDINGS, "Help": HelpScreen.BINDINGS}
+            "Search box": SearchBox.BINDINGS, "Help": HELP_BINDINGS}
 
 
 def key_display(binding: Binding, keymap: Mapping[str, str]) -> str:

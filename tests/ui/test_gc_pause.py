@@ -1,13 +1,19 @@
-"""Loading a large catalog pauses the garbage collector, then sets the catalog aside."""
+"""Loading a large catalog pauses the garbage collector, then sets the catalog aside,
+without keeping the garbage made meanwhile."""
 
 from __future__ import annotations
 
 import gc
 import threading
+import tracemalloc
+import weakref
 
 import pytest
 
+from reader.archive import Archive
 from reader.ui.gc_pause import gc_paused
+from reader.ui.services import Services
+from tests.ui.conftest import article, sample_files
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +23,24 @@ def collector_on():
     yield
     gc.unfreeze()
     (gc.enable if was else gc.disable)()
+
+
+class Litter:
+    """A cycle (it refers to itself) holding 100 KB: garbage only a collection frees."""
+
+    def __init__(self) -> None:
+        self.me = self
+        self.blob = bytearray(100_000)
+
+
+def litter(count: int) -> list[weakref.ref]:
+    """Make `count` cycles in another thread and drop them; weak references to each."""
+    refs: list[weakref.ref] = []
+    maker = threading.Thread(target=lambda: refs.extend(weakref.ref(Litter())
+                                                        for _ in range(count)))
+    maker.start()
+    maker.join(60)
+    return refs
 
 
 def test_collection_is_off_inside_and_back_on_after():
@@ -30,6 +54,48 @@ def test_objects_built_inside_are_frozen_out_of_later_collections():
     with gc_paused():
         catalog = [[i] for i in range(1000)]  # lists are tracked by the collector
     assert gc.get_freeze_count() >= before + len(catalog)
+
+
+def test_cycles_another_thread_makes_during_a_pause_are_freed():
+    with gc_paused():
+        refs = litter(1000)
+    gc.collect()
+    assert sum(ref() is not None for ref in refs) == 0
+
+
+def test_a_cycle_of_objects_set_aside_earlier_is_freed_by_the_next_pause():
+    with gc_paused():
+        kept = [Litter() for _ in range(100)]  # alive at the freeze: set aside
+    refs = [weakref.ref(x) for x in kept]
+    del kept  # now unreachable cycles, among the frozen objects
+    with gc_paused():
+        pass
+    assert sum(ref() is not None for ref in refs) == 0
+
+
+def test_memory_stays_flat_over_20_rescans(archive_factory, settings):
+    """Each rescan that finds a change builds the catalog again in a pause, while another
+    thread makes 1 MB of cyclic garbage: none of it stays."""
+    root = archive_factory(sample_files())
+    services = Services(Archive.open(root, settings), settings)
+    set_titles = services.searcher.set_articles
+    made: list[weakref.ref] = []
+    services.searcher.set_articles = lambda articles: (made.extend(litter(10)),
+                                                       set_titles(articles))
+    tracemalloc.start()
+    try:
+        memory = []
+        for i in range(20):
+            (root / "en/news/wire/changing.en.md").write_text(
+                article(f"Changed {i}", "2025-03-01 10:00:00", "Text."), encoding="utf-8")
+            services.set_articles(services.scan().articles)
+            gc.collect()
+            memory.append(tracemalloc.get_traced_memory()[0])
+    finally:
+        tracemalloc.stop()
+        services.close()
+    assert len(made) == 200 and sum(ref() is not None for ref in made) == 0
+    assert memory[-1] - memory[1] < 1_000_000, [m // 1000 for m in memory]
 
 
 def test_collection_resumes_only_when_the_last_of_two_overlapping_loads_ends():

@@ -5,17 +5,22 @@ from __future__ import annotations
 from typing import Sequence
 
 from textual import work
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from reader.archive.model import Article
 from reader.state import groups_of
+from reader.ui.keys import help_rows
 from reader.ui.listing import next_unread
+from reader.ui.screens.help import HelpScreen
 from reader.ui.sanitize import clean_line, is_openable
 from reader.ui.wording import plural
 
 
 class ArticleActions:
     """Mixed into MainScreen: one method per key (see reader/ui/keys.py)."""
+
+    _seen_timer: Timer | None = None  # marks the shown article read (mark_read_on_move)
 
     # -- navigation -----------------------------------------------------------------
 
@@ -28,9 +33,7 @@ class ArticleActions:
         self.app.exit(0)
 
     def action_help(self) -> None:
-        from reader.ui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.services.settings.keys))
+        self.app.push_screen(HelpScreen(help_rows(self.services.settings.keys)))
 
     def action_next_unread(self) -> None:
         self._jump_unread(1)
@@ -81,6 +84,7 @@ class ArticleActions:
     def action_toggle_read(self) -> None:
         article = self.article_list.current
         if article is not None:
+            self._forget_shown()  # the user decides, the timer must not undo it
             self.set_read([article], not self.services.is_read(article.path))
 
     def action_toggle_star(self) -> None:
@@ -127,6 +131,37 @@ class ArticleActions:
         self.show_view_counts()
         self.notify(f"Undone: {restored:,} articles restored." if restored
                     else "Nothing to undo.", timeout=3)
+
+    # -- marking read on move (mark_read_on_move) ------------------------------------
+
+    def article_shown(self, article: Article) -> None:
+        """The pane now shows `article`: with `mark_read_on_move`, it is marked read once
+        it has been shown that many seconds, unless the cursor moves on first."""
+        self._forget_shown()
+        seconds = self.services.settings.mark_read_on_move
+        if seconds > 0 and not self.services.is_read(article.path):
+            self._seen_timer = self.set_timer(seconds, lambda: self._seen(article),
+                                              name="mark-read-on-move")
+
+    def cursor_moved(self, article: Article) -> None:
+        """The list's cursor is on `article` now: another article's moment is over."""
+        if self.article_pane.shown_path != article.path:
+            self._forget_shown()
+
+    def _forget_shown(self) -> None:
+        if self._seen_timer is not None:
+            self._seen_timer.stop()
+            self._seen_timer = None
+
+    def _seen(self, article: Article) -> None:
+        """Shown long enough: marked read if it is still the one shown and under the
+        cursor, and the user is not typing a search (the first hit shows meanwhile)."""
+        self._seen_timer = None
+        current = self.article_list.current
+        typing = getattr(self.focused, "id", None) == "search"
+        if current is not None and current.path == article.path == \
+                self.article_pane.shown_path and not typing:
+            self.set_read([article], True)
 
     # -- links ----------------------------------------------------------------------
 

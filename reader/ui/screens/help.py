@@ -1,34 +1,27 @@
-"""The `?` screen: every key, as the user's keymap has it."""
+"""The `?` screen: every key, as the user's keymap has it.
+
+The rows come from the caller (`reader.ui.keys.help_rows`), and this screen's own keys
+from `reader.ui.keys` like every other: keys.py never imports a screen.
+"""
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Iterable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from reader.index.syntax import QUERY_NOTE, QUERY_SYNTAX
-from reader.ui.keys import help_rows
+from reader.ui.keys import HELP_BINDINGS
 
 
 class HelpScreen(ModalScreen[None]):
     """The keys, then the query syntax, in one scroll; escape, q or ? closes it."""
 
-    BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close",
-                key_display="escape,q,?"),
-        Binding("j,down", "scroll('down')", "Down", show=False, id="help.down"),
-        Binding("k,up", "scroll('up')", "Up", show=False, id="help.up"),
-        Binding("g,home", "scroll('home')", "Top", show=False, id="help.top"),
-        Binding("G,end", "scroll('end')", "Bottom", show=False, id="help.bottom"),
-        Binding("space,pagedown", "scroll('page_down')", "Page down", show=False,
-                id="help.page_down"),
-        Binding("pageup", "scroll('page_up')", "Page up", show=False, id="help.page_up"),
-    ]
+    BINDINGS = HELP_BINDINGS
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -39,9 +32,10 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen DataTable { height: auto; }
     """
 
-    def __init__(self, keymap: Mapping[str, str]) -> None:
+    def __init__(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """`rows`: (keys, what they do, binding id) for every key."""
         super().__init__()
-        self.keymap = keymap
+        self.rows = list(rows)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
@@ -57,7 +51,7 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one("#help-keys", DataTable)
         table.add_columns("Keys", "Id", "Action")
         table.add_rows([(Text(k, style="bold"), Text(i, style="dim"), Text(what))
-                        for k, what, i in help_rows(self.keymap)])
+                        for k, what, i in self.rows])
         query = self.query_one("#help-query", DataTable)
         query.add_columns("You type", "Finds")
         query.add_rows([(Text(form, style="bold"), Text(meaning))

@@ -118,6 +118,7 @@ class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
         self.set_focus(self.article_list)
 
     def on_article_list_highlighted(self, event: ArticleList.Highlighted) -> None:
+        self.cursor_moved(event.article)
         if self._preview is not None:
             self._preview.stop()
         if not self._is_shown(event.article):
@@ -165,3 +166,4 @@ class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
         current = self.article_list.current
         if current is not None and current.path == path:
             self.article_pane.show(parsed, self.outcome.terms)
+            self.article_shown(current)
