@@ -5,8 +5,8 @@ the tables behind its tw2sp and hk2sp configurations), both sides converted to
 simplified characters, then filtered so that a pair never merges two different
 mainland words:
 - dropped: single characters (矽, 埠), pairs with Latin letters (随身碟>U盘),
-  pairs whose one side contains the other (尼日>尼日尔 would turn 尼日利亚 into
-  another country), and no-ops (消息>消息);
+  regional words inside their mainland word (尼日>尼日尔: a search for Niger
+  would find every 尼日利亚, Nigeria), and no-ops (消息>消息);
 - dropped: keys that mainland text uses as words of their own, counted in the
   mainland half of the bulwark corpus (kept only when used at most 3 times, or
   less than once per 100 uses of the mainland form): 核心>内核, 程序>进程,
@@ -74,4 +74,5 @@ PAIRS = """
 行动通讯>移动通信 行动电话>移动电话 阿斯特捷利康公司>阿斯利康公司 程式设计师>程序员 德萨斯>得克萨斯 维珍尼亚>弗吉尼亚 私隐权>隐私权 梳芙厘>舒芙蕾 西维珍尼亚>西弗吉尼亚
 高安兄弟>科恩兄弟 密芝根>密歇根 德萨斯州>得克萨斯州 维珍尼亚州>弗吉尼亚州 机会率>概率 西维珍尼亚州>西弗吉尼亚州 马利兰>马里兰 密芝根州>密歇根州 宾夕凡尼亚>宾夕法尼亚
 马利兰州>马里兰州 宾夕凡尼亚州>宾夕法尼亚州
+真实模式>实模式 演算法>算法 史他汀类>他汀类 虚拟机器>虚拟机
 """
