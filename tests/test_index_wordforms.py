@@ -96,6 +96,8 @@ def test_words_glued_to_chinese_are_split_where_a_reader_splits_them(index):
     assert paths(index, "nvidia 英伟达") == ["zh-CN/4.zh-CN.md"]  # through the text check
     assert paths(index, "deepseek") == ["zh-CN/4.zh-CN.md"]
     assert paths(index, "rei") == []  # a plural acronym stays whole
+    hit = index.search("jetson").hits[0]
+    assert [hit.snippet[a:b] for a, b in hit.snippet_spans] == ["Jetson"]
 
 
 def test_glued_parts():

@@ -111,14 +111,21 @@ def index_terms(text: str) -> Counter:
 def glued_parts(text: str) -> list[str]:
     """The folded parts of the letter/digit runs glued to CJK characters, where a run
     has more than one (`NVIDIAJetson` -> nvidia, jetson); the whole run is a word anyway."""
+    return [part for _, _, part in glued_part_spans(text)]
+
+
+def glued_part_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, folded part) of each part of `glued_parts`, in `text`."""
     if not CJK_RUN.search(text):
         return []
-    parts: list[str] = []
-    for run in GLUED.findall(text):
-        pieces = _GLUE_POINT.split(run)
-        if len(pieces) > 1:
-            parts.extend(p.casefold() for p in pieces)
-    return parts
+    spans = []
+    for run in GLUED.finditer(text):
+        word = run.group()
+        cuts = [0, *(m.start() for m in _GLUE_POINT.finditer(word)), len(word)]
+        if len(cuts) > 2:
+            spans.extend((run.start() + a, run.start() + b, word[a:b].casefold())
+                         for a, b in zip(cuts, cuts[1:]))
+    return spans
 
 
 def nfkc(text: str) -> str:

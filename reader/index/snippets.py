@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from reader.index.analysis import CJK_CHARS, fold
+from reader.index.analysis import CJK_CHARS, fold, glued_part_spans, stem
 from reader.index.regional import regional_forms
 
 WIDTH = 160
@@ -24,13 +24,17 @@ def make_snippet(text: str, needles: list[str], width: int = WIDTH
     """The snippet of `text` (plain, one line) around the first needle found.
 
     Needles are folded query words and phrases, looked for in each region's words
-    too (软件 marks 軟體); matching is done on the folded text, and the snippet
+    too (软件 marks 軟體) and among the parts of words glued to Chinese (NVIDIA
+    in 英伟达NVIDIAJetson); matching is done on the folded text, and the snippet
     shows the text as written (case and script kept), the matches mapped back.
     """
     folded, starts, ends = aligned_fold(text)
     forms = {f for n in needles if n for f in regional_forms(n)}
-    found = sorted((starts[a], ends[b - 1]) for p in map(_pattern, forms)
-                   for a, b in (m.span() for m in p.finditer(folded)) if b > a)
+    found = [(starts[a], ends[b - 1]) for p in map(_pattern, forms)
+             for a, b in (m.span() for m in p.finditer(folded)) if b > a]
+    stems = {stem(f) for f in forms}  # and the parts of words glued to Chinese
+    found = sorted(found + [(a, b) for a, b, part in glued_part_spans(text)
+                            if stem(part) in stems])
     if not found:
         return _clip(text, 0, width), []
     first = found[0][0]
