@@ -106,6 +106,20 @@ def split(text: str) -> tuple[dict, str, str]:
     return {}, text, ""
 
 
+def body_of(text: str) -> str:
+    """The text after its front matter (YAML, TOML or JSON), found as `split` finds it but
+    without parsing the front matter: for a search's text check and snippets."""
+    for handler in _HANDLERS:
+        if handler.detect(text):
+            try:
+                return handler.split(text)[1]
+            except ValueError:  # not closed: `split` keeps the whole text too
+                return text
+    if text.startswith("{"):
+        return _split_json(text)[1]
+    return text
+
+
 def _split_with(handler, text: str) -> tuple[dict, str, str]:
     try:
         fm, body = handler.split(text)

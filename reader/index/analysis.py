@@ -3,18 +3,25 @@
 Folding: NFKC (full-width letters and digits become ASCII), zero-width
 characters removed, traditional Chinese converted to simplified with OpenCC
 (`t2s`), then case folding.  An article and a query folded alike match across
-scripts and case.
+scripts and case.  Regional words (軟體 for 软件) are not folded: a query is
+spelled in every region's words instead (see `reader.index.regional`).
 
 Terms, all in one field because the two alphabets cannot collide:
 - every run of CJK characters gives its characters and its overlapping
   character pairs (unigrams and bigrams).  A query of one or two characters
   is one exact term; a longer run is the AND of its pairs, and the matches
-  are then checked against the article text (`reader.index.matching.matches`).
+  are then checked against the article text (see `reader.index.matching`).
   Trigrams would make three-character queries exact without a check, but
   more than doubled the time to index (measured: 113 vs 202 articles/s)
   since most trigrams occur in one or two articles.
 - every run of other letters/digits is a word, reduced by a light plural
-  stemmer ("stocks" -> "stock", "companies" -> "company").
+  stemmer ("stocks" -> "stock", "companies" -> "company").  A run glued to
+  Chinese characters (no space: `英伟达NVIDIAJetson平台`) also gives its parts,
+  split where a reader splits it: after an acronym that a capitalised word
+  follows (NVIDIA|Jetson, AI|Agent; not TOP|Con), between letters and digits (RTX|5090), and
+  before a version letter (DeepSeek|R1).  Camel case alone is one name
+  (DeepSeek, OpenAI, iPhone: `seek` does not find DeepSeek), and a plural
+  acronym stays whole (REITs, ETFs).
 
 Counting is done with `collections.Counter` over string slices, at C speed,
 instead of making one Token object per occurrence.
@@ -38,6 +45,9 @@ WORD = re.compile(rf"[^\W{CJK_CHARS}_]+")
 TOKEN = re.compile(rf"[{CJK_CHARS}]+|[^\W{CJK_CHARS}_]+")
 _IDEOGRAPHS = re.compile("([\u4e00-\u9fff]+)")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+GLUED = re.compile(rf"(?<=[{CJK_CHARS}])[A-Za-z0-9]+|[A-Za-z0-9]+(?=[{CJK_CHARS}])")
+_GLUE_POINT = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z]{3})|(?<=[a-z])(?=[A-Z][0-9])"
+                         r"|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 
 _local = threading.local()
 
@@ -50,28 +60,72 @@ def _converter() -> opencc.OpenCC:
 
 
 def script_variants(term: str) -> set[str]:
-    """A Chinese term in its traditional spellings too (Taiwan and Hong Kong usage): what
-    to highlight in an article written in the other script."""
+    """A Chinese term in its traditional spellings and in each region's words (軟體 for
+    软件): what to highlight in an article written in the other script or region."""
     if not CJK_RUN.search(term):
         return {term}
+    from reader.index.regional import regional_forms
+
     variants = {term}
-    for config in ("s2t", "s2tw", "s2hk", "t2s"):
-        conv = getattr(_local, config, None)
-        if conv is None:
-            conv = opencc.OpenCC(config)
-            setattr(_local, config, conv)
-        variants.add(conv.convert(term))
+    for form in regional_forms(fold(term)):
+        variants.add(form)
+        for config in ("s2t", "s2tw", "s2hk"):
+            variants.add(_opencc(config).convert(form))
     return variants
+
+
+def _opencc(config: str) -> opencc.OpenCC:
+    conv = getattr(_local, config, None)
+    if conv is None:
+        conv = opencc.OpenCC(config)
+        setattr(_local, config, conv)
+    return conv
 
 
 def fold(text: str) -> str:
     """The form in which both articles and queries are indexed and matched."""
+    return _fold_prepared(_prepared(text))
+
+
+def _prepared(text: str) -> str:
+    """NFKC and no zero-width characters: folded but for script and case."""
     text = nfkc(text)
-    if _ZERO_WIDTH.search(text):
-        text = _ZERO_WIDTH.sub("", text)
+    return _ZERO_WIDTH.sub("", text) if _ZERO_WIDTH.search(text) else text
+
+
+def _fold_prepared(text: str) -> str:
     if CJK_RUN.search(text):
         text = _converter().convert(text)
     return text.casefold()
+
+
+def index_terms(text: str) -> Counter:
+    """Every index term of a text (folded here), with its frequency."""
+    prepared = _prepared(text)
+    counts = count_terms(_fold_prepared(prepared))
+    for word in glued_parts(prepared):
+        counts[stem(word)] += 1
+    return counts
+
+
+def glued_parts(text: str) -> list[str]:
+    """The folded parts of the letter/digit runs glued to CJK characters, where a run
+    has more than one (`NVIDIAJetson` -> nvidia, jetson); the whole run is a word anyway."""
+    return [part for _, _, part in glued_part_spans(text)]
+
+
+def glued_part_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, folded part) of each part of `glued_parts`, in `text`."""
+    if not CJK_RUN.search(text):
+        return []
+    spans = []
+    for run in GLUED.finditer(text):
+        word = run.group()
+        cuts = [0, *(m.start() for m in _GLUE_POINT.finditer(word)), len(word)]
+        if len(cuts) > 2:
+            spans.extend((run.start() + a, run.start() + b, word[a:b].casefold())
+                         for a, b in zip(cuts, cuts[1:]))
+    return spans
 
 
 def nfkc(text: str) -> str:

@@ -3,15 +3,16 @@ CJK runs of three or more characters and phrases exact.
 
 The index holds characters and character pairs, so `英伟达` is looked up as
 `英伟 AND 伟达`; an article with both pairs apart is a candidate that
-`matches` rejects by looking for the run (or the phrase, token by token) in
-the article's folded text (an `ArticleText`).
+the check (`matches`) rejects by finding the run (or the phrase, token by
+token) in the article's folded text: its title, and its summary, tags,
+categories and body as indexed (never the raw front matter).
 """
 
 from __future__ import annotations
 
 from whoosh import query as wq
 
-from reader.index.analysis import WORD, fold, normalized, stem
+from reader.index.analysis import WORD, fold, glued_parts, nfkc, normalized, stem
 from reader.index.query import Filter, Node, phrase_terms
 from reader.index.schema import TITLE_BOOST
 
@@ -86,7 +87,8 @@ class ArticleText:
 
     def stems(self, fieldname: str) -> set[str]:
         if fieldname not in self._stems:
-            self._stems[fieldname] = {stem(w) for w in WORD.findall(self.folded(fieldname))}
+            words = WORD.findall(self.folded(fieldname)) + glued_parts(nfkc(self.raw[fieldname]))
+            self._stems[fieldname] = {stem(w) for w in words}
         return self._stems[fieldname]
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from reader.index.analysis import TOKEN, cjk_terms, fold, is_cjk, query_tokens, stem
+from reader.index.regional import regional_forms
 from reader.index.schema import fold_value
 
 TEXT_FIELDS = ("title", "body")
@@ -158,7 +159,7 @@ def _text_node(token: str, quoted: bool, fields: tuple[str, ...]) -> Node | None
     if quoted:
         pieces = query_tokens(folded)
         if len(pieces) > 1:
-            return Node("phrase", " ".join(TOKEN.findall(folded)), fields)
+            return _any_of("phrase", " ".join(TOKEN.findall(folded)), fields)
         return _word_node(pieces[0], False, fields) if pieces else None
     prefix = folded.endswith("*")
     pieces = query_tokens(folded)
@@ -171,8 +172,14 @@ def _text_node(token: str, quoted: bool, fields: tuple[str, ...]) -> Node | None
 
 def _word_node(piece: str, prefix: bool, fields: tuple[str, ...]) -> Node:
     if is_cjk(piece):
-        return Node("run", piece, fields)
+        return _any_of("run", piece, fields)
     return Node("prefix" if prefix else "word", piece, fields)
+
+
+def _any_of(kind: str, text: str, fields: tuple[str, ...]) -> Node:
+    """The run or phrase in any region's words (软件 also finds 軟體: see regional.py)."""
+    nodes = [Node(kind, form, fields) for form in regional_forms(text)]
+    return nodes[0] if len(nodes) == 1 else Node("or", children=nodes)
 
 
 def _highlights(token: str) -> list[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.archive.frontmatter_io import decode
-from reader.index.snippets import body_of, make_snippet, plain
+from reader.archive.frontmatter_io import body_of, decode
+from reader.index.schema import body_field
+from reader.index.snippets import make_snippet, plain
 from reader.textsafe import clean_text
 
 
@@ -46,11 +47,15 @@ class Hit:
         return self._make_snippet()[1]
 
     def _make_snippet(self) -> tuple[str, list[tuple[int, int]]]:
+        """Around the first match in the body, else in the summary, else the body's start."""
         if self._snippet is None:
-            text = read_text(self.root, self.stored or {"path": self.path}) \
-                if self.root else ""
-            # escape sequences go before markdown is flattened (which would break them up)
-            self._snippet = make_snippet(plain(clean_text(body_of(text))), self.needles)
+            stored = self.stored or {"path": self.path}
+            body = body_of(read_text(self.root, stored)) if self.root else ""
+            summary = (stored.get("meta") or {}).get("summary", "")
+            snippets = [make_snippet(_plain(text), self.needles) for text in (body, summary)
+                        if text]
+            self._snippet = next((s for s in snippets if s[1]), snippets[0] if snippets
+                                 else ("", []))
         return self._snippet
 
     def as_json(self) -> dict:
@@ -88,6 +93,20 @@ class SearchResults:
             self._paths, self.hits = hits, []
         else:
             self.hits = hits
+
+
+def _plain(markdown: str) -> str:
+    # escape sequences go before markdown is flattened (which would break them up)
+    return plain(clean_text(markdown))
+
+
+def checked_text(root: Path, stored: dict) -> str:
+    """The text the `body` field indexed, for the text check: the stored summary, tags and
+    categories, and the file's text after its front matter (never the front matter)."""
+    meta = stored.get("meta") or {}
+    body = body_of(read_text(root, stored))
+    return body_field(meta.get("summary", ""), meta.get("tags", ()),
+                      meta.get("categories", ()), body)
 
 
 def read_text(root: Path, stored: dict) -> str:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from whoosh import fields, formats
 from whoosh.system import pack_uint
 
-from reader.index.analysis import count_terms, fold
+from reader.index.analysis import fold, index_terms
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: words glued to Chinese split; summary stored for the text check
 TITLE_BOOST = 3.0
 
 
@@ -27,7 +27,7 @@ class GramText(fields.FieldType):
         super().__init__(formats.Frequency(), analyzer=None, scorable=True)
 
     def index(self, value, **kwargs):
-        counts = count_terms(fold(value) if value else "")
+        counts = index_terms(value) if value else {}
         for term, freq in counts.items():
             yield term.encode("utf-8"), freq, float(freq), pack_uint(freq)
 
@@ -48,6 +48,11 @@ class FoldedList(fields.FieldType):
 
     def self_parsing(self):
         return False
+
+
+def body_field(summary: str, tags, categories, body: str) -> str:
+    """What the `body` field indexes: the summary, tags, categories and the text."""
+    return "\n".join((summary, " ".join(tags), " ".join(categories), body))
 
 
 def fold_value(value: str) -> str:

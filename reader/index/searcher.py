@@ -27,7 +27,7 @@ from reader.index.matching import ArticleText, filter_query, matches, to_whoosh
 from reader.index.candidates import BROAD, CandidateFinder
 from reader.index.docsets import prefix_docs
 from reader.index.query import Node, ParsedQuery, QueryError, parse_query
-from reader.index.results import Hit, SearchResults, read_text
+from reader.index.results import Hit, SearchResults, checked_text
 from reader.index.store import (damaged_path, load_summary, manifest_path, mark_damaged,
                                 open_index)
 
@@ -249,7 +249,7 @@ class SearchIndex:
         return path
 
     def _verified(self, parsed: ParsedQuery, stored: dict) -> bool:
-        text = read_text(self.root, stored) if self.root else ""
+        text = checked_text(self.root, stored) if self.root else ""
         title = (stored.get("meta") or {}).get("title", "")
         return matches(parsed.text, ArticleText(title, text))
 

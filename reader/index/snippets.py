@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import re
 
-from reader.index.analysis import fold
+from reader.index.analysis import CJK_CHARS, fold, glued_part_spans, stem
+from reader.index.regional import regional_forms
 
 WIDTH = 160
-_FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 _MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|<[^>]{1,200}>|[#*_>`\[\]|]+")
 _SPACE = re.compile(r"\s+")
-
-
-def body_of(text: str) -> str:
-    """The file's text without its front matter."""
-    match = _FRONT.match(text)
-    return text[match.end():] if match else text
+_PIECE = re.compile(f"[{CJK_CHARS}]+|[\x00-\x7f]+|.", re.S)  # folded independently
 
 
 def plain(markdown: str) -> str:
@@ -28,23 +23,47 @@ def make_snippet(text: str, needles: list[str], width: int = WIDTH
                  ) -> tuple[str, list[tuple[int, int]]]:
     """The snippet of `text` (plain, one line) around the first needle found.
 
-    Needles are folded query words and phrases; matching is done on the
-    folded text, and the snippet shows the original text when folding kept
-    its length (it almost always does), else the folded text.
+    Needles are folded query words and phrases, looked for in each region's words
+    too (软件 marks 軟體) and among the parts of words glued to Chinese (NVIDIA
+    in 英伟达NVIDIAJetson); matching is done on the folded text, and the snippet
+    shows the text as written (case and script kept), the matches mapped back.
     """
-    folded = fold(text)
-    shown = text if len(folded) == len(text) else folded
-    patterns = [_pattern(n) for n in needles if n]
-    firsts = [m.start() for m in (p.search(folded) for p in patterns) if m]
-    if not firsts:
-        return _clip(shown, 0, width), []
-    first = min(firsts)
+    folded, starts, ends = aligned_fold(text)
+    forms = {f for n in needles if n for f in regional_forms(n)}
+    found = [(starts[a], ends[b - 1]) for p in map(_pattern, forms)
+             for a, b in (m.span() for m in p.finditer(folded)) if b > a]
+    stems = {stem(f) for f in forms}  # and the parts of words glued to Chinese
+    found = sorted(found + [(a, b) for a, b, part in glued_part_spans(text)
+                            if stem(part) in stems])
+    if not found:
+        return _clip(text, 0, width), []
+    first = found[0][0]
     start = max(0, first - width // 3)
-    while start > 0 and start > first - width // 2 and not shown[start - 1].isspace():
+    while start > 0 and start > first - width // 2 and not text[start - 1].isspace():
         start -= 1
-    spans = _spans(folded[start:start + width], patterns)
     lead = 1 if start > 0 else 0  # the ellipsis
-    return _clip(shown, start, width), [(a + lead, b + lead) for a, b in spans]
+    spans = [(max(a, start) - start + lead, min(b, start + width) - start + lead)
+             for a, b in found if a < start + width and b > start]
+    return _clip(text, start, width), _merge(spans)
+
+
+def aligned_fold(text: str) -> tuple[str, list[int], list[int]]:
+    """The folded text, and for each of its characters where it came from in `text`
+    (start and end: a character folded into several, `…` into `...`, maps to itself)."""
+    folded = fold(text)
+    if len(folded) == len(text):  # nearly always: one character for one
+        return folded, list(range(len(text))), list(range(1, len(text) + 1))
+    pieces, starts, ends = [], [], []
+    for m in _PIECE.finditer(text):
+        piece, a, b = fold(m.group()), m.start(), m.end()
+        pieces.append(piece)
+        if len(piece) == b - a:
+            starts.extend(range(a, b))
+            ends.extend(range(a + 1, b + 1))
+        else:
+            starts.extend([a] * len(piece))
+            ends.extend([b] * len(piece))
+    return "".join(pieces), starts, ends
 
 
 def _clip(text: str, start: int, width: int) -> str:
@@ -59,11 +78,6 @@ def _pattern(needle: str) -> re.Pattern:
     left = r"(?<![a-z0-9])" if needle[0].isalnum() and needle[0].isascii() else ""
     right = r"(?![a-z0-9])" if needle[-1].isalnum() and needle[-1].isascii() else ""
     return re.compile(left + re.escape(needle) + right)
-
-
-def _spans(window: str, patterns: list[re.Pattern]) -> list[tuple[int, int]]:
-    spans = [m.span() for p in patterns for m in p.finditer(window)]
-    return _merge(sorted(spans))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

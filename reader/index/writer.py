@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from reader.index.codec import ArticleCodec, use_lean_pool
+from reader.index.schema import body_field
 from reader.index.store import (IndexBusy, Manifest, claim_writer, create_index, load_manifest,
                                 open_index, release_writer, save_manifest)
 
@@ -44,8 +45,9 @@ def document(parsed) -> dict:
     """The fields of one parsed article."""
     a = parsed.article
     meta = {"title": a.title, "date": a.date.isoformat(), "categories": list(a.categories),
-            "tags": list(a.tags), "lang": a.lang, "link": a.link, "source": a.source}
-    text = "\n".join((a.summary, " ".join(a.tags), " ".join(a.categories), parsed.body))
+            "tags": list(a.tags), "lang": a.lang, "link": a.link, "source": a.source,
+            "summary": a.summary}  # for the text check, which must see what was indexed
+    text = body_field(a.summary, a.tags, a.categories, parsed.body)
     return {"path": a.path, "title": a.title, "body": text, "tag": list(a.tags),
             "category": list(a.categories), "lang": [a.lang], "source": [a.source],
             "date": int(a.date.timestamp()), "meta": meta}
