@@ -18,6 +18,8 @@ import platformdirs
 
 APP_NAME = "newsreader"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+# Which symlinks in an archive are followed: those resolving inside it, every one, none.
+FOLLOW_SYMLINKS = ("inside", "all", "none")
 
 
 class ConfigError(Exception):
@@ -33,6 +35,7 @@ class Settings:
     theme: str = "textual-dark"
     mark_read_on_open: bool = True
     keys: dict[str, str] = field(default_factory=dict)
+    follow_symlinks: str = FOLLOW_SYMLINKS[0]
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -68,6 +71,7 @@ def load_settings(
         theme=str(raw.get("theme", "textual-dark")),
         mark_read_on_open=_boolean(raw, "mark_read_on_open", True),
         keys={str(k): str(v) for k, v in dict(raw.get("keys", {})).items()},
+        follow_symlinks=_follow_symlinks(raw.get("follow_symlinks", FOLLOW_SYMLINKS[0])),
     )
     return settings
 
@@ -102,3 +106,10 @@ def _boolean(raw: dict, key: str, default: bool) -> bool:
     if not isinstance(value, bool):  # "no" would be true to Python
         raise ConfigError(f"{key} must be true or false (without quotes), not {value!r}")
     return value
+
+
+def _follow_symlinks(value: object) -> str:
+    if isinstance(value, str) and value in FOLLOW_SYMLINKS:
+        return value
+    shown = repr(value[:40]) if isinstance(value, str) else f"a {type(value).__name__}"
+    raise ConfigError(f'follow_symlinks must be "inside", "all" or "none", not {shown}')

@@ -15,6 +15,7 @@ from pathlib import Path
 from reader.archive import fields
 from reader.archive.frontmatter_io import decode, looks_binary, split
 from reader.archive.model import Article, ParsedArticle
+from reader.archive.safe_open import NotRegularFile, read_regular
 
 # Bodies beyond this are cut (with a notice) so that a 50 MB file never freezes anything.
 MAX_BODY_CHARS = 2_000_000
@@ -36,26 +37,17 @@ def normalize_rel(rel: str) -> str:
 
 
 def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
+    """The file's first MAX_READ_BYTES, never blocking: regular files only."""
     try:
-        with open(path, "rb") as f:
-            st = os.fstat(f.fileno())
-            if not _is_regular(st):
-                raise UnreadableFile("not a regular file")
-            return f.read(MAX_READ_BYTES), st
-    except IsADirectoryError:
-        raise UnreadableFile("is a folder, not a file") from None
+        return read_regular(path, MAX_READ_BYTES)
+    except NotRegularFile as exc:
+        raise UnreadableFile(str(exc)) from None
     except FileNotFoundError:
         raise UnreadableFile("file not found (deleted or moved since the scan)") from None
     except PermissionError:
         raise UnreadableFile("permission denied") from None
     except OSError as exc:
         raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
-
-
-def _is_regular(st: os.stat_result) -> bool:
-    import stat
-
-    return stat.S_ISREG(st.st_mode)
 
 
 def parse_file(root: Path, rel: str, tz: tzinfo) -> ParsedArticle:

@@ -40,7 +40,7 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
     cache = archive.cache
     result = ScanResult()
     walk_problems: list[Problem] = []
-    found = list(walk(archive.root, walk_problems))
+    found = list(walk(archive.root, walk_problems, archive.settings.follow_symlinks))
     stamps = cache.stamps()
     todo = [f for f in found if stamps.get(f.rel) != (f.size, f.mtime_ns)]
     present = {f.rel for f in found}

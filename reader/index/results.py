@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.archive.frontmatter_io import decode
+from reader.archive.safe_open import read_regular
 from reader.index.snippets import body_of, make_snippet, plain
 from reader.textsafe import clean_text
 
@@ -97,8 +98,7 @@ def read_text(root: Path, stored: dict) -> str:
     stored it as meta["file"]."""
     name = (stored.get("meta") or {}).get("file") or stored["path"]
     try:
-        with open(Path(root) / name, "rb") as f:
-            data = f.read(4_000_000)
+        data = read_regular(Path(root) / name, 4_000_000)[0]  # a pipe would block
     except OSError:
         return ""
     return decode(data)[0]
