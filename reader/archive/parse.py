@@ -76,21 +76,24 @@ def parse_text(
         body, truncated = body[:MAX_BODY_CHARS], True
     problems = [p for p in (note, problem) if p] + _shape_notes(text, meta, body, problem)
     date = _date_of(meta, tz, mtime, problems)
+    kept = fields.Limited()  # what is cut to its limit is noted
     article = Article(
         path=rel,
-        title=fields.clean_text(meta.get("title")) or fields.title_from_name(rel),
+        title=kept.text(meta.get("title"), "title", fields.MAX_TITLE)
+        or fields.title_from_name(rel),
         date=date,
-        summary=fields.clean_text(meta.get("summary") or meta.get("description")),
-        categories=fields.clean_list(meta.get("categories")),
-        tags=fields.clean_list(meta.get("tags")),
+        summary=kept.text(meta.get("summary") or meta.get("description"), "summary",
+                          fields.MAX_SUMMARY),
+        categories=kept.items(meta.get("categories"), "categories"),
+        tags=kept.items(meta.get("tags"), "tags"),
         lang=fields.lang_of(meta.get("lang") or meta.get("language"), rel, in_content),
-        translations=fields.clean_list(meta.get("translations")),
-        thumbnail=fields.clean_text(meta.get("thumbnail") or meta.get("image")),
+        translations=kept.items(meta.get("translations"), "translations"),
+        thumbnail=kept.url(meta.get("thumbnail") or meta.get("image"), "thumbnail"),
         link=fields.link_of(meta, body),
         source=fields.source_of(rel),
         size=size,
         mtime=mtime,
-        problem="; ".join(problems),
+        problem="; ".join(problems + kept.notes),
     )
     return ParsedArticle(article, body, truncated)
 
@@ -125,5 +128,5 @@ def _date_of(meta: dict, tz: tzinfo, mtime: float, problems: list[str]) -> datet
         if date is not None:
             return date
     if meta.get("date") not in (None, ""):
-        problems.append(f"unreadable date {str(meta['date'])[:40]!r}: file time used")
+        problems.append(f"unreadable date {fields.preview(meta['date'])}: file time used")
     return datetime.fromtimestamp(mtime or 0, tz)
