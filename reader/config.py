@@ -19,6 +19,8 @@ import platformdirs
 APP_NAME = "newsreader"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 SHOWN_SECONDS = 1.0  # `mark_read_on_move = true`: marked read once shown this long
+# Which symlinks in an archive are followed: those resolving inside it, every one, none.
+FOLLOW_SYMLINKS = ("inside", "all", "none")
 
 
 class ConfigError(Exception):
@@ -35,6 +37,7 @@ class Settings:
     mark_read_on_open: bool = True
     mark_read_on_move: float = 0.0  # seconds shown before marked read; 0: never
     keys: dict[str, str] = field(default_factory=dict)
+    follow_symlinks: str = FOLLOW_SYMLINKS[0]
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -71,6 +74,7 @@ def load_settings(
         mark_read_on_open=_boolean(raw, "mark_read_on_open", True),
         mark_read_on_move=_seconds_or_switch(raw, "mark_read_on_move", SHOWN_SECONDS),
         keys={str(k): str(v) for k, v in dict(raw.get("keys", {})).items()},
+        follow_symlinks=_follow_symlinks(raw.get("follow_symlinks", FOLLOW_SYMLINKS[0])),
     )
     return settings
 
@@ -116,3 +120,8 @@ def _seconds_or_switch(raw: dict, key: str, when_true: float) -> float:
         return float(value)
     raise ConfigError(f"{key} must be true, false or a number of seconds (such as 1.5), "
                       f"not {value!r}")
+def _follow_symlinks(value: object) -> str:
+    if isinstance(value, str) and value in FOLLOW_SYMLINKS:
+        return value
+    shown = repr(value[:40]) if isinstance(value, str) else f"a {type(value).__name__}"
+    raise ConfigError(f'follow_symlinks must be "inside", "all" or "none", not {shown}')

@@ -150,16 +150,16 @@ def test_a_symlink_loop_is_not_followed_forever(archive_factory, settings):
 
 def test_an_unreadable_file_is_reported(archive_factory, settings, monkeypatch):
     """Root ignores file modes, so the denial is simulated where the reader opens files."""
-    import builtins
-
     import reader.archive.parse as parse_module
 
-    def deny_locked(path, *args, **kwargs):
+    real_read = parse_module.read_regular
+
+    def deny_locked(path, limit):
         if str(path).endswith("locked.md"):
             raise PermissionError(13, "Permission denied")
-        return builtins.open(path, *args, **kwargs)
+        return real_read(path, limit)
 
-    monkeypatch.setattr(parse_module, "open", deny_locked, raising=False)
+    monkeypatch.setattr(parse_module, "read_regular", deny_locked)
     _, arts, problems = scan_with(archive_factory, settings, {"locked.md": article_text("x")})
     assert problems["locked.md"] == "permission denied" and "locked.md" not in arts
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from reader.archive.cache import MetadataCache
 from reader.archive.location import archive_data_dir, record_root
 from reader.archive.model import Article, ParsedArticle, Problem, ScanResult
 from reader.archive.parse import UnreadableFile, parse_file, parse_text
-from reader.archive.walk import site_content
+from reader.archive.walk import refused_link, site_content
 from reader.config import Settings
 
 __all__ = ["Archive", "Article", "ParsedArticle", "Problem", "ScanResult", "UnreadableFile"]
@@ -79,9 +80,14 @@ class Archive:
 
     def read(self, path: str) -> ParsedArticle:
         """Parse one article now (for display).  A file that vanished or became unreadable
-        since the scan yields an empty article whose `problem` says so."""
+        since the scan, or that a symlink now leads to outside the archive, yields an empty
+        article whose `problem` says so."""
         fs_path = self.cache.fs_path(path) or path
         try:
+            refused = refused_link(os.path.realpath(self.root), fs_path,
+                                   self.settings.follow_symlinks)
+            if refused:
+                raise UnreadableFile(refused)
             return parse_file(self.root, fs_path, self.tz)
         except UnreadableFile as exc:  # what the last scan knew, if anything
             known = self.cache.article(path) or parse_text(path, "", self.tz).article

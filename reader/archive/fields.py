@@ -19,31 +19,103 @@ _URL = re.compile(r"^(?:https?|mailto):", re.I)
 _DATE_FORMS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d", "%Y%m%d")
 
 
-def clean_text(value: object) -> str:
-    """A one-line text: entities decoded, white space collapsed."""
+MAX_TITLE = 1_000  # characters kept of a title (the 10k corpus: at most 283)
+MAX_SUMMARY = 10_000  # ... of a summary (the corpus: 2,198)
+MAX_ITEMS = 100  # tags, categories or translations kept (the corpus: 1)
+MAX_ITEM = 200  # characters kept of each
+MAX_URL = 4_000  # a longer link or thumbnail is left out
+
+
+def clean_text(value: object, limit: int = MAX_SUMMARY) -> str:
+    """A one-line text: entities decoded, white space collapsed, at most `limit` long."""
+    return _clean(value, limit)[0]
+
+
+def _clean(value: object, limit: int) -> tuple[str, bool]:
+    """clean_text, and whether it was cut.  Only the first 8 x `limit` characters are
+    looked at, so that the work is bounded whatever the value."""
     if value is None or isinstance(value, (list, tuple, dict, set)):
+        return "", False
+    raw = _as_str(value)
+    cut = len(raw) > 8 * limit
+    text = _SPACE.sub(" ", html.unescape(raw[:8 * limit])).strip()
+    if len(text) > limit:
+        text, cut = text[:limit].rstrip(), True
+    return text, cut
+
+
+def _as_str(value: object) -> str:
+    try:
+        return str(value)
+    except ValueError:  # an integer too long to write out (over 4,300 digits)
         return ""
-    return _SPACE.sub(" ", html.unescape(str(value))).strip()
 
 
-def clean_list(value: object) -> tuple[str, ...]:
-    """Categories, tags, translations: a string or a list (or a mapping's keys); empties dropped."""
-    if value is None or value is False:
-        return ()
-    if isinstance(value, dict):
-        items = list(value.keys())
-    elif isinstance(value, (list, tuple, set)):
-        items = list(value)
-    else:
-        items = [value]
-    out: list[str] = []
-    for item in items:
+def clean_list(value: object, limit: int = MAX_ITEMS) -> tuple[str, ...]:
+    """Categories, tags, translations: a string or a list (or a mapping's keys); empties and
+    repeats dropped, the first `limit` kept."""
+    return _clean_items(value, limit)[0]
+
+
+def _clean_items(value: object, limit: int) -> tuple[tuple[str, ...], bool, bool]:
+    """clean_list, whether items were left out, and whether an item was cut (at MAX_ITEM).
+    Linear: a dict keeps what is seen, and the walk stops at item `limit` + 1."""
+    kept: dict[str, None] = {}
+    cut = False
+    for item in _items(value):
         if isinstance(item, (list, tuple, dict)):
             continue
-        text = clean_text(item)
-        if text and text not in out:
-            out.append(text)
-    return tuple(out)
+        text, item_cut = _clean(item, MAX_ITEM)
+        if not text or text in kept:
+            continue
+        if len(kept) == limit:
+            return tuple(kept), True, cut
+        kept[text] = None
+        cut = cut or item_cut
+    return tuple(kept), False, cut
+
+
+def _items(value: object):
+    if value is None or value is False:
+        return ()
+    if isinstance(value, (dict, list, tuple, set)):
+        return value  # a mapping: its keys
+    return (value,)
+
+
+class Limited:
+    """Fields cleaned within the limits of what is kept; `notes` says what was cut."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    def text(self, value: object, name: str, limit: int) -> str:
+        text, cut = _clean(value, limit)
+        if cut:
+            self.notes.append(f"{name} longer than {limit:,} characters: cut")
+        return text
+
+    def items(self, value: object, name: str) -> tuple[str, ...]:
+        items, more, cut = _clean_items(value, MAX_ITEMS)
+        if more:
+            given = f" of {len(value):,}" if isinstance(value, (list, dict)) else ""
+            self.notes.append(f"{name}: the first {MAX_ITEMS}{given} kept")
+        if cut:
+            self.notes.append(f"{name} longer than {MAX_ITEM} characters: cut")
+        return items
+
+    def url(self, value: object, name: str) -> str:
+        if isinstance(value, str) and len(value) > MAX_URL:
+            self.notes.append(f"{name} longer than {MAX_URL:,} characters: left out")
+            return ""
+        return clean_text(value, MAX_URL)
+
+
+def preview(value: object, width: int = 40) -> str:
+    """A short, safe description of any front-matter value (for a notice)."""
+    if isinstance(value, (str, int, float)):
+        return repr(_as_str(value)[:width])
+    return f"a {type(value).__name__}"
 
 
 # Dates outside these years are taken as no date: Hugo writes 0001-01-01 for "unset",
@@ -67,7 +139,9 @@ def _parse_date(value: object, tz: tzinfo) -> datetime | None:
         return None
     if isinstance(value, (int, float)):
         return _date_from_number(value, tz)
-    return _date_from_text(str(value).strip(), tz)
+    if isinstance(value, str) and len(value) <= 100:  # the longest form is about 35
+        return _date_from_text(value.strip(), tz)
+    return None
 
 
 def _date_from_number(value: int | float, tz: tzinfo) -> datetime | None:
@@ -100,7 +174,7 @@ def _date_from_text(text: str, tz: tzinfo) -> datetime | None:
 def lang_of(meta_lang: object, rel: str, in_content: bool = False) -> str:
     """Front matter first, then `name.<lang>.md` / `name-en.md`, then `content/<lang>/`
     (`in_content`: `rel` is relative to a Hugo content/ folder itself)."""
-    langs = clean_list(meta_lang)
+    langs = clean_list(meta_lang, limit=1)
     if langs and _LANG.match(langs[0]):
         return langs[0]
     parts = PurePosixPath(rel).parts
@@ -138,7 +212,7 @@ def link_of(meta: dict, body: str) -> str:
     """`link`/`url`/`source` keys when they hold a URL, else the `[label](url)` last line."""
     for key in ("link", "url", "source", "original"):
         value = meta.get(key)
-        if isinstance(value, str) and _URL.match(value.strip()):
+        if isinstance(value, str) and len(value) <= MAX_URL and _URL.match(value.strip()):
             return value.strip()
     tail = body[-4000:].rstrip()
     last = tail.rsplit("\n", 1)[-1]

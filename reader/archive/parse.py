@@ -15,6 +15,7 @@ from pathlib import Path
 from reader.archive import fields
 from reader.archive.frontmatter_io import decode, looks_binary, split
 from reader.archive.model import Article, ParsedArticle
+from reader.archive.safe_open import NotRegularFile, read_regular
 
 # Bodies beyond this are cut (with a notice) so that a 50 MB file never freezes anything.
 MAX_BODY_CHARS = 2_000_000
@@ -36,26 +37,17 @@ def normalize_rel(rel: str) -> str:
 
 
 def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
+    """The file's first MAX_READ_BYTES, never blocking: regular files only."""
     try:
-        with open(path, "rb") as f:
-            st = os.fstat(f.fileno())
-            if not _is_regular(st):
-                raise UnreadableFile("not a regular file")
-            return f.read(MAX_READ_BYTES), st
-    except IsADirectoryError:
-        raise UnreadableFile("is a folder, not a file") from None
+        return read_regular(path, MAX_READ_BYTES)
+    except NotRegularFile as exc:
+        raise UnreadableFile(str(exc)) from None
     except FileNotFoundError:
         raise UnreadableFile("file not found (deleted or moved since the scan)") from None
     except PermissionError:
         raise UnreadableFile("permission denied") from None
     except OSError as exc:
         raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
-
-
-def _is_regular(st: os.stat_result) -> bool:
-    import stat
-
-    return stat.S_ISREG(st.st_mode)
 
 
 def parse_file(root: Path, rel: str, tz: tzinfo) -> ParsedArticle:
@@ -84,21 +76,24 @@ def parse_text(
         body, truncated = body[:MAX_BODY_CHARS], True
     problems = [p for p in (note, problem) if p] + _shape_notes(text, meta, body, problem)
     date = _date_of(meta, tz, mtime, problems)
+    kept = fields.Limited()  # what is cut to its limit is noted
     article = Article(
         path=rel,
-        title=fields.clean_text(meta.get("title")) or fields.title_from_name(rel),
+        title=kept.text(meta.get("title"), "title", fields.MAX_TITLE)
+        or fields.title_from_name(rel),
         date=date,
-        summary=fields.clean_text(meta.get("summary") or meta.get("description")),
-        categories=fields.clean_list(meta.get("categories")),
-        tags=fields.clean_list(meta.get("tags")),
+        summary=kept.text(meta.get("summary") or meta.get("description"), "summary",
+                          fields.MAX_SUMMARY),
+        categories=kept.items(meta.get("categories"), "categories"),
+        tags=kept.items(meta.get("tags"), "tags"),
         lang=fields.lang_of(meta.get("lang") or meta.get("language"), rel, in_content),
-        translations=fields.clean_list(meta.get("translations")),
-        thumbnail=fields.clean_text(meta.get("thumbnail") or meta.get("image")),
+        translations=kept.items(meta.get("translations"), "translations"),
+        thumbnail=kept.url(meta.get("thumbnail") or meta.get("image"), "thumbnail"),
         link=fields.link_of(meta, body),
         source=fields.source_of(rel),
         size=size,
         mtime=mtime,
-        problem="; ".join(problems),
+        problem="; ".join(problems + kept.notes),
     )
     return ParsedArticle(article, body, truncated)
 
@@ -133,5 +128,5 @@ def _date_of(meta: dict, tz: tzinfo, mtime: float, problems: list[str]) -> datet
         if date is not None:
             return date
     if meta.get("date") not in (None, ""):
-        problems.append(f"unreadable date {str(meta['date'])[:40]!r}: file time used")
+        problems.append(f"unreadable date {fields.preview(meta['date'])}: file time used")
     return datetime.fromtimestamp(mtime or 0, tz)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from reader.archive.model import Article, Problem, ScanResult
+from reader.archive.parent_watch import on_parent_exit
 from reader.archive.parse import UnreadableFile, parse_file
 from reader.archive.walk import FoundFile, walk
 
@@ -40,7 +41,7 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
     cache = archive.cache
     result = ScanResult()
     walk_problems: list[Problem] = []
-    found = list(walk(archive.root, walk_problems))
+    found = list(walk(archive.root, walk_problems, archive.settings.follow_symlinks))
     stamps = cache.stamps()
     todo = [f for f in found if stamps.get(f.rel) != (f.size, f.mtime_ns)]
     present = {f.rel for f in found}
@@ -81,7 +82,7 @@ def _in_workers(root: Path, tz: tzinfo, batches: list[list[FoundFile]], workers:
                 cancelled: Callable[[], bool]) -> Iterator[Parsed]:
     # spawn: forking a process that runs threads (the UI) can deadlock the child
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_quiet)
+                               initializer=_start_worker)
     pending: dict[Future, list[FoundFile]] = {}
     queue = iter(batches)
 
@@ -110,11 +111,13 @@ def _in_workers(root: Path, tz: tzinfo, batches: list[list[FoundFile]], workers:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _quiet() -> None:
-    """A worker never writes to the terminal the reader draws on."""
+def _start_worker() -> None:
+    """A worker never writes to the terminal the reader draws on, and ends with the process
+    that started it (it would wait for batches forever after a kill -9 of the reader)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
+    on_parent_exit(lambda: os._exit(1))  # only parses: nothing to save
 
 
 def _parse_batch(root: Path, batch: list[FoundFile], tz: tzinfo) -> Parsed:

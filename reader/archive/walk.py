@@ -1,8 +1,10 @@
 """Finding every article file below an archive folder, at any depth.
 
-Symlinked folders are followed once (a symlink loop is noticed, not followed
-forever); hidden folders (.git, .hugo_build.lock ...) and Hugo's `_index.md`
-section pages are skipped.  Each file comes with the size and mtime the
+Symlinks are followed only where they stay inside the archive (the config's
+`follow_symlinks` may say "all" or "none"), symlinked folders once (a symlink
+loop is noticed, not followed forever).  Only regular files are articles: a
+named pipe, socket or device is reported, never opened.  Hidden folders (.git,
+.hugo_build.lock ...) and Hugo's `_index.md` section pages are skipped.  Each file comes with the size and mtime the
 metadata cache compares.
 """
 
@@ -15,6 +17,7 @@ from typing import Iterator
 
 from reader.archive.model import Problem
 from reader.archive.parse import normalize_rel
+from reader.archive.safe_open import not_regular
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
 SKIPPED_NAMES = frozenset({"_index.md", "_index.markdown"})
@@ -31,29 +34,40 @@ class FoundFile:
     mtime_ns: int
 
 
-def walk(root: Path, problems: list[Problem] | None = None) -> Iterator[FoundFile]:
-    """Yield article files under `root`; folders or files that can't be listed go to `problems`."""
+def walk(root: Path, problems: list[Problem] | None = None,
+         follow: str = "inside") -> Iterator[FoundFile]:
+    """Yield article files under `root`; folders or files that can't be listed, files that
+    are not regular files and symlinks not followed (see `refused_link`) go to `problems`."""
     problems = [] if problems is None else problems
-    root = Path(root)
-    seen: set[tuple[int, int]] = set()
-    try:
-        st = os.stat(root)
-        seen.add((st.st_dev, st.st_ino))
-    except OSError as exc:
-        problems.append(Problem(".", f"cannot open the archive folder: {exc.strerror}"))
+    walker = _Walker(Path(root), problems, follow)
+    if not walker.start():
         return
-    stack = [""]  # a Hugo site's root was narrowed to content/ by Archive.open
     ids: dict[str, str] = {}  # id -> the file that has it
-    while stack:
-        rel_dir = stack.pop()
-        for found in _scan_dir(root, rel_dir, seen, stack, problems):
-            first = ids.setdefault(found.rel, found.fs_rel)
-            if first == found.fs_rel:
-                yield found
-            else:  # NFC and NFD spellings of one name, say: both can't be one article
-                problems.append(Problem(printable(found.fs_rel), (
-                    f"has the same id as {printable(first)!r} (the names differ only in "
-                    "Unicode normalization): skipped; rename one of them")))
+    for found in walker.files():
+        first = ids.setdefault(found.rel, found.fs_rel)
+        if first == found.fs_rel:
+            yield found
+        else:  # NFC and NFD spellings of one name, say: both can't be one article
+            problems.append(Problem(printable(found.fs_rel), (
+                f"has the same id as {printable(first)!r} (the names differ only in "
+                "Unicode normalization): skipped; rename one of them")))
+
+
+def refused_link(real_root: str, fs_rel: str, follow: str) -> str:
+    """Why `fs_rel` may not be read under the `follow_symlinks` setting ('' when it may).
+
+    "inside" (the default) follows a symlink only where it resolves inside the archive
+    (`real_root`, itself resolved); "all" follows every one; "none" follows none."""
+    if follow == "all":
+        return ""
+    path = os.path.join(real_root, fs_rel)
+    target = os.path.realpath(path)
+    if follow == "none":
+        return "" if target == path else 'a symlink: not followed (follow_symlinks = "none")'
+    if target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep):
+        return ""
+    return (f"a symlink to {printable(target)}, outside the archive: not followed "
+            '(follow_symlinks = "all" would follow it)')
 
 
 def site_content(root: Path) -> Path:
@@ -64,28 +78,96 @@ def site_content(root: Path) -> Path:
     return root / "content" if is_site else root  # themes and layouts hold other markdown
 
 
-def _scan_dir(root, rel_dir, seen, stack, problems) -> Iterator[FoundFile]:
-    try:
-        entries = sorted(os.scandir(os.path.join(root, rel_dir)), key=lambda e: e.name)
-    except OSError as exc:
-        problems.append(Problem(rel_dir or ".", f"cannot list folder: {exc.strerror}"))
-        return
-    for entry in entries:
-        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+class _Walker:
+    """One walk: the folders still to list, the real folders seen (a symlink loop or a
+    folder reached twice is listed once), and where problems go.  Symlinked folders are
+    listed after every real one, so that an article's id is its real path, not an alias."""
+
+    def __init__(self, root: Path, problems: list[Problem], follow: str):
+        self.root, self.problems, self.follow = root, problems, follow
+        self.real_root = os.path.realpath(root)
+        self.seen: set[tuple[int, int]] = set()
+        self.stack = [""]  # a Hugo site's root was narrowed to content/ by Archive.open
+        self.linked: list[str] = []  # symlinked folders, checked against `seen` in turn
+
+    def start(self) -> bool:
         try:
-            if entry.is_dir():
-                if not entry.name.startswith(".") and _first_visit(entry, seen, rel, problems):
-                    if entry.name.lower().endswith(ARTICLE_SUFFIXES):
-                        problems.append(Problem(rel, "is a folder, not a file"))
-                    stack.append(rel)
-                continue
-            if not _is_article_name(entry.name, rel_dir):
-                continue
-            st = entry.stat()
+            st = os.stat(self.root)
         except OSError as exc:
-            problems.append(Problem(rel, _reason(exc)))
-            continue
-        yield FoundFile(normalize_rel(rel), rel, st.st_size, st.st_mtime_ns)
+            self.problems.append(Problem(".", f"cannot open the archive folder: {exc.strerror}"))
+            return False
+        self.seen.add((st.st_dev, st.st_ino))
+        return True
+
+    def files(self) -> Iterator[FoundFile]:
+        while self.stack or self.linked:
+            rel_dir = self.stack.pop() if self.stack else self._next_linked()
+            for entry in self._entries(rel_dir):
+                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                try:
+                    found = self._visit(entry, rel, rel_dir)
+                except OSError as exc:
+                    self.problems.append(Problem(rel, _reason(exc)))
+                    continue
+                if found is not None:
+                    yield found
+
+    def _next_linked(self) -> str | None:
+        rel = self.linked.pop()
+        try:
+            first = self._first_visit(rel, os.stat(os.path.join(self.root, rel)), linked=True)
+        except OSError as exc:
+            self.problems.append(Problem(rel, _reason(exc)))
+            return None
+        return rel if first else None
+
+    def _entries(self, rel_dir: str | None) -> list[os.DirEntry]:
+        if rel_dir is None:
+            return []
+        try:
+            return sorted(os.scandir(os.path.join(self.root, rel_dir)), key=lambda e: e.name)
+        except OSError as exc:
+            self.problems.append(Problem(rel_dir or ".", f"cannot list folder: {exc.strerror}"))
+            return []
+
+    def _visit(self, entry: os.DirEntry, rel: str, rel_dir: str) -> FoundFile | None:
+        """The entry's article, if it is one; a folder to list goes on a stack."""
+        is_dir = entry.is_dir()  # follows symlinks
+        wanted = not entry.name.startswith(".") if is_dir else _is_article_name(entry.name, rel_dir)
+        if not wanted:
+            return None
+        if entry.is_symlink() and self._refused(rel):
+            return None
+        if is_dir:
+            if entry.is_symlink():
+                self.linked.append(rel)
+            elif self._first_visit(rel, entry.stat(), linked=False):
+                self.stack.append(rel)
+            return None
+        st = entry.stat()
+        reason = not_regular(st.st_mode)  # a named pipe would block whoever opens it
+        if reason:
+            self.problems.append(Problem(rel, reason))
+            return None
+        return FoundFile(normalize_rel(rel), rel, st.st_size, st.st_mtime_ns)
+
+    def _refused(self, rel: str) -> bool:
+        reason = refused_link(self.real_root, rel, self.follow)
+        if reason:
+            self.problems.append(Problem(rel, reason))
+        return bool(reason)
+
+    def _first_visit(self, rel: str, st: os.stat_result, linked: bool) -> bool:
+        key = (st.st_dev, st.st_ino)
+        if key in self.seen:
+            if linked:
+                self.problems.append(Problem(rel, "symlink loop or folder seen twice: "
+                                                  "not followed"))
+            return False
+        self.seen.add(key)
+        if rel.lower().endswith(ARTICLE_SUFFIXES):
+            self.problems.append(Problem(rel, "is a folder, not a file"))
+        return True
 
 
 def printable(fs_rel: str) -> str:
@@ -98,17 +180,6 @@ def _is_article_name(name: str, rel_dir: str) -> bool:
     if not lower.endswith(ARTICLE_SUFFIXES) or name in SKIPPED_NAMES:
         return False
     return bool(rel_dir) or lower not in ROOT_DOCS
-
-
-def _first_visit(entry: os.DirEntry, seen: set, rel: str, problems: list[Problem]) -> bool:
-    st = entry.stat()  # follows symlinks: the real folder
-    key = (st.st_dev, st.st_ino)
-    if key in seen:
-        if entry.is_symlink():
-            problems.append(Problem(rel, "symlink loop or folder seen twice: not followed"))
-        return False
-    seen.add(key)
-    return True
 
 
 def _reason(exc: OSError) -> str:

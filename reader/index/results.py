@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.archive.frontmatter_io import body_of, decode
+from reader.archive.safe_open import read_regular
 from reader.index.schema import body_field
 from reader.index.snippets import make_snippet, plain
 from reader.textsafe import clean_text
@@ -116,8 +117,7 @@ def read_text(root: Path, stored: dict) -> str:
     stored it as meta["file"]."""
     name = (stored.get("meta") or {}).get("file") or stored["path"]
     try:
-        with open(Path(root) / name, "rb") as f:
-            data = f.read(4_000_000)
+        data = read_regular(Path(root) / name, 4_000_000)[0]  # a pipe would block
     except OSError:
         return ""
     return decode(data)[0]

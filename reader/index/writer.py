@@ -15,10 +15,13 @@ searches see progress, and reports over the `messages` queue:
 from __future__ import annotations
 
 import errno
+import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from reader.archive.parent_watch import on_parent_exit
 from reader.index.codec import ArticleCodec, use_lean_pool
 from reader.index.schema import body_field
 from reader.index.store import (IndexBusy, Manifest, claim_writer, create_index, load_manifest,
@@ -28,6 +31,7 @@ LIMIT_MB = 512
 PROGRESS_EVERY = 50
 SMALL_SEGMENT = 500  # segments with fewer live articles are merged at the next commit
 MOSTLY_DELETED = 0.4  # and so are segments with more than this share deleted
+ORPHAN_GRACE = 30.0  # seconds an orphaned writer has to commit what it has done
 
 
 @dataclass
@@ -55,6 +59,7 @@ def document(parsed) -> dict:
 
 def write_index(job: Job, messages, cancel) -> None:
     """Child-process entry: never raises; failures are reported as ("error", msg)."""
+    on_parent_exit(lambda: _orphaned(messages, cancel))
     index_dir = Path(job.index_dir)
     try:
         claim_writer(index_dir)
@@ -74,6 +79,17 @@ def write_index(job: Job, messages, cancel) -> None:
         messages.put(("error", failure_message(exc)))
     finally:
         release_writer(index_dir)
+
+
+def _orphaned(messages, cancel) -> None:
+    """The parent died (a kill -9 of the reader or of `newsreader index`): stop at the next
+    article, commit what is done and release the lock, so that the next update goes on
+    from there at once; a writer still at it after ORPHAN_GRACE seconds is ended."""
+    messages.cancel_join_thread()  # nobody reads them now: exit without flushing them
+    cancel.set()
+    threading.main_thread().join(ORPHAN_GRACE)
+    if threading.main_thread().is_alive():
+        os._exit(1)
 
 
 def failure_message(exc: Exception) -> str:
