@@ -14,6 +14,15 @@ engines (`word^2`, `word~1`) is dropped: the plain word is searched.  A date
 range runs to the end of time when its end would be past 9999-12-31.
 `QueryError` says, in one line, what is wrong with a malformed query (a field
 with no value is one).
+
+`typing=True` reads the query as the reader's search box holds it while it is
+typed: its last word, when nothing follows it (no space, no closing quote), is
+a prefix (`nvid` finds `nvidia`, as `nvid*` would).  Only a Latin word
+becomes a prefix: a half-typed Chinese word is already found by its
+characters and pairs.  A filter value (`tag:`, `after:` ...), a negated word
+(`-cryp` excludes only `cryp` until the word is finished, so the list does not
+shrink on every letter) and an operator are left whole; an unclosed quote
+searches its words, the last as a prefix, until the quote is closed.
 """
 
 from __future__ import annotations
@@ -81,18 +90,21 @@ class ParsedQuery:
         return self.text is None and not self.filters and not self.states
 
 
-def parse_query(query: str, tz: tzinfo) -> ParsedQuery:
+def parse_query(query: str, tz: tzinfo, typing: bool = False) -> ParsedQuery:
+    """The query parsed; `typing`: its last word is a prefix unless ended (see above)."""
     parsed = ParsedQuery()
     groups: list[list[Node]] = []
     negate, join_next = False, False
-    for token, quoted in _tokens(query):
+    for token, quoted, end in _tokens(query):
         if not quoted and token in ("OR", "AND", "NOT"):
             negate = negate or token == "NOT"
             join_next = join_next or (token == "OR" and bool(groups))
             continue
         if not quoted and token.startswith("-") and len(token) > 1:
             negate, token = True, token[1:]
-        node = _clause(token, quoted, negate, parsed, tz)
+        open_end = typing and not quoted and not negate and end == len(query) and \
+            not query.endswith('"')
+        node = _clause(token, quoted, negate, parsed, tz, open_end)
         if node is not None:
             if join_next and not negate:
                 groups[-1].append(node)
@@ -106,7 +118,8 @@ def parse_query(query: str, tz: tzinfo) -> ParsedQuery:
 
 
 def _tokens(query: str):
-    """(token, quoted) pairs; `field:"quoted value"` stays one token."""
+    """(token, quoted, end) triples, `end` where the token stops in the query;
+    `field:"quoted value"` stays one token."""
     i, n = 0, len(query)
     while i < n:
         if query[i].isspace():
@@ -117,7 +130,7 @@ def _tokens(query: str):
             if end < 0:  # unbalanced: the quote is ignored, the rest read as typed
                 i += 1
                 continue
-            yield query[i + 1:end], True
+            yield query[i + 1:end], True, end + 1
             i = end + 1
             continue
         j = i
@@ -127,11 +140,12 @@ def _tokens(query: str):
         if token.endswith(":") and j < n and query[j] == '"' and query.find('"', j + 1) > 0:
             end = query.find('"', j + 1)
             token, j = token + query[j + 1:end], end + 1
-        yield token, False
+        yield token, False, j
         i = j
 
 
-def _clause(token: str, quoted: bool, negate: bool, parsed: ParsedQuery, tz) -> Node | None:
+def _clause(token: str, quoted: bool, negate: bool, parsed: ParsedQuery, tz,
+            open_end: bool = False) -> Node | None:
     match = None if quoted else _FIELD.fullmatch(token)
     name = match.group(1).lower() if match else ""
     fields = TEXT_FIELDS
@@ -145,7 +159,7 @@ def _clause(token: str, quoted: bool, negate: bool, parsed: ParsedQuery, tz) -> 
         token, fields = match.group(2), ("title",)
     if not quoted:
         token = _BOOST_OR_FUZZY.sub("", token)
-    node = _text_node(token, quoted, fields)
+    node = _text_node(token, quoted, fields, open_end)
     if node is None:
         return None
     if not negate:
@@ -153,14 +167,15 @@ def _clause(token: str, quoted: bool, negate: bool, parsed: ParsedQuery, tz) -> 
     return Node("not", children=[node]) if negate else node
 
 
-def _text_node(token: str, quoted: bool, fields: tuple[str, ...]) -> Node | None:
+def _text_node(token: str, quoted: bool, fields: tuple[str, ...], open_end: bool = False
+               ) -> Node | None:
     folded = fold(token)
     if quoted:
         pieces = query_tokens(folded)
         if len(pieces) > 1:
             return Node("phrase", " ".join(TOKEN.findall(folded)), fields)
         return _word_node(pieces[0], False, fields) if pieces else None
-    prefix = folded.endswith("*")
+    prefix = open_end or folded.endswith("*")
     pieces = query_tokens(folded)
     nodes = [_word_node(p, prefix and i == len(pieces) - 1, fields)
              for i, p in enumerate(pieces)]

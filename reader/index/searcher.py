@@ -121,14 +121,16 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 50, sort: str = "relevance",
                state=None, paths_only: bool = False,
-               cancelled: Callable[[], bool] | None = None) -> SearchResults:
+               cancelled: Callable[[], bool] | None = None,
+               typing: bool = False) -> SearchResults:
         """The articles matching `query`: `limit` 0 means all; sort "relevance" or "date".
         `paths_only`: no hit records, only `results.paths` (a complete listing of a common
         word costs half a second in records).  `cancelled` is asked every few hundred hits;
-        when it says yes the search stops and `results.cancelled` is set."""
+        when it says yes the search stops and `results.cancelled` is set.  `typing`: the
+        query is being typed, its last word a prefix (see `parse_query`)."""
         started = time.perf_counter()
         try:
-            parsed = parse_query(query, self.tz)
+            parsed = parse_query(query, self.tz, typing)
         except QueryError as exc:
             return SearchResults(query, error=str(exc))
         results = SearchResults(query, terms=_highlights(parsed))
