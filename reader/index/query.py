@@ -17,7 +17,10 @@ with no value is one).
 
 `typing=True` reads the query as the reader's search box holds it while it is
 typed: its last word, when nothing follows it (no space, no closing quote), is
-a prefix (`nvid` finds `nvidia`, as `nvid*` would).  Only a Latin word
+a prefix (`nvid` finds `nvidia`, as `nvid*` would) once it has
+`TYPING_PREFIX_MIN` letters: one or two letters as a prefix match most of an
+archive (`n*`: 89% of 100,000 articles) and cost seconds to expand, while as
+words they find what people type them for (`AI`, `EU`).  Only a Latin word
 becomes a prefix: a half-typed Chinese word is already found by its
 characters and pairs.  A filter value (`tag:`, `after:` ...), a negated word
 (`-cryp` excludes only `cryp` until the word is finished, so the list does not
@@ -43,6 +46,7 @@ STATES = ("read", "unread", "starred")
 FIELD_NAMES = ("title", *FILTERS, *DATE_FILTERS, "is")  # name:value, the value required
 _FIELD = re.compile(r"([A-Za-z]+):(.*)", re.S)
 _BOOST_OR_FUZZY = re.compile(r"(?<=\S)[~^][0-9]+(?:\.[0-9]+)?$")  # word^2, word~1
+TYPING_PREFIX_MIN = 3  # letters a word being typed needs to be taken as a prefix
 _YEAR_OR_MONTH = re.compile(r"([0-9]{1,4})(?:-([0-9]{1,2}))?")  # date:YYYY, date:YYYY-MM
 
 
@@ -175,8 +179,9 @@ def _text_node(token: str, quoted: bool, fields: tuple[str, ...], open_end: bool
         if len(pieces) > 1:
             return Node("phrase", " ".join(TOKEN.findall(folded)), fields)
         return _word_node(pieces[0], False, fields) if pieces else None
-    prefix = open_end or folded.endswith("*")
     pieces = query_tokens(folded)
+    prefix = folded.endswith("*") or \
+        (open_end and bool(pieces) and len(pieces[-1]) >= TYPING_PREFIX_MIN)
     nodes = [_word_node(p, prefix and i == len(pieces) - 1, fields)
              for i, p in enumerate(pieces)]
     if not nodes:
