@@ -14,6 +14,18 @@ engines (`word^2`, `word~1`) is dropped: the plain word is searched.  A date
 range runs to the end of time when its end would be past 9999-12-31.
 `QueryError` says, in one line, what is wrong with a malformed query (a field
 with no value is one).
+
+`typing=True` reads the query as the reader's search box holds it while it is
+typed: its last word, when nothing follows it (no space, no closing quote), is
+a prefix (`nvid` finds `nvidia`, as `nvid*` would) once it has
+`TYPING_PREFIX_MIN` letters: one or two letters as a prefix match most of an
+archive (`n*`: 89% of 100,000 articles) and cost seconds to expand, while as
+words they find what people type them for (`AI`, `EU`).  Only a Latin word
+becomes a prefix: a half-typed Chinese word is already found by its
+characters and pairs.  A filter value (`tag:`, `after:` ...), a negated word
+(`-cryp` excludes only `cryp` until the word is finished, so the list does not
+shrink on every letter) and an operator are left whole; an unclosed quote
+searches its words, the last as a prefix, until the quote is closed.
 """
 
 from __future__ import annotations
@@ -35,6 +47,7 @@ STATES = ("read", "unread", "starred")
 FIELD_NAMES = ("title", *FILTERS, *DATE_FILTERS, "is")  # name:value, the value required
 _FIELD = re.compile(r"([A-Za-z]+):(.*)", re.S)
 _BOOST_OR_FUZZY = re.compile(r"(?<=\S)[~^][0-9]+(?:\.[0-9]+)?$")  # word^2, word~1
+TYPING_PREFIX_MIN = 3  # letters a word being typed needs to be taken as a prefix
 _YEAR_OR_MONTH = re.compile(r"([0-9]{1,4})(?:-([0-9]{1,2}))?")  # date:YYYY, date:YYYY-MM
 
 
@@ -82,18 +95,21 @@ class ParsedQuery:
         return self.text is None and not self.filters and not self.states
 
 
-def parse_query(query: str, tz: tzinfo) -> ParsedQuery:
+def parse_query(query: str, tz: tzinfo, typing: bool = False) -> ParsedQuery:
+    """The query parsed; `typing`: its last word is a prefix unless ended (see above)."""
     parsed = ParsedQuery()
     groups: list[list[Node]] = []
     negate, join_next = False, False
-    for token, quoted in _tokens(query):
+    for token, quoted, end in _tokens(query):
         if not quoted and token in ("OR", "AND", "NOT"):
             negate = negate or token == "NOT"
             join_next = join_next or (token == "OR" and bool(groups))
             continue
         if not quoted and token.startswith("-") and len(token) > 1:
             negate, token = True, token[1:]
-        node = _clause(token, quoted, negate, parsed, tz)
+        open_end = typing and not quoted and not negate and end == len(query) and \
+            not query.endswith('"')
+        node = _clause(token, quoted, negate, parsed, tz, open_end)
         if node is not None:
             if join_next and not negate:
                 groups[-1].append(node)
@@ -107,7 +123,8 @@ def parse_query(query: str, tz: tzinfo) -> ParsedQuery:
 
 
 def _tokens(query: str):
-    """(token, quoted) pairs; `field:"quoted value"` stays one token."""
+    """(token, quoted, end) triples, `end` where the token stops in the query;
+    `field:"quoted value"` stays one token."""
     i, n = 0, len(query)
     while i < n:
         if query[i].isspace():
@@ -118,7 +135,7 @@ def _tokens(query: str):
             if end < 0:  # unbalanced: the quote is ignored, the rest read as typed
                 i += 1
                 continue
-            yield query[i + 1:end], True
+            yield query[i + 1:end], True, end + 1
             i = end + 1
             continue
         j = i
@@ -128,11 +145,12 @@ def _tokens(query: str):
         if token.endswith(":") and j < n and query[j] == '"' and query.find('"', j + 1) > 0:
             end = query.find('"', j + 1)
             token, j = token + query[j + 1:end], end + 1
-        yield token, False
+        yield token, False, j
         i = j
 
 
-def _clause(token: str, quoted: bool, negate: bool, parsed: ParsedQuery, tz) -> Node | None:
+def _clause(token: str, quoted: bool, negate: bool, parsed: ParsedQuery, tz,
+            open_end: bool = False) -> Node | None:
     match = None if quoted else _FIELD.fullmatch(token)
     name = match.group(1).lower() if match else ""
     fields = TEXT_FIELDS
@@ -146,7 +164,7 @@ def _clause(token: str, quoted: bool, negate: bool, parsed: ParsedQuery, tz) -> 
         token, fields = match.group(2), ("title",)
     if not quoted:
         token = _BOOST_OR_FUZZY.sub("", token)
-    node = _text_node(token, quoted, fields)
+    node = _text_node(token, quoted, fields, open_end)
     if node is None:
         return None
     if not negate:
@@ -154,15 +172,17 @@ def _clause(token: str, quoted: bool, negate: bool, parsed: ParsedQuery, tz) -> 
     return Node("not", children=[node]) if negate else node
 
 
-def _text_node(token: str, quoted: bool, fields: tuple[str, ...]) -> Node | None:
+def _text_node(token: str, quoted: bool, fields: tuple[str, ...], open_end: bool = False
+               ) -> Node | None:
     folded = fold(token)
     if quoted:
         pieces = query_tokens(folded)
         if len(pieces) > 1:
             return _any_of("phrase", " ".join(TOKEN.findall(folded)), fields)
         return _word_node(pieces[0], False, fields) if pieces else None
-    prefix = folded.endswith("*")
     pieces = query_tokens(folded)
+    prefix = folded.endswith("*") or \
+        (open_end and bool(pieces) and len(pieces[-1]) >= TYPING_PREFIX_MIN)
     nodes = [_word_node(p, prefix and i == len(pieces) - 1, fields)
              for i, p in enumerate(pieces)]
     if not nodes:

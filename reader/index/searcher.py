@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 from zoneinfo import ZoneInfo
 
+from whoosh import query as wq
 from whoosh.query import Every
 
 from reader.index.analysis import fold, script_variants
@@ -121,14 +122,16 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 50, sort: str = "relevance",
                state=None, paths_only: bool = False,
-               cancelled: Callable[[], bool] | None = None) -> SearchResults:
+               cancelled: Callable[[], bool] | None = None,
+               typing: bool = False) -> SearchResults:
         """The articles matching `query`: `limit` 0 means all; sort "relevance" or "date".
         `paths_only`: no hit records, only `results.paths` (a complete listing of a common
         word costs half a second in records).  `cancelled` is asked every few hundred hits;
-        when it says yes the search stops and `results.cancelled` is set."""
+        when it says yes the search stops and `results.cancelled` is set.  `typing`: the
+        query is being typed, its last word a prefix (see `parse_query`)."""
         started = time.perf_counter()
         try:
-            parsed = parse_query(query, self.tz)
+            parsed = parse_query(query, self.tz, typing)
         except QueryError as exc:
             return SearchResults(query, error=str(exc))
         results = SearchResults(query, terms=_highlights(parsed))
@@ -163,13 +166,13 @@ class SearchIndex:
     def _run(self, searcher, parsed: ParsedQuery, results: SearchResults, limit: int,
              sort: str, state) -> None:
         allow, exclude = self._doc_filter(searcher, parsed, state)
-        text, allow = self._prefixes_as_filter(searcher, parsed.text, allow)
-        if text is None:
+        text, allow, prefixes = self._prefixes_as_filter(searcher, parsed.text, allow)
+        if text is None and (sort == "date" or not prefixes):
             self._by_date_only(searcher, parsed, results, limit, allow, exclude)
             return
         finder = self._finder(searcher)
         finder.reset_work()
-        docs = finder.docs(text)
+        docs = finder.docs(text) if text is not None else set(allow)
         if allow is not None:
             docs &= allow
         if exclude:
@@ -177,11 +180,31 @@ class SearchIndex:
         want = limit if limit > 0 else None
         if sort == "date":
             order = ((d, 0.0) for d in finder.newest(docs, None if self._check(parsed) else want))
-        elif finder.work >= BROAD:
-            order = ((d, 0.0) for d in finder.broad_order(text, docs, want))
         else:
-            order = self._ranked(searcher, to_whoosh(text) or Every(), docs, want, parsed)
+            order = self._by_relevance(searcher, finder, parsed, text, prefixes, docs, want)
         self._fill(searcher, parsed, results, order, len(docs), want)
+
+    def _by_relevance(self, searcher, finder, parsed, text: Node | None, prefixes: list[Node],
+                      docs: set[int], want):
+        """(docnum, score) best first: BM25F, or past BROAD postings title matches first.
+        A prefix ranks as its whole word (`gold*`: articles with the word gold first); the
+        articles with only longer words follow, newest first."""
+        words = [Node("word", p.text, p.fields) for p in prefixes]
+        for word in words:
+            finder.docs(word)  # counts its postings in the work
+        if finder.work >= BROAD:
+            broad = text if text is not None else Node("or", children=words)
+            return ((d, 0.0) for d in finder.broad_order(broad, docs, want))
+        required = (to_whoosh(text) or Every()) if text is not None else None
+        maybe = wq.Or([to_whoosh(w) for w in words]) if words else None
+        if required is not None and maybe is not None:
+            q = wq.AndMaybe(required, maybe)
+        else:
+            q = required if required is not None else maybe
+        order = self._ranked(searcher, q, docs, want, parsed)
+        if text is not None:
+            return order  # every candidate matches `required`
+        return _then_newest(order, docs, finder, None if self._check(parsed) else want)
 
     def _check(self, parsed: ParsedQuery) -> bool:
         return parsed.text is not None and not parsed.text.exact
@@ -254,10 +277,11 @@ class SearchIndex:
         return matches(parsed.text, ArticleText(title, text))
 
     def _prefixes_as_filter(self, searcher, text: Node | None, allow: set[int] | None):
-        """Top-level prefix words become a document filter (they score nothing anyway);
-        returns the rest of the text tree and the narrowed filter."""
+        """Top-level prefix words become a document filter (Whoosh would walk every
+        posting of every word they start); returns the rest of the text tree, the
+        narrowed filter and the prefixes."""
         if text is None:
-            return None, allow
+            return None, allow, []
         parts = text.children if text.kind == "and" else [text]
         prefixes = [p for p in parts if p.kind == "prefix"]
         for p in prefixes:
@@ -265,8 +289,8 @@ class SearchIndex:
             allow = set(docs) if allow is None else allow & docs
         rest = [p for p in parts if p.kind != "prefix"]
         if not rest:
-            return None, allow
-        return (rest[0] if len(rest) == 1 else Node("and", children=rest)), allow
+            return None, allow, prefixes
+        return (rest[0] if len(rest) == 1 else Node("and", children=rest)), allow, prefixes
 
     def _doc_filter(self, searcher, parsed: ParsedQuery, state):
         """Docnum sets of the filters and is: states: (allowed or None, excluded or None)."""
@@ -318,6 +342,16 @@ def _highlights(parsed: ParsedQuery) -> list[str]:
     terms = {v for h in parsed.highlights for t in (h, fold(h)) if t
              for v in script_variants(t)}
     return sorted(terms, key=lambda t: (-len(t), t))
+
+
+def _then_newest(order, docs: set[int], finder: CandidateFinder, limit: int | None):
+    """The ranked (docnum, score) pairs, then the rest of `docs` newest first."""
+    seen: set[int] = set()
+    for docnum, score in order:
+        seen.add(docnum)
+        yield docnum, score
+    for docnum in finder.newest(docs - seen, limit):
+        yield docnum, 0.0
 
 
 class _Cancelled(Exception):

@@ -34,6 +34,8 @@ SCREEN_BINDINGS = [
     Binding("f", "zoom", "Full screen", id="zoom"),
     Binding("t", "toggle_tree", "Tree", id="toggle_tree", show=False),
     Binding("d", "toggle_order", "Order", id="toggle_order", show=False),
+    Binding("R", "toggle_relevance", "Search hits by relevance / date",
+            id="toggle_relevance", show=False),
     Binding("space", "page_down", "Page down", id="page_down", show=False),
     Binding("pagedown", "page_down", "Page down", id="article_page_down", show=False),
     Binding("pageup,shift+space", "page_up", "Page up", id="page_up", show=False),

@@ -92,10 +92,12 @@ def group_query(key: GroupKey) -> str | None:
 
 @dataclass(frozen=True)
 class ListQuery:
-    """The list's inputs: which group and which order (the search text is apart)."""
+    """The list's inputs: which group and which order (the search text is apart).
+    `by_relevance`: search hits best first (BM25F, as the CLI ranks them), not by date."""
 
     group: GroupKey = ALL
     newest_first: bool = True
+    by_relevance: bool = False
 
 
 def select(ordered: Sequence[Article], query: ListQuery, read: AbstractSet[str],
@@ -119,14 +121,16 @@ def hit_rows(paths: Iterable[str], by_path: Mapping[str, Article], rank: Mapping
              query: ListQuery, read: AbstractSet[str], starred: AbstractSet[str]
              ) -> list[Article]:
     """The articles of search hits that are in the group, in the list's own order (`rank`:
-    each path's place newest first).  The index filtered by group already, but it folds
-    case and script, so the group is checked here exactly."""
+    each path's place newest first), or as the hits come when `by_relevance`.  The index
+    filtered by group already, but it folds case and script, so the group is checked
+    here exactly."""
     keep = group_filter(query.group, read, starred)
     rows = [a for a in map(by_path.get, paths) if a is not None]
     if keep is not None:
         rows = [a for a in rows if keep(a)]
-    last = len(rank)  # an article loaded since `rank` was made goes last
-    rows.sort(key=lambda a: rank.get(a.path, last), reverse=not query.newest_first)
+    if not query.by_relevance:
+        last = len(rank)  # an article loaded since `rank` was made goes last
+        rows.sort(key=lambda a: rank.get(a.path, last), reverse=not query.newest_first)
     return rows
 
 

@@ -1,10 +1,14 @@
-"""Search for the reader: the full-text index when it is ready, titles until then.
+"""Search for the reader: the full-text index as far as it is built, titles before that.
 
-`Searcher.search` runs in a worker thread on every keystroke.  The tree group
-goes into the query as a filter (`cat:"..."`, `is:unread` ...), so the index
-narrows the hits, and a small `limit` gives the first screenful at once; the
-complete list is asked for afterwards, from a second index reader, so a long
-listing never holds up the next keystroke's first page.
+`Searcher.search` runs in a worker thread on every keystroke.  The query is
+read as it is being typed: its last word is a prefix until a space ends it
+(`reader.index.query.parse_query`, `typing`), so the list never goes blank
+on a half-typed word.  The tree group goes into the query as a filter
+(`cat:"..."`, `is:unread` ...), so the index narrows the hits, and a small
+`limit` gives the first screenful at once; the complete list is asked for
+afterwards, from a second index reader, so a long listing never holds up the
+next keystroke's first page.  While the first index is built, the part
+already committed is searched, and the outcome says how much that is.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Callable, Sequence
 from reader.archive import Archive, Article
 from reader.index import QueryError, SearchIndex, index_dir_of, update_index
 from reader.index.analysis import fold
-from reader.index.query import parse_query
+from reader.index.query import ParsedQuery, parse_query
 from reader.ui.listing import ALL, GroupKey, group_query
 
 Progress = Callable[[int, int], None]
@@ -36,10 +40,11 @@ class SearchOutcome:
     query: str
     paths: Sequence[str] | None
     terms: tuple[str, ...] = ()
-    message: str = ""  # shown beside the count: titles only, or why the query is malformed
+    message: str = ""  # shown beside the count: how much was searched, or what went wrong
     total: int = 0  # every hit, not only those in `paths`
     total_exact: bool = True  # False: the index estimated the total
     complete: bool = True  # paths hold every hit (False: the first page only)
+    malformed: bool = False  # the query cannot be read (`message` says why): nothing searched
 
 
 def query_words(query: str) -> list[str]:
@@ -110,36 +115,50 @@ class Searcher:
     # -- searching ------------------------------------------------------------------
 
     def search(self, query: str, group: GroupKey = ALL, limit: int = 0,
-               cancelled: Callable[[], bool] = lambda: False) -> SearchOutcome:
-        """Hits of `query` within `group`, newest first: the first `limit` (0: all).  The
-        group is applied by the index when it can be; the caller still checks the rows."""
-        if not _searchable(query, self.archive.settings.tzinfo):
-            return SearchOutcome(query, None)
+               cancelled: Callable[[], bool] = lambda: False, sort: str = "date"
+               ) -> SearchOutcome:
+        """Hits of `query` as typed within `group`, by `sort` ("date": newest first, or
+        "relevance"): the first `limit` (0: all).  The group is applied by the index when
+        it can be; the caller still checks the rows."""
+        try:
+            if _parsed(query, self.archive.settings.tzinfo).empty:
+                return SearchOutcome(query, None)
+        except QueryError as exc:
+            return SearchOutcome(query, None, message=str(exc), malformed=True)
         if not self.ready:
             return self.search_titles(query, cancelled, TITLES_ONLY)
         scope = group_query(group)
         text = query if not scope else f"{scope} {query}"
         if limit > 0:
-            results = self.index.search(text, limit=limit, sort="date", state=self.state)
+            results = self.index.search(text, limit=limit, sort=sort, state=self.state,
+                                        typing=True)
         else:
-            results = self._search_full(text, cancelled)
+            results = self._search_full(text, sort, cancelled)
             if results is None or results.cancelled:
                 return SearchOutcome(query, None, complete=False)
         if results.error:
-            return self.search_titles(query, cancelled, f"{results.error} (titles only)")
+            return self.search_titles(query, cancelled, f"{results.error}: titles only")
         paths = results.paths
         complete = limit <= 0 or (len(paths) < limit and results.total_exact)
-        return SearchOutcome(query, paths, tuple(results.terms), total=results.total,
-                             total_exact=results.total_exact, complete=complete)
+        return SearchOutcome(query, paths, tuple(results.terms), self._how_much(),
+                             results.total, results.total_exact, complete)
 
-    def _search_full(self, text: str, cancelled: Callable[[], bool]):
+    def _how_much(self) -> str:
+        """"" once the index is complete; while it is built, how much of it was searched."""
+        status, articles = self.index.status(), len(self._titles)
+        if status.complete or status.indexed >= articles:
+            return ""
+        return f"searched the {status.indexed:,} of {articles:,} articles indexed so far"
+
+    def _search_full(self, text: str, sort: str, cancelled: Callable[[], bool]):
         """Every hit's path, one complete listing at a time; None when cancelled while
         waiting (a listing cancelled midway says so in `cancelled`)."""
         with self._full_lock:
             if cancelled():
                 return None
-            return self._index("full").search(text, limit=0, sort="date", state=self.state,
-                                              paths_only=True, cancelled=cancelled)
+            return self._index("full").search(text, limit=0, sort=sort, state=self.state,
+                                              paths_only=True, cancelled=cancelled,
+                                              typing=True)
 
     def search_titles(self, query: str, cancelled: Callable[[], bool], message: str = ""
                       ) -> SearchOutcome:
@@ -170,20 +189,36 @@ class Searcher:
     # -- updating -------------------------------------------------------------------
 
     def update(self, articles: Sequence[Article], progress: Progress,
-               cancel: threading.Event) -> tuple[str, bool]:
+               cancel: threading.Event, grown: Callable[[], None] = lambda: None
+               ) -> tuple[str, bool]:
         """Bring the index up to date; returns a line for the status bar, and whether to
-        try again later (another newsreader is updating the index now)."""
-        summary = update_index(self.archive, lambda phase, done, total: progress(done, total),
-                               cancel, articles=list(articles))
-        for role in ("quick", "full"):
-            self._index(role).refresh()
-        self._ready = False
-        self._ready = self.ready  # read the new manifest here, not on the next keystroke
+        try again later (another newsreader is updating the index now).  `grown` is
+        called (from this thread) after each commit that the searches now see."""
+        indexed = [self.index.status().indexed]
+
+        def report(phase: str, done: int, total: int) -> None:
+            progress(done, total)
+            now = self.index.status().indexed
+            if now != indexed[0]:  # a batch was committed: search it from now on
+                indexed[0] = now
+                self._refresh()
+                grown()
+
+        summary = update_index(self.archive, report, cancel, articles=list(articles))
+        self._refresh()
         if summary.busy:
             return BUSY, True
         if summary.error:
             return f"Index: {summary.error}", False
         return summary.notice or ("Index up to date" if not summary.cancelled else ""), False
+
+    def _refresh(self) -> None:
+        """Both readers on the last commit, and whether an index exists, read now (not
+        on the next keystroke)."""
+        for role in ("quick", "full"):
+            self._index(role).refresh()
+        self._ready = False
+        self._ready = self.ready
 
     def close(self) -> None:
         with self._open_lock:
@@ -203,15 +238,11 @@ class _NoMarks:
 _NO_MARKS = _NoMarks()
 
 
-def _searchable(query: str, tz) -> bool:
-    """False for a query that asks nothing (blank, or only punctuation or a lone quote):
-    the list then stays as it is rather than going empty."""
-    if not query.strip():
-        return False
-    try:
-        return not parse_query(query, tz).empty
-    except QueryError:
-        return True  # malformed: the search reports why
+def _parsed(query: str, tz) -> ParsedQuery:
+    """The query as typed; raises QueryError when malformed.  A blank query, or one of
+    only punctuation or a lone quote, asks nothing (`empty`): the list then shows the
+    group rather than going empty."""
+    return parse_query(query, tz, typing=True) if query.strip() else ParsedQuery()
 
 
 def folded_titles(titles: list[str], chunk: int = 250) -> list[str]:

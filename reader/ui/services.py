@@ -80,9 +80,11 @@ class Services:
     # -- searching ----------------------------------------------------------------
 
     def search(self, query: str, group: GroupKey = ALL, limit: int = 0,
-               cancelled: Callable[[], bool] = lambda: False) -> SearchOutcome:
-        """Hits of `query` within `group`, newest first: the first `limit` (0: all)."""
-        return self.searcher.search(query, group, limit, cancelled)
+               cancelled: Callable[[], bool] = lambda: False, sort: str = "date"
+               ) -> SearchOutcome:
+        """Hits of `query` as typed within `group`, newest first or by relevance (`sort`):
+        the first `limit` (0: all)."""
+        return self.searcher.search(query, group, limit, cancelled, sort)
 
     def rows(self, outcome: SearchOutcome, query: ListQuery,
              cancelled: Callable[[], bool] = lambda: False) -> list[Article] | None:
@@ -99,8 +101,10 @@ class Services:
     def starred_set(self) -> frozenset[str]:
         return frozenset(self.starred)
 
-    def update_index(self, progress: Progress, cancel: threading.Event) -> tuple[str, bool]:
-        return self.searcher.update(self.articles, progress, cancel)
+    def update_index(self, progress: Progress, cancel: threading.Event,
+                     grown: Callable[[], None] = lambda: None) -> tuple[str, bool]:
+        """Bring the index up to date (see Searcher.update; `grown`: after each commit)."""
+        return self.searcher.update(self.articles, progress, cancel, grown)
 
     # -- marking ------------------------------------------------------------------
 

@@ -1,8 +1,15 @@
-"""Counts in words ("1 hit", "2 hits", "1,234 articles") and dates in local time."""
+"""Counts in words ("1 hit", "2 hits", "1,234 articles"), dates in local time, and the
+names of the tree's groups as the user reads them."""
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+
+from reader.ui.listing import SECTIONS, GroupKey
+from reader.ui.sanitize import clean_line
+
+LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文", "zh-HK": "繁體中文", "zh-TW": "繁體中文"}
+TOP_NAMES = {("all", ""): "All", ("unread", ""): "Unread", ("starred", ""): "Starred"}
 
 
 def plural(count: int, word: str, prefix: str = "") -> str:
@@ -18,3 +25,15 @@ def local_date(moment: datetime, tz: tzinfo, form: str) -> str:
     except (OverflowError, ValueError):
         pass
     return moment.strftime(form.replace("%Y", f"{moment.year:04d}"))  # year 999: 0999
+
+
+def group_name(key: GroupKey) -> str:
+    """A group as the tree names it: "All", "繁體中文", "Categories", a tag ..."""
+    kind, name = key
+    if key in TOP_NAMES:
+        return TOP_NAMES[key]
+    if kind == "section":
+        return dict(SECTIONS).get(name, name)
+    if kind == "lang":
+        return LANGUAGE_NAMES.get(name, name)
+    return clean_line(name) or "(none)"

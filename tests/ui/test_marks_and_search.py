@@ -118,7 +118,8 @@ def test_slash_focuses_search_and_each_keystroke_narrows(make_app):
         await press(pilot, *" report")
         shown = len(screen.article_list.rows)
         assert 0 < shown < count
-        assert screen.status.parts["search"] == f"{shown} hit{'' if shown == 1 else 's'}"
+        assert screen.status.parts["search"] == \
+            f"{shown} hit{'' if shown == 1 else 's'} · newest first"
         await press(pilot, "escape")
         assert screen.search_text == "" and len(screen.article_list.rows) == 12
         assert screen.focused is screen.article_list
@@ -201,12 +202,12 @@ class Gate:
         self.calls, self.entered, self.opened = [], threading.Event(), threading.Event()
         services.search = self
 
-    def __call__(self, query, group, limit, cancelled):
+    def __call__(self, query, group, limit, cancelled, sort="date"):
         self.calls.append((query, limit))
         if (query, limit) in self.hold:
             self.entered.set()
             assert self.opened.wait(30), "the test never released the search"
-        return self.search(query, group, limit, cancelled)
+        return self.search(query, group, limit, cancelled, sort)
 
     def release(self):
         self.opened.set()
@@ -245,7 +246,7 @@ def test_the_complete_list_replaces_the_first_page_without_moving_the_cursor(
         await until(pilot, lambda: screen.outcome.query == "报告")
         assert not screen.list_complete and len(screen.article_list.rows) == 3
         assert screen.article_list.border_subtitle == "3+ articles"
-        assert screen.status.parts["search"] == "8 hits"
+        assert screen.status.parts["search"] == "8 hits · newest first"
         screen.article_list.move_to(2)
         current = screen.article_list.current
         gate.release()

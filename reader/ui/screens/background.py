@@ -152,11 +152,21 @@ class BackgroundWork:
     def _index(self) -> None:
         try:
             message, busy = self.services.update_index(self._progress("index", "Indexing"),
-                                                       self.stop_event)
+                                                       self.stop_event, self._index_grew)
         except Exception as exc:  # the index is optional: searching titles still works
             message, busy = f"Index update failed: {exc}", False
         if not self.stop_event.is_set():
             self.app.call_from_thread(self._indexed, message, busy)
+
+    def _index_grew(self) -> None:
+        """From the index worker, after each commit: a search on screen is run again over
+        what is indexed now (the first index of a big archive takes minutes)."""
+        if not self.stop_event.is_set():
+            self.app.call_from_thread(self._search_again)
+
+    def _search_again(self) -> None:
+        if self.search_text:
+            self.refresh_list()
 
     def _indexed(self, message: str, busy: bool = False) -> None:
         self.status.set_part("index", message)
@@ -164,8 +174,7 @@ class BackgroundWork:
             self.set_timer(self.busy_retry_seconds, self._index)  # end: catch up then
         elif busy:
             self.call_later(self._index)
-        if self.search_text:
-            self.refresh_list()
+        self._search_again()
 
     # -- helpers --------------------------------------------------------------------
 

@@ -6,6 +6,13 @@ page of hits at once (a small `limit`; the index's total beside it), then asks
 for the complete list, which replaces the rows without moving the cursor.  A
 newer keystroke cancels the worker before either paint, and a request that is
 no longer the newest never reaches the screen.
+
+A new search (other words, or the same words in another group or order) puts
+the cursor on its first hit; the same search again (the index grew) keeps the
+cursor's article.  A malformed query (`after:2025-13-01`, or a date half
+typed) leaves the list as it is and says what is wrong.  Search hits are
+newest first (or oldest, `d`) or by relevance (`R`); the status says which,
+and names the group the hits are counted in when it is not All.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from textual.worker import get_current_worker
 from reader.archive.model import Article
 from reader.ui.listing import ALL, ListQuery
 from reader.ui.search import SearchOutcome
-from reader.ui.wording import plural
+from reader.ui.wording import group_name, plural
 
 FIRST_HITS = 100  # hits painted at once: a screen or two
 FULL_LIST_DELAY = 0.15  # seconds of quiet typing before the complete list is asked for
@@ -31,6 +38,7 @@ class ListRequest:
     text: str
     query: ListQuery
     keep: str | None  # the article the cursor goes to (None: the current one stays)
+    first: bool = False  # a new search: the cursor goes to the first hit
     superseded: threading.Event = field(default_factory=threading.Event)
     painted: bool = False
 
@@ -44,30 +52,46 @@ class ListUpdates:
         self.outcome = SearchOutcome("", None)
         self.list_generation = 0  # bumped each time the list shows new rows
         self.list_complete = True  # False while the list shows a first page of hits
+        self.by_relevance = False  # search hits best first instead of by date
         self._request: ListRequest | None = None
+        self._shown: tuple[str, ListQuery] = ("", ListQuery())  # what the rows are of
 
     def refresh_list(self, keep: str | None = None) -> None:
         """Recompute the list from the group, the search and the order (in a worker);
         the cursor stays on `keep` (default: the article current when the rows arrive,
-        which the user may have moved to meanwhile) if it is still there."""
+        which the user may have moved to meanwhile) if it is still there, or goes to
+        the first hit of a new search."""
         if self._request is not None:
             self._request.superseded.set()
-        self._request = ListRequest(self.search_text, ListQuery(self.group, self.newest_first),
-                                    keep)
+        query = ListQuery(self.group, self.newest_first, self.by_relevance)
+        first = bool(self.search_text.strip()) and (self.search_text, query) != self._shown
+        self._request = ListRequest(self.search_text, query, keep, first)
         self._compute_list(self._request)
+
+    def action_toggle_relevance(self) -> None:
+        self.by_relevance = not self.by_relevance
+        self.notify("Search hits by relevance." if self.by_relevance else
+                    "Search hits by date.", timeout=2)
+        self.refresh_list()
 
     @work(thread=True, exclusive=True, group="list")
     def _compute_list(self, request: ListRequest) -> None:
         worker = get_current_worker()
         cancelled = lambda: worker.is_cancelled or request.superseded.is_set()  # noqa: E731
         search, group = self.services.search, request.query.group
-        first = FIRST_HITS if request.query.newest_first else 0  # oldest first: all at once
-        outcome = search(request.text, group, first, cancelled)
+        sort = "relevance" if request.query.by_relevance else "date"
+        # oldest first: all at once (the first page would be the newest)
+        first = FIRST_HITS if request.query.newest_first or sort == "relevance" else 0
+        outcome = search(request.text, group, first, cancelled, sort=sort)
+        if outcome.malformed and request.query == self._shown[1]:
+            self.app.call_from_thread(self._show_malformed, request, outcome)
+            return
         if not self._post_rows(request, outcome, cancelled) or outcome.complete:
             return
         if request.superseded.wait(self.full_list_delay):
             return
-        self._post_rows(request, search(request.text, group, 0, cancelled), cancelled)
+        self._post_rows(request, search(request.text, group, 0, cancelled, sort=sort),
+                        cancelled)
 
     def _post_rows(self, request: ListRequest, outcome: SearchOutcome,
                    cancelled: Callable[[], bool]) -> bool:
@@ -85,16 +109,24 @@ class ListUpdates:
         if request is not self._request:
             return  # a newer request is under way
         current = self.article_list.current
-        keep = request.keep if request.keep and not request.painted else \
-            current.path if current else None
+        if request.painted or not (request.keep or request.first):
+            keep = current.path if current else None
+        else:
+            keep = request.keep  # None for a new search: its first hit
         request.painted = True
         self.outcome = outcome
+        self._shown = (request.text, request.query)
         self.list_complete = outcome.complete
         self.article_list.set_rows(rows, keep, partial=not outcome.complete)
         self.list_generation += 1
-        self._show_search_status(outcome, len(rows))
+        self._show_search_status(outcome, len(rows), request.query)
         self.show_view_counts()
         self._rows_shown(rows, outcome)
+
+    def _show_malformed(self, request: ListRequest, outcome: SearchOutcome) -> None:
+        """The rows stay (they are of the same group and order); the status says why."""
+        if request is self._request:
+            self.status.set_part("search", f"{outcome.message} · the list is unchanged")
 
     def _rows_shown(self, rows: list[Article], outcome: SearchOutcome) -> None:
         current = self.article_list.current
@@ -107,20 +139,27 @@ class ListUpdates:
             self.article_pane.show_message("No articles here." if outcome.paths is None
                                            else "Nothing matches this search here.")
 
-    def _show_search_status(self, outcome: SearchOutcome, shown: int) -> None:
+    def _show_search_status(self, outcome: SearchOutcome, shown: int,
+                            query: ListQuery) -> None:
         if outcome.paths is None and not outcome.message:
             self.status.set_part("search", "")
             return
-        text = ""
+        parts = []
         if outcome.paths is not None:
-            if outcome.complete:
-                text = plural(shown, "hit")
-            else:
-                text = plural(outcome.total, "hit", "" if outcome.total_exact else "about ")
-        self.status.set_part("search", " · ".join(t for t in (text, outcome.message) if t))
+            count = plural(shown, "hit") if outcome.complete else \
+                plural(outcome.total, "hit", "" if outcome.total_exact else "about ")
+            where = "" if query.group == ALL else f" in {group_name(query.group)}"
+            parts += [count + where, _order_name(query)]
+        self.status.set_part("search", " · ".join(t for t in (*parts, outcome.message) if t))
 
     def show_view_counts(self) -> None:
         count = self.services.counts[ALL]
         shown = f"{len(self.article_list.rows):,}{'' if self.list_complete else '+'}"
         self.status.set_part("view", f"{shown} in view · {count.unread:,} unread of "
                              f"{count.total:,}")
+
+
+def _order_name(query: ListQuery) -> str:
+    if query.by_relevance:
+        return "by relevance"
+    return "newest first" if query.newest_first else "oldest first"

@@ -19,9 +19,9 @@ from textual.widgets.tree import TreeNode
 from reader.state import GroupCounts
 from reader.ui.listing import ALL, SECTIONS, STARRED, UNREAD, GroupKey
 from reader.ui.sanitize import clean_line
+from reader.ui.wording import group_name
 
 TOP = ((ALL, "All"), (UNREAD, "Unread"), (STARRED, "Starred"))
-LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文", "zh-HK": "繁體中文", "zh-TW": "繁體中文"}
 
 
 def group_label(name: str, unread: int, total: int) -> Text:
@@ -87,13 +87,7 @@ class GroupTree(Tree[GroupKey]):
 
     @staticmethod
     def _display_name(key: GroupKey) -> str:
-        kind, name = key
-        top = dict(TOP)
-        if key in top:
-            return top[key]
-        if kind == "lang":
-            return LANGUAGE_NAMES.get(name, name)
-        return name
+        return group_name(key)
 
     def _populate(self, section: TreeNode[GroupKey]) -> None:
         if section.children:
