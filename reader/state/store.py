@@ -190,7 +190,7 @@ class StateStore:
         """
         now = now_us()
         entries = transfer.parse_document(data, now)
-        known = _lookup(articles)
+        known = None if articles is None else _lookup(articles)
         with self._writing() as con:
             local = {r[0]: r[1:] for r in con.execute(
                 "SELECT path, read, read_at, starred, star_at FROM marks")}
@@ -256,6 +256,9 @@ class StateStore:
         except sqlite3.DatabaseError as exc:
             raise StateError(f"the state file {self.path} cannot be used ({exc}); restart "
                              "newsreader to check it") from exc
+        except UnicodeEncodeError as exc:  # a path or title with a lone surrogate
+            raise StateError(f"cannot store {exc.object[exc.start:exc.end]!r} in the state "
+                             "file: half of a surrogate pair is not text") from None
 
 
 def _label(field: int, value: bool) -> str:
