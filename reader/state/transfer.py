@@ -24,7 +24,7 @@ from typing import IO, Mapping
 from reader.archive.model import Article
 from reader.state.model import (READ, STAR, ImportReport, datetime_to_us, is_trusted, iso_to_us,
                                 now_us, us_to_datetime, us_to_iso)
-from reader.state.schema import StateError
+from reader.state.errors import StateError
 from reader.textsafe import json_text
 
 FORMAT = "newsreader-state"
