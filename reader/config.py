@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,6 +21,7 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 SHOWN_SECONDS = 1.0  # `mark_read_on_move = true`: marked read once shown this long
 # Which symlinks in an archive are followed: those resolving inside it, every one, none.
 FOLLOW_SYMLINKS = ("inside", "all", "none")
+SHOWN_VALUE = 60  # characters of a bad value a message quotes, at most
 
 
 class ConfigError(Exception):
@@ -38,6 +39,7 @@ class Settings:
     mark_read_on_move: float = 0.0  # seconds shown before marked read; 0: never
     keys: dict[str, str] = field(default_factory=dict)
     follow_symlinks: str = FOLLOW_SYMLINKS[0]
+    problems: tuple[str, ...] = ()  # what the config file holds that was ignored, to warn of
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -64,17 +66,19 @@ def load_settings(
     if chosen and not cfg_path.exists():  # the default file is optional; a named one is not
         raise ConfigError(f"config file {cfg_path} does not exist")
     raw = _read_toml(cfg_path)
-    root = data_dir or env.get("NEWSREADER_DATA_DIR") or raw.get("data_dir")
+    configured_root = _text(raw, "data_dir")  # checked even where overridden
+    root = data_dir or env.get("NEWSREADER_DATA_DIR") or configured_root
     settings = Settings(
         data_root=Path(root).expanduser() if root else default_data_root(),
         config_path=cfg_path,
-        default_archive=_opt_path(raw.get("archive")),
+        default_archive=_opt_path(_text(raw, "archive")),
         timezone=_timezone(raw.get("timezone", DEFAULT_TIMEZONE)),
-        theme=str(raw.get("theme", "textual-dark")),
+        theme=_text(raw, "theme") or "textual-dark",
         mark_read_on_open=_boolean(raw, "mark_read_on_open", True),
         mark_read_on_move=_seconds_or_switch(raw, "mark_read_on_move", SHOWN_SECONDS),
-        keys={str(k): str(v) for k, v in dict(raw.get("keys", {})).items()},
         follow_symlinks=_follow_symlinks(raw.get("follow_symlinks", FOLLOW_SYMLINKS[0])),
+        keys=_keymap(raw.get("keys", {})),
+        problems=_unknown_keys(raw, cfg_path),
     )
     return settings
 
@@ -85,11 +89,49 @@ def _read_toml(path: Path) -> dict:
             data = tomllib.load(f)
     except FileNotFoundError:
         return {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"cannot read config file {path}: it is not UTF-8 text (byte "
+                          f"{exc.object[exc.start]:#04x} at offset {exc.start})") from None
+    except RecursionError:
+        raise ConfigError(f"cannot read config file {path}: it is nested too deeply") from None
+    except (OSError, ValueError) as exc:  # TOMLDecodeError, or an integer of 5,000 digits
+        raise ConfigError(f"cannot read config file {path}: {_short(exc)}") from None
     if not isinstance(data.get("keys", {}), dict):
         raise ConfigError(f"{path}: [keys] must be a table of action = \"key,key\"")
     return data
+
+
+# The top-level keys a config file may hold: the settings' own names, except those
+# read under another name (data_dir, archive) or not read from the file at all.
+KNOWN_KEYS = frozenset({"data_dir", "archive"} | {f.name for f in fields(Settings)}) - {
+    "data_root", "config_path", "default_archive", "problems"}
+
+
+def _unknown_keys(raw: dict, path: Path) -> tuple[str, ...]:
+    return tuple(f"{path}: unknown setting {_short(key)} (ignored)"
+                 for key in raw if key not in KNOWN_KEYS)
+
+
+def _keymap(table: dict) -> dict[str, str]:
+    """[keys]: binding id = "key,key"; any other type is refused, not turned into text."""
+    for name, value in table.items():
+        if not isinstance(value, str):
+            raise ConfigError(f"[keys] {_short(name)} must be a string of keys such as "
+                              f'"x" or "x,ctrl+x", not {_short(value)}')
+    return dict(table)
+
+
+def _short(value: object) -> str:
+    """`value` for a one-line message: its repr, cut to SHOWN_VALUE characters."""
+    text = str(value) if isinstance(value, BaseException) else repr(value)
+    return text if len(text) <= SHOWN_VALUE else f"{text[:SHOWN_VALUE]}… ({len(text):,} characters)"
+
+
+def _text(raw: dict, key: str) -> str | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{key} must be a string (in quotes), not {_short(value)}")
+    return value
 
 
 def _opt_path(value: object) -> Path | None:
@@ -100,14 +142,14 @@ def _timezone(name: object) -> str:
     try:
         ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"unknown time zone {name!r} in config") from exc
+        raise ConfigError(f"unknown time zone {_short(name)} in config") from None
     return str(name)
 
 
 def _boolean(raw: dict, key: str, default: bool) -> bool:
     value = raw.get(key, default)
     if not isinstance(value, bool):  # "no" would be true to Python
-        raise ConfigError(f"{key} must be true or false (without quotes), not {value!r}")
+        raise ConfigError(f"{key} must be true or false (without quotes), not {_short(value)}")
     return value
 
 
@@ -119,7 +161,9 @@ def _seconds_or_switch(raw: dict, key: str, when_true: float) -> float:
     if isinstance(value, (int, float)) and 0 <= value <= 3600:  # NaN fails both
         return float(value)
     raise ConfigError(f"{key} must be true, false or a number of seconds (such as 1.5), "
-                      f"not {value!r}")
+                      f"not {_short(value)}")
+
+
 def _follow_symlinks(value: object) -> str:
     if isinstance(value, str) and value in FOLLOW_SYMLINKS:
         return value

@@ -69,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings(data_dir=args.data_dir, config_path=args.config)
+        if args.func is not run_reader:  # the reader shows them as notifications
+            for problem in settings.problems:
+                warn(problem)
         return int(args.func(args, settings) or 0)
     except (CommandError, ConfigError) as exc:
         warn(str(exc))

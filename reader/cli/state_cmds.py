@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from reader.cli.common import CommandError, add_archive_argument, open_archive
+from reader.cli.common import CommandError, add_archive_argument, open_archive, warn
 from reader.state import STATE_FILE_NAME, StateError, StateStore
 from reader.state.transfer import build_document, load_document, write_document
 
@@ -51,23 +51,37 @@ def run_export(args: argparse.Namespace, settings) -> int:
 
 def run_import(args: argparse.Namespace, settings) -> int:
     source = "stdin" if args.file == "-" else args.file
-    text = _read_text(args.file)
+    try:
+        doc = load_document(_read_text(args.file), source)
+    except StateError as exc:
+        raise CommandError(f"cannot import {source}: {exc}") from exc
     archive = open_archive(args, settings)
+    if not archive.cached_count():  # never scanned: scan, to tell which entries match
+        archive.scan()
     with _store(archive.data_dir / STATE_FILE_NAME) as store:
         try:
-            report = store.import_state(load_document(text, source), _articles(archive))
+            report = store.import_state(doc, _articles(archive))
         except StateError as exc:
             raise CommandError(f"cannot import {source}: {exc}") from exc
     print(f"imported {source}: {report.summary()}")
+    if report.none_matched():
+        warn(f"none of the {report.entries:,} entries matched an article in {archive.root}: "
+             "is it the archive they were exported from? (--archive names another)")
     return 0
 
 
 def _read_text(file: str) -> str:
+    """The file (or stdin) as UTF-8 text; anything else is a one-line error."""
     try:
         if file == "-":
-            return sys.stdin.read()
-        return Path(file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+            data = sys.stdin.buffer.read()
+        else:
+            data = Path(file).read_bytes()
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CommandError(f"cannot read {file}: it is not UTF-8 text (byte "
+                           f"{exc.object[exc.start]:#04x} at offset {exc.start})") from None
+    except OSError as exc:
         raise CommandError(f"cannot read {file}: {exc}") from exc
 
 

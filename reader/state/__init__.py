@@ -9,8 +9,10 @@ export format, counts.py for the tree's counts.
 """
 
 from reader.state.counts import ALL, STARRED, UNREAD, Count, GroupCounts, groups_of
+from reader.state.fallback import saved_marks
 from reader.state.model import BulkChange, ImportReport, Mark
-from reader.state.schema import DamagedStateError, StateError
+from reader.state.errors import (DamagedStateError, StateBusyError, StateError,
+                                 StateUnwritableError)
 from reader.state.store import UNDO_DEPTH, StateStore
 from reader.state.transfer import TransferError
 
@@ -19,6 +21,6 @@ STATE_FILE_NAME = "state.sqlite3"
 __all__ = [
     "ALL", "STARRED", "UNREAD", "Count", "GroupCounts", "groups_of",
     "BulkChange", "ImportReport", "Mark",
-    "DamagedStateError", "StateError", "TransferError",
-    "UNDO_DEPTH", "StateStore", "STATE_FILE_NAME",
+    "DamagedStateError", "StateBusyError", "StateError", "StateUnwritableError", "TransferError",
+    "UNDO_DEPTH", "StateStore", "STATE_FILE_NAME", "saved_marks",
 ]

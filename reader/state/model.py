@@ -104,5 +104,9 @@ class ImportReport:
         if self.matched_by_link:
             parts.append(f"{self.matched_by_link} matched by link and title")
         if self.unknown_paths:
-            parts.append(f"{len(self.unknown_paths)} not in this archive (kept for later)")
+            parts.append(f"{len(self.unknown_paths)} matched no article here (kept for later)")
         return ", ".join(parts)
+
+    def none_matched(self) -> bool:
+        """True when there were entries and not one of them matched an article here."""
+        return bool(self.entries) and len(self.unknown_paths) == self.entries

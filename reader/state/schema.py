@@ -7,7 +7,8 @@ for another writer instead of failing with "database is locked", and uses
 A file at the state path that is not a readable newsreader state file is
 *damaged*: it is renamed aside (with its `-wal` and `-shm` companions) to
 `<name>.corrupt-<UTC time>` and never overwritten.  A file written by a newer
-newsreader, or one we may not read, is left where it is.
+newsreader, one we may not read, or one that cannot be used now (a full disk, a
+lock held too long: errors.py tells them apart) is left where it is.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import sqlite3
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+
+from reader.state.errors import DamagedStateError, StateError, is_busy, kind_of, refusal
 
 APPLICATION_ID = 0x4E525354  # "NRST": marks the file as a newsreader state file
 SCHEMA_VERSION = 1
@@ -49,18 +52,6 @@ CREATE TABLE IF NOT EXISTS bulk_items (  -- what a bulk change replaced, for und
     PRIMARY KEY (change_id, field, path)
 ) WITHOUT ROWID;
 """
-
-
-class StateError(Exception):
-    """The state store cannot be used; the message says why and what was done."""
-
-
-class DamagedStateError(StateError):
-    """The state file was damaged and has been moved aside to `kept_at`."""
-
-    def __init__(self, message: str, kept_at: Path) -> None:
-        super().__init__(message)
-        self.kept_at = kept_at
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -100,26 +91,33 @@ def open_checked(path: Path) -> sqlite3.Connection:
     """Open (creating if absent) the state file at `path` and make sure it is sound.
 
     Raises `DamagedStateError` after moving a damaged file aside, and `StateError`
-    for a file that must stay where it is (unreadable, newer, busy).
+    for a file that must stay where it is (unreadable, newer, busy, disk full).
     """
     _check_access(path)
     if _has_foreign_header(path):
         _damaged(path, "it is not an SQLite database")
     try:
         con = connect(path)
-    except sqlite3.OperationalError as exc:
-        if is_busy(exc):
-            raise StateError(f"the state file {path} is busy: {exc}") from exc
-        _damaged(path, str(exc))
-    except sqlite3.DatabaseError as exc:
-        _damaged(path, str(exc))
+    except sqlite3.Error as exc:
+        _refuse(path, exc)
     try:
         _check_contents(con, path)
         _create_schema(con)
+    except sqlite3.Error as exc:
+        con.close()
+        _refuse(path, exc)
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _refuse(path: Path, exc: sqlite3.Error) -> None:
+    """Move the file aside if `exc` says it is damaged; else leave it, and say why."""
+    kind = kind_of(exc, path.parent)
+    if kind == "damaged":
+        _damaged(path, str(exc))
+    raise refusal(path, exc, kind) from exc
 
 
 def _check_access(path: Path) -> None:
@@ -148,23 +146,14 @@ def _has_foreign_header(path: Path) -> bool:
 
 
 def _check_contents(con: sqlite3.Connection, path: Path) -> None:
+    con.execute("BEGIN")  # one snapshot: another process may be creating the file now
     try:
-        con.execute("BEGIN")  # one snapshot: another process may be creating the file now
-        try:
-            verdict = con.execute("PRAGMA quick_check").fetchone()[0]
-            app_id = con.execute("PRAGMA application_id").fetchone()[0]
-            version = con.execute("PRAGMA user_version").fetchone()[0]
-            tables = con.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
-        finally:
-            con.execute("COMMIT")
-    except sqlite3.OperationalError as exc:
-        if is_busy(exc):
-            raise StateError(f"the state file {path} is busy: {exc}") from exc
-        con.close()
-        _damaged(path, str(exc))
-    except sqlite3.DatabaseError as exc:
-        con.close()
-        _damaged(path, str(exc))
+        verdict = con.execute("PRAGMA quick_check").fetchone()[0]
+        app_id = con.execute("PRAGMA application_id").fetchone()[0]
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        tables = con.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+    finally:
+        con.execute("COMMIT")
     if verdict != "ok":
         con.close()
         _damaged(path, f"integrity check failed: {verdict}")
@@ -191,13 +180,9 @@ def _create_schema(con: sqlite3.Connection) -> None:
         con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        if con.in_transaction:  # SQLite may have rolled back already (a full disk)
+            con.execute("ROLLBACK")
         raise
-
-
-def is_busy(exc: sqlite3.OperationalError) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
 
 
 def _damaged(path: Path, reason: str) -> None:

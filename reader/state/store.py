@@ -27,7 +27,8 @@ from reader.archive.model import Article
 from reader.state import transfer, writes
 from reader.state.model import (READ, STAR, BulkChange, ImportReport, Mark, now_us,
                                 us_to_datetime)
-from reader.state.schema import DamagedStateError, StateError, connect, is_busy, open_checked
+from reader.state.errors import DamagedStateError, StateError, kind_of, refusal
+from reader.state.schema import connect, open_checked
 from reader.state.writes import COLUMNS, UNDO_DEPTH
 
 PathsOrArticles = Iterable[Union[str, Article]]
@@ -190,7 +191,7 @@ class StateStore:
         """
         now = now_us()
         entries = transfer.parse_document(data, now)
-        known = _lookup(articles)
+        known = None if articles is None else _lookup(articles)
         with self._writing() as con:
             local = {r[0]: r[1:] for r in con.execute(
                 "SELECT path, read, read_at, starred, star_at FROM marks")}
@@ -248,14 +249,15 @@ class StateStore:
     def _translated(self) -> Iterator[None]:
         try:
             yield
-        except sqlite3.OperationalError as exc:
-            if is_busy(exc):
-                raise StateError(f"the state file {self.path} stayed locked by another "
-                                 f"newsreader for too long: {exc}") from exc
-            raise StateError(f"the state file {self.path} cannot be used: {exc}") from exc
-        except sqlite3.DatabaseError as exc:
-            raise StateError(f"the state file {self.path} cannot be used ({exc}); restart "
-                             "newsreader to check it") from exc
+        except sqlite3.Error as exc:
+            kind = kind_of(exc, self.path.parent)
+            if kind == "damaged":
+                raise StateError(f"the state file {self.path} cannot be used ({exc}); restart "
+                                 "newsreader to check it") from exc
+            raise refusal(self.path, exc, kind) from exc
+        except UnicodeEncodeError as exc:  # a path or title with a lone surrogate
+            raise StateError(f"cannot store {exc.object[exc.start:exc.end]!r} in the state "
+                             "file: half of a surrogate pair is not text") from None
 
 
 def _label(field: int, value: bool) -> str:

@@ -24,7 +24,7 @@ from typing import IO, Mapping
 from reader.archive.model import Article
 from reader.state.model import (READ, STAR, ImportReport, datetime_to_us, is_trusted, iso_to_us,
                                 now_us, us_to_datetime, us_to_iso)
-from reader.state.schema import StateError
+from reader.state.errors import StateError
 from reader.textsafe import json_text
 
 FORMAT = "newsreader-state"
@@ -120,7 +120,13 @@ def load_document(text: str, source: str = "input") -> dict:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise TransferError(f"{source} is not valid JSON (line {exc.lineno}, column "
-                            f"{exc.colno}: {exc.msg}); nothing was imported") from exc
+                            f"{exc.colno}: {exc.msg}); nothing was imported") from None
+    except RecursionError:
+        raise TransferError(f"{source} is nested too deeply to be a newsreader state export; "
+                            "nothing was imported") from None
+    except ValueError:  # json refuses integers of more than 4,300 digits
+        raise TransferError(f"{source} holds a number of thousands of digits, which no state "
+                            "export has; nothing was imported") from None
     if not isinstance(data, dict):
         raise TransferError(f"{source} is not a newsreader state export (a JSON object is "
                             "expected); nothing was imported")
@@ -162,12 +168,13 @@ def _parse_entry(item: object, i: int, now: int) -> Entry:
     path = unicodedata.normalize("NFC", path)
     if path.startswith("/") or "\\" in path or ".." in path.split("/"):
         raise TransferError(f'{where}: "path" must be relative to the archive: {path!r}')
+    _check_text(path, where, "path")
     texts = {}
     for key in ("title", "link"):
         value = item.get(key, "")
         if not isinstance(value, str):
             raise TransferError(f'{where}: "{key}" must be a string')
-        texts[key] = value
+        texts[key] = _check_text(value, where, key)
     fields = {}
     for fld, (key, key_at) in _FIELDS.items():
         value, when = item.get(key, False), item.get(key_at)
@@ -188,10 +195,22 @@ def _parse_entry(item: object, i: int, now: int) -> Entry:
     return Entry(path, texts["title"], texts["link"], fields)
 
 
+def _check_text(value: str, where: str, key: str) -> str:
+    """`value` if it is text that can be stored: a lone surrogate (such as "\\ud800",
+    which JSON can escape) is not."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise TransferError(f'{where}: "{key}" holds {value[exc.start]!r}, half of a '
+                            "surrogate pair, which is not text") from None
+    return value
+
+
 def plan_import(entries: list[Entry], local: Mapping[str, tuple],
-                known: Mapping[str, Article], now: int | None = None) -> Plan:
+                known: Mapping[str, Article] | None, now: int | None = None) -> Plan:
     """Decide, per entry and field, whether the import wins; `local`: path -> (read,
-    read_at, starred, star_at); `known`: the archive's articles (may be empty); `now`:
+    read_at, starred, star_at); `known`: the archive's articles (None: no archive to match
+    the entries against, so none is reported as unknown); `now`:
     this machine's clock (µs), to tell a local time out of range (it counts as the epoch)."""
     now = now_us() if now is None else now
     report = ImportReport()
@@ -230,11 +249,11 @@ def _merge_entry(entry: Entry, path: str, row: tuple | None,
     return update, verdict
 
 
-def _resolve_paths(entries: list[Entry], known: Mapping[str, Article],
+def _resolve_paths(entries: list[Entry], known: Mapping[str, Article] | None,
                    report: ImportReport) -> dict[str, str]:
     """Entry path -> the path to store it under (see the module doc)."""
     targets = {e.path: e.path for e in entries}
-    if not known:
+    if known is None:
         return targets
     strays = [e for e in entries if e.path not in known]
     if not strays:

@@ -51,6 +51,8 @@ class NewsReaderApp(App[int]):
         return MainScreen(self.services)
 
     def on_mount(self) -> None:
+        for problem in self.settings.problems:
+            self.notify(problem, severity="warning", timeout=15)
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
             for problem in keymap_problems(self.settings.keys):

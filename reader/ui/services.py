@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 
 from reader.archive import Archive, Article, ParsedArticle, ScanResult
 from reader.config import Settings
-from reader.state import STATE_FILE_NAME, GroupCounts, StateError, StateStore
+from reader.state import STATE_FILE_NAME, GroupCounts, StateError, StateStore, saved_marks
 from reader.ui.gc_pause import gc_paused
 from reader.ui.listing import ALL, GroupKey, ListQuery, hit_rows, newest_first, select
 from reader.ui.search import SearchOutcome, Searcher
@@ -48,9 +48,11 @@ class Services:
 
     def open_state(self) -> list[str]:
         """Open the state store; returns notices for the user (a damaged file kept aside)."""
+        path = self.archive.data_dir / STATE_FILE_NAME
         try:
-            self.store = StateStore.open(self.archive.data_dir / STATE_FILE_NAME, recover=True)
-        except (StateError, OSError) as exc:
+            self.store = StateStore.open(path, recover=True)
+        except (StateError, OSError) as exc:  # not damaged: the marks saved are shown
+            self.read, self.starred = saved_marks(path)
             return [f"Read/starred marks are not saved this session: {exc}"]
         self.read = self.store.read_set()
         self.starred = self.store.starred_set()
