@@ -3,6 +3,11 @@
 The list appears from the metadata cache first; the scan and then the index
 catch up in thread workers that report progress to the status bar (at most
 ten times a second) and stop when the screen goes away.
+
+A first scan (nothing cached yet) makes what it has found so far the catalog
+every few seconds, so the tree, the list, the article pane and the status all
+tell the same story while it runs: the counts of what is found so far, labelled
+as such.
 """
 
 from __future__ import annotations
@@ -15,12 +20,12 @@ from textual import work
 from textual.worker import get_current_worker
 
 from reader.archive import ScanResult
-from reader.ui.listing import ALL
 
 PROGRESS_INTERVAL = 0.1
 FIRST_PAGE = 300  # newest articles shown before the whole archive is loaded
 FIRST_PAINT_WAIT = 2.0  # at most this long (seconds) for the first page to be drawn
 SCAN_PREVIEW_INTERVAL = 2.0  # seconds between two looks at what a first scan has found
+PREVIEW_COST_FACTOR = 4  # a look waits 4 times what the last one took: at most a fifth
 BUSY_RETRY_SECONDS = 30.0  # another newsreader updates the index: try again after this
 
 
@@ -34,6 +39,8 @@ class BackgroundWork:
         self.stop_event = threading.Event()
         self.loaded = threading.Event()  # set once the first list is shown
         self.scanning = False
+        self.first_scan = False  # a scan of an archive with nothing cached is under way:
+        # the catalog is what it has found so far
 
     def start_loading(self) -> None:
         self._load()
@@ -50,8 +57,8 @@ class BackgroundWork:
             painted.wait(FIRST_PAINT_WAIT)
         self.services.load_cached()
         notices += self.services.archive.notices
+        self.app.call_from_thread(self.action_rescan)  # first: an empty catalog says why
         self.app.call_from_thread(self._catalog_ready, notices)
-        self.app.call_from_thread(self.action_rescan)
         self.services.searcher.warm_up()  # the index readers, before the first keystroke
 
     def _first_page_ready(self, first: list, total: int) -> threading.Event:
@@ -71,7 +78,7 @@ class BackgroundWork:
     def _catalog_ready(self, notices: list[str] = ()) -> None:
         for notice in notices:
             self.notify(notice, severity="warning", timeout=10)
-        self.tree.rebuild(self.services.counts)
+        self.tree.rebuild(self.services.counts, partial=self.first_scan)
         self.refresh_list()
         self.loaded.set()
 
@@ -82,13 +89,14 @@ class BackgroundWork:
             self.notify("A scan is already running.", timeout=2)
             return
         self.scanning = True
+        self.first_scan = not self.services.articles
         self.status.set_part("scan", "Scanning…")
         self._scan()
 
     @work(thread=True, exclusive=True, group="scan")
     def _scan(self) -> None:
         report = self._progress("scan", "Scanning")
-        if not self.services.articles:  # a first scan: browse what it has found so far
+        if self.first_scan:  # browse what it has found so far
             report = self._with_previews(report)
         try:
             result = self.services.scan(report, self.stop_event)
@@ -97,41 +105,37 @@ class BackgroundWork:
             return
         if self.stop_event.is_set() or get_current_worker().is_cancelled:
             return
-        if result.changed or not self.services.articles:
+        changed = bool(result.changed or self.first_scan)
+        if changed:
             self.services.set_articles(result.articles)
-            self.app.call_from_thread(self._catalog_ready)
-        self.app.call_from_thread(self._scanned, result)
+        self.app.call_from_thread(self._scanned, result, changed)
 
     def _with_previews(self, report: Callable[[int, int], None]) -> Callable[[int, int], None]:
-        """The scan's progress callback, also showing the newest articles found so far (a
-        first scan of 100,000 files takes a minute: the user can read meanwhile)."""
-        last = [time.monotonic()]
+        """The scan's progress callback, also making what the scan has found so far the
+        catalog (a first scan of 100,000 files takes a minute: the user can read
+        meanwhile).  A look at 50,000 found articles takes about a second: the next
+        waits `PREVIEW_COST_FACTOR` times as long as the last took, or the interval."""
+        next_look = [time.monotonic() + self.scan_preview_interval]
 
         def progress(done: int, total: int) -> None:
             report(done, total)
-            now = time.monotonic()
-            if 0 < done < total and now - last[0] >= self.scan_preview_interval:
-                last[0] = now
-                archive = self.services.archive
-                first, found = archive.cached_newest(FIRST_PAGE), archive.cached_count()
-                if not self.stop_event.is_set():
-                    self.app.call_from_thread(self._show_found_so_far, first, found)
+            start = time.monotonic()
+            if 0 < done < total and start >= next_look[0] and not self.stop_event.is_set():
+                self.services.set_articles(self.services.archive.cached())
+                cost = time.monotonic() - start
+                next_look[0] = time.monotonic() + max(self.scan_preview_interval,
+                                                      PREVIEW_COST_FACTOR * cost)
+                self.app.call_from_thread(self._found_so_far, done, total)
 
         return progress
 
-    def _show_found_so_far(self, first: list, found: int) -> None:
-        if self.services.articles or self.search_text or self.group != ALL:
-            return  # the whole catalog is here, or the user looks at something else
-        current = self.article_list.current
-        self.article_list.set_rows(first, current.path if current else None,
-                                   partial=len(first) < found)
-        self.list_generation += 1
-        self.status.set_part("view", f"{len(first):,} newest of {found:,} found so far")
-        if current is None and self.article_list.current is not None:
-            self._schedule_preview(self.article_list.current.path)
+    def _found_so_far(self, done: int, total: int) -> None:
+        if self.first_scan:  # (the whole catalog may have come meanwhile)
+            self.status.set_part("scan", f"Scanning {done:,}/{total:,}")
+            self._catalog_ready()
 
-    def _scanned(self, result: ScanResult) -> None:
-        self.scanning = False
+    def _scanned(self, result: ScanResult, changed: bool) -> None:
+        self.scanning = self.first_scan = False
         parts = [f"+{len(result.added):,}", f"~{len(result.updated):,}",
                  f"-{len(result.removed):,}"]
         text = f"Scanned: {' '.join(parts)}"
@@ -139,10 +143,12 @@ class BackgroundWork:
             text += f", {len(result.problems):,} with problems (newsreader doctor lists them)"
         self.status.set_part("scan", text)
         self.set_timer(5, lambda: self.status.set_part("scan", ""))
+        if changed:
+            self._catalog_ready()
         self._index()
 
     def _scan_failed(self, message: str) -> None:
-        self.scanning = False
+        self.scanning = self.first_scan = False
         self.status.set_part("scan", "")
         self.notify(f"Scan failed: {message}", severity="error")
 

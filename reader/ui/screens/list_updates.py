@@ -136,8 +136,10 @@ class ListUpdates:
             self.open_article(current)
         self._open_when_shown = None
         if not rows:
-            self.article_pane.show_message("No articles here." if outcome.paths is None
-                                           else "Nothing matches this search here.")
+            self.article_pane.show_message(
+                "Nothing matches this search here." if outcome.paths is not None else
+                "Scanning the archive: no article found yet." if self.first_scan else
+                "No articles here.")
 
     def _show_search_status(self, outcome: SearchOutcome, shown: int,
                             query: ListQuery) -> None:
@@ -155,8 +157,9 @@ class ListUpdates:
     def show_view_counts(self) -> None:
         count = self.services.counts[ALL]
         shown = f"{len(self.article_list.rows):,}{'' if self.list_complete else '+'}"
+        so_far = " found so far" if self.first_scan else ""
         self.status.set_part("view", f"{shown} in view · {count.unread:,} unread of "
-                             f"{count.total:,}")
+                             f"{count.total:,}{so_far}")
 
 
 def _order_name(query: ListQuery) -> str:

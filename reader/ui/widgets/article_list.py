@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Callable, Sequence
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -23,10 +24,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.archive.model import Article
+from reader.ui.contrast import readable_style
 from reader.ui.sanitize import clean_line
+from reader.ui.widgets.cells import fit
 from reader.ui.wording import local_date
 
 Lookup = Callable[[str], bool]
+PARTS = ("star", "date", "source")  # the parts of a row with colours of their own
+SOURCE_WIDTH = 12
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -96,8 +101,7 @@ class ArticleList(ScrollView, can_focus=True):
         index = 0
         if keep is not None:
             index = next((i for i, a in enumerate(rows) if a.path == keep), 0)
-        more = "+" if partial else ""
-        self.border_subtitle = f"{len(rows):,}{more} article{'s' if len(rows) != 1 else ''}"
+        self.border_title = f"Articles ({len(rows):,}{'+' if partial else ''})"
         self.move_to(index, scroll_top=index == 0)
         self.refresh()
 
@@ -174,23 +178,30 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _render_row(self, article: Article, width: int, read: bool, starred: bool,
                     at_cursor: bool) -> Strip:
-        style = self.rich_style + self._style("read" if read else "unread")
-        if at_cursor:
-            style += self._style("cursor")
-        star = "★" if starred else " "
-        dot = " " if read else "●"
+        styles = self._part_styles(read, at_cursor)
         fmt = "%Y-%m-%d %H:%M" if width >= 70 else "%m-%d %H:%M"
-        date = local_date(article.date, self.tz, fmt)
-        segments = [
-            Segment(dot, style + self._style("star")),
-            Segment(star, style + self._style("star")),
-            Segment(f" {date} ", style + self._style("date")),
-        ]
+        parts = [("●" if not read else " ", "star"), ("★" if starred else " ", "star"),
+                 (f" {local_date(article.date, self.tz, fmt)} ", "date")]
         if width >= 60:
-            source = clean_line(article.source)[:12].ljust(12)
-            segments.append(Segment(f"{source} ", style + self._style("source")))
-        segments.append(Segment(clean_line(article.title) or "(untitled)", style))
-        return Strip(segments).adjust_cell_length(width, style).simplify()
+            parts.append((fit(clean_line(article.source), SOURCE_WIDTH) + " ", "source"))
+        used = sum(cell_len(text) for text, _ in parts)
+        parts.append((fit(clean_line(article.title) or "(untitled)", width - used), "title"))
+        segments = [Segment(text, styles[name]) for text, name in parts]
+        return Strip(segments).adjust_cell_length(width, styles["title"]).simplify()
+
+    def _part_styles(self, read: bool, at_cursor: bool) -> dict[str, Style]:
+        """The style of each part of a row.  On the cursor row every part takes the cursor's
+        colours, made readable where the theme's are not: a date in its own colour on
+        the cursor's bar was unreadable (blue on blue in textual-dark)."""
+        row = self.rich_style + self._style("read" if read else "unread")
+        if at_cursor:
+            return dict.fromkeys(("title", *PARTS), readable_style(row + self._style("cursor")))
+        return {"title": row, **{name: row + self._colour(name) for name in PARTS}}
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"article-list--{name}", partial=True)
+        """A component's style as drawn: colours with an alpha (the blurred cursor is the
+        accent at 30%) blended over the list's background, not taken as opaque."""
+        return self.get_component_rich_style(f"article-list--{name}")
+
+    def _colour(self, name: str) -> Style:
+        return Style(color=self._style(name).color)

@@ -1,8 +1,11 @@
 """The tree of groups: All, Unread, Starred, then Categories, Tags, Languages, Sources.
 
-Each node shows unread/total.  A section's children are added in one go when
-it is first expanded, so an archive with thousands of tags opens at once;
-after a mark changes, only the labels of the groups it touched are redrawn.
+Each node shows unread/total at the right edge; a name too long for the tree's
+width is cut with "…", a count never.  A section's children are added in one
+go when it is first expanded, so an archive with thousands of tags opens at
+once; after a mark changes, only the labels of the groups it touched are
+redrawn.  A rebuild keeps the cursor on its group (All at first), so the tree
+always shows where it is.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -17,18 +21,29 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from reader.state import GroupCounts
+from reader.ui.contrast import readable_style
 from reader.ui.listing import ALL, SECTIONS, STARRED, UNREAD, GroupKey
 from reader.ui.sanitize import clean_line
 from reader.ui.wording import group_name
+from reader.ui.widgets.cells import name_and_count
 
 TOP = ((ALL, "All"), (UNREAD, "Unread"), (STARRED, "Starred"))
+TOGGLE_STYLE = Style.from_meta({"toggle": True})  # what Tree's click handler looks for
 
 
-def group_label(name: str, unread: int, total: int) -> Text:
-    """A node's label as Text (names are data, never markup)."""
-    label = Text(clean_line(name) or "(none)")
-    label.append(f" {unread:,}/{total:,}", style="dim")
-    return label
+class GroupLabel(Text):
+    """A node's label: a name (data, never markup) and its count, kept apart so that
+    fitting the label to the tree's width cuts the name only."""
+
+    def __init__(self, name: str, count: str, beside: bool = False) -> None:
+        self.name = clean_line(name) or "(none)"
+        self.count = count
+        self.beside = beside  # the count right after the name, not at the right edge
+        super().__init__(f"{self.name} {count}")
+
+
+def group_label(name: str, unread: int, total: int) -> GroupLabel:
+    return GroupLabel(name, f"{unread:,}/{total:,}")
 
 
 class GroupTree(Tree[GroupKey]):
@@ -38,6 +53,12 @@ class GroupTree(Tree[GroupKey]):
         Binding("j", "cursor_down", "Down", show=False, id="tree.down"),
         Binding("k", "cursor_up", "Up", show=False, id="tree.up"),
     ]
+
+    COMPONENT_CLASSES = {"group-tree--count"}
+
+    DEFAULT_CSS = """
+    GroupTree > .group-tree--count { color: $text-muted; }
+    """
 
     @dataclass
     class GroupHighlighted(Message):
@@ -54,9 +75,13 @@ class GroupTree(Tree[GroupKey]):
         self._group_nodes: dict[GroupKey, TreeNode[GroupKey]] = {}
         self._section_nodes: dict[str, TreeNode[GroupKey]] = {}
 
-    def rebuild(self, counts: GroupCounts) -> None:
-        """Build the tree afresh from new counts; expanded sections stay expanded."""
+    def rebuild(self, counts: GroupCounts, partial: bool = False) -> None:
+        """Build the tree afresh from new counts; expanded sections stay expanded and the
+        cursor stays on its group.  `partial`: the counts of what a first scan has found
+        so far (the title says so)."""
         expanded = [kind for kind, node in self._section_nodes.items() if node.is_expanded]
+        current = self.cursor_node.data if self.cursor_node is not None else ALL
+        self.border_title = "Groups so far" if partial else "Groups"
         self.counts = counts
         self.clear()
         self._group_nodes.clear()
@@ -65,11 +90,12 @@ class GroupTree(Tree[GroupKey]):
             self._group_nodes[key] = self.root.add_leaf(self._group_label(key, name), data=key)
         for kind, title in SECTIONS:
             count = sum(1 for _ in counts.keys(kind))
-            node = self.root.add(Text(f"{title} ({count:,})"), data=("section", kind))
+            node = self.root.add(GroupLabel(title, f"({count:,})", beside=True), data=("section", kind))
             self._section_nodes[kind] = node
             if kind in expanded:
                 self._populate(node)
                 node.expand()
+        self.select_key(current if self._node_of(current) is not None else ALL)
 
     def refresh_counts(self, keys: Iterable[GroupKey]) -> None:
         """Redraw the labels of these groups (after marks changed)."""
@@ -81,7 +107,7 @@ class GroupTree(Tree[GroupKey]):
     def refresh_all_counts(self) -> None:
         self.refresh_counts(list(self._group_nodes))
 
-    def _group_label(self, key: GroupKey, name: str) -> Text:
+    def _group_label(self, key: GroupKey, name: str) -> GroupLabel:
         count = self.counts[key]
         return group_label(name, count.unread, count.total)
 
@@ -98,6 +124,35 @@ class GroupTree(Tree[GroupKey]):
         for key in keys:
             self._group_nodes[key] = section.add_leaf(self._group_label(key, self._display_name(key)), data=key)
 
+    # -- labels fitted to the width ---------------------------------------------------
+
+    def process_label(self, label: str | Text) -> Text:
+        return label if isinstance(label, GroupLabel) else super().process_label(label)
+
+    def render_label(self, node: TreeNode[GroupKey], base_style: Style, style: Style) -> Text:
+        """The label in the width the tree leaves it: the count whole at the right edge,
+        the name cut with "…" if need be; on the cursor line in readable colours."""
+        label = node.label
+        if not isinstance(label, GroupLabel):
+            return super().render_label(node, base_style, style)
+        icon = ""
+        if node.allow_expand:
+            icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+        name, count = name_and_count(label.name, label.count,
+                                     self._label_width(node) - len(icon), label.beside)
+        count_style = Style(color=self.get_component_rich_style("group-tree--count").color)
+        text = Text.assemble((name, style), (count, count_style))
+        if style.bgcolor is not None:  # the cursor line: one colour, readable on its bar
+            text.stylize(readable_style(base_style + style))
+        return Text.assemble((icon, base_style + TOGGLE_STYLE), text)
+
+    def _label_width(self, node: TreeNode[GroupKey]) -> int:
+        """The cells a node's label has: the tree's width less the indentation guides."""
+        depth = 0
+        while node.parent is not None and node.parent is not self.root:
+            depth, node = depth + 1, node.parent
+        return self.scrollable_content_region.width - depth * self.guide_depth
+
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[GroupKey]) -> None:
         event.stop()
         if event.node.data and event.node.data[0] == "section":
@@ -110,11 +165,16 @@ class GroupTree(Tree[GroupKey]):
             self.post_message(self.GroupHighlighted(self, key))
 
     def select_key(self, key: GroupKey) -> None:
-        """Move the cursor to a group (expanding its section)."""
+        """Move the cursor to a group (expanding its section) or a section heading."""
+        node = self._node_of(key)
+        if node is not None:
+            self.call_after_refresh(self.move_cursor, node)
+
+    def _node_of(self, key: GroupKey) -> TreeNode[GroupKey] | None:
+        if key[0] == "section":
+            return self._section_nodes.get(key[1])
         if key not in self._group_nodes and key[0] in self._section_nodes:
             section = self._section_nodes[key[0]]
             self._populate(section)
             section.expand()
-        node = self._group_nodes.get(key)
-        if node is not None:
-            self.call_after_refresh(self.move_cursor, node)
+        return self._group_nodes.get(key)

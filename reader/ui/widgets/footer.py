@@ -1,0 +1,57 @@
+"""The footer: the common keys, as many as fit whole; "…" says that more are on `?`.
+
+Textual's Footer lays its keys out in a row and cuts the last one off where the
+terminal is too narrow (`q Qui▏` at 120 columns).  This one hides the keys that
+do not fit, from the right, and shows "…" in their place.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey, FooterLabel
+
+MORE = "…"
+
+
+class ReaderFooter(Footer):
+    """A Footer that never cuts a key in half."""
+
+    DEFAULT_CSS = """
+    ReaderFooter FooterLabel.-more { margin: 0 1 0 0; color: $footer-description-foreground; }
+    """
+
+    def compose(self):
+        yield from super().compose()
+        if self._bindings_ready:
+            yield FooterLabel(MORE, classes="-more")
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.fit_keys()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_keys()
+
+    def fit_keys(self) -> None:
+        """Show the keys that fit whole, from the left; "…" if some do not.  (The command
+        palette's key is docked at the right and always shown.)"""
+        keys = list(self.query_children(FooterKey))
+        shown = [k for k in keys if not k.has_class("-command-palette")]
+        room = self.size.width - sum(_width(k) for k in keys if k not in shown)
+        more = self.query_children(FooterLabel).filter(".-more")
+        fits = sum(_width(k) for k in shown) <= room
+        room -= 0 if fits else sum(_width(m) for m in more)
+        used = 0
+        for key in shown:
+            used += _width(key)
+            key.display = used <= room
+        more.set(display=not fits)
+
+
+def _width(widget: Widget) -> int:
+    """The cells a footer item takes: its text, padding, border and margin."""
+    size = widget.app.size
+    return (widget.get_content_width(size, size) + widget.styles.gutter.width
+            + widget.styles.margin.width)
