@@ -208,3 +208,28 @@ def test_a_large_import_lets_other_writers_in_between_its_batches(tmp_path, monk
                                                             for i in range(len(between))}
     importer.close()
     other.close()
+
+
+def test_a_journal_line_cut_by_a_full_disk_does_not_swallow_the_next(tmp_path, monkeypatch):
+    import os
+
+    from reader.state import journal as journal_module
+
+    path = tmp_path / STATE_FILE_NAME
+    store = StateStore.open(path)
+    store.acknowledge_read(["first.md"])
+    real_write = os.write
+
+    def half(fd, data):  # the disk fills halfway through the line
+        real_write(fd, data[:len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(journal_module.os, "write", half)
+    with pytest.raises(StateUnwritableError, match="No space left"):
+        store.acknowledge_read(["lost.md"])
+    monkeypatch.undo()
+    store.acknowledge_star("third.md", True)
+    [journal] = tmp_path.glob("*.pending-*")
+    changes = journal_module.parse_lines(journal.read_bytes())
+    assert [c.paths for c in changes] == [("first.md",), ("third.md",)]
+    store.close()

@@ -75,11 +75,7 @@ class Journal:
             try:
                 if self._fd is None:
                     self._fd = _create_locked(self.path)
-                line = change.to_line()
-                written = os.write(self._fd, line)
-                if written != len(line):
-                    raise OSError(f"only {written} of {len(line)} bytes written")
-                os.fsync(self._fd)
+                _write_line(self._fd, change.to_line())
                 self.unsaved += 1
             except OSError as exc:
                 raise StateUnwritableError(f"cannot keep marks in {self.path} ({exc}): marks "
@@ -105,6 +101,23 @@ class Journal:
                 self.path.unlink(missing_ok=True)
             os.close(self._fd)  # the lock goes with it
             self._fd = None
+
+
+def _write_line(fd: int, line: bytes) -> None:
+    """Append `line` whole and fsync it, or leave the file as it was (a line half
+    written by a full disk would swallow the next one)."""
+    size = os.lseek(fd, 0, os.SEEK_END)
+    try:
+        written = os.write(fd, line)
+        if written != len(line):
+            raise OSError(f"only {written} of {len(line)} bytes written")
+        os.fsync(fd)
+    except OSError:
+        try:
+            os.ftruncate(fd, size)
+        except OSError:
+            pass
+        raise
 
 
 def _create_locked(path: Path) -> int:
