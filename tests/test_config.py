@@ -65,3 +65,19 @@ def test_importing_the_package_creates_nothing(tmp_path):
     subprocess.run([sys.executable, "-c", code], check=True, env=env,
                    cwd=Path(__file__).resolve().parents[1])
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_an_unknown_top_level_key_is_a_problem_to_warn_of_and_known_ones_are_not(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('colour = "red"\narchive = "~/news"\ndata_dir = "/tmp/x"\ntheme = "nord"\n'
+                   'timezone = "UTC"\nmark_read_on_open = true\n[keys]\ntoggle_read = "x"\n')
+    settings = load_settings(config_path=cfg)
+    assert settings.problems == (f"{cfg}: unknown setting 'colour' (ignored)",)
+    assert settings.theme == "nord"
+
+
+def test_a_key_bound_to_a_number_is_refused_not_turned_into_text(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[keys]\ntoggle_read = 5\n")
+    with pytest.raises(ConfigError, match=r"\[keys\] 'toggle_read' must be a string"):
+        load_settings(config_path=cfg)

@@ -222,7 +222,7 @@ def test_a_full_disk_before_the_first_commit_leaves_the_index_as_it_was(archive_
 def fill_the_disk(store: StateStore) -> None:
     """Let the store's connections grow the file no further (SQLite then fails with
     SQLITE_FULL, 'database or disk is full', exactly as on a full disk)."""
-    for con in store._all:
+    for con in store._pool._all:
         pages = con.execute("PRAGMA page_count").fetchone()[0]
         con.execute(f"PRAGMA max_page_count = {pages}")
 

@@ -99,6 +99,36 @@ def test_the_reader_shows_the_saved_marks_while_the_disk_is_full(small_disk, arc
     assert corrupt_files(archive.data_dir) == []
 
 
+def test_a_disk_that_fills_while_reading_says_so_and_keeps_every_earlier_mark(
+        small_disk, archive_factory):
+    from reader.ui.services import Services
+
+    settings = Settings(data_root=small_disk / "data", config_path=small_disk / "none.toml")
+    files = {f"content/en/news/s/{i}.en.md": article_text(f"Story {i} " + "long " * 40)
+             for i in range(400)}
+    archive = Archive.open(archive_factory(files), settings)
+    services = Services(archive, settings, open_link=lambda url: True)
+    errors: list[str] = []
+    services.on_error = errors.append
+    try:
+        assert services.open_state() == []
+        services.set_articles(archive.scan().articles)
+        first, *rest = services.articles
+        services.set_read([first])
+        services.flush()
+        fill(small_disk)
+        services.set_read(rest)  # neither the journal nor the database can take them
+        services.flush()
+        assert errors and "the disk is full" in errors[0] and "cannot be saved now" in errors[0]
+        assert services.store.read_set() == {first.path}
+    finally:
+        services.close()
+    (small_disk / "filler").unlink()
+    with StateStore.open(archive.data_dir / STATE_FILE_NAME) as store:
+        assert store.read_set() == {first.path}
+    assert corrupt_files(archive.data_dir) == []
+
+
 # -- errors injected into the open path -----------------------------------------------
 
 def sqlite_error(code: int, name: str, text: str, cls=sqlite3.OperationalError):

@@ -7,32 +7,47 @@ with the same title or link never share state.
 Writes run in `BEGIN IMMEDIATE` transactions and commit at once, so a second
 process (another reader, `newsreader search`) waits its turn instead of losing
 an update or failing with "database is locked".  The store is thread-safe: a
-small pool hands each call its own connection.
+small pool hands each call its own connection (pool.py).
+
+A caller that shows a change before the database has it (the reader, whose writes
+wait in a queue) first `acknowledge_*`s it: the change is kept in a journal,
+fsynced, so a `kill -9` while the write waits for another process's lock loses
+nothing shown; `save()` writes it later.  Journals of processes that died are
+replayed at the next open (journal.py, pending.py).
 
 Undo: a change of more than one article (or any change made with
 `undoable=True`) is a *bulk change*; the log keeps the last `UNDO_DEPTH` of
 them in the file, so `undo()` works after a restart.  Undo puts back only the
 articles that nothing changed since, and stamps them with the time of the undo.
+
+An import is written in transactions of about `IMPORT_HOLD_S` each, with a pause
+between them, so that a million entries never keep another process's marks waiting
+for more than a moment.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from contextlib import contextmanager
+import time
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Union
 
 from reader.archive.model import Article
-from reader.state import transfer, writes
+from reader.state import journal, pending, transfer, writes
+from reader.state.errors import DamagedStateError, StateError
+from reader.state.journal import Change, Journal
 from reader.state.model import (READ, STAR, BulkChange, ImportReport, Mark, now_us,
                                 us_to_datetime)
-from reader.state.errors import DamagedStateError, StateError, kind_of, refusal
-from reader.state.schema import connect, open_checked
-from reader.state.writes import COLUMNS, UNDO_DEPTH
+from reader.state.pending import Acknowledged
+from reader.state.pool import ConnectionPool
+from reader.state.schema import open_checked
+from reader.state.writes import COLUMNS, UNDO_DEPTH, ArticleLookup, PathsOrArticles
 
-PathsOrArticles = Iterable[Union[str, Article]]
-ArticleLookup = Union[Mapping[str, Article], Iterable[Article], None]
+IMPORT_BATCH = 2_000  # entries an import merges at a time
+IMPORT_HOLD_S = 1.0  # how long an import holds the write lock at most, about
+# The pause between an import's transactions: longer than the longest sleep of SQLite's
+# busy handler (100 ms), so that a writer waiting for the lock always gets it in there.
+IMPORT_PAUSE_S = 0.12
 
 
 class StateStore:
@@ -42,9 +57,10 @@ class StateStore:
         self.path = path
         self.notice = notice  # set when open(recover=True) had to start afresh
         self._lock = threading.Lock()
-        self._free: list[sqlite3.Connection] = [first]
-        self._all: list[sqlite3.Connection] = [first]
-        self._closed = False
+        self._pool = ConnectionPool(path, first)
+        self._journal = Journal(path)
+        self._failed: list[Acknowledged] = []  # acknowledged, and their write failed
+        self._orphaned: list[Change] = []  # a dead process's, not replayed yet
         self._last_us = 0
 
     @classmethod
@@ -57,19 +73,18 @@ class StateStore:
         """
         path = Path(path)
         try:
-            return cls(path, open_checked(path))
+            store = cls(path, open_checked(path))
         except DamagedStateError as exc:
             if not recover:
                 raise
-            return cls(path, open_checked(path), notice=str(exc))
+            store = cls(path, open_checked(path), notice=str(exc))
+        store._adopt_orphans()
+        return store
 
     def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            for con in self._all:
-                con.close()
-            self._all.clear()
-            self._free.clear()
+        """Close the file; a journal still holding unsaved changes stays for the next open."""
+        self._journal.close()
+        self._pool.close()
 
     def __enter__(self) -> "StateStore":
         return self
@@ -86,16 +101,20 @@ class StateStore:
         return self._flag(STAR, path)
 
     def read_set(self) -> set[str]:
-        with self._reading() as con:
-            return {row[0] for row in con.execute("SELECT path FROM marks WHERE read = 1")}
+        """The read paths, with the changes of a dead process's journal that could not be
+        replayed yet (the file was locked or full when it was opened)."""
+        with self._pool.reading() as con:
+            marked = {row[0] for row in con.execute("SELECT path FROM marks WHERE read = 1")}
+            return pending.overlay(con, self._orphaned, READ, marked)
 
     def starred_set(self) -> set[str]:
-        with self._reading() as con:
-            return {row[0] for row in con.execute("SELECT path FROM marks WHERE starred = 1")}
+        with self._pool.reading() as con:
+            marked = {row[0] for row in con.execute("SELECT path FROM marks WHERE starred = 1")}
+            return pending.overlay(con, self._orphaned, STAR, marked)
 
     def mark(self, path: str) -> Mark:
         """The article's state and when each part last changed (all unset if never marked)."""
-        with self._reading() as con:
+        with self._pool.reading() as con:
             row = con.execute("SELECT read, read_at, starred, star_at, title, link FROM marks "
                               "WHERE path = ?", (path,)).fetchone()
         if row is None:
@@ -105,14 +124,14 @@ class StateStore:
 
     def last_bulk_change(self) -> BulkChange | None:
         """What `undo()` would undo now, if anything."""
-        with self._reading() as con:
+        with self._pool.reading() as con:
             row = con.execute("SELECT id, at, label, count FROM bulk_changes "
                               "ORDER BY id DESC LIMIT 1").fetchone()
         return None if row is None else BulkChange(row[0], us_to_datetime(row[1]), row[2], row[3])
 
     def _flag(self, field: int, path: str) -> bool:
         column = COLUMNS[field][0]
-        with self._reading() as con:
+        with self._pool.reading() as con:
             row = con.execute(f"SELECT {column} FROM marks WHERE path = ?", (path,)).fetchone()
         return bool(row and row[0])
 
@@ -141,7 +160,7 @@ class StateStore:
 
     def toggle_star(self, path: str, article: Article | None = None) -> bool:
         """Flip the article's star in one transaction; returns the new state."""
-        with self._writing() as con:
+        with self._pool.writing() as con:
             row = con.execute("SELECT starred FROM marks WHERE path = ?", (path,)).fetchone()
             starred = not (row and row[0])
             title, link = (article.title, article.link) if article else (None, None)
@@ -150,7 +169,7 @@ class StateStore:
 
     def undo(self) -> int:
         """Undo the last bulk change; returns how many articles it restored (0: nothing to undo)."""
-        with self._writing() as con:
+        with self._pool.writing() as con:
             row = con.execute("SELECT id FROM bulk_changes ORDER BY id DESC LIMIT 1").fetchone()
             if row is None:
                 return 0
@@ -160,45 +179,135 @@ class StateStore:
 
     def _bulk(self, field: int, paths: PathsOrArticles, value: bool, articles: ArticleLookup,
               undoable: bool | None, label: str) -> int:
-        rows = _rows(paths, articles)
+        rows = writes.rows_of(paths, articles)
         if not rows:
             return 0
         if undoable is None:
             undoable = len(rows) > 1
-        with self._writing() as con:
-            now = self._now()
-            writes.stage(con, rows)
-            change_id = writes.log_bulk(con, field, value, now, label) if undoable else None
-            changed = writes.upsert_staged(con, field, value, now)
-            if change_id is not None:
-                writes.finish_log(con, change_id, changed)
+        with self._pool.writing() as con:
+            return writes.apply(con, field, rows, value, self._now(), label if undoable else None)
+
+    # -- acknowledged first, written later --------------------------------------------
+
+    def acknowledge_read(self, paths: PathsOrArticles, read: bool = True,
+                         articles: ArticleLookup = None, *, undoable: bool | None = None,
+                         label: str = "") -> Acknowledged:
+        """Keep a read mark in this process's journal, fsynced, without waiting for the
+        database: once this returns a `kill -9` loses nothing of it.  Pass the result to
+        `save()` (from any thread).  StateUnwritableError when it cannot be kept."""
+        return self._acknowledge(READ, tuple(paths), read, articles, undoable,
+                                 label or _label(READ, read))
+
+    def acknowledge_star(self, path: str, starred: bool,
+                         article: Article | None = None) -> Acknowledged:
+        items = (article,) if article is not None else (path,)
+        return self._acknowledge(STAR, items, starred, None, False, _label(STAR, starred))
+
+    def save(self, item: Acknowledged) -> int:
+        """Write an acknowledged change; returns how many articles it changed.  Then the
+        changes whose write failed before are tried again, and dead journals replayed.
+        A failure leaves the change in the journal, for the next save or open."""
+        try:
+            changed = pending.write(self._pool, item)
+        except StateError as exc:
+            with self._lock:
+                self._failed.append(item)
+            exc.args = (f"{exc} (kept in {self._journal.path}, to be saved when the state "
+                        "file takes writes again)",)
+            raise
+        self._journal.saved()
+        self._retry()
         return changed
+
+    def _acknowledge(self, field: int, items: tuple, value: bool, articles: ArticleLookup,
+                     undoable: bool | None, label: str) -> Acknowledged:
+        """On the caller's thread (the UI's): only what the journal needs; the rows with
+        their titles are made by `save()`, in the writer's."""
+        paths = tuple(p if type(p) is str else p.path for p in items)
+        undoable = len(set(paths)) > 1 if undoable is None else undoable
+        change = Change(field, value, self._now(), paths, undoable, label)
+        self._journal.append(change)
+        return Acknowledged(change, items, articles)
+
+    def _retry(self) -> None:
+        with self._lock:
+            failed, self._failed = self._failed, []
+        for item in failed:  # older than what was just written: only where still newer
+            try:
+                pending.write(self._pool, item, only_newer=True)
+            except StateError:
+                with self._lock:
+                    self._failed.append(item)
+                continue
+            self._journal.saved()
+        if self._orphaned:
+            self._adopt_orphans()
+
+    def _adopt_orphans(self) -> None:
+        """Replay the journals of processes that died; keep what could not be replayed now
+        (the file locked or full), shown by read_set/starred_set meanwhile."""
+        waiting: list[Change] = []
+        for orphan in journal.orphans(self.path):
+            replayed = pending.replay(self._pool, orphan.changes)
+            orphan.done(replayed)
+            if not replayed:
+                waiting.extend(orphan.changes)
+        with self._lock:
+            self._orphaned = waiting
 
     # -- transfer -----------------------------------------------------------------
 
     def export_state(self, articles: ArticleLookup = None) -> dict:
         """The whole state as the documented JSON document (docs/state-format.md)."""
-        with self._reading() as con:
+        with self._pool.reading() as con:
             rows = con.execute("SELECT path, read, read_at, starred, star_at, title, link "
                                "FROM marks ORDER BY path").fetchall()
-        return transfer.build_document(rows, _lookup(articles))
+        return transfer.build_document(rows, writes.lookup(articles))
 
     def import_state(self, data: dict, articles: ArticleLookup = None) -> ImportReport:
         """Merge an exported document, the newer change winning per article and field.
 
         Raises `transfer.TransferError` (a `StateError`) for a malformed document,
-        before anything is written.  The import is one undoable bulk change.
+        before anything is written.  The import is one undoable bulk change, written in
+        transactions of at most about IMPORT_HOLD_S with a pause between them, in which
+        another process's marks take the lock.
         """
         now = now_us()
         entries = transfer.parse_document(data, now)
-        known = None if articles is None else _lookup(articles)
-        with self._writing() as con:
-            local = {r[0]: r[1:] for r in con.execute(
-                "SELECT path, read, read_at, starred, star_at FROM marks")}
-            plan = transfer.plan_import(entries, local, known, now)
-            if plan.updates:
-                writes.apply_import(con, plan.updates, self._now(), len(entries))
-        return plan.report
+        report = ImportReport()
+        targets = transfer.resolve_paths(entries, None if articles is None else
+                                         writes.lookup(articles), report)
+        change_id, start = None, 0
+        while start < len(entries):
+            if start:
+                _pause()
+            try:
+                with self._pool.writing() as con:
+                    change_id, start = self._import_for_a_while(con, entries, start, targets,
+                                                                report, change_id, now)
+            except StateError as exc:
+                if start:
+                    exc.args = (f"{exc}; {start:,} of {len(entries):,} entries were imported "
+                                "before it (importing the file again completes it)",)
+                raise
+        return report
+
+    def _import_for_a_while(self, con: sqlite3.Connection, entries: list, start: int,
+                            targets: dict, report: ImportReport, change_id: int | None,
+                            now: int) -> tuple[int | None, int]:
+        """Merge batches of entries from `start` for about IMPORT_HOLD_S; returns the
+        import's bulk change and where the next transaction starts."""
+        deadline = time.monotonic() + IMPORT_HOLD_S
+        while True:  # at least one batch
+            batch = entries[start:start + IMPORT_BATCH]
+            local = writes.local_marks(con, [targets[e.path] for e in batch])
+            updates = transfer.plan_batch(batch, targets, local, report, now)
+            if updates:
+                change_id = writes.apply_import(con, change_id, updates, self._now(),
+                                                len(entries))
+            start += len(batch)
+            if start >= len(entries) or time.monotonic() >= deadline:
+                return change_id, start
 
     # -- connections --------------------------------------------------------------
 
@@ -208,84 +317,16 @@ class StateStore:
             self._last_us = max(now_us(), self._last_us + 1)
             return self._last_us
 
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            if self._closed:
-                raise StateError(f"the state store {self.path} is closed")
-            con = self._free.pop() if self._free else None
-        if con is None:
-            con = connect(self.path)
-            with self._lock:
-                self._all.append(con)
-        try:
-            yield con
-        finally:
-            with self._lock:
-                if self._closed:
-                    con.close()
-                else:
-                    self._free.append(con)
 
-    @contextmanager
-    def _reading(self) -> Iterator[sqlite3.Connection]:
-        with self._connection() as con, self._translated():
-            yield con
-
-    @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        """One `BEGIN IMMEDIATE` transaction, committed on leaving, rolled back on error."""
-        with self._connection() as con, self._translated():
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                yield con
-            except BaseException:
-                if con.in_transaction:  # SQLite may have rolled back already (a full disk)
-                    con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
-
-    @contextmanager
-    def _translated(self) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.Error as exc:
-            kind = kind_of(exc, self.path.parent)
-            if kind == "damaged":
-                raise StateError(f"the state file {self.path} cannot be used ({exc}); restart "
-                                 "newsreader to check it") from exc
-            raise refusal(self.path, exc, kind) from exc
-        except UnicodeEncodeError as exc:  # a path or title with a lone surrogate
-            raise StateError(f"cannot store {exc.object[exc.start:exc.end]!r} in the state "
-                             "file: half of a surrogate pair is not text") from None
+def _pause() -> None:
+    """Between an import's transactions: time for another writer to take the lock."""
+    time.sleep(IMPORT_PAUSE_S)
 
 
 def _label(field: int, value: bool) -> str:
     if field == READ:
         return "mark read" if value else "mark unread"
     return "star" if value else "unstar"
-
-
-def _lookup(articles: ArticleLookup) -> Mapping[str, Article]:
-    if articles is None:
-        return {}
-    if isinstance(articles, Mapping):
-        return articles
-    return {a.path: a for a in articles}
-
-
-def _rows(paths: PathsOrArticles, articles: ArticleLookup) -> list[tuple[str, str | None, str | None]]:
-    """(path, title, link) for each distinct path, titles and links where known."""
-    known = _lookup(articles)
-    rows: dict[str, tuple[str, str | None, str | None]] = {}
-    for item in paths:
-        article = item if isinstance(item, Article) else known.get(item)
-        path = item.path if isinstance(item, Article) else item
-        if article is None:
-            rows[path] = (path, None, None)
-        else:
-            rows[path] = (path, article.title, article.link)
-    return list(rows.values())
 
 
 __all__ = ["StateStore", "StateError", "DamagedStateError", "UNDO_DEPTH"]

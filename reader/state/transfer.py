@@ -54,12 +54,6 @@ class Update:
     # field -> (new value, new time, previous value, previous time)
 
 
-@dataclass(slots=True)
-class Plan:
-    updates: list[Update]
-    report: ImportReport
-
-
 # -- export ---------------------------------------------------------------------------
 
 def build_document(rows: list[tuple], known: Mapping[str, Article],
@@ -206,15 +200,13 @@ def _check_text(value: str, where: str, key: str) -> str:
     return value
 
 
-def plan_import(entries: list[Entry], local: Mapping[str, tuple],
-                known: Mapping[str, Article] | None, now: int | None = None) -> Plan:
+def plan_batch(entries: list[Entry], targets: Mapping[str, str], local: Mapping[str, tuple],
+               report: ImportReport, now: int | None = None) -> list[Update]:
     """Decide, per entry and field, whether the import wins; `local`: path -> (read,
-    read_at, starred, star_at); `known`: the archive's articles (None: no archive to match
-    the entries against, so none is reported as unknown); `now`:
-    this machine's clock (µs), to tell a local time out of range (it counts as the epoch)."""
+    read_at, starred, star_at) of the entries' targets; `now`: this machine's clock (µs),
+    to tell a local time out of range (it counts as the epoch).  Counts each verdict in
+    `report`; returns the updates to write."""
     now = now_us() if now is None else now
-    report = ImportReport()
-    targets = _resolve_paths(entries, known, report)
     updates = []
     for entry in entries:
         path = targets[entry.path]
@@ -227,7 +219,7 @@ def plan_import(entries: list[Entry], local: Mapping[str, tuple],
             report.kept_local += 1
         else:
             report.unchanged += 1
-    return Plan(updates, report)
+    return updates
 
 
 def _merge_entry(entry: Entry, path: str, row: tuple | None,
@@ -249,9 +241,11 @@ def _merge_entry(entry: Entry, path: str, row: tuple | None,
     return update, verdict
 
 
-def _resolve_paths(entries: list[Entry], known: Mapping[str, Article] | None,
-                   report: ImportReport) -> dict[str, str]:
-    """Entry path -> the path to store it under (see the module doc)."""
+def resolve_paths(entries: list[Entry], known: Mapping[str, Article] | None,
+                  report: ImportReport) -> dict[str, str]:
+    """Entry path -> the path to store it under (see the module doc); `known`: the
+    archive's articles (None: no archive to match the entries against, so none is
+    reported as unknown).  Counts the matches and misses in `report`."""
     targets = {e.path: e.path for e in entries}
     if known is None:
         return targets

@@ -8,12 +8,16 @@ set-based statements, so 100,000 articles take well under a second.
 from __future__ import annotations
 
 import sqlite3
+from typing import Iterable, Mapping, Union
 
+from reader.archive.model import Article
 from reader.state import transfer
 from reader.state.model import READ, STAR
 
 UNDO_DEPTH = 10  # bulk changes the undo log keeps
 COLUMNS = {READ: ("read", "read_at"), STAR: ("starred", "star_at")}
+PathsOrArticles = Iterable[Union[str, Article]]
+ArticleLookup = Union[Mapping[str, Article], Iterable[Article], None]
 
 
 def stage(con: sqlite3.Connection, rows: list[tuple]) -> None:
@@ -62,6 +66,23 @@ def upsert_staged(con: sqlite3.Connection, field: int, value: bool, now: int) ->
     return cursor.rowcount
 
 
+def apply(con: sqlite3.Connection, field: int, rows: list[tuple], value: bool, now: int,
+          label: str | None, only_newer: bool = False) -> int:
+    """Set `field` to `value` for `rows` (path, title, link) where it differs, logged as an
+    undoable bulk change unless `label` is None; returns how many changed.  `only_newer`:
+    leave the articles whose field changed at `now` or later (a replayed change)."""
+    stage(con, rows)
+    if only_newer:
+        column_at = COLUMNS[field][1]
+        con.execute(f"DELETE FROM temp.staged WHERE path IN "
+                    f"(SELECT path FROM marks WHERE {column_at} >= ?)", (now,))
+    change_id = log_bulk(con, field, value, now, label) if label is not None else None
+    changed = upsert_staged(con, field, value, now)
+    if change_id is not None:
+        finish_log(con, change_id, changed)
+    return changed
+
+
 def upsert(con: sqlite3.Connection, field: int, rows: list[tuple], value: bool, now: int) -> None:
     column, column_at = COLUMNS[field]
     con.executemany(
@@ -86,11 +107,23 @@ def restore(con: sqlite3.Connection, change_id: int, now: int) -> int:
     return restored
 
 
-def apply_import(con: sqlite3.Connection, updates: list[transfer.Update], now: int,
-                  entries: int) -> None:
-    """Write an import's winning fields, logged as one bulk change."""
-    change_id = con.execute("INSERT INTO bulk_changes (at, label, count) VALUES (?, ?, ?)",
-                            (now, f"import of {entries} entries", len(updates))).lastrowid
+def local_marks(con: sqlite3.Connection, paths: list[str]) -> dict[str, tuple]:
+    """path -> (read, read_at, starred, star_at) of those of `paths` the store holds."""
+    stage(con, [(path, None, None) for path in paths])
+    return {r[0]: r[1:] for r in con.execute(
+        "SELECT m.path, m.read, m.read_at, m.starred, m.star_at FROM temp.staged s "
+        "JOIN marks m ON m.path = s.path")}
+
+
+def apply_import(con: sqlite3.Connection, change_id: int | None,
+                 updates: list[transfer.Update], now: int, entries: int) -> int:
+    """Write a batch of an import's winning fields, logged in the import's one bulk change
+    (`change_id`, or a new one for the first batch); returns the change's id."""
+    if change_id is None:
+        change_id = con.execute("INSERT INTO bulk_changes (at, label, count) VALUES (?, ?, 0)",
+                                (now, f"import of {entries} entries")).lastrowid
+    con.execute("UPDATE bulk_changes SET count = count + ? WHERE id = ?",
+                (len(updates), change_id))
     for field, (column, column_at) in COLUMNS.items():
         winners = [(u.path, u.title, u.link) + u.fields[field]
                    for u in updates if field in u.fields]
@@ -108,3 +141,26 @@ def apply_import(con: sqlite3.Connection, updates: list[transfer.Update], now: i
             [(change_id, path, field, int(prev), prev_at, at)
              for path, _, _, _, at, prev, prev_at in winners])
     trim_log(con)
+    return change_id
+
+
+def lookup(articles: ArticleLookup) -> Mapping[str, Article]:
+    if articles is None:
+        return {}
+    if isinstance(articles, Mapping):
+        return articles
+    return {a.path: a for a in articles}
+
+
+def rows_of(paths: PathsOrArticles, articles: ArticleLookup) -> list[tuple[str, str | None, str | None]]:
+    """(path, title, link) for each distinct path, titles and links where known."""
+    known = lookup(articles)
+    rows: dict[str, tuple[str, str | None, str | None]] = {}
+    for item in paths:
+        article = item if isinstance(item, Article) else known.get(item)
+        path = item.path if isinstance(item, Article) else item
+        if article is None:
+            rows[path] = (path, None, None)
+        else:
+            rows[path] = (path, article.title, article.link)
+    return list(rows.values())

@@ -125,8 +125,9 @@ class Services:
             (self.read.add if read else self.read.discard)(article.path)
             self.counts.apply_read(article, read)
         if changed and self.store is not None:
-            self._write(self.store.mark_read, [a.path for a in changed], read, changed,
-                        undoable=len(changed) > 1 if undoable is None else undoable)
+            undoable = len(changed) > 1 if undoable is None else undoable
+            self._keep(self.store.acknowledge_read, self.store.mark_read,
+                       [a.path for a in changed], read, changed, undoable=undoable)
         return changed
 
     def toggle_star(self, article: Article) -> bool:
@@ -134,7 +135,8 @@ class Services:
         (self.starred.add if starred else self.starred.discard)(article.path)
         self.counts.apply_star(article, starred)
         if self.store is not None:
-            self._write(self.store.set_starred, article.path, starred, article)
+            self._keep(self.store.acknowledge_star, self.store.set_starred, article.path,
+                       starred, article)
         return starred
 
     def undo(self) -> Future:
@@ -152,6 +154,18 @@ class Services:
             self.read = self.store.read_set()
             self.starred = self.store.starred_set()
         self.counts = GroupCounts(self.articles, self.read, self.starred)
+
+    def _keep(self, acknowledge: Callable, write: Callable, *args, **kwargs) -> None:
+        """Keep a change in the store's journal now (a kill -9 cannot lose it), written to
+        the database in the background; where no journal can be kept (a full disk), the
+        write alone, which reports its failure."""
+        assert self.store is not None
+        try:
+            kept = acknowledge(*args, **kwargs)
+        except StateError:
+            self._write(write, *args, **kwargs)
+            return
+        self._write(self.store.save, kept)
 
     def _write(self, fn: Callable, *args, **kwargs) -> Future:
         future = self._writer.submit(fn, *args, **kwargs)
