@@ -18,7 +18,7 @@ def kinds(node):
 def test_words_or_not_prefix_and_phrase():
     parsed = parse_query('英偉達 OR 特斯拉 stocks -crypto open* "rate cut"', TZ)
     assert kinds(parsed.text) == ("and", [
-        ("or", [("run", "英伟达"), ("run", "特斯拉")]),
+        ("or", [("or", [("run", "英伟达"), ("run", "辉达")]), ("run", "特斯拉")]),  # 輝達: Taiwan
         ("word", "stock"),
         ("not", [("word", "crypto")]),
         ("prefix", "open"),

@@ -52,11 +52,11 @@ class Hit:
         if self._snippet is None:
             stored = self.stored or {"path": self.path}
             body = body_of(read_text(self.root, stored)) if self.root else ""
+            self._snippet = make_snippet(_plain(body), self.needles)
             summary = (stored.get("meta") or {}).get("summary", "")
-            snippets = [make_snippet(_plain(text), self.needles) for text in (body, summary)
-                        if text]
-            self._snippet = next((s for s in snippets if s[1]), snippets[0] if snippets
-                                 else ("", []))
+            if summary and not self._snippet[1]:
+                in_summary = make_snippet(_plain(summary), self.needles)
+                self._snippet = in_summary if in_summary[1] else self._snippet
         return self._snippet
 
     def as_json(self) -> dict:
