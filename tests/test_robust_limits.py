@@ -27,10 +27,12 @@ UTC = ZoneInfo("UTC")
 
 
 def timed(call, limit: float):
-    started = time.perf_counter()
+    """call()'s value, once it is known to have taken less than `limit` seconds of this
+    process's CPU time (the machine may be shared: wall time would measure the others)."""
+    started = time.process_time()
     value = call()
-    seconds = time.perf_counter() - started
-    assert seconds < limit, f"took {seconds:.1f} s (limit {limit} s)"
+    seconds = time.process_time() - started
+    assert seconds < limit, f"took {seconds:.1f} s of CPU (limit {limit} s)"
     return value
 
 
@@ -54,15 +56,15 @@ def test_100000_repeated_tags_are_one_tag_in_linear_time():
 
 def test_100000_yaml_tags_parse_scan_and_open_in_seconds(archive_factory, settings):
     """Most of this is libyaml building 100,000 strings (about 1.5 s here)."""
-    article = timed(lambda: parse_text("a.md", yaml_tags(100_000), UTC).article, 8.0)
+    article = timed(lambda: parse_text("a.md", yaml_tags(100_000), UTC).article, 6.0)
     assert len(article.tags) == fields.MAX_ITEMS
     root = archive_factory({"many.md": yaml_tags(100_000), "good.md": article_text("good")})
     archive = Archive.open(root, settings)
-    result = timed(archive.scan, 15.0)
+    result = timed(archive.scan, 10.0)
     assert {a.path for a in result.articles} == {"many.md", "good.md"}
     assert "tags: the first 100 of 100,000 kept" in {p.path: p.reason for p in
                                                       result.problems}["many.md"]
-    assert len(timed(lambda: archive.read("many.md"), 8.0).article.tags) == fields.MAX_ITEMS
+    assert len(timed(lambda: archive.read("many.md"), 6.0).article.tags) == fields.MAX_ITEMS
 
 
 @pytest.mark.parametrize("key, value, note", [
@@ -70,7 +72,7 @@ def test_100000_yaml_tags_parse_scan_and_open_in_seconds(archive_factory, settin
     ("summary", "s " * 50_000, "summary longer than 10,000 characters: cut"),
     ("categories", ["c" * 5_000], "categories longer than 200 characters: cut"),
     ("thumbnail", "https://x/" + "p" * 5_000, "thumbnail longer than 4,000 characters: left out"),
-])
+], ids=["title", "summary", "category", "thumbnail"])
 def test_long_values_are_cut_with_a_notice(key, value, note):
     article = parse_text("a.md", json.dumps({key: value}) + "\nx\n", UTC).article
     kept = getattr(article, key)
@@ -100,7 +102,7 @@ def test_a_link_too_long_to_be_one_is_left_out():
     '{"title": 1%s}' % ("0" * 5_000),  # JSON: an integer Python won't write out
     "---\ntitle: 1%s\n---\n" % ("0" * 5_000),  # YAML refuses to build it
     "+++\ntitle = 1%s\n+++\n" % ("0" * 5_000),  # TOML too
-])
+], ids=["json", "yaml", "toml"])
 def test_an_integer_of_5000_digits_is_a_reason_not_an_exception(front):
     article = parse_text("a.md", front + "\nx\n", UTC).article
     assert "invalid" in article.problem and article.title == "a"
@@ -158,7 +160,7 @@ def test_front_matter_longer_than_2_million_characters_is_not_read():
 DEEP = {
     "yaml flow": "---\na: " + "[" * 100_000 + "]" * 100_000 + "\n---\nx\n",
     "yaml block": "---\na:\n" + "- " * 100_000 + "x\n---\nx\n",
-    "yaml 10,000": "---\na: " + "[" * 10_000 + "]" * 10_000 + "\n---\nx\n",
+    "yaml 10000": "---\na: " + "[" * 10_000 + "]" * 10_000 + "\n---\nx\n",
     "json": '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}\nx\n",
     "toml": "+++\na = " + "[" * 100_000 + "]" * 100_000 + "\n+++\nx\n",
 }
@@ -167,9 +169,9 @@ import sys, time
 from zoneinfo import ZoneInfo
 from reader.archive.parse import parse_text
 text = sys.stdin.read()
-started = time.perf_counter()
+started = time.process_time()
 article = parse_text("deep.md", text, ZoneInfo("UTC")).article
-print(round(time.perf_counter() - started, 2))
+print(round(time.process_time() - started, 2))
 print(article.problem)
 """
 

@@ -117,6 +117,20 @@ def test_a_pipe_that_takes_a_files_place_between_the_check_and_the_open_is_refus
 
 
 @needs_fifo
+def test_the_index_writer_skips_a_file_that_became_a_pipe_after_the_scan(archive_factory,
+                                                                          settings):
+    from reader.index import update_index
+
+    root = archive_factory({**GOOD, "x/other.md": article_text("other")})
+    archive = Archive.open(root, settings)
+    articles = archive.scan().articles
+    (root / "x" / "good.md").unlink()
+    os.mkfifo(root / "x" / "good.md")
+    summary = bounded(lambda: update_index(archive, articles=articles), [root / "x" / "good.md"])
+    assert (summary.added, summary.failed, summary.error) == (1, 1, "")
+
+
+@needs_fifo
 def test_the_search_text_check_reads_no_pipe(archive_factory):
     root = archive_factory(GOOD)
     os.mkfifo(root / "x" / "fifo.md")
