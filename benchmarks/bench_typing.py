@@ -109,9 +109,11 @@ def run(root: Path, data: Path, classes: dict[str, list[str]], order: str) -> li
                 first, complete = await keys.measure(query)
                 firsts.append(first)
                 completes.append(complete)
+            slowest = sorted(zip(firsts, queries), reverse=True)[:3]
             lines.append(f"  {name:16} {pct(firsts, .5):7.1f} {pct(firsts, .95):7.1f} "
                          f"{max(firsts) * 1000:7.1f} {pct(completes, .5):9.1f} "
-                         f"{pct(completes, .95):7.1f}   {len(queries)}")
+                         f"{pct(completes, .95):7.1f}   {len(queries)}   slowest: "
+                         + ", ".join(f"{q!r} {t * 1000:.0f}" for t, q in slowest))
         lines.append(f"  (index: {index_part()}; last status: "
                      f"{screen.status.parts.get('search', '')})")
         screen.stop_background()
