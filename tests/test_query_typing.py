@@ -90,3 +90,21 @@ def test_by_relevance_a_prefix_ranks_its_whole_word_first_then_longer_words_newe
     finally:
         index.close()
         archive.close()
+
+
+def test_a_newer_keystroke_stops_a_prefix_being_expanded_and_nothing_partial_is_kept(
+        archive_factory, settings):
+    root = archive_factory({f"{i}.md": article_text(f"Gold{i} news", body="x\n")
+                            for i in range(3)})
+    archive = Archive.open(root, settings)
+    update_index(archive)
+    index = SearchIndex.open(index_dir_of(archive), root=archive.root)
+    asked = []
+    try:
+        stopped = index.search("gold", typing=True, cancelled=lambda: asked.append(1) or True)
+        assert stopped.cancelled and stopped.paths == [] and asked
+        assert not any(key[0] == "prefix" for key in index._filters)  # stopped, not kept
+        assert len(index.search("gold", typing=True).paths) == 3
+    finally:
+        index.close()
+        archive.close()

@@ -265,6 +265,10 @@ class SearchIndex:
                             Hit.from_stored(stored, score, needles, self.root))
         return hits, checked, matched
 
+    def _stop_if_cancelled(self) -> None:
+        if self._request.cancelled():
+            raise _Cancelled
+
     def _path_of(self, searcher, docnum: int) -> str:
         path = self._paths.get(docnum)
         if path is None:
@@ -285,7 +289,7 @@ class SearchIndex:
         parts = text.children if text.kind == "and" else [text]
         prefixes = [p for p in parts if p.kind == "prefix"]
         for p in prefixes:
-            docs = prefix_docs(searcher, p.fields, p.text, self._filters)
+            docs = prefix_docs(searcher, p.fields, p.text, self._filters, self._stop_if_cancelled)
             allow = set(docs) if allow is None else allow & docs
         rest = [p for p in parts if p.kind != "prefix"]
         if not rest:

@@ -45,6 +45,7 @@ class SearchOutcome:
     total_exact: bool = True  # False: the index estimated the total
     complete: bool = True  # paths hold every hit (False: the first page only)
     malformed: bool = False  # the query cannot be read (`message` says why): nothing searched
+    ranked: bool = False  # paths are best first (else newest first)
 
 
 def query_words(query: str) -> list[str]:
@@ -129,19 +130,20 @@ class Searcher:
             return self.search_titles(query, cancelled, TITLES_ONLY)
         scope = group_query(group)
         text = query if not scope else f"{scope} {query}"
-        if limit > 0:
+        if limit > 0:  # a newer keystroke stops it too (a common prefix takes a while)
             results = self.index.search(text, limit=limit, sort=sort, state=self.state,
-                                        typing=True)
+                                        cancelled=cancelled, typing=True)
         else:
             results = self._search_full(text, sort, cancelled)
-            if results is None or results.cancelled:
-                return SearchOutcome(query, None, complete=False)
+        if results is None or results.cancelled:
+            return SearchOutcome(query, None, complete=False)
         if results.error:
             return self.search_titles(query, cancelled, f"{results.error}: titles only")
         paths = results.paths
         complete = limit <= 0 or (len(paths) < limit and results.total_exact)
         return SearchOutcome(query, paths, tuple(results.terms), self._how_much(),
-                             results.total, results.total_exact, complete)
+                             results.total, results.total_exact, complete,
+                             ranked=sort == "relevance")
 
     def _how_much(self) -> str:
         """"" once the index is complete; while it is built, how much of it was searched."""

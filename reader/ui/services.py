@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import webbrowser
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from typing import Callable, Sequence
 
 from reader.archive import Archive, Article, ParsedArticle, ScanResult
@@ -94,6 +95,8 @@ class Services:
         None if cancelled midway."""
         if outcome.paths is None:
             return select(self.articles, query, self.read, self.starred, cancelled)
+        if not outcome.ranked:  # titles only: newest first, as the list
+            query = replace(query, by_relevance=False)
         return hit_rows(outcome.paths, self.by_path, self.rank, query, self.read, self.starred)
 
     def read_set(self) -> frozenset[str]:

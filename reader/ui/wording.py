@@ -8,7 +8,8 @@ from datetime import datetime, tzinfo
 from reader.ui.listing import SECTIONS, GroupKey
 from reader.ui.sanitize import clean_line
 
-LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文", "zh-HK": "繁體中文", "zh-TW": "繁體中文"}
+LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文", "zh-HK": "繁體中文",
+                  "zh-TW": "繁體中文"}
 TOP_NAMES = {("all", ""): "All", ("unread", ""): "Unread", ("starred", ""): "Starred"}
 
 

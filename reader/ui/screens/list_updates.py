@@ -151,7 +151,7 @@ class ListUpdates:
             count = plural(shown, "hit") if outcome.complete else \
                 plural(outcome.total, "hit", "" if outcome.total_exact else "about ")
             where = "" if query.group == ALL else f" in {group_name(query.group)}"
-            parts += [count + where, _order_name(query)]
+            parts += [count + where, _order_name(query, outcome.ranked)]
         self.status.set_part("search", " · ".join(t for t in (*parts, outcome.message) if t))
 
     def show_view_counts(self) -> None:
@@ -162,7 +162,7 @@ class ListUpdates:
                              f"{count.total:,}{so_far}")
 
 
-def _order_name(query: ListQuery) -> str:
-    if query.by_relevance:
+def _order_name(query: ListQuery, ranked: bool) -> str:
+    if ranked:
         return "by relevance"
     return "newest first" if query.newest_first else "oldest first"
