@@ -16,7 +16,7 @@ from typing import Iterable
 
 from reader.archive.model import Article, Problem
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: front matter fields capped (title, tags, ...)
 _SEP = "\x1f"
 _CHUNK = 1000
 _NEWEST_FIRST = "ORDER BY ts DESC, path"
