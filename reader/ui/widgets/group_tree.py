@@ -58,6 +58,8 @@ class GroupTree(Tree[GroupKey]):
 
     DEFAULT_CSS = """
     GroupTree > .group-tree--count { color: $text-muted; }
+    GroupTree:ansi > .tree--cursor { text-style: underline; }
+    GroupTree:ansi:focus > .tree--cursor { text-style: bold; }
     """
 
     @dataclass
