@@ -40,9 +40,9 @@ def test_a_name_is_cut_and_its_count_kept_whole():
 
 def fake_articles() -> list[Article]:
     moment = datetime(2025, 2, 1, tzinfo=timezone.utc)
+    sources = (("Dow Jones Newswires", 2921), ("道琼斯通讯社國際財經新聞", 12))
     return [Article(path=f"{source}/{i}.md", title="t", date=moment, source=source, lang="en")
-            for source, count in (("Dow Jones Newswires", 2921), ("道琼斯通讯社國際財經新聞", 12))
-            for i in range(count)]
+            for source, count in sources for i in range(count)]
 
 
 def test_tree_counts_are_whole_and_names_cut_at_the_default_width(make_app):
@@ -65,8 +65,10 @@ def test_tree_counts_are_whole_and_names_cut_at_the_default_width(make_app):
 
 
 def test_list_sources_and_titles_are_cut_with_an_ellipsis(make_app, archive_factory):
-    files = {"en/news/dowjonesnewswires/1.en.md": article(LONG_EN, "2025-02-02 10:00:00", "x"),
-             "zh-HK/news/道琼斯通讯社/2.zh-HK.md": article(LONG_ZH, "2025-02-01 10:00:00", "x")}
+    files = {
+        "en/news/dowjonesnewswires/1.en.md": article(LONG_EN, "2025-02-02 10:00:00", "x"),
+        "zh-HK/news/道琼斯通讯社/2.zh-HK.md": article(LONG_ZH, "2025-02-01 10:00:00", "x"),
+    }
     root = archive_factory(files, name="long")
 
     async def scenario(pilot, screen):
