@@ -19,6 +19,7 @@ from reader.ui.keys import APP_BINDINGS, SCREEN_BINDINGS, keymap_problems
 from reader.ui.sanitize import clean_line, clean_text
 from reader.ui.screens.main import MainScreen
 from reader.ui.services import Services
+from reader.ui.theme_colours import reader_variables
 
 
 def style_files() -> list:
@@ -62,6 +63,11 @@ class NewsReaderApp(App[int]):
         else:
             self.notify(f"Unknown theme {self.settings.theme!r}; using {self.theme}.",
                         severity="warning")
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables and the reader's own ($reader-focus: theme_colours.py)."""
+        variables = super().get_css_variables()
+        return variables | reader_variables(variables)
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:

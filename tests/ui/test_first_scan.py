@@ -104,6 +104,7 @@ def test_before_anything_is_found_the_article_pane_says_the_scan_runs(
         header = screen.article_pane.query_one("#article-header")
         await until(pilot, lambda: "Scanning the archive" in str(header.content))
         assert screen.status.parts["view"] == "0 in view · 0 unread of 0 found so far"
+        await until(pilot, lambda: screen.status.parts["scan"] == "Scanning 0/12")
         assert screen.tree.border_title == "Groups so far"
 
     async def after(pilot, screen):

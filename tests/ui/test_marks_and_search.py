@@ -245,14 +245,14 @@ def test_the_complete_list_replaces_the_first_page_without_moving_the_cursor(
         await until(pilot, gate.entered.is_set)
         await until(pilot, lambda: screen.outcome.query == "报告")
         assert not screen.list_complete and len(screen.article_list.rows) == 3
-        assert screen.article_list.border_subtitle == "3+ articles"
+        assert screen.article_list.border_title == "Articles (3+)"
         assert screen.status.parts["search"] == "8 hits · newest first"
         screen.article_list.move_to(2)
         current = screen.article_list.current
         gate.release()
         await settle(pilot)
         assert screen.list_complete and len(screen.article_list.rows) == 8
-        assert screen.article_list.border_subtitle == "8 articles"
+        assert screen.article_list.border_title == "Articles (8)"
         assert screen.article_list.cursor == 2 and screen.article_list.current == current
         assert "8 in view" in screen.status.parts["view"]
 

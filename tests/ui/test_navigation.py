@@ -18,7 +18,7 @@ def test_list_starts_from_cache_newest_first_with_count(make_app):
         rows = screen.article_list.rows
         assert len(rows) == 12
         assert [a.date for a in rows] == sorted((a.date for a in rows), reverse=True)
-        assert screen.article_list.border_subtitle == "12 articles"
+        assert screen.article_list.border_title == "Articles (12)"
         assert "12 in view" in screen.status.parts["view"]
 
     run_app_test(make_app(), scenario)

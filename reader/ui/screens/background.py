@@ -95,9 +95,8 @@ class BackgroundWork:
 
     @work(thread=True, exclusive=True, group="scan")
     def _scan(self) -> None:
-        report = self._progress("scan", "Scanning")
-        if self.first_scan:  # browse what it has found so far
-            report = self._with_previews(report)
+        # a first scan: browse what it has found so far
+        report = self._with_previews() if self.first_scan else self._progress("scan", "Scanning")
         try:
             result = self.services.scan(report, self.stop_event)
         except OSError as exc:
@@ -110,15 +109,17 @@ class BackgroundWork:
             self.services.set_articles(result.articles)
         self.app.call_from_thread(self._scanned, result, changed)
 
-    def _with_previews(self, report: Callable[[int, int], None]) -> Callable[[int, int], None]:
-        """The scan's progress callback, also making what the scan has found so far the
-        catalog (a first scan of 100,000 files takes a minute: the user can read
-        meanwhile).  A look at 50,000 found articles takes about a second: the next
-        waits `PREVIEW_COST_FACTOR` times as long as the last took, or the interval."""
+    def _with_previews(self) -> Callable[[int, int], None]:
+        """The progress callback of a first scan: it makes what the scan has found so far
+        the catalog (100,000 files take a minute: the user can read meanwhile), and the
+        status's count of files scanned is of that same moment.  A look at 50,000 articles
+        takes about a second: the next waits `PREVIEW_COST_FACTOR` times as long as the
+        last took, or the interval."""
         next_look = [time.monotonic() + self.scan_preview_interval]
 
         def progress(done: int, total: int) -> None:
-            report(done, total)
+            if done == 0 and not self.stop_event.is_set():  # the walk is done: how many
+                self.app.call_from_thread(self.status.set_part, "scan", f"Scanning 0/{total:,}")
             start = time.monotonic()
             if 0 < done < total and start >= next_look[0] and not self.stop_event.is_set():
                 self.services.set_articles(self.services.archive.cached())

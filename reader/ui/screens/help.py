@@ -42,6 +42,9 @@ class HelpScreen(ModalScreen[None]):
             scroll.border_title = "Keys"
             yield Static(Text("Keys can be changed in the config file's [keys] table "
                               "(id = \"key,key\").", style="dim"))
+            yield Static(Text("The tree shows unread/total for each group: Starred 0/1 is "
+                              "one starred article, already read.", style="dim"),
+                         id="help-counts")
             yield DataTable(cursor_type="none", zebra_stripes=True, id="help-keys")
             yield Static(Text("\nSearch (/)", style="bold"))
             yield Static(Text(QUERY_NOTE, style="dim"))

@@ -56,6 +56,8 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList:focus > .article-list--cursor {
         background: $block-cursor-background; color: $block-cursor-foreground;
     }
+    ArticleList:ansi > .article-list--cursor { text-style: underline; }
+    ArticleList:ansi:focus > .article-list--cursor { text-style: none; }
     ArticleList > .article-list--unread { text-style: bold; }
     ArticleList > .article-list--read { color: $text-muted; }
     ArticleList > .article-list--date { color: $text-secondary; }

@@ -58,6 +58,8 @@ class GroupTree(Tree[GroupKey]):
 
     DEFAULT_CSS = """
     GroupTree > .group-tree--count { color: $text-muted; }
+    GroupTree:ansi > .tree--cursor { text-style: underline; }
+    GroupTree:ansi:focus > .tree--cursor { text-style: bold; }
     """
 
     @dataclass
@@ -90,7 +92,8 @@ class GroupTree(Tree[GroupKey]):
             self._group_nodes[key] = self.root.add_leaf(self._group_label(key, name), data=key)
         for kind, title in SECTIONS:
             count = sum(1 for _ in counts.keys(kind))
-            node = self.root.add(GroupLabel(title, f"({count:,})", beside=True), data=("section", kind))
+            label = GroupLabel(title, f"({count:,})", beside=True)
+            node = self.root.add(label, data=("section", kind))
             self._section_nodes[kind] = node
             if kind in expanded:
                 self._populate(node)
