@@ -56,6 +56,10 @@ class ListUpdates:
                                     keep)
         self._compute_list(self._request)
 
+    def list_is_current(self) -> bool:
+        """False while the newest request has not reached the screen."""
+        return self._request is None or self._request.painted
+
     @work(thread=True, exclusive=True, group="list")
     def _compute_list(self, request: ListRequest) -> None:
         worker = get_current_worker()
@@ -95,6 +99,7 @@ class ListUpdates:
         self._show_search_status(outcome, len(rows))
         self.show_view_counts()
         self._rows_shown(rows, outcome)
+        self.keys_may_go()
 
     def _rows_shown(self, rows: list[Article], outcome: SearchOutcome) -> None:
         current = self.article_list.current
