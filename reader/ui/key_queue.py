@@ -9,10 +9,11 @@ on the rows of the old search.
 
 This queue holds every key (and paste) the terminal sends and hands the next one on
 only when the one before has gone its whole way (a callback queued behind it on
-each widget it passes tells), and when the screen is ready for it
-(`must_wait`: the list is still being recomputed for what was typed before).  A
-burst so acts exactly as the same keys typed slowly.  A key never waits longer than
-WAIT_LIMIT seconds, whatever happens.
+each widget it passes tells) and the screen has been drawn since (a scroll is done
+at the next frame, a new screen's widgets are sized then), and when the screen is
+ready for it (`must_wait`: the list is not being recomputed for what was typed
+before).  A burst so acts exactly as the same keys typed slowly; a key never waits
+longer than WAIT_LIMIT seconds, whatever happens.
 """
 
 from __future__ import annotations
@@ -42,8 +43,13 @@ class KeyQueue:
         self._must_wait = must_wait
         self._waiting: deque[events.Event] = deque()
         self._in_flight: object | None = None  # the key on its way, while it is
-        self._since = 0.0  # when the key on its way left, or the first waiting one came
+        self._since = 0.0  # since when the key on its way has been on it, or the next waited
         self._watchdog: Timer | None = None
+
+    @property
+    def idle(self) -> bool:
+        """True when no key waits and none is on its way."""
+        return not self._waiting and self._in_flight is None
 
     @staticmethod
     def takes(event: events.Event) -> bool:
@@ -52,7 +58,7 @@ class KeyQueue:
 
     async def put(self, event: events.Event) -> None:
         """Take a key from the terminal; it is handed on now if nothing is before it.
-        Runs in the app's message loop, as everything here does."""
+        Keys are handed on from the app's own message loop only."""
         if self._watchdog is None:
             self._watchdog = self._app.set_interval(self.wait_limit / 4, self._check)
         if not self._waiting and self._in_flight is None:
@@ -100,7 +106,14 @@ class KeyQueue:
     async def _passed(self, token: object, nodes: list[MessagePump]) -> None:
         if len(nodes) > 1:
             self._follow(token, nodes[1:])
-        elif self._in_flight is token:  # through the app itself, where bindings run
+        elif self._in_flight is token:  # through the app itself, where bindings run:
+            # done once the screen shows what the key did (a scroll, a new screen)
+            screen = _screen_or_app(self._app)
+            if not screen.call_after_refresh(self._app.call_later, self._arrived, token):
+                await self._arrived(token)
+
+    async def _arrived(self, token: object) -> None:
+        if self._in_flight is token:
             self._in_flight = None
             self._since = time.monotonic()
             await self.hand_on()

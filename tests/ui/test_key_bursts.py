@@ -257,3 +257,44 @@ def test_escape_in_an_empty_box_goes_back_to_the_list(make_app):
         assert pilot.app.focused is screen.article_list and len(screen.article_list.rows) == 12
 
     run_app_test(make_app(), scenario)
+
+
+# -- what keys wait for, and for how long --------------------------------------------
+
+def test_a_key_after_one_that_recomputes_the_list_acts_on_the_new_rows(make_app):
+    async def scenario(pilot, screen):
+        newest = screen.article_list.rows[0].path
+        await write(pilot, "dG")  # oldest first, then the last row: the newest article
+        assert not screen.newest_first and screen.article_list.current.path == newest
+
+    run_app_test(make_app(), scenario)
+
+
+def test_keys_wait_for_the_screen_at_most_the_limit(make_app, monkeypatch):
+    from reader.ui.screens.main import MainScreen
+
+    app = make_app()
+    app.key_queue.wait_limit = 0.1
+    monkeypatch.setattr(MainScreen, "keys_must_wait", lambda self: True)  # never ready
+
+    async def scenario(pilot, screen):
+        post_write(pilot.app, "/gold")
+        await until(pilot, lambda: box(screen).value == "gold")
+
+    run_app_test(app, scenario)
+
+
+def test_keys_after_question_mark_in_one_write_go_to_the_help(make_app):
+    from textual.containers import VerticalScroll
+
+    from reader.ui.screens.help import HelpScreen
+
+    async def scenario(pilot, screen):
+        await write(pilot, "?jj")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        assert pilot.app.screen.query_one(VerticalScroll).scroll_y == 2
+        assert screen.article_list.cursor == 0
+        await write(pilot, "qj")  # closes the help; j moves in the list again
+        assert pilot.app.screen is screen and screen.article_list.cursor == 1
+
+    run_app_test(make_app(), scenario, size=(100, 30))

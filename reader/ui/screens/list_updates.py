@@ -57,8 +57,8 @@ class ListUpdates:
         self._compute_list(self._request)
 
     def list_is_current(self) -> bool:
-        """False while the newest request has not reached the screen."""
-        return self._request is None or self._request.painted
+        """False until the newest request's complete list is on the screen."""
+        return self._request is None or (self._request.painted and self.list_complete)
 
     @work(thread=True, exclusive=True, group="list")
     def _compute_list(self, request: ListRequest) -> None:
