@@ -92,14 +92,19 @@ def open_reader(root: Path, tmp_path: Path) -> Terminal:
     return Terminal(command, cwd=Path(__file__).resolve().parents[2], scratch=tmp_path)
 
 
+def open_search(term: Terminal, ready: str) -> None:
+    """Once `ready` shows, press / and wait until the search box has the focus."""
+    term.wait_for(ready)
+    term.keys("/")
+    term.wait_for("▏^p palette", absent="? Help")  # the footer of the search box
+
+
 @pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 def test_newsreader_in_tmux(archive_factory, tmp_path: Path):
     root = archive_factory(sample_files())
     term = open_reader(root, tmp_path)
     try:
-        term.wait_for("12 in view")
-        term.keys("/")
-        term.wait_for("▏^p palette", absent="? Help")  # the search box has focus
+        open_search(term, "12 in view")
         term.keys("gold", literal=True)
         # the count shows once the search is done (1 hit from titles, 3 from the index);
         # Gold report 03 is on screen before the search too
@@ -162,9 +167,7 @@ def test_a_word_enter_and_G_in_one_burst_go_to_the_last_hit(archive_factory, tmp
     root = archive_factory(sample_files())
     term = open_reader(root, tmp_path)
     try:
-        term.wait_for("Index up to date")
-        term.keys("/")
-        term.wait_for("▏^p palette", absent="? Help")  # the search box has focus
+        open_search(term, "Index up to date")
         term.keys("黄\rG", literal=True)
         # the last (oldest) of the three hits is shown: its link is in the article pane
         screen = term.wait_for("https://example.com/3")
