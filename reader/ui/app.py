@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -15,6 +16,7 @@ from reader.config import Settings
 from reader.resources import styles_path
 from reader.ui import cjk_wrap
 from reader.ui.commands import JumpToArticle
+from reader.ui.key_queue import KeyQueue
 from reader.ui.keys import APP_BINDINGS, SCREEN_BINDINGS, keymap_problems
 from reader.ui.sanitize import clean_line, clean_text
 from reader.ui.screens.main import MainScreen
@@ -47,6 +49,17 @@ class NewsReaderApp(App[int]):
         # shut down, waiting for that writer, hung the quit for good)
         self.services.on_error = lambda message: self.notify(message, severity="error")
         self.sub_title = str(archive.root)
+        self.key_queue = KeyQueue(self, super().on_event, self._keys_must_wait)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.key_queue.takes(event):  # one at a time, in order (see key_queue.py)
+            await self.key_queue.put(event)
+        else:
+            await super().on_event(event)
+
+    def _keys_must_wait(self) -> bool:
+        screen = self.screen
+        return isinstance(screen, MainScreen) and screen.keys_must_wait()
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.services)

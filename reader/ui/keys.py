@@ -22,6 +22,8 @@ from reader.ui.widgets.search_box import SearchBox
 SCREEN_BINDINGS = [
     Binding("question_mark", "help", "Help", id="help", key_display="?"),
     Binding("slash", "search", "Search", id="search", key_display="/"),
+    Binding("escape", "clear_search", "Clear search", id="clear_search", show=False,
+            key_display="esc"),
     Binding("n", "next_unread", "Next unread", id="next_unread"),
     Binding("p", "previous_unread", "Prev unread", id="previous_unread"),
     Binding("m", "toggle_read", "Read/unread", id="toggle_read"),

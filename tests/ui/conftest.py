@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Awaitable, Callable
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from reader.archive import Archive
 from reader.config import Settings
@@ -81,12 +82,17 @@ def make_app(ui_archive: Path, ui_settings: Settings):
 
 
 async def settle(pilot) -> None:
-    """Wait until every worker is done (loading, scan, index, list, article rendering)."""
+    """Wait until every key is handled and every worker done (loading, scan, index, list,
+    article rendering)."""
     app = pilot.app
     for _ in range(100):
-        await app.workers.wait_for_complete()
+        await until(pilot, lambda: app.key_queue.idle)
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # a newer search (a key, the index) replaced it: wait on
+            continue
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
+        if not any(w.is_running for w in app.workers) and app.key_queue.idle:
             screen = app.screen
             if not isinstance(screen, MainScreen) or screen.loaded.is_set():
                 return

@@ -84,17 +84,27 @@ class Terminal:
         self.config.unlink(missing_ok=True)
 
 
-@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
-def test_newsreader_in_tmux(archive_factory, tmp_path: Path):
-    root = archive_factory(sample_files())
+def open_reader(root: Path, tmp_path: Path) -> Terminal:
+    """The installed `newsreader` on `root`, its data in tmp_path/data, in a new tmux."""
     exe = shutil.which("newsreader")
     command = ([exe] if exe else [sys.executable, "-m", "reader.cli.main"])
     command += ["--data-dir", str(tmp_path / "data"), str(root)]
-    term = Terminal(command, cwd=Path(__file__).resolve().parents[2], scratch=tmp_path)
+    return Terminal(command, cwd=Path(__file__).resolve().parents[2], scratch=tmp_path)
+
+
+def open_search(term: Terminal, ready: str) -> None:
+    """Once `ready` shows, press / and wait until the search box has the focus."""
+    term.wait_for(ready)
+    term.keys("/")
+    term.wait_for("▏^p palette", absent="? Help")  # the footer of the search box
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_newsreader_in_tmux(archive_factory, tmp_path: Path):
+    root = archive_factory(sample_files())
+    term = open_reader(root, tmp_path)
     try:
-        term.wait_for("12 in view")
-        term.keys("/")
-        term.wait_for("▏^p palette", absent="? Help")  # the search box has focus
+        open_search(term, "12 in view")
         term.keys("gold", literal=True)
         # the count shows once the search is done (1 hit from titles, 3 from the index);
         # Gold report 03 is on screen before the search too
@@ -110,5 +120,57 @@ def test_newsreader_in_tmux(archive_factory, tmp_path: Path):
         term.wait_for("in view", absent="─ Keys ─")
         term.keys("q")
         term.wait_exit()
+    finally:
+        term.close()
+
+
+FIRST_FRAME = "/ search:"  # the empty search box: the main screen is drawn
+
+
+def warm_up(root: Path, tmp_path: Path) -> None:
+    """A first run: the cache and the index are made, as a user's second start finds them."""
+    term = open_reader(root, tmp_path)
+    try:
+        term.wait_for("Index up to date")
+        term.keys("q")
+        term.wait_exit()
+    finally:
+        term.close()
+
+
+def box_line(screen: str) -> str:
+    """The search box's line (the tree's first row is beside it)."""
+    return next(line for line in screen.splitlines() if line.startswith("All "))
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_slash_and_a_word_in_one_burst_at_the_first_frame(archive_factory, tmp_path: Path):
+    """Ten fresh starts on a warm data dir: `/word` sent in one write the moment the
+    screen is first drawn, every time the whole word in the box and its hits listed."""
+    root = archive_factory(sample_files())
+    warm_up(root, tmp_path)
+    for start in range(10):
+        word = ("gold", "黄金")[start % 2]
+        term = open_reader(root, tmp_path)
+        try:
+            term.wait_for(FIRST_FRAME)
+            term.keys(f"/{word}", literal=True)
+            screen = term.wait_for("3 hits")
+            assert box_line(screen).split("▕")[1].strip() == word, screen
+            assert "Gold report 03" in screen and "Nvidia report" not in screen
+        finally:
+            term.close()
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_a_word_enter_and_G_in_one_burst_go_to_the_last_hit(archive_factory, tmp_path: Path):
+    root = archive_factory(sample_files())
+    term = open_reader(root, tmp_path)
+    try:
+        open_search(term, "Index up to date")
+        term.keys("黄\rG", literal=True)
+        # the last (oldest) of the three hits is shown: its link is in the article pane
+        screen = term.wait_for("https://example.com/3")
+        assert "3 hits" in screen and box_line(screen).split("▕")[1].strip() == "黄"
     finally:
         term.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from textual import work
+from textual.actions import SkipAction
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
@@ -28,6 +29,14 @@ class ArticleActions:
         # set_focus now, not focus() (which waits a turn): keys typed right after / go
         # to the search box even when they arrive in the same burst.
         self.set_focus(self.query_one("#search"))
+
+    def action_clear_search(self) -> None:
+        """Escape, anywhere on the screen: back to every article of the group, the
+        cursor staying on the article it is on.  (In the box, the box's own escape.)"""
+        search_box = self.query_one("#search")
+        if not search_box.value:
+            raise SkipAction()
+        search_box.value = ""
 
     def action_quit(self) -> None:
         self.app.exit(0)
@@ -218,6 +227,10 @@ class ArticleActions:
         tree.styles.width = max(12, min(int(width) + delta, self.size.width - 30))
 
     def action_resize_list(self, delta: int) -> None:
+        """From the height last set, not the one on screen: keys that repeat faster
+        than the screen is laid out each count."""
         article_list = self.article_list
-        height = article_list.outer_size.height + delta
+        height = article_list.styles.height
+        cells = height.cells if height is not None else None
+        height = (article_list.outer_size.height if cells is None else cells) + delta
         article_list.styles.height = max(3, min(height, self.size.height - 8))

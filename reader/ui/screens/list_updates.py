@@ -74,6 +74,10 @@ class ListUpdates:
                     "Search hits by date.", timeout=2)
         self.refresh_list()
 
+    def list_is_current(self) -> bool:
+        """False until the newest request's complete list is on the screen."""
+        return self._request is None or (self._request.painted and self.list_complete)
+
     @work(thread=True, exclusive=True, group="list")
     def _compute_list(self, request: ListRequest) -> None:
         worker = get_current_worker()
@@ -122,11 +126,14 @@ class ListUpdates:
         self._show_search_status(outcome, len(rows), request.query)
         self.show_view_counts()
         self._rows_shown(rows, outcome)
+        self.keys_may_go()
 
     def _show_malformed(self, request: ListRequest, outcome: SearchOutcome) -> None:
         """The rows stay (they are of the same group and order); the status says why."""
         if request is self._request:
+            request.painted = True  # what is on screen is the answer: keys may go on
             self.status.set_part("search", f"{outcome.message} · the list is unchanged")
+            self.keys_may_go()
 
     def _rows_shown(self, rows: list[Article], outcome: SearchOutcome) -> None:
         current = self.article_list.current

@@ -8,7 +8,7 @@ the list and the search), the keys are in actions.py.
 
 from __future__ import annotations
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -37,6 +37,7 @@ class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
     """The reader's three panes."""
 
     BINDINGS = SCREEN_BINDINGS
+    AUTO_FOCUS = "#list"  # at once, as the screen is composed: the first key finds it
     preview_delay = PREVIEW_DELAY
 
     def __init__(self, services: Services) -> None:
@@ -68,7 +69,6 @@ class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
         article_list.border_title = "Articles"
         self.query_one(GroupTree).border_title = "Groups"
         self.article_pane.border_title = "Article"
-        article_list.focus()
         self.status.set_part("view", "Loading…")
         self.start_loading()
 
@@ -89,6 +89,30 @@ class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
     @property
     def status(self) -> StatusBar:
         return self.query_one(StatusBar)
+
+    # -- keys (see reader/ui/key_queue.py) ------------------------------------------
+
+    def keys_must_wait(self) -> bool:
+        """True while the next key would act on rows that are not yet those of what was
+        typed before it: the search box holds text not yet searched, or the list is
+        being recomputed.  Typing in the box and moving in the tree never wait."""
+        if isinstance(self.focused, (SearchBox, GroupTree)):
+            return False
+        return self.query_one(SearchBox).value != self.search_text or not self.list_is_current()
+
+    def keys_may_go(self) -> None:
+        """What keys_must_wait looks at has changed."""
+        self.app.key_queue.resume()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste outside the search box is searched (a leading / dropped, as if typed
+        after it): pasted text never runs the list's commands."""
+        text = event.text.strip().removeprefix("/")
+        event.stop()
+        if text:
+            box = self.query_one(SearchBox)
+            self.set_focus(box)  # the box selects its old text as it takes the focus,
+            box.post_message(events.Paste(text))  # and the paste then replaces it
 
     # -- the list (see list_updates.py) ----------------------------------------------
 
@@ -112,6 +136,7 @@ class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
         if event.input.id == "search" and event.value != self.search_text:
             self.search_text = event.value
             self.refresh_list()
+            self.keys_may_go()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.set_focus(self.article_list)
