@@ -8,6 +8,7 @@ import asyncio
 import threading
 
 import reader.archive.scan as scan_module
+import reader.ui.screens.background as background_module
 from reader.ui.listing import ALL
 from reader.ui.screens.background import BackgroundWork
 from tests.ui.conftest import sample_files, settle, until
@@ -18,6 +19,7 @@ def hold_scan_at_batch(monkeypatch, batch: int) -> threading.Event:
     the returned event is set; every progress report is a look at what is found."""
     monkeypatch.setattr(scan_module, "_BATCH", 5)
     monkeypatch.setattr(BackgroundWork, "scan_preview_interval", 0.0)
+    monkeypatch.setattr(background_module, "PREVIEW_COST_FACTOR", 0.0)  # a look at each batch
     release, batches = threading.Event(), []
     parse_batch = scan_module._parse_batch
 
