@@ -34,6 +34,7 @@ class BackgroundWork:
 
     scan_preview_interval = SCAN_PREVIEW_INTERVAL
     busy_retry_seconds = BUSY_RETRY_SECONDS
+    scan_notice_seconds = 5.0  # how long "Scanned: +N ~N -N" stays in the status
 
     def _init_background(self) -> None:
         self.stop_event = threading.Event()
@@ -143,7 +144,7 @@ class BackgroundWork:
         if result.problems:
             text += f", {len(result.problems):,} with problems (newsreader doctor lists them)"
         self.status.set_part("scan", text)
-        self.set_timer(5, lambda: self.status.set_part("scan", ""))
+        self.set_timer(self.scan_notice_seconds, lambda: self.status.set_part("scan", ""))
         if changed:
             self._catalog_ready()
         self._index()
