@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Markdown
+from textual.widgets import Input, Markdown
 from textual.worker import get_current_worker
 
 from reader.archive.model import Article, ParsedArticle
@@ -25,6 +25,7 @@ from reader.ui.screens.list_updates import ListUpdates
 from reader.ui.services import Services
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticlePane
+from reader.ui.widgets.footer import ReaderFooter
 from reader.ui.widgets.group_tree import GroupTree
 from reader.ui.widgets.search_box import SearchBox
 from reader.ui.widgets.status_bar import StatusBar
@@ -58,7 +59,7 @@ class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
                 yield ArticleList(tz, id="list")
                 yield ArticlePane(tz, id="article")
         yield StatusBar(id="status")
-        yield Footer()
+        yield ReaderFooter()
 
     def on_mount(self) -> None:
         article_list = self.article_list
