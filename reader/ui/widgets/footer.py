@@ -3,6 +3,16 @@
 Textual's Footer lays its keys out in a row and cuts the last one off where the
 terminal is too narrow (`q Qui▏` at 120 columns).  This one hides the keys that
 do not fit, from the right, and shows "…" in their place.
+
+It also forgets the keys it stops showing.  Each `FooterKey` binds `compact` to
+the footer's with `data_bind`, which stores a watcher naming the key on the footer
+itself; Textual (8.2, Textualize/textual#6666) drops such entries only when the
+watched value changes, and `compact` never does.  The footer composes its keys anew
+whenever the focused widget's keys change (twice per search), so every key it ever
+showed stayed in memory: about 1 MB per search in `benchmarks/bench_soak.py`.  After
+each recompose the entries of removed keys are dropped.  Only a private attribute of
+Textual's is read (`__watchers`); should it change, nothing is dropped and
+tests/ui/test_footer_memory.py says so.
 """
 
 from __future__ import annotations
@@ -16,7 +26,8 @@ MORE = "…"
 
 
 class ReaderFooter(Footer):
-    """A Footer that never cuts a key in half."""
+    """A Footer that never cuts a key in half, and whose memory stays that of the keys
+    it shows."""
 
     DEFAULT_CSS = """
     ReaderFooter FooterLabel.-more { margin: 0 1 0 0; color: $footer-description-foreground; }
@@ -29,6 +40,7 @@ class ReaderFooter(Footer):
 
     async def recompose(self) -> None:
         await super().recompose()
+        drop_watchers_of_removed(self)
         self.fit_keys()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -55,3 +67,14 @@ def _width(widget: Widget) -> int:
     size = widget.app.size
     return (widget.get_content_width(size, size) + widget.styles.gutter.width
             + widget.styles.margin.width)
+
+
+def drop_watchers_of_removed(node) -> int:
+    """Forget the watchers on `node` that belong to widgets no longer in the DOM;
+    returns how many were dropped."""
+    dropped = 0
+    for entries in getattr(node, "__watchers", {}).values():
+        kept = [(owner, callback) for owner, callback in entries if owner.is_attached]
+        dropped += len(entries) - len(kept)
+        entries[:] = kept
+    return dropped
