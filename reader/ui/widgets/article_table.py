@@ -1,0 +1,66 @@
+"""A markdown table drawn by one widget (Textual's own mounts one widget per cell).
+
+The parser collapses each table to one `article_table` token (see
+reader/ui/markdown_limits.py); this block draws it as a Rich table of plain
+cell text, the search terms highlighted.  A table of 7,000 cells costs one
+widget instead of 7,000 (about 60 KB each).
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it.token import Token
+from rich import box
+from rich.table import Table
+from rich.text import Text
+from textual.widgets.markdown import MarkdownBlock
+
+_BREAKS = ("softbreak", "hardbreak")
+
+
+def cell_text(inline: Token) -> str:
+    """The text a cell's inline token shows (links and images by their text)."""
+    parts = [" " if child.type in _BREAKS else child.content
+             for child in inline.children or () if child.type in _BREAKS
+             or child.type in ("text", "code_inline")]
+    return " ".join("".join(parts).split())
+
+
+def table_of(token: Token, pattern: re.Pattern[str] | None, style: str) -> Table:
+    """The Rich table of an `article_table` token (the first row is the header)."""
+    rows: list[list[Token]] = token.meta["rows"]
+    aligns: list[str] = token.meta["aligns"]
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False,
+                  header_style="bold")
+    for index, cell in enumerate(rows[0] if rows else []):
+        justify = aligns[index] if index < len(aligns) else "left"
+        table.add_column(_text(cell, pattern, style), overflow="fold",
+                         justify=justify if justify in ("left", "center", "right") else "left")
+    for row in rows[1:]:
+        table.add_row(*(_text(cell, pattern, style) for cell in row[:len(table.columns)]))
+    return table
+
+
+def _text(cell: Token, pattern: re.Pattern[str] | None, style: str) -> Text:
+    text = Text(cell_text(cell))
+    if pattern is not None:
+        text.highlight_regex(pattern, style)
+    return text
+
+
+class ArticleTable(MarkdownBlock):
+    """One table of an article, drawn whole by this one widget."""
+
+    DEFAULT_CSS = """
+    ArticleTable {
+        width: 1fr;
+        height: auto;
+        margin-bottom: 1;
+    }
+    """
+
+    def __init__(self, markdown, token: Token, pattern: re.Pattern[str] | None,
+                 style: str) -> None:
+        super().__init__(markdown, token)
+        self.update(table_of(token, pattern, style))
