@@ -47,12 +47,10 @@ def is_data_uri(url: str) -> bool:
 
 
 def _size_of(url: str) -> int:
-    match = _DATA_URI.match(url)
-    if match is None:
-        return len(url)
-    params = match.group("params") or ""
-    found = re.search(r";size=(\d{1,12})", params)
-    return int(found.group(1)) if found else _payload_bytes(params, match.group("payload"))
+    """The payload's size: from the `size=` that shrink_data_uris left, else computed."""
+    head, _, payload = url.partition(",")
+    found = re.search(r";size=(\d{1,12})(?:;|$)", head)
+    return int(found.group(1)) if found else _payload_bytes(head, payload)
 
 
 def _kind_of(url: str) -> str:

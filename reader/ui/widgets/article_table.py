@@ -63,4 +63,5 @@ class ArticleTable(MarkdownBlock):
     def __init__(self, markdown, token: Token, pattern: re.Pattern[str] | None,
                  style: str) -> None:
         super().__init__(markdown, token)
-        self.update(table_of(token, pattern, style))
+        self.table = table_of(token, pattern, style)
+        self.update(self.table)
