@@ -9,8 +9,8 @@ import tracemalloc
 
 import pytest
 
-from reader.ui.markdown_limits import (MAX_BLOCKS, MAX_COLUMNS, MAX_LINE, MAX_TABLE_ROWS,
-                                       RenderBudget, bound_source)
+from reader.ui.markdown_blocks import MAX_BLOCKS, RenderBudget
+from reader.ui.markdown_limits import MAX_COLUMNS, MAX_LINE, MAX_TABLE_ROWS, bound_source
 from reader.ui.markdown_prep import HARD_PIECE, make_parser, prepare_body, references, split_blocks
 
 
@@ -108,9 +108,9 @@ def test_a_table_becomes_one_token_with_its_cells():
 
 def test_the_budget_is_shared_by_pieces_and_closes_what_is_open():
     budget = RenderBudget(blocks=5)
-    first = make_parser(budget=budget).parse("one\n\ntwo\n")
+    first = make_parser(budget=budget).parse("# one\n\ntwo\n")
     assert not budget.exhausted and budget.blocks == 3
-    second = make_parser(budget=budget).parse("- a\n  - b\n  - c\n")
+    second = make_parser(budget=budget).parse("- a\n  > b\n  > c\n- d\n")
     assert budget.exhausted
     opens = sum(t.nesting for t in second)
     assert opens == 0 and second[-1].type == "bullet_list_close"
@@ -136,5 +136,20 @@ def test_a_long_table_is_never_cut_between_pieces():
 
 
 def test_many_short_blocks_make_several_pieces():
-    pieces = split_blocks("a\n\n" * 1000)
-    assert len(pieces) > 5 and "".join(pieces) == "a\n\n" * 1000
+    pieces = split_blocks("a\n\n" * 5000)
+    assert len(pieces) > 5 and "".join(pieces) == "a\n\n" * 5000
+
+
+def test_a_flat_list_becomes_few_tokens_and_a_nested_one_stays():
+    flat = make_parser().parse("".join(f"{i}. item {i}\n" for i in range(1, 451)))
+    assert [t.type for t in flat] == ["article_list"] * 3
+    assert flat[0].meta["items"][0][0] == "1." and not flat[0].meta["last"]
+    assert flat[-1].meta["last"] and flat[-1].meta["items"][-1][0] == "450."
+    nested = [t.type for t in make_parser().parse("- a\n  - b\n- c\n")]
+    assert nested[0] == "bullet_list_open" and "article_list" in nested
+
+
+def test_runs_of_paragraphs_are_drawn_as_one():
+    tokens = make_parser().parse("one\n\ntwo\n\n# head\n\nthree\n")
+    assert [t.type for t in tokens].count("paragraph_open") == 2
+    assert [c.type for c in tokens[1].children] == ["text", "hardbreak", "hardbreak", "text"]

@@ -1,32 +1,22 @@
-"""Bounds on what one article can make the reader build (no Textual here).
+"""Bounds on an article's source before it is parsed (no Textual here).
 
 Textual draws markdown as one widget per block (about 60 KB each) and a table
 as one widget per cell, so a hostile article (a table 300,000 columns wide, a
-million one-line paragraphs) would take gigabytes.  Three bounds keep an
-article's cost to tens of megabytes, whatever it holds:
-
-- `bound_source`, before parsing: a table keeps its first `MAX_COLUMNS`
-  columns and `MAX_TABLE_ROWS` rows, a line its first `MAX_LINE` characters,
-  each cut followed by a notice ("table of 300,000 columns: first 50 shown");
-- `collapse_tables`, a parser rule: a table becomes one `article_table` token
-  (drawn by one widget, not one per cell);
-- `RenderBudget`, a parser rule shared by every piece of an article: after
-  `MAX_BLOCKS` blocks the rest is not built, and the pane says so (each block
-  makes every later layout of the pane slower: about 0.5 ms a widget).
+million one-line paragraphs) would take gigabytes.  Before parsing,
+`bound_source` keeps a table's first `MAX_COLUMNS` columns and
+`MAX_TABLE_ROWS` rows and a line's first `MAX_LINE` characters, each cut
+followed by a notice ("table of 300,000 columns: first 50 shown"); what the
+parser then builds is bounded by reader/ui/markdown_blocks.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
 
 MAX_COLUMNS = 50
 MAX_TABLE_ROWS = 500
 MAX_LINE = 100_000
-MAX_BLOCKS = 1_000  # the longest article of the 10k corpus costs 683
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _PIPE = re.compile(r"(?<!\\)\|")
@@ -119,77 +109,3 @@ def bound_source(body: str) -> str:
         index += 1
     return "".join(out)
 
-
-# -- parser rules -------------------------------------------------------------------
-
-
-def _table_token(tokens: list[Token]) -> Token:
-    """One token for a whole table: meta holds its rows of inline tokens (the first row
-    is the header) and the columns' alignments."""
-    rows: list[list[Token]] = []
-    aligns: list[str] = []
-    for index, token in enumerate(tokens):
-        if token.type == "tr_open":
-            rows.append([])
-        elif token.type in ("th_open", "td_open"):
-            rows[-1].append(tokens[index + 1])
-            if token.type == "th_open":
-                aligns.append(str(token.attrs.get("style", "")).partition(":")[2] or "left")
-    head = tokens[0]
-    return Token("article_table", "table", 0, map=head.map, level=head.level,
-                 block=True, meta={"rows": rows, "aligns": aligns})
-
-
-def collapse_tables(state: StateCore) -> None:
-    """Replace every table's tokens by one `article_table` token."""
-    tokens = state.tokens
-    if not any(token.type == "table_open" for token in tokens):
-        return
-    result: list[Token] = []
-    start = -1
-    for index, token in enumerate(tokens):
-        if token.type == "table_open" and start < 0:
-            start = index
-        elif token.type == "table_close" and start >= 0 and token.level == tokens[start].level:
-            result.append(_table_token(tokens[start:index + 1]))
-            start = -1
-        elif start < 0:
-            result.append(token)
-    state.tokens = result
-
-
-def _cost(token: Token) -> int:
-    """About how many widgets a token makes Textual build (a list item: five)."""
-    if token.type == "list_item_open":
-        return 3
-    if token.type == "article_table":
-        return 1 + sum(len(row) for row in token.meta["rows"]) // 100
-    return 1 if token.nesting == 1 or token.type in ("fence", "code_block", "hr") else 0
-
-
-@dataclass
-class RenderBudget:
-    """How many more blocks an article may build; shared by the parsers of its pieces."""
-
-    blocks: int = MAX_BLOCKS
-    exhausted: bool = False
-
-    def __call__(self, state: StateCore) -> None:
-        """The parser rule: keep the tokens the budget pays for, close what is open."""
-        opened: list[Token] = []
-        for index, token in enumerate(state.tokens):
-            cost = _cost(token)
-            if cost and cost > self.blocks:
-                self.exhausted = True
-                state.tokens = state.tokens[:index] + [_closing(t) for t in reversed(opened)]
-                return
-            self.blocks -= cost
-            if token.nesting == 1:
-                opened.append(token)
-            elif token.nesting == -1 and opened:
-                opened.pop()
-
-
-def _closing(token: Token) -> Token:
-    return Token(token.type.removesuffix("_open") + "_close", token.tag, -1,
-                 level=token.level, block=True)

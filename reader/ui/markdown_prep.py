@@ -8,8 +8,8 @@
   parser is given, so `[x][1]` works whichever piece holds the definition;
 - `make_parser` is markdown-it ("gfm-like") with images turned into links
   that show the alt text and the address (images are not fetched), `data:`
-  images and links shown as a placeholder, tables collapsed to one token each,
-  text cleaned again after entities are decoded, and an optional budget;
+  images and links shown as a placeholder, no control character in any text,
+  and the rules of markdown_blocks (tables, flat lists, paragraphs, budget);
 - `highlight_pattern` is the regular expression of the search terms.
 """
 
@@ -25,12 +25,14 @@ from markdown_it.token import Token
 
 from reader.textsafe import readable_url
 from reader.ui.inline_data import is_data_uri, placeholder, shrink_data_uris
-from reader.ui.markdown_limits import (RenderBudget, bound_source, collapse_tables, fence_after,
-                                      is_delimiter_row)
+from reader.ui.markdown_blocks import (RenderBudget, collapse_lists, collapse_tables,
+                                      merge_paragraphs)
+from reader.ui.markdown_limits import bound_source, fence_after, is_delimiter_row
 from reader.ui.sanitize import clean_line, clean_text
 
-HARD_PIECE = 20_000  # a piece with no blank line to end it is cut here (not in a table)
-PIECE_BLOCKS = 150  # ... and a piece of many short blocks after this many blank lines
+HARD_PIECE = 20_000  # a piece with no blank line to end it is cut here (not in a table),
+HARD_LINES = 400  # ... or at this many lines (markdown-it parses ~2,500 list items a second)
+PIECE_BLOCKS = 600  # ... and a piece of many short blocks after this many blank lines
 
 
 def prepare_body(body: str) -> str:
@@ -41,18 +43,19 @@ def prepare_body(body: str) -> str:
 def split_blocks(body: str, size: int = 6000) -> list[str]:
     """Pieces of about `size` characters (or PIECE_BLOCKS blocks), each ending at a blank
     line outside a fence.
-    A piece with no such line is cut at a line break past HARD_PIECE characters, but not
+    A piece with no such line is cut past HARD_PIECE characters or HARD_LINES lines, but not
     in a table (bounded already); a code fence open there is closed, and opened again in
     the next piece."""
     pieces: list[str] = []
     current: list[str] = []
     length = 0
     fence = opening = ""
-    blanks = 0
+    blanks = count = 0
     in_table = False
     for line in body.splitlines(keepends=True):
         current.append(line)
         length += len(line)
+        count += 1
         was_open = fence
         fence = fence_after(line, fence)
         if fence and not was_open:
@@ -61,12 +64,12 @@ def split_blocks(body: str, size: int = 6000) -> list[str]:
         blanks += at_blank
         in_table = not at_blank and (in_table or not fence and is_delimiter_row(line))
         if not ((length >= size or blanks >= PIECE_BLOCKS) and at_blank
-                or length >= HARD_PIECE and not in_table):
+                or (length >= HARD_PIECE or count >= HARD_LINES) and not in_table):
             continue
         if fence:
             current.append(f"\n{fence}\n")
         pieces.append("".join(current))
-        current, length, blanks = ([opening] if fence else []), 0, 0
+        current, length, blanks, count = ([opening] if fence else []), 0, 0, 0
     if current:
         pieces.append("".join(current))
     return pieces or [""]
@@ -161,6 +164,8 @@ def make_parser(known: dict[str, dict[str, str]] | None = None,
     parser.core.ruler.push("inline_media", _inline_media)
     parser.core.ruler.push("clean_decoded_text", _clean_decoded_text)
     parser.core.ruler.push("collapse_tables", collapse_tables)
+    parser.core.ruler.push("collapse_lists", collapse_lists)
+    parser.core.ruler.push("merge_paragraphs", merge_paragraphs)
     if budget is not None:
         parser.core.ruler.push("budget", budget)
     return parser

@@ -8,7 +8,7 @@ import base64
 
 from textual.widgets import Static
 
-from reader.ui.widgets.article_table import ArticleTable
+from reader.ui.widgets.flat_blocks import ArticleTable
 from tests.ui.conftest import article, press, run_app_test, settle, until
 
 PNG = "data:image/png;base64," + base64.b64encode(b"\0" * 145_400).decode()

@@ -30,11 +30,11 @@ from textual.widgets.markdown import MarkdownBlock
 
 from reader.archive.model import ParsedArticle
 from reader.textsafe import readable_url
-from reader.ui.markdown_limits import MAX_BLOCKS, RenderBudget
+from reader.ui.markdown_blocks import MAX_BLOCKS, RenderBudget
 from reader.ui.markdown_prep import (highlight_pattern, make_parser, prepare_body, references,
                                      split_blocks)
 from reader.ui.sanitize import clean_line, clean_text
-from reader.ui.widgets.article_table import ArticleTable
+from reader.ui.widgets.flat_blocks import ArticleList, ArticleTable
 from reader.ui.wording import local_date
 
 HIGHLIGHT_STYLE = "bold reverse"
@@ -122,9 +122,8 @@ class ArticleMarkdown(Markdown):
         return _highlighting(super().get_block_class(block_name))
 
     def unhandled_token(self, token: Token) -> MarkdownBlock | None:
-        if token.type == "article_table":
-            return ArticleTable(self, token, self.highlight, HIGHLIGHT_STYLE)
-        return None
+        flat = {"article_table": ArticleTable, "article_list": ArticleList}.get(token.type)
+        return flat(self, token, self.highlight, HIGHLIGHT_STYLE) if flat else None
 
 
 class ArticlePane(VerticalScroll, can_focus=True):

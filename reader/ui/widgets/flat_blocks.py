@@ -1,9 +1,11 @@
-"""A markdown table drawn by one widget (Textual's own mounts one widget per cell).
+"""Tables and flat lists drawn by one widget each (Textual's own mount one widget per
+table cell and five per list item, about 60 KB each and 0.5 ms at every layout).
 
-The parser collapses each table to one `article_table` token (see
-reader/ui/markdown_limits.py); this block draws it as a Rich table of plain
-cell text, the search terms highlighted.  A table of 7,000 cells costs one
-widget instead of 7,000 (about 60 KB each).
+The parser collapses each table to one `article_table` token and each list
+whose items hold only paragraphs to one `article_list` token (see
+reader/ui/markdown_blocks.py); these blocks draw them as Rich tables of plain
+text, the search terms highlighted.  A table of 7,000 cells, or a list of 300
+items, costs one widget.  (Their links show as text: they are not clickable.)
 """
 
 from __future__ import annotations
@@ -42,8 +44,20 @@ def table_of(token: Token, pattern: re.Pattern[str] | None, style: str) -> Table
     return table
 
 
-def _text(cell: Token, pattern: re.Pattern[str] | None, style: str) -> Text:
-    text = Text(cell_text(cell))
+def list_of(token: Token, pattern: re.Pattern[str] | None, style: str) -> Table:
+    """The Rich grid of an `article_list` token: marker, then the item's paragraphs."""
+    items: list[tuple[str, list[Token]]] = token.meta["items"]
+    ordered = items and items[0][0] != "•"
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right" if ordered else "left", no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    for marker, paragraphs in items:
+        grid.add_row(marker, _text("\n".join(map(cell_text, paragraphs)), pattern, style))
+    return grid
+
+
+def _text(cell: Token | str, pattern: re.Pattern[str] | None, style: str) -> Text:
+    text = Text(cell if isinstance(cell, str) else cell_text(cell))
     if pattern is not None:
         text.highlight_regex(pattern, style)
     return text
@@ -65,3 +79,22 @@ class ArticleTable(MarkdownBlock):
         super().__init__(markdown, token)
         self.table = table_of(token, pattern, style)
         self.update(self.table)
+
+
+class ArticleList(MarkdownBlock):
+    """One list of an article whose items hold only paragraphs, drawn whole."""
+
+    DEFAULT_CSS = """
+    ArticleList {
+        width: 1fr;
+        height: auto;
+        margin-bottom: 1;
+        &.continued { margin-bottom: 0; }
+    }
+    """
+
+    def __init__(self, markdown, token: Token, pattern: re.Pattern[str] | None,
+                 style: str) -> None:
+        super().__init__(markdown, token)
+        self.set_class(not token.meta["last"], "continued")
+        self.update(list_of(token, pattern, style))
