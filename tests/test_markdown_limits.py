@@ -153,3 +153,12 @@ def test_runs_of_paragraphs_are_drawn_as_one():
     tokens = make_parser().parse("one\n\ntwo\n\n# head\n\nthree\n")
     assert [t.type for t in tokens].count("paragraph_open") == 2
     assert [c.type for c in tokens[1].children] == ["text", "hardbreak", "hardbreak", "text"]
+
+
+def test_nesting_deeper_than_the_parser_reads_is_said():
+    for body in ("> " * 1000 + "deep\n\nafter\n",
+                 "".join("  " * i + "- x\n" for i in range(100)) + "\nafter\n"):
+        tokens = make_parser().parse(body)
+        assert "nested more than 20 deep" in "".join(c.content for c in tokens[-2].children)
+    tokens = make_parser().parse("> > - a\n")
+    assert all("nested" not in (t.content or "") for t in tokens)

@@ -9,6 +9,7 @@ real article of 7,000 table cells took 50 s to show, a hostile one gigabytes.
   token, each drawn by one widget (reader/ui/widgets/flat_blocks.py);
 - `merge_paragraphs`: a run of top-level paragraphs becomes one paragraph,
   its parts a blank line apart (it looks the same);
+- `note_lost_depth`: where markdown-it stopped at nesting 20, a notice;
 - `RenderBudget`, shared by the parsers of an article's pieces: after
   `MAX_BLOCKS` the rest is not built, and the pane says so.
 """
@@ -108,6 +109,19 @@ def collapse_lists(state: StateCore) -> None:
                                                   "last": start + LIST_CHUNK >= len(items)}))
         index = end + 1
     state.tokens = result
+
+
+def note_lost_depth(state: StateCore) -> None:
+    """markdown-it stops reading a piece where blocks nest deeper than its maxNesting
+    (20), without a word: say so at the end of the piece."""
+    deepest = state.md.options["maxNesting"] - 1
+    if not any(token.level >= deepest for token in state.tokens):
+        return
+    notice = Token("inline", "", 0, level=1, block=True, children=[Token(
+        "text", "", 0, content=f"⚠ Blocks nested more than {deepest + 1} deep are not "
+        "shown in full.")])
+    state.tokens += [Token("paragraph_open", "p", 1, block=True), notice,
+                     Token("paragraph_close", "p", -1, block=True)]
 
 
 MERGED_PARAGRAPHS = 30  # paragraphs drawn by one widget

@@ -26,7 +26,7 @@ from markdown_it.token import Token
 from reader.textsafe import readable_url
 from reader.ui.inline_data import is_data_uri, placeholder, shrink_data_uris
 from reader.ui.markdown_blocks import (RenderBudget, collapse_lists, collapse_tables,
-                                      merge_paragraphs)
+                                      merge_paragraphs, note_lost_depth)
 from reader.ui.markdown_limits import bound_source, fence_after, is_delimiter_row
 from reader.ui.sanitize import clean_line, clean_text
 
@@ -161,6 +161,7 @@ def make_parser(known: dict[str, dict[str, str]] | None = None,
     if known:
         parser.core.ruler.before("block", "known_references",
                                  lambda state: state.env.setdefault("references", dict(known)))
+    parser.core.ruler.push("note_lost_depth", note_lost_depth)
     parser.core.ruler.push("inline_media", _inline_media)
     parser.core.ruler.push("clean_decoded_text", _clean_decoded_text)
     parser.core.ruler.push("collapse_tables", collapse_tables)

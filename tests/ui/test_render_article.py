@@ -5,6 +5,7 @@ normal article (10.1)."""
 from __future__ import annotations
 
 import base64
+import resource
 
 from textual.widgets import Static
 
@@ -98,8 +99,11 @@ def test_a_hostile_table_after_a_normal_article_is_cut_and_keys_still_work(
 
     async def scenario(pilot, screen):
         assert screen.article_pane.shown_path.endswith("normal.en.md")
+        peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux
         await press(pilot, "j")
         assert screen.article_pane.shown_path.endswith("other.en.md")
+        grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before
+        assert grown < 100 * 1024, f"the process peak grew by {grown // 1024} MB"
         tables = screen.article_pane.query(ArticleTable)
         assert len(tables) == 1 and len(tables.first().table.columns) == 50
         assert "table of 300,000 columns: first 50 shown" in pane_text(screen)
