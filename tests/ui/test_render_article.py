@@ -112,3 +112,19 @@ def test_a_hostile_table_after_a_normal_article_is_cut_and_keys_still_work(
         assert screen.article_pane.shown_path.endswith("normal.en.md")
 
     run_app_test(make_app(root), scenario)
+
+
+def test_a_link_in_a_list_drawn_whole_still_opens(make_app, archive_factory):
+    from reader.ui.widgets.flat_blocks import ArticleList
+
+    root = two_articles(archive_factory, "- [source](https://example.com/s) **bold**\n- two\n")
+
+    async def scenario(pilot, screen):
+        await press(pilot, "j")
+        items = screen.article_pane.query(ArticleList)
+        assert len(items) == 1
+        await pilot.click(items.first(), offset=(4, 0))
+        await settle(pilot)
+        assert screen.services.open_link_with == ["https://example.com/s"]
+
+    run_app_test(make_app(root), scenario)

@@ -5,7 +5,7 @@ The parser collapses each table to one `article_table` token and each list
 whose items hold only paragraphs to one `article_list` token (see
 reader/ui/markdown_blocks.py); these blocks draw them as Rich tables of plain
 text, the search terms highlighted.  A table of 7,000 cells, or a list of 300
-items, costs one widget.  (Their links show as text: they are not clickable.)
+items, costs one widget; bold, italic, code and links are kept.
 """
 
 from __future__ import annotations
@@ -14,19 +14,35 @@ import re
 
 from markdown_it.token import Token
 from rich import box
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.widgets.markdown import MarkdownBlock
 
-_BREAKS = ("softbreak", "hardbreak")
+_OPENING = {"strong_open": "bold", "em_open": "italic", "s_open": "strike"}
 
 
-def cell_text(inline: Token) -> str:
-    """The text a cell's inline token shows (links and images by their text)."""
-    parts = [" " if child.type in _BREAKS else child.content
-             for child in inline.children or () if child.type in _BREAKS
-             or child.type in ("text", "code_inline")]
-    return " ".join("".join(parts).split())
+def inline_text(inline: Token) -> Text:
+    """A cell's or item's inline token as Rich text: bold, italic, struck, code and links
+    kept (a link clickable as in the rest of the article: it posts Markdown.LinkClicked)."""
+    text = Text()
+    styles: list[Style] = []
+    for child in inline.children or ():
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            style = Style.combine(styles) if styles else Style()
+            text.append(re.sub(r"\s+", " ", child.content) if kind == "text" else child.content,
+                        style + Style(bold=True) if kind == "code_inline" else style)
+        elif kind in ("softbreak", "hardbreak"):
+            text.append(" ")
+        elif kind in _OPENING:
+            styles.append(Style.parse(_OPENING[kind]))
+        elif kind == "link_open":
+            href = str(child.attrs.get("href", ""))
+            styles.append(Style(underline=True, meta={"@click": f"link({href!r})"}))
+        elif kind.endswith("_close") and styles:
+            styles.pop()
+    return text
 
 
 def table_of(token: Token, pattern: re.Pattern[str] | None, style: str) -> Table:
@@ -52,12 +68,12 @@ def list_of(token: Token, pattern: re.Pattern[str] | None, style: str) -> Table:
     grid.add_column(justify="right" if ordered else "left", no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")
     for marker, paragraphs in items:
-        grid.add_row(marker, _text("\n".join(map(cell_text, paragraphs)), pattern, style))
+        grid.add_row(marker, _text(Text("\n").join(map(inline_text, paragraphs)), pattern, style))
     return grid
 
 
-def _text(cell: Token | str, pattern: re.Pattern[str] | None, style: str) -> Text:
-    text = Text(cell if isinstance(cell, str) else cell_text(cell))
+def _text(cell: Token | Text, pattern: re.Pattern[str] | None, style: str) -> Text:
+    text = cell if isinstance(cell, Text) else inline_text(cell)
     if pattern is not None:
         text.highlight_regex(pattern, style)
     return text
