@@ -81,7 +81,8 @@ async def measure(body: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("cases", nargs="*", help=f"of {', '.join(CASES)} (default: all)")
+    parser.add_argument("cases", nargs="*",
+                        help=f"of {', '.join(CASES)} (default: all, unless --file)")
     parser.add_argument("--file", action="append", default=[], help="an article file to open")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -90,7 +91,7 @@ def main() -> None:
             Path(args.child).read_text(encoding="utf-8").split("\n---\n", 1)[-1]
         print(asyncio.run(measure(body)))
         return
-    for case in (args.cases or list(CASES)) + args.file:
+    for case in (args.cases or ([] if args.file else list(CASES))) + args.file:
         result = subprocess.run([sys.executable, __file__, "--child", case],
                                 capture_output=True, text=True, timeout=600)
         print(f"{Path(case).name[:40]:40} {result.stdout.strip() or result.stderr[-300:]}")
