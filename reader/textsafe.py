@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC strings, other
@@ -32,6 +33,8 @@ _CONTROLS = re.compile(
 _BREAKS = re.compile(r"[\t\n\u2028\u2029]+")
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal may act on.
 _JSON_RAW = re.compile(f"[\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029{_INVISIBLE}]")
+
+_ESCAPED_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 
 OPENABLE_SCHEMES = ("http", "https", "mailto")
 
@@ -69,3 +72,45 @@ def is_openable(url: str) -> bool:
     if parts.scheme.lower() not in OPENABLE_SCHEMES:
         return False
     return bool(parts.netloc) if parts.scheme.lower() != "mailto" else bool(parts.path)
+
+
+def readable_url(url: str) -> str:
+    """A link as a person reads it, for display only (the link opened or copied stays
+    `url`): percent-escapes of non-ASCII characters decoded (`/%E6%B3%93` -> `/泓`),
+    while ASCII escapes (`%2F`, `%20`), broken UTF-8 and every character that is not
+    visible as itself (controls, bidi, invisible, spaces) stay escaped."""
+    line = clean_line(url)
+    return _ESCAPED_RUN.sub(_decode_run, line) if "%" in line else line
+
+
+def _utf8_length(lead: int) -> int:
+    return 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else \
+        4 if 0xF0 <= lead <= 0xF4 else 1
+
+
+def _decode_run(match: re.Match[str]) -> str:
+    run = match.group()
+    data = bytes.fromhex(run.replace("%", ""))
+    shown: list[str] = []
+    index = 0
+    while index < len(data):
+        length = _utf8_length(data[index])
+        char = _decoded(data[index:index + length]) if length > 1 else ""
+        if char and _shows_as_itself(char):
+            shown.append(char)
+            index += length
+        else:
+            shown.append(run[3 * index:3 * index + 3])
+            index += 1
+    return "".join(shown)
+
+
+def _decoded(sequence: bytes) -> str:
+    try:
+        return sequence.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+
+
+def _shows_as_itself(char: str) -> bool:
+    return unicodedata.category(char)[0] not in "CZ" and clean_line(char) == char

@@ -58,7 +58,7 @@ def test_enter_opens_renders_markdown_and_marks_read(make_app):
         current = screen.article_list.current
         assert screen.services.is_read(current.path)
         body = screen.query_one(ArticleMarkdown)
-        assert body.query("MarkdownH1") and body.query("MarkdownTable")
+        assert body.query("MarkdownH1") and body.query("ArticleTable")
         assert "CST" in header_of(screen)  # the date in the configured zone
         tree = screen.query_one(GroupTree)
         assert "11/12" in str(tree._group_nodes[("all", "")].label)

@@ -190,9 +190,14 @@ class ArticleActions:
     @work(thread=True, group="browser")
     def _open_in_browser(self, url: str) -> None:
         opened = self.services.open_link(url)
-        message = "Opened in the browser." if opened else "No browser could open the link."
-        self.app.call_from_thread(self.notify, message, timeout=3,
-                                  severity="information" if opened else "warning")
+        if opened:
+            self.app.call_from_thread(self.notify, "Opened in the browser.", timeout=3)
+            return
+        # The link in full (checked by is_openable: no control character), as data, not
+        # markup, and long enough on screen to be selected; y copies it too.
+        self.app.call_from_thread(
+            self.notify, f"No browser could open the link (y copies it): {url}",
+            severity="warning", timeout=15, markup=False)
 
     def action_copy_link(self) -> None:
         article = self.article_list.current

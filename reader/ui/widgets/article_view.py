@@ -3,15 +3,22 @@
 The body is rendered piece by piece (a Markdown widget per piece of about
 6,000 characters, mounted one after the other in an exclusive worker), so a
 200 KB article shows its first screen at once and never freezes the UI.
-Search terms are highlighted in every block.
+Search terms are highlighted in every block.  The body is bounded first (in a
+thread: tables, lines, data: payloads, see markdown_prep.prepare_body), every
+piece knows the reference definitions of the whole body, and one RenderBudget
+shared by the pieces stops an article that would build too many blocks, with
+a notice.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import lru_cache
+
+from markdown_it.token import Token
 
 from rich.text import Text
 from textual import work
@@ -22,8 +29,12 @@ from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownBlock
 
 from reader.archive.model import ParsedArticle
-from reader.ui.markdown_prep import highlight_pattern, make_parser, split_blocks
+from reader.textsafe import readable_url
+from reader.ui.markdown_blocks import MAX_BLOCKS, RenderBudget
+from reader.ui.markdown_prep import (highlight_pattern, make_parser, prepare_body, references,
+                                     split_blocks)
 from reader.ui.sanitize import clean_line, clean_text
+from reader.ui.widgets.flat_blocks import ArticleList, ArticleTable
 from reader.ui.wording import local_date
 
 HIGHLIGHT_STYLE = "bold reverse"
@@ -45,7 +56,7 @@ def header_text(parsed: ParsedArticle, tz: tzinfo, pattern: re.Pattern[str] | No
         text.append("\nTags: " + ", ".join(map(clean_line, article.tags)))
     if article.link:
         text.append("\n")
-        text.append(clean_line(article.link), style="underline")
+        text.append(readable_url(article.link), style="underline")
     if article.problem:
         text.append(f"\n⚠ {clean_line(article.problem)}", style="bold red")
     if parsed.truncated:
@@ -77,15 +88,42 @@ def _highlighting(block_class: type[MarkdownBlock]) -> type[MarkdownBlock]:
     return type(block_class.__name__, (block_class,), {"set_content": set_content})
 
 
+@dataclass
+class PreparedBody:
+    """An article body ready to mount: its pieces and the reference definitions."""
+
+    pieces: list[str]
+    known: dict[str, dict[str, str]] = field(default_factory=dict)
+    size: int = 0
+
+    @classmethod
+    def of(cls, body: str) -> PreparedBody:
+        """(In a thread: linear in the body, at most about a second at 2 MB.)"""
+        text = prepare_body(clean_text(body).strip())
+        return cls(split_blocks(text, PIECE_SIZE) if text else [], references(text), len(body))
+
+
+def _budget_notice(prepared: PreparedBody) -> Text:
+    return Text(f"⚠ This article is too long to show whole: the reader builds its first "
+                f"{MAX_BLOCKS:,} blocks (paragraphs, list items, tables) of "
+                f"{prepared.size:,} characters; the rest is not shown.", style="bold red")
+
+
 class ArticleMarkdown(Markdown):
     """One piece of an article body, with images as links and search terms highlighted."""
 
-    def __init__(self, highlight: re.Pattern[str] | None) -> None:
-        super().__init__(parser_factory=make_parser, open_links=False)
+    def __init__(self, highlight: re.Pattern[str] | None,
+                 known: dict[str, dict[str, str]] | None = None,
+                 budget: RenderBudget | None = None) -> None:
+        super().__init__(parser_factory=lambda: make_parser(known, budget), open_links=False)
         self.highlight = highlight
 
     def get_block_class(self, block_name: str) -> type[MarkdownBlock]:
         return _highlighting(super().get_block_class(block_name))
+
+    def unhandled_token(self, token: Token) -> MarkdownBlock | None:
+        flat = {"article_table": ArticleTable, "article_list": ArticleList}.get(token.type)
+        return flat(self, token, self.highlight, HIGHLIGHT_STYLE) if flat else None
 
 
 class ArticlePane(VerticalScroll, can_focus=True):
@@ -118,31 +156,37 @@ class ArticlePane(VerticalScroll, can_focus=True):
         self.shown_terms = terms
         self.query_one("#article-header", Static).update(header_text(parsed, self.tz, pattern))
         self.scroll_home(animate=False, immediate=True)
-        body = clean_text(parsed.body).strip() or _no_text(parsed)
         self.rendering = True
         self._generation += 1
-        self._render_body(body, pattern, self._generation)
+        self._render_body(parsed.body or "", pattern, self._generation, _no_text(parsed))
 
     def show_message(self, message: str) -> None:
         self.shown_path = None
         self.query_one("#article-header", Static).update(Text(message, style="dim"))
         self._generation += 1
-        self._render_body("", None, self._generation)
+        self._render_body("", None, self._generation, "")
 
     @work(group="article-render")
     async def _render_body(self, body: str, pattern: re.Pattern[str] | None,
-                           generation: int) -> None:
+                           generation: int, no_text: str) -> None:
         """Mount the body piece by piece; a newer `show` makes this one stop between
         pieces (never in the middle of a mount, which cancelling would do)."""
         async with self._render_lock:
             if generation != self._generation:
                 return
+            prepared = await asyncio.to_thread(PreparedBody.of, body)
+            if not prepared.pieces and no_text:
+                prepared.pieces = [no_text]
             container = self.query_one("#article-body")
             await container.remove_children()
-            for piece in split_blocks(body, PIECE_SIZE) if body else []:
+            budget = RenderBudget()
+            for piece in prepared.pieces:
                 if generation != self._generation:
                     return
-                document = ArticleMarkdown(pattern)
+                document = ArticleMarkdown(pattern, prepared.known, budget)
                 await container.mount(document)
                 await document.update(piece)
+                if budget.exhausted:
+                    await container.mount(Static(_budget_notice(prepared), classes="notice"))
+                    break
             self.rendering = False
