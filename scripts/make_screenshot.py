@@ -23,7 +23,6 @@ from reader.archive import Archive  # noqa: E402
 from reader.config import Settings  # noqa: E402
 from reader.resources import sample_feed_path  # noqa: E402
 from reader.ui.app import NewsReaderApp  # noqa: E402
-from reader.ui.svg_cells import fix_text_lengths  # noqa: E402
 from reader.ui.widgets.article_list import ArticleList  # noqa: E402
 
 SIZE = (130, 38)
@@ -39,7 +38,7 @@ async def settle(pilot) -> None:
 
 
 def save(app, out: Path) -> None:
-    out.write_text(fix_text_lengths(app.export_screenshot()), encoding="utf-8")
+    out.write_text(app.export_screenshot(), encoding="utf-8")  # measured in cells
     print(f"saved {out}")
 
 

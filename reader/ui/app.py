@@ -21,6 +21,7 @@ from reader.ui.keys import APP_BINDINGS, SCREEN_BINDINGS, keymap_problems
 from reader.ui.sanitize import clean_line, clean_text
 from reader.ui.screens.main import MainScreen
 from reader.ui.services import Services
+from reader.ui.svg_cells import fix_text_lengths
 from reader.ui.theme_colours import reader_variables
 
 
@@ -88,6 +89,10 @@ class NewsReaderApp(App[int]):
         never parsed as markup, control characters removed, whatever the caller asked."""
         super().notify(clean_text(message), title=clean_line(title), severity=severity,
                        timeout=timeout, markup=False)
+
+    def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
+        """The screen as SVG, each text run as wide as its cells (Chinese unsqueezed)."""
+        return fix_text_lengths(super().export_screenshot(title=title, simplify=simplify))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 
@@ -9,6 +10,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from reader.ui.svg_cells import fix_text_lengths
+from tests.ui.conftest import settle
 
 TEXT = re.compile(r'<text\b[^>]*?\bx="([0-9.]+)"[^>]*?\btextLength="([0-9.]+)"[^>]*>(.*?)</text>', re.S)
 
@@ -47,3 +49,21 @@ def test_rich_alone_squeezes_them():
 def test_ascii_svg_is_unchanged():
     svg = _svg("plain [red]ascii[/] text & <tags>")
     assert fix_text_lengths(svg) == svg
+
+
+def test_the_readers_screenshots_are_measured_in_cells(make_app, sample_root):
+    """The reader's own export (the palette's screenshot, the README's pictures)."""
+    async def main() -> str:
+        app = make_app(sample_root)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            return app.export_screenshot()
+
+    svg = asyncio.run(main())
+    runs = [(t, n) for t, n in _runs(svg) if t.strip()]
+    wide = [(t, n) for t, n in runs if cell_len(t) > len(t)]
+    assert wide, "the sample feed's Chinese titles are on screen"
+    ascii_run = next((t, n) for t, n in runs if cell_len(t) == len(t) and len(t) > 3)
+    width = ascii_run[1] / len(ascii_run[0])
+    for text, length in wide:
+        assert abs(length - width * cell_len(text)) < 0.01, text
