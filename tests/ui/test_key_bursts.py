@@ -68,7 +68,7 @@ def test_slash_and_a_word_in_one_write_search_the_word(make_app):
         assert box(screen).value == "gold"
         assert pilot.app.focused is box(screen)
         assert screen.search_text == "gold" and titles(screen) == gold_titles(screen)
-        assert screen.status.parts["search"].endswith("hits")
+        assert screen.status.parts["search"].endswith("hits · newest first")
 
     run_app_test(make_app(), scenario)
 
@@ -172,7 +172,7 @@ def test_keys_typed_while_the_reader_starts_all_reach_the_search_box(make_app):
             await settle(pilot)
             assert box(screen).value == "gold" and pilot.app.focused is box(screen)
             assert titles(screen) == gold_titles(screen) and len(titles(screen)) == 3
-            assert screen.status.parts["search"] == "3 hits"
+            assert screen.status.parts["search"] == "3 hits · newest first"
 
     asyncio.run(main())
 
