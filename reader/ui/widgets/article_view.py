@@ -24,6 +24,8 @@ from rich.text import Text
 from textual import work
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.css.query import NoMatches
+from textual.widget import MountError
 from textual.content import Content
 from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownBlock
@@ -166,6 +168,23 @@ class ArticlePane(VerticalScroll, can_focus=True):
         self._generation += 1
         self._render_body("", None, self._generation, "")
 
+    async def _mount_pieces(self, prepared: "PreparedBody", pattern: re.Pattern[str] | None,
+                            generation: int) -> bool:
+        """Mount the prepared pieces; False when a newer `show` came first."""
+        container = self.query_one("#article-body")
+        await container.remove_children()
+        budget = RenderBudget()
+        for piece in prepared.pieces:
+            if generation != self._generation:
+                return False
+            document = ArticleMarkdown(pattern, prepared.known, budget)
+            await container.mount(document)
+            await document.update(piece)
+            if budget.exhausted:
+                await container.mount(Static(_budget_notice(prepared), classes="notice"))
+                break
+        return True
+
     @work(group="article-render")
     async def _render_body(self, body: str, pattern: re.Pattern[str] | None,
                            generation: int, no_text: str) -> None:
@@ -177,16 +196,11 @@ class ArticlePane(VerticalScroll, can_focus=True):
             prepared = await asyncio.to_thread(PreparedBody.of, body)
             if not prepared.pieces and no_text:
                 prepared.pieces = [no_text]
-            container = self.query_one("#article-body")
-            await container.remove_children()
-            budget = RenderBudget()
-            for piece in prepared.pieces:
-                if generation != self._generation:
+            try:
+                if not await self._mount_pieces(prepared, pattern, generation):
                     return
-                document = ArticleMarkdown(pattern, prepared.known, budget)
-                await container.mount(document)
-                await document.update(piece)
-                if budget.exhausted:
-                    await container.mount(Static(_budget_notice(prepared), classes="notice"))
-                    break
+            except (NoMatches, MountError):
+                if self.is_attached:
+                    raise
+                return  # the pane went away (the app is closing) while the text was prepared
             self.rendering = False
