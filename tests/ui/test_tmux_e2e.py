@@ -113,8 +113,10 @@ def test_newsreader_in_tmux(archive_factory, tmp_path: Path):
         open_search(term, "12 in view")
         term.keys("gold", literal=True)
         # the count shows once the search is done (1 hit from titles, 3 from the index);
-        # Gold report 03 is on screen before the search too
-        screen = term.wait_for(" hit")
+        # Gold report 03 is on screen before the search too.  Each letter is searched as
+        # it lands ("g" may show "0 hits"): wait for the whole word's count
+        screen = term.wait_until(lambda s: box_text(s) == "gold" and " hit" in s
+                                 and "Gold report 03" in s, "the hits of 'gold'")
         assert "Gold report 03" in screen and "Nvidia report" not in screen
         term.keys("Enter")
         term.wait_for("? Help")  # the list has focus again
@@ -162,8 +164,9 @@ def test_slash_and_a_word_in_one_burst_at_the_first_frame(archive_factory, tmp_p
             term.wait_for(FIRST_FRAME)
             term.keys(f"/{word}", literal=True)
             # (a prefix of the word may find the same 3 hits: wait for the whole word)
-            screen = term.wait_until(lambda s: "3 hits" in s and box_text(s) == word,
-                                     f"3 hits of {word!r}")
+            # (a frame may be captured half drawn: the status before the list)
+            screen = term.wait_until(lambda s: "3 hits" in s and box_text(s) == word
+                                     and "Articles (3)" in s, f"3 hits of {word!r}")
             assert "Gold report 03" in screen and "Nvidia report" not in screen
         finally:
             term.close()
