@@ -42,13 +42,21 @@ def save(app, out: Path) -> None:
     print(f"saved {out}")
 
 
+def sample_app(data: Path) -> NewsReaderApp:
+    settings = Settings(data_root=data, config_path=data / "none.toml")
+    return NewsReaderApp(Archive.open(sample_feed_path(), settings), settings)
+
+
+async def started(pilot) -> None:
+    pilot.app.screen.preview_delay = 0
+    await settle(pilot)
+
+
 async def shoot_reader(out: Path, data: Path) -> None:
     """The tree on 简体中文, its newest article open."""
-    settings = Settings(data_root=data, config_path=data / "none.toml")
-    app = NewsReaderApp(Archive.open(sample_feed_path(), settings), settings)
+    app = sample_app(data)
     async with app.run_test(size=SIZE) as pilot:
-        app.screen.preview_delay = 0
-        await settle(pilot)
+        await started(pilot)
         tree = app.screen.query_one("#tree")
         tree.focus()
         tree.select_key(("lang", "zh-CN"))
@@ -60,11 +68,9 @@ async def shoot_reader(out: Path, data: Path) -> None:
 
 
 async def shoot_search(out: Path, data: Path) -> None:
-    settings = Settings(data_root=data, config_path=data / "none.toml")
-    app = NewsReaderApp(Archive.open(sample_feed_path(), settings), settings)
+    app = sample_app(data)
     async with app.run_test(size=SIZE) as pilot:
-        app.screen.preview_delay = 0
-        await settle(pilot)
+        await started(pilot)
         await pilot.press("slash", *"银行", "enter")
         await settle(pilot)
         await pilot.press("j", "enter")

@@ -39,18 +39,23 @@ def archive_factory(tmp_path: Path):
     """make(files: {rel_path: text or bytes}, name="archive") -> the archive folder."""
 
     def make(files: dict[str, str | bytes], name: str = "archive") -> Path:
-        root = tmp_path / name
-        for rel, content in files.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
-        root.mkdir(parents=True, exist_ok=True)
-        return root
+        return write_archive(tmp_path / name, files)
 
     return make
+
+
+def write_archive(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `files` ({rel_path: text or bytes}) under `root`; returns root (also for
+    module-scoped fixtures, which cannot use archive_factory)."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    root.mkdir(parents=True, exist_ok=True)
+    return root
 
 
 def article_text(title: str = "A title", date: str = "2025-02-14 15:12:52", body: str = "Body.\n",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import article_text
+
+from conftest import article_text, write_archive
 from reader.archive import Archive
 from reader.index import SearchIndex, index_dir_of, update_index
 from reader.index.snippets import make_snippet
@@ -41,9 +42,7 @@ def index(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("wordforms")
     root = tmp / "archive"
-    for rel, text in FILES.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
+    write_archive(root, FILES)
     archive = Archive.open(root, Settings(data_root=tmp / "data", config_path=tmp / "c.toml"))
     assert not update_index(archive, articles=archive.scan().articles).error
     return SearchIndex.open(index_dir_of(archive), root=archive.root)

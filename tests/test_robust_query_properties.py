@@ -8,7 +8,8 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import article_text
+
+from conftest import article_text, write_archive
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -78,9 +79,7 @@ class NoMarks:
 def index(tmp_path_factory):
     base = tmp_path_factory.mktemp("query-props")
     root = base / "archive"
-    for rel, text in FILES.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
+    write_archive(root, FILES)
     archive = Archive.open(root, Settings(data_root=base / "data", config_path=base / "c.toml"))
     assert update_index(archive).added == len(FILES)
     found = SearchIndex.open(index_dir_of(archive), root=root)

@@ -83,6 +83,12 @@ class Terminal:
         """Wait for the app to end, and check that it ended well."""
         self.wait_for(f"{EXITED}0]")
 
+    def __enter__(self) -> "Terminal":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
         self.control.kill()
@@ -108,8 +114,7 @@ def open_search(term: Terminal, ready: str) -> None:
 @pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 def test_newsreader_in_tmux(archive_factory, tmp_path: Path):
     root = archive_factory(sample_files())
-    term = open_reader(root, tmp_path)
-    try:
+    with open_reader(root, tmp_path) as term:
         open_search(term, "12 in view")
         term.keys("gold", literal=True)
         # the count shows once the search is done (1 hit from titles, 3 from the index);
@@ -128,8 +133,6 @@ def test_newsreader_in_tmux(archive_factory, tmp_path: Path):
         term.wait_for("in view", absent="─ Keys ─")
         term.keys("q")
         term.wait_exit()
-    finally:
-        term.close()
 
 
 FIRST_FRAME = "/ search:"  # the empty search box: the main screen is drawn
@@ -137,13 +140,10 @@ FIRST_FRAME = "/ search:"  # the empty search box: the main screen is drawn
 
 def warm_up(root: Path, tmp_path: Path) -> None:
     """A first run: the cache and the index are made, as a user's second start finds them."""
-    term = open_reader(root, tmp_path)
-    try:
+    with open_reader(root, tmp_path) as term:
         term.wait_for("Index up to date")
         term.keys("q")
         term.wait_exit()
-    finally:
-        term.close()
 
 
 def box_text(screen: str) -> str:
@@ -159,8 +159,7 @@ def test_slash_and_a_word_in_one_burst_at_the_first_frame(archive_factory, tmp_p
     warm_up(root, tmp_path)
     for start in range(10):
         word = ("gold", "黄金")[start % 2]
-        term = open_reader(root, tmp_path)
-        try:
+        with open_reader(root, tmp_path) as term:
             term.wait_for(FIRST_FRAME)
             term.keys(f"/{word}", literal=True)
             # (a prefix of the word may find the same 3 hits: wait for the whole word)
@@ -168,19 +167,14 @@ def test_slash_and_a_word_in_one_burst_at_the_first_frame(archive_factory, tmp_p
             screen = term.wait_until(lambda s: "3 hits" in s and box_text(s) == word
                                      and "Articles (3)" in s, f"3 hits of {word!r}")
             assert "Gold report 03" in screen and "Nvidia report" not in screen
-        finally:
-            term.close()
 
 
 @pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 def test_a_word_enter_and_G_in_one_burst_go_to_the_last_hit(archive_factory, tmp_path: Path):
     root = archive_factory(sample_files())
-    term = open_reader(root, tmp_path)
-    try:
+    with open_reader(root, tmp_path) as term:
         open_search(term, "Index up to date")
         term.keys("黄\rG", literal=True)
         # the last (oldest) of the three hits is shown: its link is in the article pane
         screen = term.wait_for("https://example.com/3")
         assert "3 hits" in screen and box_text(screen) == "黄", screen
-    finally:
-        term.close()
