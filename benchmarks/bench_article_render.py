@@ -40,7 +40,7 @@ async def measure(body: str) -> str:
     from reader.archive import Archive
     from reader.config import Settings
     from reader.ui.app import NewsReaderApp
-    from reader.ui.services import Services
+    from reader.session.services import Services
 
     tmp = Path(tempfile.mkdtemp())
     root = tmp / "archive" / "en"

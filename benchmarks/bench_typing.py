@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_index import query_classes  # noqa: E402
 from bench_ui import PaintClock, launch, pct, settings_for, wait_until  # noqa: E402
 from reader.archive import Archive  # noqa: E402
-from reader.ui.listing import ALL  # noqa: E402
+from reader.session.listing import ALL  # noqa: E402
 from reader.ui.screens.list_updates import FIRST_HITS  # noqa: E402
-from reader.ui.services import Services  # noqa: E402
+from reader.session.services import Services  # noqa: E402
 from reader.ui.widgets.search_box import SearchBox  # noqa: E402
 
 TYPED = ("nvid", "earn", "semic", "infla", "tari")  # half-typed words, always measured

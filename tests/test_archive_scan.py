@@ -9,7 +9,7 @@ import sqlite3
 from conftest import article_text
 
 from reader.archive import Archive
-from reader.ui.listing import newest_first
+from reader.session.listing import newest_first
 
 
 def scan(root, settings):

@@ -83,7 +83,7 @@ def test_a_damaged_segment_file_is_reported_then_rebuilt_and_searches_work(
 
 
 def test_the_reader_falls_back_to_titles_while_the_index_is_damaged(archive_factory, settings):
-    from reader.ui.search import Searcher
+    from reader.session.search import Searcher
 
     archive = make(archive_factory, settings)
     update_index(archive)
@@ -135,7 +135,7 @@ def test_a_read_only_data_dir_makes_the_state_store_a_clear_error(archive_factor
 
 def test_a_read_only_data_dir_still_lets_the_reader_browse_with_a_notice(archive_factory,
                                                                         tmp_path):
-    from reader.ui.services import Services
+    from reader.session.services import Services
 
     settings = blocked_settings(tmp_path)
     archive = make(archive_factory, settings)
@@ -246,7 +246,7 @@ def test_a_full_disk_during_a_state_write_is_a_clear_error_and_loses_no_earlier_
 
 
 def test_a_full_disk_during_a_state_write_is_reported_by_the_reader(archive_factory, settings):
-    from reader.ui.services import Services
+    from reader.session.services import Services
 
     files = {EN.format(i): article_text(f"Story {i} " + "long title " * 30) for i in range(300)}
     archive = Archive.open(archive_factory(files), settings)

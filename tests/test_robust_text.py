@@ -258,7 +258,7 @@ def test_the_browser_is_asked_through_webbrowser_never_a_shell(monkeypatch, host
     import subprocess
     import webbrowser
 
-    from reader.ui.services import Services
+    from reader.session.services import Services
 
     opened = Opened()
     monkeypatch.setattr(webbrowser, "open", opened)

@@ -36,7 +36,7 @@ import sys
 from pathlib import Path
 from reader.archive import Archive
 from reader.config import Settings
-from reader.ui.services import Services
+from reader.session.services import Services
 
 root, data = Path(sys.argv[1]), Path(sys.argv[2])
 settings = Settings(data_root=data, config_path=data / "none.toml")

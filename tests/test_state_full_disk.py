@@ -82,7 +82,7 @@ def test_a_full_disk_at_open_leaves_every_mark_where_it_was(small_disk):
 
 
 def test_the_reader_shows_the_saved_marks_while_the_disk_is_full(small_disk, archive_factory):
-    from reader.ui.services import Services
+    from reader.session.services import Services
 
     settings = Settings(data_root=small_disk / "data", config_path=small_disk / "none.toml")
     archive = Archive.open(archive_factory({p: article_text(p) for p in MARKED[:3]}), settings)
@@ -101,7 +101,7 @@ def test_the_reader_shows_the_saved_marks_while_the_disk_is_full(small_disk, arc
 
 def test_a_disk_that_fills_while_reading_says_so_and_keeps_every_earlier_mark(
         small_disk, archive_factory):
-    from reader.ui.services import Services
+    from reader.session.services import Services
 
     settings = Settings(data_root=small_disk / "data", config_path=small_disk / "none.toml")
     files = {f"content/en/news/s/{i}.en.md": article_text(f"Story {i} " + "long " * 40)

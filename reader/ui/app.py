@@ -20,7 +20,7 @@ from reader.ui.key_queue import KeyQueue
 from reader.ui.keys import APP_BINDINGS, SCREEN_BINDINGS, keymap_problems
 from reader.ui.sanitize import clean_line, clean_text
 from reader.ui.screens.main import MainScreen
-from reader.ui.services import Services
+from reader.session.services import Services
 from reader.ui.svg_cells import fix_text_lengths
 from reader.ui.theme_colours import reader_variables
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from reader.ui.listing import SECTIONS, GroupKey
+from reader.session.listing import SECTIONS, GroupKey
 from reader.ui.sanitize import clean_line
 
 LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文", "zh-HK": "繁體中文",

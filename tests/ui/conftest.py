@@ -18,7 +18,7 @@ from reader.archive import Archive
 from reader.config import Settings
 from reader.ui.app import NewsReaderApp
 from reader.ui.screens.main import MainScreen
-from reader.ui.services import Services
+from reader.session.services import Services
 
 TOPICS = [("Nvidia", "英伟达"), ("Apple", "苹果"), ("Oil", "石油"), ("Gold", "黄金")]
 

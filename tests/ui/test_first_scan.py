@@ -9,7 +9,7 @@ import threading
 
 import reader.archive.scan as scan_module
 import reader.ui.screens.background as background_module
-from reader.ui.listing import ALL
+from reader.session.listing import ALL
 from reader.ui.screens.background import BackgroundWork
 from tests.ui.conftest import sample_files, settle, until
 

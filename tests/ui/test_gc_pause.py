@@ -11,8 +11,8 @@ import weakref
 import pytest
 
 from reader.archive import Archive
-from reader.ui.gc_pause import gc_paused
-from reader.ui.services import Services
+from reader.session.gc_pause import gc_paused
+from reader.session.services import Services
 from tests.ui.conftest import article, sample_files
 
 

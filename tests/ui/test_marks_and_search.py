@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from reader.ui.listing import group_query
+from reader.session.listing import group_query
 from reader.ui.screens.list_updates import FIRST_HITS
-from reader.ui.search import TITLES_ONLY
+from reader.session.search import TITLES_ONLY
 from reader.ui.widgets.search_box import SearchBox
 from tests.ui.conftest import press, run_app_test, settle, until
 
@@ -130,7 +130,7 @@ def test_slash_focuses_search_and_each_keystroke_narrows(make_app):
 def test_search_before_index_says_titles_only(make_app, monkeypatch):
     from reader.index import UpdateSummary
 
-    monkeypatch.setattr("reader.ui.search.update_index", lambda *a, **k: UpdateSummary())
+    monkeypatch.setattr("reader.session.search.update_index", lambda *a, **k: UpdateSummary())
 
     async def scenario(pilot, screen):
         await press(pilot, "slash", *"gold")
@@ -288,12 +288,12 @@ def test_keys_typed_right_after_enter_or_escape_in_the_search_box_reach_the_list
 def test_an_index_another_newsreader_is_updating_is_tried_again_later(make_app, monkeypatch):
     from reader.index import UpdateSummary
     from reader.ui.screens.background import BackgroundWork
-    from reader.ui.search import BUSY
+    from reader.session.search import BUSY
     from reader.ui.widgets.status_bar import StatusBar
 
     busy = UpdateSummary(error="the index is being updated by process 1", busy=True)
     answers = [busy, UpdateSummary(added=12)]
-    monkeypatch.setattr("reader.ui.search.update_index", lambda *a, **k: answers.pop(0))
+    monkeypatch.setattr("reader.session.search.update_index", lambda *a, **k: answers.pop(0))
     monkeypatch.setattr(BackgroundWork, "busy_retry_seconds", 0.0)
     shown, set_part = [], StatusBar.set_part
 

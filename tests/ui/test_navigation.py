@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.ui.listing import ALL
+from reader.session.listing import ALL
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleMarkdown, ArticlePane
 from reader.ui.widgets.group_tree import GroupTree

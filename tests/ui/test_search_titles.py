@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from reader.archive.model import Article
-from reader.ui.search import Searcher, folded_titles
+from reader.session.search import Searcher, folded_titles
 
 
 def art(path: str, title: str) -> Article:

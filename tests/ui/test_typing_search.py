@@ -10,7 +10,7 @@ import threading
 from reader.index import UpdateSummary, index_dir_of
 from reader.index.store import load_manifest, save_manifest
 from reader.ui.keys import help_rows
-from reader.ui.search import TITLES_ONLY
+from reader.session.search import TITLES_ONLY
 from reader.ui.widgets.search_box import SearchBox
 from tests.ui.conftest import article, press, run_app_test, settle, until
 
@@ -139,7 +139,7 @@ def test_while_the_first_index_is_built_what_is_committed_is_searched(
         assert finish.wait(60)
         return UpdateSummary()
 
-    monkeypatch.setattr("reader.ui.search.update_index", first_build)
+    monkeypatch.setattr("reader.session.search.update_index", first_build)
     app = make_app()
 
     async def main():

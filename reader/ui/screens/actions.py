@@ -12,7 +12,7 @@ from textual.worker import get_current_worker
 from reader.archive.model import Article
 from reader.state import groups_of
 from reader.ui.keys import help_rows
-from reader.ui.listing import next_unread
+from reader.session.listing import next_unread
 from reader.ui.screens.help import HelpScreen
 from reader.ui.sanitize import clean_line, is_openable
 from reader.ui.wording import plural

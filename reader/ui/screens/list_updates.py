@@ -25,8 +25,8 @@ from textual import work
 from textual.worker import get_current_worker
 
 from reader.archive.model import Article
-from reader.ui.listing import ALL, ListQuery
-from reader.ui.search import SearchOutcome
+from reader.session.listing import ALL, ListQuery
+from reader.session.search import SearchOutcome
 from reader.ui.wording import group_name, plural
 
 FIRST_HITS = 100  # hits painted at once: a screen or two

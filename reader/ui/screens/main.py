@@ -18,11 +18,11 @@ from textual.worker import get_current_worker
 
 from reader.archive.model import Article, ParsedArticle
 from reader.ui.keys import SCREEN_BINDINGS
-from reader.ui.listing import ALL, GroupKey
+from reader.session.listing import ALL, GroupKey
 from reader.ui.screens.actions import ArticleActions
 from reader.ui.screens.background import BackgroundWork
 from reader.ui.screens.list_updates import ListUpdates
-from reader.ui.services import Services
+from reader.session.services import Services
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticlePane
 from reader.ui.widgets.footer import ReaderFooter

@@ -22,7 +22,7 @@ from textual.widgets.tree import TreeNode
 
 from reader.state import GroupCounts
 from reader.ui.contrast import readable_style
-from reader.ui.listing import ALL, SECTIONS, STARRED, UNREAD, GroupKey
+from reader.session.listing import ALL, SECTIONS, STARRED, UNREAD, GroupKey
 from reader.ui.sanitize import clean_line
 from reader.ui.wording import group_name
 from reader.ui.widgets.cells import name_and_count

@@ -17,10 +17,10 @@ from typing import Callable, Sequence
 from reader.archive import Archive, Article, ParsedArticle, ScanResult
 from reader.config import Settings
 from reader.state import STATE_FILE_NAME, GroupCounts, StateError, StateStore, saved_marks
-from reader.ui.gc_pause import gc_paused
-from reader.ui.listing import ALL, GroupKey, ListQuery, hit_rows, newest_first, select
-from reader.ui.search import SearchOutcome, Searcher
-from reader.ui.sanitize import is_openable
+from reader.session.gc_pause import gc_paused
+from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, newest_first, select
+from reader.session.search import SearchOutcome, Searcher
+from reader.textsafe import is_openable
 
 Progress = Callable[[int, int], None]
 

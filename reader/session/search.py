@@ -22,7 +22,7 @@ from reader.archive import Archive, Article
 from reader.index import QueryError, SearchIndex, index_dir_of, update_index
 from reader.index.analysis import fold
 from reader.index.query import ParsedQuery, parse_query
-from reader.ui.listing import ALL, GroupKey, group_query
+from reader.session.listing import ALL, GroupKey, group_query
 
 Progress = Callable[[int, int], None]
 TITLES_ONLY = "index not ready: titles only"
