@@ -16,12 +16,12 @@ from typing import Callable
 
 from reader.archive.cache import MetadataCache
 from reader.archive.location import archive_data_dir, record_root
-from reader.archive.model import Article, ParsedArticle, Problem, ScanResult
+from reader.archive.model import Article, Delta, ParsedArticle, Problem, ScanResult
 from reader.archive.parse import UnreadableFile, parse_file, parse_text
 from reader.archive.walk import refused_link, site_content
 from reader.config import Settings
 
-__all__ = ["Archive", "Article", "ParsedArticle", "Problem", "ScanResult", "UnreadableFile"]
+__all__ = ["Archive", "Article", "Delta", "ParsedArticle", "Problem", "ScanResult", "UnreadableFile"]
 
 Progress = Callable[[int, int], None]
 

@@ -56,6 +56,23 @@ class Problem:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """What a scan changed, as records: what every consumer (catalog, counts, tree, list,
+    index) applies instead of reloading the archive.  `changed` holds the new records of
+    files that changed; `removed` the paths of files that are gone."""
+
+    added: tuple[Article, ...] = ()
+    changed: tuple[Article, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    def __len__(self) -> int:
+        return len(self.added) + len(self.changed) + len(self.removed)
+
+
 @dataclass  # no slots: `articles` is a cached_property
 class ScanResult:
     """What one scan of an archive found and changed.  `articles` (every record, read
