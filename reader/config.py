@@ -22,6 +22,7 @@ SHOWN_SECONDS = 1.0  # `mark_read_on_move = true`: marked read once shown this l
 # Which symlinks in an archive are followed: those resolving inside it, every one, none.
 FOLLOW_SYMLINKS = ("inside", "all", "none")
 SHOWN_VALUE = 60  # characters of a bad value a message quotes, at most
+WATCH_POLL_SECONDS = 30  # where the folder cannot be watched: a full rescan this often
 
 
 class ConfigError(Exception):
@@ -39,6 +40,8 @@ class Settings:
     mark_read_on_move: float = 0.0  # seconds shown before marked read; 0: never
     keys: dict[str, str] = field(default_factory=dict)
     follow_symlinks: str = FOLLOW_SYMLINKS[0]
+    watch: bool = True  # follow the archive's changes as they happen (false: only `r`)
+    watch_poll_seconds: float = WATCH_POLL_SECONDS  # rescan period where watching fails
     problems: tuple[str, ...] = ()  # what the config file holds that was ignored, to warn of
 
     @property
@@ -77,6 +80,8 @@ def load_settings(
         mark_read_on_open=_boolean(raw, "mark_read_on_open", True),
         mark_read_on_move=_seconds_or_switch(raw, "mark_read_on_move", SHOWN_SECONDS),
         follow_symlinks=_follow_symlinks(raw.get("follow_symlinks", FOLLOW_SYMLINKS[0])),
+        watch=_boolean(raw, "watch", True),
+        watch_poll_seconds=_poll_seconds(raw.get("watch_poll_seconds", WATCH_POLL_SECONDS)),
         keys=_keymap(raw.get("keys", {})),
         problems=_unknown_keys(raw, cfg_path),
     )
@@ -169,3 +174,11 @@ def _follow_symlinks(value: object) -> str:
         return value
     shown = repr(value[:40]) if isinstance(value, str) else f"a {type(value).__name__}"
     raise ConfigError(f'follow_symlinks must be "inside", "all" or "none", not {shown}')
+
+
+def _poll_seconds(value: object) -> float:
+    """How often an archive that cannot be watched is rescanned: 1 s to a day."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value <= 86400:
+        return float(value)
+    raise ConfigError("watch_poll_seconds must be a number of seconds from 1 to 86400 "
+                      f"(such as 30), not {_short(value)}")

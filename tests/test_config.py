@@ -81,3 +81,26 @@ def test_a_key_bound_to_a_number_is_refused_not_turned_into_text(tmp_path):
     cfg.write_text("[keys]\ntoggle_read = 5\n")
     with pytest.raises(ConfigError, match=r"\[keys\] 'toggle_read' must be a string"):
         load_settings(config_path=cfg)
+
+
+def test_watching_is_on_by_default_and_the_config_can_turn_it_off_or_set_the_poll(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("")
+    assert (load_settings(config_path=cfg).watch,
+            load_settings(config_path=cfg).watch_poll_seconds) == (True, 30.0)
+    cfg.write_text("watch = false\nwatch_poll_seconds = 5\n")
+    settings = load_settings(config_path=cfg)
+    assert (settings.watch, settings.watch_poll_seconds, settings.problems) == (False, 5.0, ())
+
+
+@pytest.mark.parametrize("text, message", [
+    ("watch = 'no'", "watch must be true or false"),
+    ("watch_poll_seconds = 0", "watch_poll_seconds must be a number of seconds"),
+    ("watch_poll_seconds = true", "watch_poll_seconds must be a number of seconds"),
+    ("watch_poll_seconds = '30'", "watch_poll_seconds must be a number of seconds"),
+])
+def test_a_bad_watch_setting_gets_the_usual_message(tmp_path, text, message):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(config_path=cfg)
