@@ -53,14 +53,14 @@ def main() -> None:
         settings = load_settings(data_dir=data, env={})
         archive = Archive.open(root, settings)
         first = timed("first scan (parse all, write cache)", archive.scan)
-        print(f"  {len(first.articles)} articles, {first.parsed} parsed, "
+        print(f"  {len(first.articles)} articles, {first.parsed_count} parsed, "
               f"{len(first.problems)} problems, {len(first.articles) / first.seconds:.0f} files/s")
         archive.close()
         archive = Archive.open(root, settings)
         timed("newest page (300 records: start-up)", archive.cached_newest, 300)
         articles = timed("warm load of every record", archive.cached)
         second = timed("second scan (unchanged)", archive.scan)
-        print(f"  {len(articles)} records, {second.parsed} files parsed")
+        print(f"  {len(articles)} records, {second.parsed_count} files parsed")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory {peak:.0f} MB")
 

@@ -40,12 +40,12 @@ def test_every_file_of_the_real_corpus_yields_a_record(corpus_root, settings):
 
 def test_a_second_open_of_an_unchanged_archive_parses_no_file(sample_root, settings):
     archive, first = scan(sample_root, settings)
-    assert first.parsed == len(first.articles)
+    assert first.parsed_count == len(first.articles)
     archive.close()
     again = Archive.open(sample_root, settings)
     assert {a.path for a in again.cached()} == {a.path for a in first.articles}
     second = again.scan()
-    assert second.parsed == 0 and not second.changed
+    assert second.parsed_count == 0 and not second.changed
     assert sorted(second.articles, key=lambda a: a.path) == sorted(first.articles,
                                                                   key=lambda a: a.path)
 
@@ -64,7 +64,7 @@ def test_a_changed_an_added_and_a_deleted_file_are_each_picked_up(archive_factor
     assert result.updated == ["content/en/news/w/a.en.md"]
     assert result.added == ["content/en/news/w/d.en.md"]
     assert result.removed == ["content/en/news/w/c.en.md"]
-    assert result.parsed == 2
+    assert result.parsed_count == 2
     titles = sorted(a.title for a in archive.cached())
     assert titles == ["Alpha, revised, longer", "Beta", "Delta"]
 
@@ -127,7 +127,7 @@ def test_a_moved_archive_folder_keeps_its_data_dir(archive_factory, settings, tm
     again = Archive.open(moved, settings)
     assert (again.data_dir / "marker").read_text() == "state lives here"
     assert any("moved" in n for n in again.notices)
-    assert again.scan().parsed == 0
+    assert again.scan().parsed_count == 0
 
 
 def test_a_move_is_recognised_even_when_the_old_cache_is_of_an_older_schema(
@@ -218,7 +218,7 @@ def test_a_file_that_reads_again_is_no_longer_a_problem_nor_parsed_again(archive
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
     second = archive.scan()
     assert second.updated == ["a.md"] and second.problems == []
-    assert archive.problems() == [] and archive.scan().parsed == 0
+    assert archive.problems() == [] and archive.scan().parsed_count == 0
 
 
 def test_a_scan_reads_the_catalog_back_only_when_asked(archive_factory, settings, monkeypatch):

@@ -63,7 +63,7 @@ def test_worker_processes_store_what_one_process_does(archive_factory, settings,
     archive, spread = scan_with(root, settings, "spread")
     assert in_workers  # the workers did the parsing
     assert len(spread.articles) == 61 and same(spread.articles, alone.articles)
-    assert sorted(spread.added) == sorted(alone.added) and spread.parsed == 62
+    assert sorted(spread.added) == sorted(alone.added) and spread.parsed_count == 62
     assert set(spread.problems) == set(alone.problems)
     assert {p.path for p in spread.problems} == {"binary.md", "broken.md"}
     assert same(archive.cached(), alone.articles)
@@ -85,7 +85,7 @@ def test_progress_counts_up_to_the_total_and_a_cancelled_scan_keeps_what_it_stor
     stored = {a.path for a in archive.cached()} | {p.path for p in archive.problems()}
     assert len(stored) == seen[-1][0]
     _, rest = scan_with(root, settings, "cancel")  # the next scan parses only the rest
-    assert rest.parsed == 102 - seen[-1][0] and len(rest.articles) == 101
+    assert rest.parsed_count == 102 - seen[-1][0] and len(rest.articles) == 101
 
 
 class BrokenPool:
@@ -108,4 +108,4 @@ def test_when_a_worker_dies_the_scan_parses_the_rest_itself(archive_factory, set
     monkeypatch.setattr(scan_module, "ProcessPoolExecutor", BrokenPool)
     root = archive_factory(files())
     _, result = scan_with(root, settings, "broken")
-    assert in_workers and len(result.articles) == 61 and result.parsed == 62
+    assert in_workers and len(result.articles) == 61 and result.parsed_count == 62

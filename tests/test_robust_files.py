@@ -213,7 +213,7 @@ def test_names_that_differ_only_in_bytes_that_are_not_utf8_stay_distinct(archive
     assert paths["one"] == "n-%FF%FE.md" and paths["two"] == "n-%FD%FC.md"
     assert paths["three"] == "n-\ufffd\ufffd.md" and result.problems == []
     assert archive.read(paths["two"]).article.title == "two"
-    assert archive.scan().parsed == 0  # and a rescan of the unchanged folder parses none
+    assert archive.scan().parsed_count == 0  # and a rescan of the unchanged folder parses none
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="NFC and NFD names are one on macOS")
@@ -225,7 +225,7 @@ def test_two_names_that_differ_only_in_normalization_are_reported_not_merged(
     assert [a.title for a in result.articles if a.path == nfc] == ["first"]
     (problem,) = result.problems
     assert problem.path == nfc and f"same id as {nfd!r}" in problem.reason
-    assert Archive.open(root, settings).scan().parsed == 0
+    assert Archive.open(root, settings).scan().parsed_count == 0
 
 
 def test_older_layouts_are_understood(archive_factory, settings):

@@ -3,6 +3,7 @@
     archive = Archive.open(root, settings)
     articles = archive.cached()        # instant: no file parsed
     result = archive.scan(progress)    # parses only new and changed files
+    result = archive.scan_paths(paths) # only those paths (what a watcher reported)
     parsed = archive.read(path)        # one article with its body
 """
 
@@ -12,7 +13,7 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from reader.archive.cache import MetadataCache
 from reader.archive.location import archive_data_dir, record_root
@@ -101,6 +102,17 @@ class Archive:
 
         started = time.perf_counter()
         result = run_scan(self, progress, cancel)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def scan_paths(self, rels: Iterable[str]) -> ScanResult:
+        """Bring the cache up to date for these paths only (POSIX, relative to the root: files
+        or folders, present or gone), by the rules of the full scan; reads only their
+        records from the cache.  `result.parsed` holds the articles parsed, with bodies."""
+        from reader.archive.scan_paths import run_scan_paths
+
+        started = time.perf_counter()
+        result = run_scan_paths(self, rels)
         result.seconds = time.perf_counter() - started
         return result
 

@@ -176,6 +176,32 @@ class MetadataCache:
             self._db.executemany("DELETE FROM articles WHERE path = ?", keys)
             self._db.executemany("DELETE FROM unreadable WHERE path = ?", keys)
 
+    # What a scan of a few paths needs, without reading every row (scan_paths, watch).
+    # Each record: path -> (size, mtime_ns, fs_path, readable).
+
+    def known_of(self, paths: Iterable[str]) -> dict[str, tuple[int, int, str, bool]]:
+        """The records of those of `paths` the cache knows, readable or not."""
+        paths, out = list(paths), {}
+        for start in range(0, len(paths), _CHUNK // 2):
+            chunk = tuple(paths[start:start + _CHUNK // 2])
+            marks = ",".join("?" * len(chunk))
+            out.update(self._known(f"path IN ({marks})", chunk))
+        return out
+
+    def known_under(self, folder: str) -> dict[str, tuple[int, int, str, bool]]:
+        """The records of every cached path below `folder` (an id, without a slash at the
+        end): a range of the primary key, so as cheap as the folder is small."""
+        # '0' is the character after '/'
+        return self._known("path >= ? AND path < ?", (f"{folder}/", f"{folder}0"))
+
+    def _known(self, where: str, params: tuple) -> dict[str, tuple[int, int, str, bool]]:
+        rows = self._query(
+            f"SELECT path, size, mtime_ns, fs_path, 1 FROM articles WHERE {where} UNION ALL "
+            f"SELECT path, size, mtime_ns, fs_path, 0 FROM unreadable WHERE {where}",
+            params + params)
+        return {path: (size, mtime, os.fsdecode(fs), bool(ok))
+                for path, size, mtime, fs, ok in rows}
+
 
 def _row(a: Article, fs_path: str, mtime_ns: int) -> tuple:
     return (

@@ -77,15 +77,22 @@ class Delta:
 class ScanResult:
     """What one scan of an archive found and changed.  `articles` (every record, read
     from the cache: 0.6 s at 100k) is loaded on first use: a reader that already
-    holds the catalog asks for it only when the scan changed something."""
+    holds the catalog asks for it only when the scan changed something; it applies
+    `delta` instead.  `parsed` holds the articles the scan parsed, bodies included, by
+    path, so that the index takes them without reading the files again: every one of
+    a scan of paths (`Archive.scan_paths`) or of a small full scan; none of a large one
+    (parsed in worker processes, 100,000 bodies would not be held) - a consumer reads
+    the file of a changed article that is not in it."""
 
     load_articles: Callable[[], list[Article]] = field(default=list, repr=False)
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    parsed: int = 0  # files actually opened and parsed during this scan
+    parsed_count: int = 0  # files actually opened and parsed during this scan
     seconds: float = 0.0
+    delta: Delta = field(default_factory=Delta)  # what the scan stored, as records
+    parsed: dict[str, ParsedArticle] = field(default_factory=dict, repr=False)
 
     @cached_property
     def articles(self) -> list[Article]:

@@ -20,7 +20,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from reader.archive.model import Article, Problem, ScanResult
+from reader.archive.model import Article, Delta, ParsedArticle, Problem, ScanResult
 from reader.archive.parent_watch import on_parent_exit
 from reader.archive.parse import UnreadableFile, parse_file
 from reader.archive.walk import FoundFile, walk
@@ -31,9 +31,11 @@ if TYPE_CHECKING:
 _BATCH = 500
 _PARALLEL_MIN = 4 * _BATCH  # files to parse before worker processes pay off
 _MAX_WORKERS = 4
+_BODIES_MAX = 20_000  # a scan parsing more keeps no bodies in ScanResult.parsed
 
-# A parsed batch: (found file, its Article or the reason it can't be read) per file.
-Parsed = list[tuple[FoundFile, "Article | str"]]
+# A parsed batch: (found file, its Article - or ParsedArticle when bodies are kept - or
+# the reason it can't be read) per file.
+Parsed = list[tuple[FoundFile, "Article | ParsedArticle | str"]]
 
 
 def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
@@ -48,24 +50,64 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
     result.removed = sorted(set(stamps) - present)
     if result.removed:
         cache.forget(result.removed)
-    total, done = len(todo), 0
-    if progress:
-        progress(0, total)
-    batches = [todo[start:start + _BATCH] for start in range(0, total, _BATCH)]
-    cancelled = cancel.is_set if cancel is not None else (lambda: False)
-    for parsed in _parsed_batches(archive.root, archive.tz, batches, cancelled):
-        _store(archive, parsed, stamps, result)
-        done += len(parsed)
-        if progress:
-            progress(done, total)
+    readable = {rel: known[3] for rel, known in
+                cache.known_of(f.rel for f in todo if f.rel in stamps).items()}
+    changes = Changes(readable, result.removed)
+    parse_and_store(archive, todo, changes, result, progress, cancel,
+                    bodies=len(todo) < _PARALLEL_MIN)  # in this process: no copying back
+    result.delta = changes.delta()
     result.load_articles = cache.articles
     result.problems = walk_problems + cache.problems()
     return result
 
 
+class Changes:
+    """The Delta a scan builds from the records it stores: `readable` says, for each path
+    the cache knew before, whether it was an article (True) or unreadable (False)."""
+
+    def __init__(self, readable: dict[str, bool], gone: list[str]):
+        self.readable = readable
+        self.added: list[Article] = []
+        self.changed: list[Article] = []
+        self.removed: list[str] = list(gone)
+        self.problems: list[Problem] = []  # of the files parsed
+
+    def note(self, rel: str, outcome: Article | str) -> None:
+        was_article = self.readable.get(rel, False)
+        if isinstance(outcome, str):  # unreadable now: out of the catalog, if it was in
+            self.problems.append(Problem(rel, outcome))
+            if was_article:
+                self.removed.append(rel)
+        else:
+            if outcome.problem:
+                self.problems.append(Problem(rel, outcome.problem))
+            (self.changed if was_article else self.added).append(outcome)
+
+    def delta(self) -> Delta:
+        return Delta(tuple(self.added), tuple(self.changed), tuple(self.removed))
+
+
+def parse_and_store(archive: "Archive", todo: list[FoundFile], changes: Changes,
+                    result: ScanResult, progress: Callable[[int, int], None] | None = None,
+                    cancel: threading.Event | None = None, bodies: bool = False) -> None:
+    """Parse `todo` (in batches, in workers when there are many) and store each batch in the
+    cache as it comes; `bodies`: keep the parsed articles in `result.parsed`."""
+    total, done = len(todo), 0
+    if progress:
+        progress(0, total)
+    batches = [todo[start:start + _BATCH] for start in range(0, total, _BATCH)]
+    cancelled = cancel.is_set if cancel is not None else (lambda: False)
+    bodies = bodies and total <= _BODIES_MAX
+    for parsed in _parsed_batches(archive.root, archive.tz, batches, cancelled, bodies=bodies):
+        _store(archive, parsed, changes, result)
+        done += len(parsed)
+        if progress:
+            progress(done, total)
+
+
 def _parsed_batches(root: Path, tz: tzinfo, batches: list[list[FoundFile]],
-                    cancelled: Callable[[], bool], workers: int = _MAX_WORKERS
-                    ) -> Iterator[Parsed]:
+                    cancelled: Callable[[], bool], workers: int = _MAX_WORKERS,
+                    bodies: bool = False) -> Iterator[Parsed]:
     """Each batch parsed, in worker processes when there are many files; stops early once
     `cancelled()` says so."""
     workers = min(workers, os.cpu_count() or 1, len(batches))
@@ -73,13 +115,13 @@ def _parsed_batches(root: Path, tz: tzinfo, batches: list[list[FoundFile]],
         for batch in batches:
             if cancelled():
                 return
-            yield _parse_batch(root, batch, tz)
+            yield _parse_batch(root, batch, tz, bodies)
         return
-    yield from _in_workers(root, tz, batches, workers, cancelled)
+    yield from _in_workers(root, tz, batches, workers, cancelled, bodies)
 
 
 def _in_workers(root: Path, tz: tzinfo, batches: list[list[FoundFile]], workers: int,
-                cancelled: Callable[[], bool]) -> Iterator[Parsed]:
+                cancelled: Callable[[], bool], bodies: bool) -> Iterator[Parsed]:
     # spawn: forking a process that runs threads (the UI) can deadlock the child
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_start_worker)
@@ -89,7 +131,7 @@ def _in_workers(root: Path, tz: tzinfo, batches: list[list[FoundFile]], workers:
     def submit() -> None:
         batch = next(queue, None)
         if batch is not None:
-            pending[pool.submit(_parse_batch, root, batch, tz)] = batch
+            pending[pool.submit(_parse_batch, root, batch, tz, bodies)] = batch
 
     try:
         for _ in range(2 * workers):  # two batches in flight per worker: none waits
@@ -103,7 +145,7 @@ def _in_workers(root: Path, tz: tzinfo, batches: list[list[FoundFile]], workers:
                 except BrokenProcessPool:  # a worker died (out of memory?): the rest here
                     leftover = [batch, *pending.values(), *queue]
                     pending.clear()
-                    yield from _parsed_batches(root, tz, leftover, cancelled, workers=1)
+                    yield from _parsed_batches(root, tz, leftover, cancelled, 1, bodies)
                     return
                 submit()
                 yield parsed
@@ -120,12 +162,14 @@ def _start_worker() -> None:
     on_parent_exit(lambda: os._exit(1))  # only parses: nothing to save
 
 
-def _parse_batch(root: Path, batch: list[FoundFile], tz: tzinfo) -> Parsed:
-    """Parse each file of the batch (in a worker process or here)."""
+def _parse_batch(root: Path, batch: list[FoundFile], tz: tzinfo, bodies: bool = False) -> Parsed:
+    """Parse each file of the batch (in a worker process or here); `bodies`: each with its
+    body (a ParsedArticle), else its record alone."""
     out: Parsed = []
     for f in batch:
         try:
-            out.append((f, parse_file(root, f.fs_rel, tz).article))
+            parsed = parse_file(root, f.fs_rel, tz)
+            out.append((f, parsed if bodies else parsed.article))
         except UnreadableFile as exc:
             out.append((f, str(exc)))
         except Exception as exc:  # noqa: BLE001 - one bad file never stops a scan
@@ -133,11 +177,15 @@ def _parse_batch(root: Path, batch: list[FoundFile], tz: tzinfo) -> Parsed:
     return out
 
 
-def _store(archive: "Archive", parsed: Parsed, stamps: dict, result: ScanResult) -> None:
+def _store(archive: "Archive", parsed: Parsed, changes: Changes, result: ScanResult) -> None:
     good, bad = [], []
     for f, outcome in parsed:
-        (result.updated if f.rel in stamps else result.added).append(f.rel)
-        result.parsed += 1
+        (result.updated if f.rel in changes.readable else result.added).append(f.rel)
+        result.parsed_count += 1
+        if isinstance(outcome, ParsedArticle):
+            result.parsed[f.rel] = outcome
+            outcome = outcome.article
+        changes.note(f.rel, outcome)
         if isinstance(outcome, str):
             bad.append((f.rel, f.fs_rel, f.size, f.mtime_ns, outcome))
         else:

@@ -35,11 +35,13 @@ class FoundFile:
 
 
 def walk(root: Path, problems: list[Problem] | None = None,
-         follow: str = "inside") -> Iterator[FoundFile]:
+         follow: str = "inside", folder: str = "") -> Iterator[FoundFile]:
     """Yield article files under `root`; folders or files that can't be listed, files that
-    are not regular files and symlinks not followed (see `refused_link`) go to `problems`."""
+    are not regular files and symlinks not followed (see `refused_link`) go to `problems`.
+    With `folder` (a path relative to `root`), only that part of the archive is walked,
+    by the same rules (`Archive.scan_paths`: a folder copied in)."""
     problems = [] if problems is None else problems
-    walker = _Walker(Path(root), problems, follow)
+    walker = _Walker(Path(root), problems, follow, folder)
     if not walker.start():
         return
     ids: dict[str, str] = {}  # id -> the file that has it
@@ -70,6 +72,37 @@ def refused_link(real_root: str, fs_rel: str, follow: str) -> str:
             '(follow_symlinks = "all" would follow it)')
 
 
+def is_folder_name(name: str) -> bool:
+    """Whether a folder of this name is listed: hidden ones (.git, .hugo_build.lock) are not."""
+    return not name.startswith(".")
+
+
+def is_article_name(name: str, rel_dir: str) -> bool:
+    """Whether a file of this name in the folder `rel_dir` ("" at the top) is an article."""
+    lower = name.lower()
+    if not lower.endswith(ARTICLE_SUFFIXES) or name in SKIPPED_NAMES:
+        return False
+    return bool(rel_dir) or lower not in ROOT_DOCS
+
+
+def in_listed_folder(rel: str) -> bool:
+    """Whether every folder on the way to `rel` (a POSIX path relative to the archive) is
+    one the walk lists."""
+    return all(is_folder_name(part) for part in rel.split("/")[:-1])
+
+
+def walked_elsewhere(real_root: str, fs_rel: str) -> bool:
+    """Whether the folder `fs_rel`, reached through a symlink, is one the whole walk lists
+    by its real path (or the archive itself: a loop): its files have those ids, not ones
+    through the link.  Only a part of the archive's walk (`folder=`) needs to ask."""
+    target = os.path.realpath(os.path.join(real_root, fs_rel))
+    if target == real_root:
+        return True
+    if not target.startswith(real_root.rstrip(os.sep) + os.sep):
+        return False
+    return all(is_folder_name(part) for part in os.path.relpath(target, real_root).split(os.sep))
+
+
 def site_content(root: Path) -> Path:
     """The folder of a Hugo site that holds its articles (`content/`), else `root`: a site
     opened at its root or at content/ is one archive, with one set of ids and state."""
@@ -83,18 +116,21 @@ class _Walker:
     folder reached twice is listed once), and where problems go.  Symlinked folders are
     listed after every real one, so that an article's id is its real path, not an alias."""
 
-    def __init__(self, root: Path, problems: list[Problem], follow: str):
+    def __init__(self, root: Path, problems: list[Problem], follow: str, folder: str = ""):
         self.root, self.problems, self.follow = root, problems, follow
         self.real_root = os.path.realpath(root)
         self.seen: set[tuple[int, int]] = set()
-        self.stack = [""]  # a Hugo site's root was narrowed to content/ by Archive.open
+        self.folder = folder  # "": the whole archive
+        self.stack = [folder]  # a Hugo site's root was narrowed to content/ by Archive.open
         self.linked: list[str] = []  # symlinked folders, checked against `seen` in turn
 
     def start(self) -> bool:
         try:
-            st = os.stat(self.root)
+            st = os.stat(os.path.join(self.root, self.folder))
         except OSError as exc:
-            self.problems.append(Problem(".", f"cannot open the archive folder: {exc.strerror}"))
+            where = self.folder or "."
+            self.problems.append(Problem(where, f"cannot open the archive folder: {exc.strerror}"
+                                         if not self.folder else _reason(exc)))
             return False
         self.seen.add((st.st_dev, st.st_ino))
         return True
@@ -133,7 +169,7 @@ class _Walker:
     def _visit(self, entry: os.DirEntry, rel: str, rel_dir: str) -> FoundFile | None:
         """The entry's article, if it is one; a folder to list goes on a stack."""
         is_dir = entry.is_dir()  # follows symlinks
-        wanted = not entry.name.startswith(".") if is_dir else _is_article_name(entry.name, rel_dir)
+        wanted = is_folder_name(entry.name) if is_dir else is_article_name(entry.name, rel_dir)
         if not wanted:
             return None
         if entry.is_symlink() and self._refused(rel):
@@ -159,7 +195,7 @@ class _Walker:
 
     def _first_visit(self, rel: str, st: os.stat_result, linked: bool) -> bool:
         key = (st.st_dev, st.st_ino)
-        if key in self.seen:
+        if key in self.seen or (linked and self.folder and walked_elsewhere(self.real_root, rel)):
             if linked:
                 self.problems.append(Problem(rel, "symlink loop or folder seen twice: "
                                                   "not followed"))
@@ -173,13 +209,6 @@ class _Walker:
 def printable(fs_rel: str) -> str:
     """A file system path as text that can be shown (bytes that are not UTF-8 as \\xNN)."""
     return os.fsencode(fs_rel).decode("utf-8", errors="backslashreplace")
-
-
-def _is_article_name(name: str, rel_dir: str) -> bool:
-    lower = name.lower()
-    if not lower.endswith(ARTICLE_SUFFIXES) or name in SKIPPED_NAMES:
-        return False
-    return bool(rel_dir) or lower not in ROOT_DOCS
 
 
 def _reason(exc: OSError) -> str:

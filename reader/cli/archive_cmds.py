@@ -30,7 +30,7 @@ def run_scan(args: argparse.Namespace, settings) -> int:
     print(
         f"{len(result.articles)} articles: {len(result.added)} added, {len(result.updated)} "
         f"updated, {len(result.removed)} removed, {len(result.problems)} with problems; "
-        f"{result.parsed} files parsed in {result.seconds:.2f} s"
+        f"{result.parsed_count} files parsed in {result.seconds:.2f} s"
     )
     return 0
 
