@@ -21,15 +21,16 @@ WAIT = 10  # seconds a test waits for a real event, at most
 class Batches:
     """The watcher's batches, read in a thread and handed over through a queue."""
 
-    def __init__(self, watcher: ArchiveWatcher):
+    def __init__(self, watcher: ArchiveWatcher, full_scan_first: bool = False):
         self.stop_event = threading.Event()
         self.queue: queue.Queue = queue.Queue()
-        self.thread = threading.Thread(target=self._run, args=(watcher,), daemon=True)
+        self.thread = threading.Thread(target=self._run, args=(watcher, full_scan_first),
+                                       daemon=True)
         self.thread.start()
 
-    def _run(self, watcher):
+    def _run(self, watcher, full_scan_first):
         try:
-            for batch in watcher.batches(self.stop_event):
+            for batch in watcher.batches(self.stop_event, full_scan_first):
                 self.queue.put(batch)
         finally:
             self.queue.put("ended")
@@ -55,8 +56,8 @@ def archive(archive_factory, settings):
 def watching(archive):
     running = []
 
-    def start(**options) -> Batches:
-        running.append(Batches(ArchiveWatcher(archive, **options)))
+    def start(full_scan_first: bool = False, **options) -> Batches:
+        running.append(Batches(ArchiveWatcher(archive, **options), full_scan_first))
         return running[-1]
 
     yield start
@@ -95,6 +96,13 @@ def test_a_burst_of_files_comes_as_a_few_batches(archive, watching):
         seen |= batches.next().paths
         count += 1
     assert count <= 4 and seen <= names | {"news/burst"}
+
+
+def test_a_full_scan_comes_first_if_asked_once_the_folder_is_watched(archive, watching):
+    batches = watching(full_scan_first=True)
+    assert batches.next() == WatchBatch(None)
+    (archive.root / "news/w/after.md").write_text(article_text("After"))  # not missed
+    assert batches.next() == WatchBatch(frozenset({"news/w/after.md"}))
 
 
 def test_only_articles_and_their_folders_are_reported(archive, watching):

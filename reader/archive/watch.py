@@ -78,15 +78,17 @@ class ArchiveWatcher:
         self.poll_seconds = poll_seconds or archive.settings.watch_poll_seconds
         self.overflow_at = _queue_length() // OVERFLOW_SHARE
 
-    def batches(self, stop_event: StopEvent) -> Iterator[WatchBatch]:
+    def batches(self, stop_event: StopEvent, full_scan_first: bool = False
+                ) -> Iterator[WatchBatch]:
         """Batches until `stop_event` is set (then the iterator ends within a tenth of a
-        second, its watcher closed)."""
+        second, its watcher closed).  `full_scan_first`: the first batch, once changes
+        are being watched, is None: a scan then misses nothing written before."""
         try:
-            yield from self._watched(stop_event)
+            yield from self._watched(stop_event, full_scan_first)
         except CannotWatch as exc:
             yield from self._polled(stop_event, str(exc))
 
-    def _watched(self, stop_event: StopEvent) -> Iterator[WatchBatch]:
+    def _watched(self, stop_event: StopEvent, full_scan_first: bool) -> Iterator[WatchBatch]:
         restart = True
         while restart and not stop_event.is_set():
             network = _network_fs(self.root) if not self.force_polling else ""
@@ -94,7 +96,8 @@ class ArchiveWatcher:
                 raise CannotWatch(f"a network file system, {network}, whose changes are "
                                   "not reported")
             identity = _identity(self.root)
-            source = coalesced(self._raw(stop_event), lambda: _identity(self.root) != identity)
+            source = coalesced(self._raw(stop_event, full_scan_first),
+                               lambda: _identity(self.root) != identity)
             with closing(source):
                 for paths in source:
                     restart = paths is None and _identity(self.root) != identity
@@ -104,9 +107,10 @@ class ArchiveWatcher:
                 else:
                     restart = False
 
-    def _raw(self, stop_event: StopEvent) -> Iterator[set[str] | None]:
+    def _raw(self, stop_event: StopEvent, full_scan_first: bool = False
+             ) -> Iterator[set[str] | None]:
         """The relevant paths of each of watchfiles' batches (empty when idle), None for a
-        batch that calls for a full scan."""
+        batch that calls for a full scan (and first, once watching, if asked)."""
         import watchfiles
 
         source = watchfiles.watch(
@@ -115,8 +119,9 @@ class ArchiveWatcher:
             force_polling=self.force_polling, poll_delay_ms=POLL_DELAY_MS)
         with closing(source):
             try:
-                for changes in source:
-                    yield self.relevant(changes)
+                for changes in source:  # the first comes once the folders are watched
+                    yield None if full_scan_first else self.relevant(changes)
+                    full_scan_first = False
             except (OSError, RuntimeError) as exc:  # RuntimeError: WatchfilesRustInternalError
                 raise CannotWatch(_why(exc)) from exc
 
