@@ -27,8 +27,9 @@ from reader.archive import Archive  # noqa: E402
 from reader.config import load_settings  # noqa: E402
 
 
-def grown(n: int) -> Path:
-    out = Path(tempfile.gettempdir()) / f"newsreader-grown-{n}"
+def grown(n: int, name: str = "newsreader-grown") -> Path:
+    """An archive of `n` articles grown by grow_corpus.py into /tmp/NAME-N (kept)."""
+    out = Path(tempfile.gettempdir()) / f"{name}-{n}"
     if not out.exists():
         print(f"growing {n} articles into {out} ...", flush=True)
         subprocess.run([sys.executable, str(SHARED / "tools" / "grow_corpus.py"), str(n), str(out)],

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,23 +24,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-SHARED = REPO.parent / "shared"
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 import reader.archive.scan as scan_module  # noqa: E402
 import reader.archive.scan_paths as scan_paths_module  # noqa: E402
 from reader.archive import Archive  # noqa: E402
 from reader.archive.watch import ArchiveWatcher  # noqa: E402
 from reader.config import load_settings  # noqa: E402
-
-
-def grown(n: int) -> Path:
-    """A grown archive of its own (the bursts are written into it: not a shared one)."""
-    out = Path(tempfile.gettempdir()) / f"newsreader-watch-bench-{n}"
-    if not out.exists():
-        print(f"growing {n} articles into {out} ...", flush=True)
-        subprocess.run([sys.executable, str(SHARED / "tools" / "grow_corpus.py"), str(n),
-                        str(out)], check=True)
-    return out
+from bench_scan import grown  # noqa: E402
 
 
 class Walks:
@@ -106,7 +96,7 @@ def main() -> None:
     parser.add_argument("--bursts", type=int, default=5)
     parser.add_argument("--files", type=int, default=1000, help="files per burst")
     args = parser.parse_args()
-    root = args.archive or grown(args.grow)
+    root = args.archive or grown(args.grow, "newsreader-watch-bench")  # its own: written to
     data = Path(tempfile.mkdtemp(prefix="bench-watch-data-"))
     archive = Archive.open(root, load_settings(data_dir=data))
     shutil.rmtree(archive.root / "bench-bursts", ignore_errors=True)
