@@ -16,6 +16,7 @@ from reader.archive import Archive
 from reader.archive.watch import ArchiveWatcher, WatchBatch, coalesced
 
 WAIT = 10  # seconds a test waits for a real event, at most
+PROBE = "news/probe.md"  # written until the watcher sees it: then it is watching
 
 
 class Batches:
@@ -36,9 +37,12 @@ class Batches:
             self.queue.put("ended")
 
     def next(self) -> WatchBatch:
-        batch = self.queue.get(timeout=WAIT)
-        assert batch != "ended", "the batches ended"
-        return batch
+        """The next batch, without the setup's probe (see _ready)."""
+        while True:
+            batch = self.queue.get(timeout=WAIT)
+            assert batch != "ended", "the batches ended"
+            if batch.paths is None or batch.paths - {PROBE}:
+                return batch if batch.paths is None else WatchBatch(batch.paths - {PROBE})
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -67,14 +71,15 @@ def watching(archive):
 
 def _ready(archive, batches):
     """The watch is set up once a first change is seen (watchfiles starts in the thread)."""
-    probe = archive.root / "news/probe.md"
-    while True:
+    probe = archive.root / PROBE
+    for _attempt in range(WAIT * 5):
         probe.write_text(article_text("probe"))
         try:
-            if "news/probe.md" in batches.queue.get(timeout=0.2).paths:
+            if PROBE in (batches.queue.get(timeout=0.2).paths or ()):
                 return
         except queue.Empty:
             continue
+    raise AssertionError("the watcher saw no change")
 
 
 def test_a_new_file_comes_as_a_batch_of_its_path(archive, watching):

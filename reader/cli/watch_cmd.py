@@ -74,8 +74,8 @@ def _take(archive, paths: frozenset[str] | None, no_index: bool, stop: threading
     """Scan what the batch names (None: the whole archive), index it, print a line."""
     result = archive.scan(cancel=stop) if paths is None else archive.scan_paths(paths)
     delta = result.delta
-    if not delta and paths is not None:
-        return  # a temporary file that came and went, a file saved unchanged
+    if not delta:
+        return  # a temporary file that came and went, a file saved unchanged, a quiet poll
     line = f"+{len(delta.added):,} ~{len(delta.changed):,} -{len(delta.removed):,}"
     if paths is None:
         line += " (full rescan)"
