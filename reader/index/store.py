@@ -27,8 +27,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from reader.index import mapped_parts
 from reader.index.schema import SCHEMA_VERSION, build_schema
+from reader.index.whoosh_patches import mapped_parts
 
 INDEX_NAME = "MAIN"
 

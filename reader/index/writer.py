@@ -22,15 +22,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from reader.archive.parent_watch import on_parent_exit
-from reader.index.codec import ArticleCodec, use_lean_pool
 from reader.index.schema import body_field
 from reader.index.store import (IndexBusy, Manifest, claim_writer, create_index, load_manifest,
                                 open_index, release_writer, save_manifest)
+from reader.index.whoosh_patches.abandon import abandon
+from reader.index.whoosh_patches.codec import ArticleCodec
+from reader.index.whoosh_patches.merge_policy import merge_small_only
+from reader.index.whoosh_patches.posting_pool import use_lean_pool
 
 LIMIT_MB = 512
 PROGRESS_EVERY = 50
-SMALL_SEGMENT = 500  # segments with fewer live articles are merged at the next commit
-MOSTLY_DELETED = 0.4  # and so are segments with more than this share deleted
 ORPHAN_GRACE = 30.0  # seconds an orphaned writer has to commit what it has done
 
 
@@ -202,15 +203,7 @@ class _Batch:
         searcher, writer = self._searcher, self._writer
         self._searcher = self._writer = None
         self._count = 0
-        steps = [searcher.close if searcher else None, writer.cancel if writer else None]
-        if writer is not None:
-            steps += [getattr(writer, "_tempstorage").destroy, writer.writelock.release]
-        for step in steps:
-            try:
-                if step is not None:
-                    step()
-            except Exception:  # already failing: the first error is the one reported
-                pass
+        abandon(writer, searcher)
 
     def commit(self) -> None:
         if self._searcher is not None:
@@ -221,27 +214,3 @@ class _Batch:
             self._writer, self._count = None, 0
         save_manifest(self.index_dir, self.manifest)
 
-
-def merge_small_only(writer, segments):
-    """Whoosh merge policy: rewrite only small and mostly-deleted segments.
-
-    Whoosh's default policy (MERGE_SMALL) now and then merges everything
-    written so far, and merging runs in pure Python at about the cost of
-    indexing: at 38,000 articles one commit did not end in minutes.  Big
-    batch segments are left as written (a search visits each; dozens cost
-    little) and updates leave small segments that are folded together here.
-    """
-    from whoosh.reading import SegmentReader
-
-    def rewrite(seg) -> bool:
-        live, total = seg.doc_count(), seg.doc_count_all()
-        return live < SMALL_SEGMENT or (total and 1 - live / total > MOSTLY_DELETED)
-
-    chosen = [s for s in segments if rewrite(s)]
-    if len(chosen) < 2 and not any(s.doc_count() == 0 for s in chosen):
-        return segments
-    for seg in chosen:
-        reader = SegmentReader(writer.storage, writer.schema, seg)
-        writer.add_reader(reader)
-        reader.close()
-    return [s for s in segments if s not in chosen]
