@@ -10,7 +10,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from reader.archive import Archive
 from reader.index import SearchIndex, index_dir_of, update_index
-from reader.index import mapped_parts
+from reader.index.whoosh_patches import mapped_parts
 from reader.index.store import whoosh_dir
 
 

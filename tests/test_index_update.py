@@ -67,17 +67,34 @@ def test_stale_write_lock_of_a_dead_process_is_cleared(archive_factory, settings
     assert not (index_dir / "writer.pid").exists()
 
 
-def test_crash_between_commit_and_manifest_does_not_duplicate(archive_factory, settings):
-    archive = make(archive_factory, settings)
-    update_index(archive)
-    index_dir = index_dir_of(archive)
-    manifest = load_manifest(index_dir)
-    manifest.stamps.pop(ZH.format(2))  # as if the manifest of the last commit was lost
-    from reader.index.store import save_manifest
+def test_a_kill_between_the_commit_and_the_ledger_re_indexes_without_duplicates(
+        archive_factory, settings, monkeypatch):
+    import queue
 
-    save_manifest(index_dir, manifest)
-    assert update_index(archive).added == 1
-    assert paths(SearchIndex.open(index_dir), "正文第2篇") == [ZH.format(2)]
+    from reader.archive.cache import MetadataCache
+    from reader.index.updater import plan_update
+    from reader.index.writer import write_index
+
+    archive = make(archive_factory, settings)
+    archive.scan()
+    job, _ = plan_update(archive)
+
+    def killed(*args):  # the Whoosh commit and the manifest are written, the ledger not
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(MetadataCache, "mark_indexed", killed)
+    try:
+        write_index(job, queue.Queue(), threading.Event())
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.undo()
+    index_dir = index_dir_of(archive)
+    assert len(paths(SearchIndex.open(index_dir), "正文")) == 6 and len(archive.cache.to_index()) == 6
+    summary = update_index(archive)  # the batch again, replacing each article by its path
+    assert (summary.added, summary.updated, summary.error) == (0, 6, "")
+    index = SearchIndex.open(index_dir)
+    assert paths(index, "正文") == sorted(ZH.format(i) for i in range(6))
+    assert index.status().indexed == 6 and archive.cache.to_index() == []
 
 
 def test_background_updater_reports_progress_and_searches_meanwhile(archive_factory, settings):
@@ -150,31 +167,75 @@ def test_many_small_commits_merge_cleanly(archive_factory, settings, monkeypatch
     assert len(paths(index, "正文")) == 29 and paths(index, "标题1") == [ZH.format(1)]
 
 
-def test_searchers_read_only_the_manifest_summary_line(archive_factory, settings):
+def test_the_manifest_is_one_summary_line_and_the_cache_the_ledger(archive_factory, settings):
     archive = make(archive_factory, settings)
     update_index(archive)
     index_dir = index_dir_of(archive)
-    header, stamps = (index_dir / "manifest.json").read_text(encoding="utf-8").splitlines()
-    (index_dir / "manifest.json").write_text(header + "\n{broken", encoding="utf-8")
-    index = SearchIndex.open(index_dir)  # the stamps are never parsed to search
-    assert index.status().indexed == len(json.loads(stamps)["stamps"]) > 0
-    assert paths(index, "正文第2篇") == [ZH.format(2)]
-    assert load_manifest(index_dir) is None  # the updater does read them, and rebuilds
+    (line,) = (index_dir / "manifest.json").read_text(encoding="utf-8").splitlines()
+    header = json.loads(line)
+    assert "stamps" not in header and header["count"] == 6
+    assert header["ledger"] == archive.cache.index_ledger() != ""
+    assert archive.cache.to_index() == [] and archive.cache.to_unindex() == []
+    (archive.root / ZH.format(1)).unlink()
+    archive.scan()
+    assert archive.cache.to_unindex() == [ZH.format(1)]
+    assert update_index(archive, articles=[]).removed == 1
+    assert archive.cache.to_unindex() == [] and SearchIndex.open(index_dir).status().indexed == 5
 
 
-def test_a_manifest_of_the_one_line_format_still_opens_without_reindexing(archive_factory,
-                                                                         settings):
-    archive = make(archive_factory, settings)
-    update_index(archive)
+def old_manifest(archive, two_lines: bool) -> None:
+    """The manifest as newsreader wrote it before the ledger: every article's stamp."""
     index_dir = index_dir_of(archive)
     manifest = load_manifest(index_dir)
-    old = {"schema": manifest.schema, "root": manifest.root, "complete": manifest.complete,
-           "stamps": manifest.stamps}
-    (index_dir / "manifest.json").write_text(json.dumps(old), encoding="utf-8")
-    assert load_manifest(index_dir) == replace(manifest, timezone="")  # not recorded then
-    assert SearchIndex.open(index_dir).status().indexed == len(manifest.stamps)
+    stamps = {a.path: (a.size, a.mtime) for a in archive.cached()}
+    header = {"schema": manifest.schema, "root": manifest.root, "complete": True,
+              "count": len(stamps), "timezone": manifest.timezone}
+    text = (json.dumps(header) + "\n" + json.dumps({"stamps": stamps}) if two_lines
+            else json.dumps({**header, "stamps": stamps}))
+    (index_dir / "manifest.json").write_text(text, encoding="utf-8")
+    db = archive.cache._db  # and a cache from before the ledger: nothing recorded
+    db.execute("DROP INDEX articles_to_index")
+    db.execute("ALTER TABLE articles DROP COLUMN indexed")
+    db.execute("DELETE FROM settings WHERE name = 'index_ledger'")
+    db.commit()
+
+
+def test_an_index_with_a_stamps_manifest_is_taken_into_the_ledger_once(archive_factory,
+                                                                        settings):
+    archive = make(archive_factory, settings)
+    update_index(archive)
+    index_dir = index_dir_of(archive)
+    for two_lines in (True, False):
+        old_manifest(archive, two_lines)
+        (archive.root / ZH.format(4)).unlink()  # while the old version was not looking
+        archive.close()
+        archive = Archive.open(archive.root, settings)  # the column is added, nothing parsed
+        assert SearchIndex.open(index_dir).status().indexed == len(archive.cached()) == 6
+        assert archive.scan().parsed == 0
+        summary = update_index(archive)
+        assert (summary.added, summary.updated, summary.removed) == (0, 0, 1)
+        assert summary.parsed == 0 and not summary.notice
+        (line,) = (index_dir / "manifest.json").read_text(encoding="utf-8").splitlines()
+        assert json.loads(line)["ledger"] == archive.cache.index_ledger()
+        assert archive.cache.to_index() == [] and archive.cache.to_unindex() == []
+        again = update_index(archive)
+        assert (again.added, again.updated, again.removed) == (0, 0, 0)
+        (archive.root / ZH.format(4)).write_text(article_text("四", body="回来了。\n"),
+                                                 encoding="utf-8")
+        assert update_index(archive).added == 1
+
+
+def test_a_cache_that_lost_its_ledger_rebuilds_the_index(archive_factory, settings):
+    archive = make(archive_factory, settings)
+    update_index(archive)
+    archive.close()
+    (archive.data_dir / "cache.sqlite3").unlink()  # e.g. damaged, or another schema
+    (archive.root / ZH.format(5)).unlink()  # meanwhile: the index must not keep it
+    archive = Archive.open(archive.root, settings)
     summary = update_index(archive)
-    assert summary.added == summary.updated == summary.removed == 0
+    assert "no longer records" in summary.notice and summary.added == 5
+    assert paths(SearchIndex.open(index_dir_of(archive)), "正文") == \
+        sorted(ZH.format(i) for i in range(5))
 
 
 def test_a_new_default_time_zone_re_dates_the_cache_and_the_index(archive_factory, settings):

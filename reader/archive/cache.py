@@ -3,6 +3,14 @@
 Opening an unchanged archive of 100,000 articles reads this one SQLite file
 and parses no article.  A cache that is corrupt or of an older schema is
 rebuilt (it holds nothing that the archive itself does not).
+
+It is also the one ledger of what the search index holds: `indexed` is the
+mtime an article was indexed at (NULL: not indexed; a record stored anew by
+a scan starts NULL), `index_removals` the paths forgotten here but still to
+delete from the index, and the setting `index_ledger` names the index this
+ledger describes (the index manifest records the same name; a rebuilt cache
+no longer matches, and the index is rebuilt with it).  What needs indexing
+is one query on a partial index: its cost is the number of such articles.
 """
 
 from __future__ import annotations
@@ -32,8 +40,15 @@ CREATE INDEX IF NOT EXISTS articles_by_ts ON articles (ts DESC);
 CREATE TABLE IF NOT EXISTS settings (name PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS unreadable (path PRIMARY KEY, fs_path, size, mtime_ns, reason)
     WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS index_removals (path PRIMARY KEY) WITHOUT ROWID;
 PRAGMA user_version = {SCHEMA_VERSION};
 """
+# added to a cache of this schema without a rebuild (a bump would re-parse every file)
+_LEDGER = """
+ALTER TABLE articles ADD COLUMN indexed REAL;
+"""
+_TO_INDEX = "indexed IS NOT mtime"
+_LEDGER_INDEX = f"CREATE INDEX IF NOT EXISTS articles_to_index ON articles (path) WHERE {_TO_INDEX}"
 
 
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
@@ -76,8 +91,12 @@ class MetadataCache:
             db.execute("PRAGMA synchronous=NORMAL")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version != SCHEMA_VERSION:
-                db.executescript("DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS unreadable;")
+                db.executescript("DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS unreadable;"
+                             "DROP TABLE IF EXISTS index_removals;")
             db.executescript(_SCHEMA)
+            if "indexed" not in {row[1] for row in db.execute("PRAGMA table_info(articles)")}:
+                db.executescript(_LEDGER)
+            db.execute(_LEDGER_INDEX)
             db.execute("SELECT count(*) FROM articles").fetchone()
         except sqlite3.DatabaseError:
             db.close()
@@ -135,6 +154,54 @@ class MetadataCache:
         rows = self._query("SELECT fs_path FROM articles WHERE path = ?", (path,))
         return os.fsdecode(rows[0][0]) if rows else None
 
+    # The index ledger (see the module's docstring); the index writer marks it after each
+    # commit, so a crash in between only costs indexing that batch again.
+
+    def index_ledger(self) -> str:
+        """The name of the index this ledger describes ("" if none)."""
+        row = self._query("SELECT value FROM settings WHERE name = 'index_ledger'")
+        return row[0][0] if row else ""
+
+    def to_index(self) -> list[tuple[str, str]]:
+        """(path, name on disk) of every article not indexed as it is now."""
+        rows = self._query(f"SELECT path, fs_path FROM articles WHERE {_TO_INDEX}")
+        return [(path, os.fsdecode(fs)) for path, fs in rows]
+
+    def to_unindex(self) -> list[str]:
+        """Paths forgotten here that the index may still hold."""
+        return [row[0] for row in self._query("SELECT path FROM index_removals")]
+
+    def mark_indexed(self, indexed: Iterable[tuple[str, float]], removed: Iterable[str]) -> None:
+        """Record (path, mtime) pairs as indexed and `removed` as deleted from the index."""
+        with self._lock, self._db:
+            self._db.executemany("UPDATE articles SET indexed = ? WHERE path = ?",
+                                 ((mtime, path) for path, mtime in indexed))
+            self._db.executemany("DELETE FROM index_removals WHERE path = ?",
+                                 ((p,) for p in removed))
+
+    def reset_ledger(self, name: str, stamps: dict[str, tuple[int, float]] | None = None
+                     ) -> None:
+        """Start the ledger of the index `name`: nothing indexed, or what `stamps` (path ->
+        (size, mtime), an older index manifest's) say; stamped paths this cache does not
+        know are queued for removal."""
+        stamps = stamps or {}
+        with self._lock, self._db:
+            self._db.execute("UPDATE articles SET indexed = NULL WHERE indexed IS NOT NULL")
+            self._db.execute("DELETE FROM index_removals")
+            self._db.executemany(
+                "UPDATE articles SET indexed = ? WHERE path = ? AND size = ?",
+                ((mtime, path, size) for path, (size, mtime) in stamps.items()))
+            self._db.executemany(
+                "INSERT OR IGNORE INTO index_removals SELECT ? WHERE NOT EXISTS "
+                "(SELECT 1 FROM articles WHERE path = ?)", ((p, p) for p in stamps))
+            self._db.execute("INSERT OR REPLACE INTO settings VALUES ('index_ledger', ?)",
+                             (name,))
+
+    def clear_indexed(self) -> None:
+        """Every article to be indexed again (e.g. its date moved with the time zone)."""
+        with self._lock, self._db:
+            self._db.execute("UPDATE articles SET indexed = NULL WHERE indexed IS NOT NULL")
+
     def store(self, found: Iterable[tuple[Article, str, int]], unreadable: Iterable[tuple]) -> None:
         """Upsert (article, fs_path, mtime_ns) records and (path, fs_path, size, mtime_ns, reason)."""
         found = list(found)
@@ -143,10 +210,11 @@ class MetadataCache:
                 f"INSERT OR REPLACE INTO articles ({_COLUMNS}, ts) VALUES ({','.join('?' * 17)})",
                 (_row(article, fs_path, mtime_ns) for article, fs_path, mtime_ns in found),
             )  # a file that was unreadable before and reads now is no longer a problem:
-            self._db.executemany("DELETE FROM unreadable WHERE path = ?",
-                                 ((article.path,) for article, _, _ in found))
-            rows = [(r[0], os.fsencode(r[1]), *r[2:]) for r in unreadable]
-            self._db.executemany("DELETE FROM articles WHERE path = ?", ((r[0],) for r in rows))
+            keys = [(article.path,) for article, _, _ in found]
+            self._db.executemany("DELETE FROM unreadable WHERE path = ?", keys)
+            self._db.executemany("DELETE FROM index_removals WHERE path = ?", keys)  # the new
+            rows = [(r[0], os.fsencode(r[1]), *r[2:]) for r in unreadable]  # record replaces
+            self._forget_articles([(r[0],) for r in rows])  # the indexed one
             self._db.executemany("INSERT OR REPLACE INTO unreadable VALUES (?,?,?,?,?)", rows)
 
     def set_timezone(self, name: str) -> bool:
@@ -173,7 +241,7 @@ class MetadataCache:
     def forget(self, paths: Iterable[str]) -> None:
         keys = [(p,) for p in paths]
         with self._lock, self._db:
-            self._db.executemany("DELETE FROM articles WHERE path = ?", keys)
+            self._forget_articles(keys)
             self._db.executemany("DELETE FROM unreadable WHERE path = ?", keys)
 
     # What a scan of a few paths needs, without reading every row (scan_paths, watch).
@@ -201,6 +269,12 @@ class MetadataCache:
             params + params)
         return {path: (size, mtime, os.fsdecode(fs), bool(ok))
                 for path, size, mtime, fs, ok in rows}
+
+    def _forget_articles(self, keys: list[tuple[str]]) -> None:
+        """Drop records, queueing their removal from the index (whether or not it holds them:
+        a record stored anew since it was indexed has lost its stamp)."""
+        self._db.executemany("DELETE FROM articles WHERE path = ?", keys)
+        self._db.executemany("INSERT OR IGNORE INTO index_removals VALUES (?)", keys)
 
 
 def _row(a: Article, fs_path: str, mtime_ns: int) -> tuple:

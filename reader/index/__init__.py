@@ -3,6 +3,7 @@ incrementally in a child process, searched with our query language.
 
     from reader.index import SearchIndex, index_dir_of, update_index
     summary = update_index(archive)                 # blocking: call it from a worker
+    summary = update_index(archive, delta=scan.delta, parsed=scan.parsed)  # just a change
     index = SearchIndex.open(index_dir_of(archive))
     results = index.search("英伟达 lang:zh-CN", limit=50)
 

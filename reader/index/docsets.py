@@ -3,16 +3,15 @@
 Used where scores do not matter: prefix words (`open*`, constant score, as
 Whoosh scores them too) and metadata filters.  Whoosh's own constant-score
 prefix query walks every posting of every expanded term one Python call at
-a time; reading whole blocks of ids is several times faster.  This leans on
-the 2.7.4 codec's leaf matcher (`_read_ids`, `_next_block`); any other
-matcher is walked with the public `all_ids()`.
+a time; reading whole blocks of ids is several times faster (the block
+reading itself, on Whoosh's internals, is whoosh_patches/leaf_ids.py).
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from reader.index.whoosh_patches.leaf_ids import segment_ids
 
 MAX_CACHED = 256
 
@@ -24,45 +23,13 @@ def term_docs(searcher, fieldname: str, terms: list[str], prefix: str | None = N
     rather than Whoosh's merged one, which is merged in Python.  `check` is called
     before each segment (it raises to stop: a common prefix takes a tenth of a second)."""
     out: set[int] = set()
+    btexts = [t.encode("utf-8") for t in terms]
+    bprefix = prefix.encode("utf-8") if prefix is not None else None
     for sub, offset in searcher.leaf_searchers():
         check()
-        reader = sub.reader()
-        fmt = reader.schema[fieldname].format
-        ids: set[int] = set()
-        if prefix is not None:
-            ids = _prefix_ids(reader._terms, fieldname, prefix.encode("utf-8"), fmt)
-        for btext in (t.encode("utf-8") for t in terms):
-            if (fieldname, btext) in reader:
-                ids |= _ids(reader._terms.matcher(fieldname, btext, fmt))
-        if ids and reader.has_deletions():
-            ids -= set(reader._perdoc.deleted_docs())
+        ids = segment_ids(sub.reader(), fieldname, btexts, bprefix)
         out |= ids if offset == 0 else set(map(offset.__add__, ids))
     return out
-
-
-def _prefix_ids(terms, fieldname: str, prefix: bytes, fmt) -> set[int]:
-    """Ids of every term with the prefix, walking the segment's lexicon once (term
-    records in order, short lists read straight from the record)."""
-    ids: set[int] = set()
-    for (name, btext), info in terms.items_from(fieldname, prefix):
-        if name != fieldname or not btext.startswith(prefix):
-            break
-        if info.is_inlined():
-            ids.update(info.inlined_postings()[0])
-        else:
-            ids |= _ids(terms._codec.postings_reader(terms._postfile, info, fmt))
-    return ids
-
-
-def _ids(matcher) -> set[int]:
-    if not isinstance(matcher, W3LeafMatcher):
-        return set(matcher.all_ids())
-    ids: set[int] = set()
-    while matcher.is_active():
-        matcher._read_ids()
-        ids.update(matcher._ids)
-        matcher._next_block()
-    return ids
 
 
 def prefix_docs(searcher, fieldnames, prefix: str, cache: dict,

@@ -1,16 +1,18 @@
 """Where an index lives on disk, what it records beside Whoosh, and how it is opened.
 
     <index_dir>/whoosh/          the Whoosh index
-    <index_dir>/manifest.json    two JSON lines written after every commit: a
-                                 summary (schema version, archive root, count,
-                                 complete) that searchers read alone, then each
-                                 indexed article's (size, mtime) stamp
+    <index_dir>/manifest.json    one JSON line written after every commit: schema
+                                 version, archive root, count, complete, time
+                                 zone, and the name of the ledger in the metadata
+                                 cache that records what is indexed (older
+                                 manifests had each article's (size, mtime) on a
+                                 second line: taken into the ledger once)
     <index_dir>/writer.pid       the pid of the process writing, while it writes
     <index_dir>/damaged          left by a search that could not read the index:
                                  the next update rebuilds it
 
-The manifest is written after the commit it describes, and re-adding an
-article replaces it (`update_document`), so a crash between the two only
+The manifest and then the ledger are written after the commit they describe,
+and re-adding an article replaces it (by path), so a crash between them only
 costs re-indexing the last batch.  Whoosh's write lock is an OS file lock,
 released when its process dies; the pid file tells a stale lock (its process
 gone, e.g. on a file system without locks) from a live writer.
@@ -21,14 +23,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from reader.index import mapped_parts
 from reader.index.schema import SCHEMA_VERSION, build_schema
+from reader.index.whoosh_patches import mapped_parts
 
 INDEX_NAME = "MAIN"
 
@@ -40,10 +42,12 @@ class IndexBusy(Exception):
 @dataclass
 class Manifest:
     root: str = ""
-    stamps: dict[str, tuple[int, float]] = field(default_factory=dict)
+    count: int = 0  # articles indexed
     complete: bool = False
     schema: int = SCHEMA_VERSION
     timezone: str = ""  # the default zone the dates were indexed in ("": not recorded)
+    ledger: str = ""  # the name of the metadata cache's ledger of this index
+    stamps: dict[str, tuple[int, float]] | None = None  # an older manifest's, to migrate
 
 
 def whoosh_dir(index_dir: Path) -> Path:
@@ -61,10 +65,14 @@ def load_manifest(index_dir: Path) -> Manifest | None:
     try:
         if header is None:
             return None
-        raw = header if "stamps" in header else json.loads(rest)  # one line: older format
-        stamps = {p: (int(s[0]), float(s[1])) for p, s in raw["stamps"].items()}
-        return Manifest(str(header.get("root", "")), stamps, bool(header.get("complete")),
-                        timezone=str(header.get("timezone", "")))
+        stamps = None
+        if "ledger" not in header:  # older: stamps in the header, or on a second line
+            raw = header if "stamps" in header else json.loads(rest)
+            stamps = {p: (int(s[0]), float(s[1])) for p, s in raw["stamps"].items()}
+        count = len(stamps) if stamps is not None else int(header["count"])
+        return Manifest(str(header.get("root", "")), count, bool(header.get("complete")),
+                        timezone=str(header.get("timezone", "")),
+                        ledger=str(header.get("ledger", "")), stamps=stamps)
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
 
@@ -80,7 +88,7 @@ class Summary:
 
 def load_summary(index_dir: Path) -> Summary | None:
     """The manifest's summary (None as for `load_manifest`), read from its first line
-    only: at 100,000 articles the stamps take ~0.5 s to parse, the summary microseconds."""
+    only: an older manifest's stamps took ~0.5 s to parse at 100,000 articles."""
     header, _ = _read_manifest(index_dir, whole=False)
     try:
         if header is None:
@@ -107,16 +115,14 @@ def _read_manifest(index_dir: Path, whole: bool) -> tuple[dict | None, str]:
 
 
 def save_manifest(index_dir: Path, manifest: Manifest) -> None:
-    """Two JSON lines, written atomically: the summary, then the stamps."""
+    """One JSON line, written atomically (never the stamps: the ledger holds them)."""
     path = manifest_path(index_dir)
     tmp = path.with_suffix(".tmp")
     header = {"schema": manifest.schema, "root": manifest.root,
-              "complete": manifest.complete, "count": len(manifest.stamps),
-              "timezone": manifest.timezone}
-    lines = (json.dumps(header, ensure_ascii=False, separators=(",", ":")) + "\n"
-             + json.dumps({"stamps": manifest.stamps}, ensure_ascii=False,
-                          separators=(",", ":")) + "\n")
-    tmp.write_text(lines, encoding="utf-8")
+              "complete": manifest.complete, "count": manifest.count,
+              "timezone": manifest.timezone, "ledger": manifest.ledger}
+    tmp.write_text(json.dumps(header, ensure_ascii=False, separators=(",", ":")) + "\n",
+                   encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -157,7 +163,7 @@ def _storage(wdir: Path, mapped: bool = True) -> FileStorage:
     return FileStorage(str(wdir), supports_mmap=mapped)
 
 
-def create_index(index_dir: Path, root: str):
+def create_index(index_dir: Path, root: str, ledger: str = ""):
     """A new empty index (anything there before is removed) and its manifest."""
     wdir = whoosh_dir(index_dir)
     shutil.rmtree(wdir, ignore_errors=True)
@@ -165,7 +171,7 @@ def create_index(index_dir: Path, root: str):
     damaged_path(index_dir).unlink(missing_ok=True)
     mapped_parts.install()
     ix = whoosh_index.create_in(str(wdir), build_schema(), indexname=INDEX_NAME)
-    save_manifest(index_dir, Manifest(root=root))
+    save_manifest(index_dir, Manifest(root=root, ledger=ledger))
     return ix
 
 

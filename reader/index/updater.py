@@ -2,11 +2,16 @@
 
     summary = update_index(archive, progress, cancel)   # blocking: the CLI, or a worker
 
-The archive is scanned first unless the caller passes its `articles` (only
-new and changed files are parsed); the articles are compared with the index
-manifest, and only new, changed and deleted articles go to the writer, which
-runs in a spawned child process (never forked: the reader runs threads) and
-commits in batches: searches meanwhile see the last commit.
+    summary = update_index(archive, delta=result.delta, parsed=result.parsed)
+
+What needs indexing is what the metadata cache's ledger says is not indexed as
+it is now (one query: its cost is the number of such articles; see
+reader/archive/cache.py).  Given the `delta` of a scan, only its paths are
+indexed, from the scan's `parsed` articles where given (no file read again);
+otherwise the archive is scanned first unless the caller passes `articles`
+(then only those of them are indexed).  The work goes to the writer, which runs
+in a spawned child process (never forked: the reader runs threads) and commits
+in batches: searches meanwhile see the last commit.
 `progress(phase, done, total)` is called from the calling thread with phase
 "scan", "index" or "finalize"; setting `cancel` stops the writer at its next
 article, keeping what it committed.  When another live process is writing
@@ -20,10 +25,12 @@ import multiprocessing
 import queue
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
+from reader.archive import Delta, ParsedArticle
 from reader.index.store import load_manifest, manifest_path, open_index, whoosh_dir
 from reader.index.writer import Job, write_index
 
@@ -37,6 +44,7 @@ class UpdateSummary:
     updated: int = 0
     removed: int = 0
     failed: int = 0
+    parsed: int = 0  # files the writer read and parsed (the rest came parsed by the scan)
     seconds: float = 0.0
     cancelled: bool = False
     notice: str = ""  # e.g. the index was unreadable and rebuilt
@@ -57,47 +65,81 @@ def index_dir_of(archive) -> Path:
 
 REBUILT = "the search index was unreadable or of another version: rebuilt"
 RETIMED = "the time zone changed: every article is indexed again with its new date"
+UNRECORDED = "the metadata cache no longer records what the search index holds: rebuilt"
 
 
-def plan_update(archive, articles: Sequence) -> tuple[Job, str]:
-    """The job that brings the index in line with `articles`, and a notice when the
-    index on disk cannot be used and is rebuilt."""
-    index_dir = index_dir_of(archive)
+def plan_update(archive, articles: Sequence | None = None, delta: Delta | None = None,
+                parsed: Mapping[str, ParsedArticle] | None = None) -> tuple[Job, str]:
+    """The job that brings the index in line with the cache's ledger (only `delta`'s
+    paths, or only `articles`, when given), and a notice when the index is rebuilt."""
+    index_dir, cache = index_dir_of(archive), archive.cache
     manifest = load_manifest(index_dir)
+    ledger, rebuild, notice = _ledger(index_dir, cache, manifest)
+    if not rebuild and manifest.timezone not in ("", archive.settings.timezone):
+        cache.clear_indexed()
+        notice, delta = RETIMED, None
+    adds, removes = _work(cache, None if rebuild else delta, articles)
+    parsed = {path: parsed[path] for path, _ in adds if path in (parsed or {})}
+    job = Job(str(index_dir), str(archive.root), archive.settings.timezone, adds, removes,
+              rebuild, BATCH, cache=str(cache.path), ledger=ledger, parsed=parsed,
+              migrate=not rebuild and manifest.stamps is not None)
+    return job, notice
+
+
+def _ledger(index_dir: Path, cache, manifest) -> tuple[str, bool, str]:
+    """(the ledger's name, whether the index is rebuilt, a notice).  An older manifest's
+    stamps are taken into a new ledger, once; an index the cache's ledger does not
+    describe (the cache was rebuilt) is rebuilt with a new one."""
     rebuild = manifest is None or open_index(index_dir, check=True) is None
     damaged = rebuild and (manifest_path(index_dir).exists() or whoosh_dir(index_dir).exists())
-    stamps = {} if rebuild else manifest.stamps
-    current = {a.path: (a.size, a.mtime) for a in articles}
-    retimed = not rebuild and manifest.timezone not in ("", archive.settings.timezone)
-    changed = [p for p, stamp in current.items() if retimed or stamps.get(p) != stamp]
-    fs_path = getattr(archive.cache, "fs_path", None)
-    adds = [(p, (fs_path(p) if fs_path else None) or p) for p in changed]
-    removes = [p for p in stamps if p not in current]
-    job = Job(str(index_dir), str(archive.root), archive.settings.timezone, adds, removes,
-              rebuild, BATCH)
-    return job, REBUILT if damaged else RETIMED if retimed else ""
+    ledger, notice = cache.index_ledger(), REBUILT if damaged else ""
+    if not rebuild and manifest.stamps is not None:
+        return _new_ledger(cache, manifest.stamps), False, notice
+    if not rebuild and manifest.ledger != ledger:
+        rebuild, notice = True, UNRECORDED
+    return (_new_ledger(cache) if rebuild else ledger), rebuild, notice
+
+
+def _new_ledger(cache, stamps: dict | None = None) -> str:
+    name = uuid.uuid4().hex
+    cache.reset_ledger(name, stamps)
+    return name
+
+
+def _work(cache, delta, articles) -> tuple[list[tuple[str, str]], list[str]]:
+    """(path, name on disk) to index and the paths to remove."""
+    if delta is not None:
+        changed = [a.path for a in (*delta.added, *delta.changed)]
+        return [(p, cache.fs_path(p) or p) for p in changed], list(delta.removed)
+    adds = cache.to_index()
+    if articles is not None:
+        wanted = {a.path for a in articles}
+        adds = [item for item in adds if item[0] in wanted]
+    return adds, cache.to_unindex()
 
 
 def update_index(archive, progress: Progress | None = None,
                  cancel: threading.Event | None = None,
-                 articles: Sequence | None = None) -> UpdateSummary:
-    """Scan (unless `articles` is given) and bring the index up to date."""
+                 articles: Sequence | None = None, delta: Delta | None = None,
+                 parsed: Mapping[str, ParsedArticle] | None = None) -> UpdateSummary:
+    """Bring the index up to date: what `delta` names (bodies from `parsed`), else what
+    the ledger says is not indexed after a scan (unless `articles` is given)."""
     started = time.perf_counter()
     cancel = cancel or threading.Event()
-    if articles is None:
+    if articles is None and delta is None:
         scan_progress = (lambda d, t: progress("scan", d, t)) if progress else None
-        articles = archive.scan(progress=scan_progress, cancel=cancel).articles
+        archive.scan(progress=scan_progress, cancel=cancel)
     summary = UpdateSummary()
     for _attempt in range(2):  # again if the index broke between the plan and the write
-        job, notice = plan_update(archive, articles)
+        job, notice = plan_update(archive, articles, delta, parsed)
         summary.notice = summary.notice or notice
-        if cancel.is_set() or not (job.adds or job.removes or job.rebuild):
+        if cancel.is_set() or not (job.adds or job.removes or job.rebuild or job.migrate):
             break
         result = run_job(job, progress, cancel)
         _merge(summary, result)
         if summary.error or not result.get("rebuilt") or job.rebuild:
             break
-        summary.notice = REBUILT
+        summary.notice, delta = REBUILT, None
     summary.cancelled = cancel.is_set()
     summary.seconds = time.perf_counter() - started
     return summary
@@ -108,7 +150,7 @@ def _merge(summary: UpdateSummary, result: dict) -> None:
         summary.error = result["error"]
         summary.busy = bool(result.get("busy"))
         return
-    for key in ("added", "updated", "removed", "failed"):
+    for key in ("added", "updated", "removed", "failed", "parsed"):
         setattr(summary, key, getattr(summary, key) + result.get(key, 0))
 
 

@@ -1,13 +1,15 @@
 """The index writer: runs in a child process of its own, one batch commit at a time.
 
 `write_index(job, messages, cancel)` is the child's entry point (spawned, not
-forked: the reader runs threads).  It removes deleted articles, parses and
-indexes new and changed ones, commits every `job.batch` articles so that
-searches see progress, and reports over the `messages` queue:
+forked: the reader runs threads).  It removes deleted articles, indexes new
+and changed ones (from the scan's parsed articles in `job.parsed`, else
+parsing the file), commits every `job.batch` articles so that searches see
+progress, records each commit in the metadata cache's ledger right after it
+(see reader/archive/cache.py), and reports over the `messages` queue:
 
     ("progress", done, total)       articles handled so far
     ("commit", done, total)         a batch committed (then "finalizing" is over)
-    ("done", {added, updated, removed, failed, cancelled, rebuilt})
+    ("done", {added, updated, removed, failed, parsed, cancelled, rebuilt})
     ("busy", message)               another live process is writing the index: nothing done
     ("error", message)              the update failed; the last commit stays searchable
 """
@@ -22,15 +24,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from reader.archive.parent_watch import on_parent_exit
-from reader.index.codec import ArticleCodec, use_lean_pool
 from reader.index.schema import body_field
 from reader.index.store import (IndexBusy, Manifest, claim_writer, create_index, load_manifest,
                                 open_index, release_writer, save_manifest)
+from reader.index.whoosh_patches.abandon import abandon
+from reader.index.whoosh_patches.codec import ArticleCodec
+from reader.index.whoosh_patches.merge_policy import merge_small_only
+from reader.index.whoosh_patches.posting_pool import use_lean_pool
 
 LIMIT_MB = 512
 PROGRESS_EVERY = 50
-SMALL_SEGMENT = 500  # segments with fewer live articles are merged at the next commit
-MOSTLY_DELETED = 0.4  # and so are segments with more than this share deleted
 ORPHAN_GRACE = 30.0  # seconds an orphaned writer has to commit what it has done
 
 
@@ -43,6 +46,10 @@ class Job:
     removes: list[str] = field(default_factory=list)
     rebuild: bool = False
     batch: int = 2000
+    cache: str = ""  # the metadata cache, whose ledger records each commit
+    ledger: str = ""  # the ledger's name, recorded in the manifest
+    parsed: dict = field(default_factory=dict)  # path -> ParsedArticle, from the scan
+    migrate: bool = False  # the manifest held stamps, now in the ledger: write it anew
 
 
 def document(parsed) -> dict:
@@ -103,21 +110,23 @@ def failure_message(exc: Exception) -> str:
 
 
 def _run(job: Job, index_dir: Path, messages, cancel) -> dict:
+    from reader.archive.cache import MetadataCache
+
     manifest = load_manifest(index_dir)
     ix = None if job.rebuild else open_index(index_dir)
     fresh = ix is None or manifest is None
-    if fresh:
-        ix, manifest = create_index(index_dir, job.root), Manifest(root=job.root)
-    counts = {"added": 0, "updated": 0, "removed": 0, "failed": 0, "cancelled": False,
-              "rebuilt": fresh}
-    manifest.complete = False
-    batch = _Batch(ix, index_dir, manifest, fresh)
+    ledger = MetadataCache(Path(job.cache))
+    if fresh:  # the ledger first: a crash between the two must not leave it claiming more
+        ledger.reset_ledger(job.ledger)
+        ix, manifest = create_index(index_dir, job.root, job.ledger), Manifest(root=job.root)
+    manifest.ledger, manifest.stamps, manifest.complete = job.ledger, None, False
+    counts = {"added": 0, "updated": 0, "removed": 0, "failed": 0, "parsed": 0,
+              "cancelled": False, "rebuilt": fresh}
+    batch = _Batch(ix, index_dir, manifest, fresh, ledger)
     try:
         for path in job.removes:
-            if manifest.stamps.pop(path, None) is not None:
-                batch.delete(path)
-                counts["removed"] += 1
-        _add_all(job, batch, manifest, counts, messages, cancel)
+            counts["removed"] += batch.delete(path, removed=True)
+        _add_all(job, batch, counts, messages, cancel)
         manifest.complete = not counts["cancelled"]
         if manifest.complete:  # every date now follows the job's zone
             manifest.timezone = job.timezone
@@ -125,31 +134,29 @@ def _run(job: Job, index_dir: Path, messages, cancel) -> dict:
     except BaseException:
         batch.cancel()
         raise
+    finally:
+        ledger.close()
     return counts
 
 
-def _add_all(job, batch, manifest, counts, messages, cancel) -> None:
-    from reader.archive.parse import UnreadableFile, parse_file
-
+def _add_all(job, batch, counts, messages, cancel) -> None:
     tz, root, total = ZoneInfo(job.timezone), Path(job.root), len(job.adds)
     for done, (path, fs_rel) in enumerate(job.adds, 1):
         if cancel.is_set():
             counts["cancelled"] = True
             break
-        try:
-            parsed = parse_file(root, fs_rel, tz)
-        except (UnreadableFile, OSError):
+        parsed = job.parsed.get(path)
+        if parsed is None:
+            counts["parsed"] += 1
+            parsed = _parse(root, fs_rel, tz)
+        if parsed is None:  # left out of the ledger: tried again next time
             counts["failed"] += 1
-            manifest.stamps.pop(path, None)
             continue
         doc = document(parsed)
         doc["path"] = path
         if fs_rel != path:  # the name on disk, for the text check and snippets
             doc["meta"]["file"] = fs_rel
-        known = path in manifest.stamps
-        batch.add(doc)
-        counts["updated" if known else "added"] += 1
-        manifest.stamps[path] = (parsed.article.size, parsed.article.mtime)
+        counts["updated" if batch.add(doc, parsed.article.mtime) else "added"] += 1
         if done % PROGRESS_EVERY == 0 or done == total:
             messages.put(("progress", done, total))
         if batch.pending() >= job.batch:
@@ -157,15 +164,27 @@ def _add_all(job, batch, manifest, counts, messages, cancel) -> None:
             messages.put(("commit", done, total))
 
 
+def _parse(root: Path, fs_rel: str, tz):
+    """The archive's own parse of one file (None when it cannot be read now)."""
+    from reader.archive.parse import UnreadableFile, parse_file
+
+    try:
+        return parse_file(root, fs_rel, tz)
+    except (UnreadableFile, OSError):
+        return None
+
+
 class _Batch:
     """The open Whoosh writer and what it holds since the last commit."""
 
-    def __init__(self, ix, index_dir: Path, manifest: Manifest, fresh: bool):
-        self.ix, self.index_dir, self.manifest = ix, index_dir, manifest
+    def __init__(self, ix, index_dir: Path, manifest: Manifest, fresh: bool, ledger):
+        self.ix, self.index_dir, self.manifest, self.ledger = ix, index_dir, manifest, ledger
         self._writer = None
         self._count = 0
         self._fresh = fresh
         self._searcher = None
+        self._indexed: list[tuple[str, float]] = []  # since the last commit: for the ledger
+        self._removed: list[str] = []
 
     def writer(self):
         if self._writer is None:
@@ -173,23 +192,31 @@ class _Batch:
             use_lean_pool(self._writer, LIMIT_MB)
         return self._writer
 
-    def add(self, doc: dict) -> None:
-        """Add to a fresh index; elsewhere replace, since a run that crashed between a
-        commit and its manifest may have left the article in the index unrecorded.
-        (Whoosh's update_document opens a searcher per call: far too slow.)"""
+    def add(self, doc: dict, mtime: float) -> bool:
+        """Add to a fresh index; elsewhere replace (by path: a run that crashed between
+        a commit and its ledger left the article indexed but unrecorded).  Whether it
+        replaced one.  (Whoosh's update_document opens a searcher per call: too slow.)"""
         writer = self.writer()
-        if not self._fresh:
-            self.delete(doc["path"])
+        replaced = not self._fresh and self.delete(doc["path"])
         writer.add_document(**doc)
         self._count += 1
+        self.manifest.count += not replaced
+        self._indexed.append((doc["path"], mtime))
+        return replaced
 
-    def delete(self, path: str) -> bool:
+    def delete(self, path: str, removed: bool = False) -> bool:
+        """Delete the article from the index (`removed`: for good); whether it was there."""
+        if removed:
+            self._removed.append(path)
+        if self._fresh:
+            return False
         writer = self.writer()
         if self._searcher is None:
             self._searcher = writer.searcher()
         docnum = self._searcher.document_number(path=path)
         if docnum is not None:
             writer.delete_document(docnum)
+            self.manifest.count -= removed
         return docnum is not None
 
     def pending(self) -> int:
@@ -202,15 +229,8 @@ class _Batch:
         searcher, writer = self._searcher, self._writer
         self._searcher = self._writer = None
         self._count = 0
-        steps = [searcher.close if searcher else None, writer.cancel if writer else None]
-        if writer is not None:
-            steps += [getattr(writer, "_tempstorage").destroy, writer.writelock.release]
-        for step in steps:
-            try:
-                if step is not None:
-                    step()
-            except Exception:  # already failing: the first error is the one reported
-                pass
+        self._indexed, self._removed = [], []
+        abandon(writer, searcher)
 
     def commit(self) -> None:
         if self._searcher is not None:
@@ -220,28 +240,6 @@ class _Batch:
             self._writer.commit(mergetype=merge_small_only)
             self._writer, self._count = None, 0
         save_manifest(self.index_dir, self.manifest)
+        self.ledger.mark_indexed(self._indexed, self._removed)
+        self._indexed, self._removed = [], []
 
-
-def merge_small_only(writer, segments):
-    """Whoosh merge policy: rewrite only small and mostly-deleted segments.
-
-    Whoosh's default policy (MERGE_SMALL) now and then merges everything
-    written so far, and merging runs in pure Python at about the cost of
-    indexing: at 38,000 articles one commit did not end in minutes.  Big
-    batch segments are left as written (a search visits each; dozens cost
-    little) and updates leave small segments that are folded together here.
-    """
-    from whoosh.reading import SegmentReader
-
-    def rewrite(seg) -> bool:
-        live, total = seg.doc_count(), seg.doc_count_all()
-        return live < SMALL_SEGMENT or (total and 1 - live / total > MOSTLY_DELETED)
-
-    chosen = [s for s in segments if rewrite(s)]
-    if len(chosen) < 2 and not any(s.doc_count() == 0 for s in chosen):
-        return segments
-    for seg in chosen:
-        reader = SegmentReader(writer.storage, writer.schema, seg)
-        writer.add_reader(reader)
-        reader.close()
-    return [s for s in segments if s not in chosen]

@@ -1,0 +1,99 @@
+"""Whoosh's own codec, with the inlining of short posting lists repaired.
+
+Most CJK bigrams and trigrams occur in a handful of articles.  Whoosh 2.7.4
+writes each such term as a separate, zlib-compressed, pickled block, which
+costs far more than its postings; its codec means to store lists shorter
+than `inlinelimit` inside the term record instead, but calls a method that
+does not exist (`set_inline` for `set_inlined`), so only `inlinelimit=1`
+(never inline) works.  This subclass calls the right method.
+
+Segments pickle their codec: keep these class names, and reader/index/codec.py, the
+path indexes written before this package pickled, re-exporting them.
+"""
+
+from __future__ import annotations
+
+from whoosh.codec import whoosh3
+
+INLINE_LIMIT = 8  # posting lists shorter than this live in the term record
+COMPRESSION = 1  # zlib level for longer lists: level 3 costs more, saves little
+
+
+class InliningPostingsWriter(whoosh3.W3PostingsWriter):
+    def add_posting(self, id_, weight, vbytes, length=None):
+        """The parent's method without its per-posting type assertions."""
+        ids = self._ids
+        if len(ids) >= self._blocklimit:
+            self._write_block()
+            ids = self._ids
+        ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
+    def finish_postings(self):
+        if self.written() or len(self) >= self._inlinelimit:
+            return super().finish_postings()
+        terminfo = self._terminfo
+        terminfo.add_block(self)
+        # a format without values (Existence) must still read back bytes per posting:
+        # Whoosh's ListMatcher returns the str '' for an empty value list
+        values = self._values or [b""] * len(self._ids)
+        terminfo.set_inlined(self._ids, self._weights, values)
+        self._terminfo = None
+        return terminfo
+
+
+class ArticleFieldWriter(whoosh3.W3FieldWriter):
+    def add_postings(self, schema, lengths, items):
+        """Write sorted (fieldname, btext, docnum, weight, value) postings.
+
+        The parent looks up the document's field length through two method
+        calls per posting; here each length is looked up once per field.
+        """
+        last_field = last_text = None
+        field_lengths: dict[int, int] = {}
+        add = None
+        for fieldname, btext, docnum, weight, value in items:
+            if fieldname != last_field:
+                if last_text is not None:
+                    self.finish_term()
+                if last_field is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                last_field, last_text, field_lengths = fieldname, None, {}
+            if btext != last_text:
+                if last_text is not None:
+                    self.finish_term()
+                self.start_term(btext)
+                last_text = btext
+                add = self._postwriter.add_posting
+            length = field_lengths.get(docnum)
+            if length is None:
+                length = lengths.doc_field_length(docnum, fieldname) if lengths else 0
+                field_lengths[docnum] = length
+            add(docnum, weight, value or b"", length)
+        if last_text is not None:
+            self.finish_term()
+        if last_field is not None:
+            self.finish_field()
+
+
+class ArticleCodec(whoosh3.W3Codec):
+    def __init__(self, blocklimit=128, compression=COMPRESSION, inlinelimit=INLINE_LIMIT):
+        super().__init__(blocklimit, compression, inlinelimit)
+
+    def field_writer(self, storage, segment):
+        return ArticleFieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return InliningPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                      compression=self._compression,
+                                      inlinelimit=self._inlinelimit)
