@@ -238,17 +238,17 @@ class MetadataCache:
         except sqlite3.OperationalError:  # a read-only cache: the scan cannot store either
             return False
 
-    def forget(self, paths: Iterable[str]) -> None:
-        keys = [(p,) for p in paths]
-        with self._lock, self._db:
-            self._forget_articles(keys)
-            self._db.executemany("DELETE FROM unreadable WHERE path = ?", keys)
-
     def _forget_articles(self, keys: list[tuple[str]]) -> None:
         """Drop records, queueing their removal from the index (whether or not it holds them:
         a record stored anew since it was indexed has lost its stamp)."""
         self._db.executemany("DELETE FROM articles WHERE path = ?", keys)
         self._db.executemany("INSERT OR IGNORE INTO index_removals VALUES (?)", keys)
+
+    def forget(self, paths: Iterable[str]) -> None:
+        keys = [(p,) for p in paths]
+        with self._lock, self._db:
+            self._forget_articles(keys)
+            self._db.executemany("DELETE FROM unreadable WHERE path = ?", keys)
 
 
 def _row(a: Article, fs_path: str, mtime_ns: int) -> tuple:
