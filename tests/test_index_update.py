@@ -177,10 +177,11 @@ def test_the_manifest_is_one_summary_line_and_the_cache_the_ledger(archive_facto
     assert header["ledger"] == archive.cache.index_ledger() != ""
     assert archive.cache.to_index() == [] and archive.cache.to_unindex() == []
     (archive.root / ZH.format(1)).unlink()
+    (archive.root / ZH.format(2)).write_bytes(b"\x00\x01binary")  # unreadable now
     archive.scan()
-    assert archive.cache.to_unindex() == [ZH.format(1)]
-    assert update_index(archive, articles=[]).removed == 1
-    assert archive.cache.to_unindex() == [] and SearchIndex.open(index_dir).status().indexed == 5
+    assert archive.cache.to_unindex() == [ZH.format(1), ZH.format(2)]
+    assert update_index(archive, articles=[]).removed == 2
+    assert archive.cache.to_unindex() == [] and SearchIndex.open(index_dir).status().indexed == 4
 
 
 def old_manifest(archive, two_lines: bool) -> None:

@@ -238,12 +238,6 @@ class MetadataCache:
         except sqlite3.OperationalError:  # a read-only cache: the scan cannot store either
             return False
 
-    def forget(self, paths: Iterable[str]) -> None:
-        keys = [(p,) for p in paths]
-        with self._lock, self._db:
-            self._forget_articles(keys)
-            self._db.executemany("DELETE FROM unreadable WHERE path = ?", keys)
-
     # What a scan of a few paths needs, without reading every row (scan_paths, watch).
     # Each record: path -> (size, mtime_ns, fs_path, readable).
 
@@ -275,6 +269,12 @@ class MetadataCache:
         a record stored anew since it was indexed has lost its stamp)."""
         self._db.executemany("DELETE FROM articles WHERE path = ?", keys)
         self._db.executemany("INSERT OR IGNORE INTO index_removals VALUES (?)", keys)
+
+    def forget(self, paths: Iterable[str]) -> None:
+        keys = [(p,) for p in paths]
+        with self._lock, self._db:
+            self._forget_articles(keys)
+            self._db.executemany("DELETE FROM unreadable WHERE path = ?", keys)
 
 
 def _row(a: Article, fs_path: str, mtime_ns: int) -> tuple:
