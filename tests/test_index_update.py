@@ -212,7 +212,7 @@ def test_an_index_with_a_stamps_manifest_is_taken_into_the_ledger_once(archive_f
         archive.close()
         archive = Archive.open(archive.root, settings)  # the column is added, nothing parsed
         assert SearchIndex.open(index_dir).status().indexed == len(archive.cached()) == 6
-        assert archive.scan().parsed == 0
+        assert archive.scan().parsed_count == 0
         summary = update_index(archive)
         assert (summary.added, summary.updated, summary.removed) == (0, 0, 1)
         assert summary.parsed == 0 and not summary.notice

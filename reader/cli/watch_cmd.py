@@ -54,7 +54,7 @@ def _start(archive, no_index: bool, stop: threading.Event) -> None:
     first = archive.scan(cancel=stop)
     for notice in archive.notices:
         say(clean_line(notice))
-    indexed = "" if no_index else ", " + _indexed(archive, first, stop)
+    indexed = "" if no_index else ", " + _indexed(archive, None, stop)  # all not yet indexed
     say(f"watching {clean_line(str(archive.root))}: {archive.cached_count():,} articles"
         f"{indexed}; Ctrl-C ends")
 
@@ -85,13 +85,13 @@ def _take(archive, paths: frozenset[str] | None, no_index: bool, stop: threading
 
 
 def _indexed(archive, result, stop: threading.Event) -> str:
-    """Bring the index up to date after `result`'s scan; what it did, for the line.
-
-    update_index takes the scan's records for now; once it takes a delta, pass
-    `delta=result.delta, parsed=result.parsed` here (no 100k-record read, no re-parse)."""
+    """Bring the index up to date after `result`'s scan, from its delta and the articles it
+    parsed (no re-read of the cache's records, no file parsed twice), or with everything
+    the cache's ledger says is not indexed yet (`result` None); what it did."""
     from reader.index import update_index
 
-    summary = update_index(archive, cancel=stop, articles=result.articles)
+    changes = {} if result is None else {"delta": result.delta, "parsed": result.parsed}
+    summary = update_index(archive, cancel=stop, **changes)
     if summary.notice:
         warn(summary.notice)
     if summary.error:
