@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
+import time
 
 import pytest
 from conftest import article_text
@@ -94,13 +95,15 @@ def test_a_burst_of_files_comes_as_a_few_batches(archive, watching):
     _ready(archive, batches)
     (archive.root / "news/burst").mkdir()
     names = {f"news/burst/{i}.md" for i in range(500)}
+    started = time.monotonic()
     for rel in names:
         (archive.root / rel).write_text(article_text(rel))
+    writing = time.monotonic() - started  # long on a loaded machine: more batches
     seen, count = set(), 0
     while not names <= seen:
         seen |= batches.next().paths
         count += 1
-    assert count <= 4 and seen <= names | {"news/burst"}
+    assert count <= 2 + writing / watch.MIN_INTERVAL and seen <= names | {"news/burst"}
 
 
 def test_a_full_scan_comes_first_if_asked_once_the_folder_is_watched(archive, watching):
