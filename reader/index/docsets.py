@@ -4,15 +4,22 @@ Used where scores do not matter: prefix words (`open*`, constant score, as
 Whoosh scores them too) and metadata filters.  Whoosh's own constant-score
 prefix query walks every posting of every expanded term one Python call at
 a time; reading whole blocks of ids is several times faster.  This leans on
-the 2.7.4 codec's leaf matcher (`_read_ids`, `_next_block`); any other
-matcher is walked with the public `all_ids()`.
+the 2.7.4 codec's block layout (`_block_ids`, as W3LeafMatcher reads it);
+any other matcher is walked with the public `all_ids()`.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import io
+import pickle
+import struct
+import zlib
+from itertools import accumulate
+from typing import Callable, Iterator
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher
+
+_BLOCK_LENGTH = struct.Struct("!i")  # negative: the posting list's last block
 
 MAX_CACHED = 256
 
@@ -27,31 +34,65 @@ def term_docs(searcher, fieldname: str, terms: list[str], prefix: str | None = N
     for sub, offset in searcher.leaf_searchers():
         check()
         reader = sub.reader()
-        fmt = reader.schema[fieldname].format
-        ids: set[int] = set()
-        if prefix is not None:
-            ids = _prefix_ids(reader._terms, fieldname, prefix.encode("utf-8"), fmt)
-        for btext in (t.encode("utf-8") for t in terms):
-            if (fieldname, btext) in reader:
-                ids |= _ids(reader._terms.matcher(fieldname, btext, fmt))
-        if ids and reader.has_deletions():
-            ids -= set(reader._perdoc.deleted_docs())
-        out |= ids if offset == 0 else set(map(offset.__add__, ids))
+        if not reader.doc_count_all():  # an empty index's EmptyReader has no lexicon
+            continue
+        deleted = reader.has_deletions()
+        ids: set[int] = set() if deleted else out  # numbers as the searcher's, offset added
+        _segment_ids(reader, fieldname, terms, prefix, offset, ids)
+        if deleted and ids:
+            ids -= set(map(offset.__add__, reader._perdoc.deleted_docs()))
+            out |= ids
     return out
 
 
-def _prefix_ids(terms, fieldname: str, prefix: bytes, fmt) -> set[int]:
-    """Ids of every term with the prefix, walking the segment's lexicon once (term
-    records in order, short lists read straight from the record)."""
-    ids: set[int] = set()
-    for (name, btext), info in terms.items_from(fieldname, prefix):
-        if name != fieldname or not btext.startswith(prefix):
-            break
-        if info.is_inlined():
-            ids.update(info.inlined_postings()[0])
-        else:
-            ids |= _ids(terms._codec.postings_reader(terms._postfile, info, fmt))
-    return ids
+def _segment_ids(reader, fieldname: str, terms: list[str], prefix: str | None,
+                 offset: int, into: set[int]) -> None:
+    """Add to `into` the documents (plus `offset`) of one segment that have any of the
+    terms, or any term starting with `prefix`; the prefix walks the segment's
+    lexicon once (term records in order, short lists read from the record)."""
+    fmt, lexicon = reader.schema[fieldname].format, reader._terms
+    if prefix is not None:
+        bprefix = prefix.encode("utf-8")
+        for (name, btext), info in lexicon.items_from(fieldname, bprefix):
+            if name != fieldname or not btext.startswith(bprefix):
+                break
+            _term_ids(lexicon, info, fmt, offset, into)
+    for btext in (t.encode("utf-8") for t in terms):
+        if (fieldname, btext) in reader:
+            _term_ids(lexicon, lexicon.term_info(fieldname, btext), fmt, offset, into)
+
+
+def _term_ids(lexicon, info, fmt, offset: int, into: set[int]) -> None:
+    """Add one term's documents (plus `offset`) to `into`: from its record when
+    inlined, else block by block (W3LeafMatcher's layout), else through the codec's
+    own matcher."""
+    if info.is_inlined():
+        into.update(map(offset.__add__, info.inlined_postings()[0]))
+    elif type(lexicon._codec).postings_reader is W3Codec.postings_reader:
+        for deltas in _block_deltas(lexicon._postfile, info.extent()[0]):
+            deltas[0] += offset  # each block's ids are coded from 0
+            into.update(accumulate(deltas))
+    else:
+        into.update(map(offset.__add__, _ids(lexicon._codec.postings_reader(
+            lexicon._postfile, info, fmt))))
+
+
+def _block_deltas(postfile, offset: int) -> Iterator[list[int]]:
+    """Each block's delta-coded ids of the posting list at `offset`: per block its length, its
+    pickled info (count, last id, max weight, compression ...) and its data,
+    (delta-coded ids, weights, values), each in one read.  Whoosh's matcher reads the
+    same through a file object a few bytes at a time, several times slower."""
+    if postfile.get(offset, 4) != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"not a posting list at {offset}")
+    position, last = offset + 4, False
+    while not last:
+        size = _BLOCK_LENGTH.unpack(postfile.get(position, 4))[0]
+        last, size = size < 0, abs(size)
+        block = io.BytesIO(postfile.get(position + 4, size))
+        compression = pickle.load(block)[3]
+        body = block.read()
+        yield list(pickle.loads(zlib.decompress(body) if compression else body)[0])
+        position += 4 + size
 
 
 def _ids(matcher) -> set[int]:

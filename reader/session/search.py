@@ -104,6 +104,7 @@ class Searcher:
         """Open both readers and their searchers ahead of the first keystroke."""
         for role in ("quick", "full"):  # nothing is starred here: only the terms are read
             self._index(role).search("is:starred 的 a", limit=1, state=_NO_MARKS)
+            self._index(role).warm()
 
     @property
     def ready(self) -> bool:
@@ -219,6 +220,7 @@ class Searcher:
         on the next keystroke)."""
         for role in ("quick", "full"):
             self._index(role).refresh()
+            self._index(role).warm()
         self._ready = False
         self._ready = self.ready
 
