@@ -18,6 +18,7 @@ from itertools import accumulate
 from typing import Callable, Iterator
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher
+from whoosh.reading import TermNotFound
 
 _BLOCK_LENGTH = struct.Struct("!i")  # negative: the posting list's last block
 
@@ -58,8 +59,11 @@ def _segment_ids(reader, fieldname: str, terms: list[str], prefix: str | None,
                 break
             _term_ids(lexicon, info, fmt, offset, into)
     for btext in (t.encode("utf-8") for t in terms):
-        if (fieldname, btext) in reader:
-            _term_ids(lexicon, lexicon.term_info(fieldname, btext), fmt, offset, into)
+        try:  # one look in the segment's hash table ("in", then term_info, were two)
+            info = lexicon.term_info(fieldname, btext)
+        except TermNotFound:
+            continue
+        _term_ids(lexicon, info, fmt, offset, into)
 
 
 def _term_ids(lexicon, info, fmt, offset: int, into: set[int]) -> None:

@@ -131,9 +131,10 @@ class Searcher:
             return self.search_titles(query, cancelled, TITLES_ONLY)
         scope = group_query(group)
         text = query if not scope else f"{scope} {query}"
-        if limit > 0:  # a newer keystroke stops it too (a common prefix takes a while)
+        if limit > 0:  # a newer keystroke stops it too (a common prefix takes a while);
+            # paths only: the list needs no hit records (each docnum's path is cached)
             results = self.index.search(text, limit=limit, sort=sort, state=self.state,
-                                        cancelled=cancelled, typing=True)
+                                        paths_only=True, cancelled=cancelled, typing=True)
         else:
             results = self._search_full(text, sort, cancelled)
         if results is None or results.cancelled:
