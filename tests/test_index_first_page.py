@@ -106,3 +106,9 @@ def test_posting_lists_read_block_by_block_are_whooshs(indexed, term):
     expected = set(searcher.docs_for_query(wq.Or([wq.Prefix(f, term[:3])
                                                   for f in ("title", "body")])))
     assert prefix_docs(searcher, ("title", "body"), term[:3], {}) == expected
+
+
+def test_warming_an_index_that_does_not_exist_yet_does_nothing(tmp_path):
+    index = SearchIndex.open(tmp_path / "no-index")
+    index.warm()
+    assert index.search("market").hits == []
