@@ -58,17 +58,19 @@ class LastKey:
         self.pilot, self.screen, self.clock = pilot, screen, clock
 
     async def settled(self, text: str) -> None:
-        screen = self.screen
+        """The list is complete for `text` and the next key would go at once (before,
+        a 1-char query's key waited for the whole list to come back first)."""
+        screen, app = self.screen, self.screen.app
         await wait_until(self.pilot, lambda: screen.outcome.query == text
-                         and screen.list_complete and not _listing(screen.app), 120)
+                         and screen.list_is_current() and not _listing(app)
+                         and app.key_queue.idle, 120)
 
     async def measure(self, query: str) -> tuple[float, float]:
         """Seconds from the last key to the first page drawn, and to the complete list."""
         screen, box = self.screen, self.screen.query_one(SearchBox)
         box.value = query[:-1]
         box.cursor_position = len(box.value)
-        if query[:-1].strip():
-            await self.settled(query[:-1])
+        await self.settled(query[:-1])  # for a 1-char query too: the whole list again
         generation = screen.list_generation
         started = time.perf_counter()
         await self.pilot.press(query[-1])

@@ -9,12 +9,20 @@ microseconds each.  Past `BROAD` postings (a single common character typed
 first, a common word, a filter over a common word) scoring would cost a
 quarter second per keystroke at 100k articles, so such queries are ordered
 title matches first, each part newest first.
+
+"Newest first" is one order for every caller, date then docnum (`newest_order`,
+made once per searcher): the first page of a search is exactly the head of its
+complete list.  The newest hits of a broad set are found by walking that order
+until enough are in the set (`filter` at C speed: a hundredth of the set's
+size), not by a heap over the whole set.
 """
 
 from __future__ import annotations
 
 import heapq
+from array import array
 from dataclasses import replace
+from itertools import islice
 
 from reader.index.docsets import term_docs
 from reader.index.query import Node, phrase_terms
@@ -31,6 +39,7 @@ class CandidateFinder:
         self._terms: dict[tuple[str, str], set[int]] = {}
         self._all: set[int] | None = None
         self._dates: list[int] | None = None
+        self._order: tuple[array, array] | None = None
         self.work = 0  # postings behind the sets made since the last reset
 
     def reset_work(self) -> None:
@@ -80,11 +89,27 @@ class CandidateFinder:
             self._dates = list(self.searcher.reader().column_reader("date"))
         return self._dates
 
+    def newest_order(self) -> tuple[array, array]:
+        """Every docnum newest first (equal dates: the lower docnum first), and each
+        docnum's place in that order."""
+        if self._order is None:
+            dates = self.dates()
+            order = array("i", sorted(range(len(dates)), key=dates.__getitem__, reverse=True))
+            place = array("i", bytes(4 * len(order)))
+            for index, docnum in enumerate(order):
+                place[docnum] = index
+            self._order = order, place
+        return self._order
+
     def newest(self, docs: set[int], limit: int | None) -> list[int]:
-        key = self.dates().__getitem__
+        """The first `limit` of `docs` (None: all) in the newest-first order."""
+        order, place = self.newest_order()
+        if _walk_is_cheaper(len(docs), len(order), limit):
+            found = filter(docs.__contains__, order)
+            return list(found if limit is None else islice(found, limit))
         if limit is None or limit >= len(docs):
-            return sorted(docs, key=key, reverse=True)
-        return heapq.nlargest(limit, docs, key=key)
+            return sorted(docs, key=place.__getitem__)
+        return heapq.nsmallest(limit, docs, key=place.__getitem__)
 
     def broad_order(self, text: Node, docs: set[int], limit: int | None) -> list[int]:
         """Title matches newest first, then the others newest first."""
@@ -94,6 +119,16 @@ class CandidateFinder:
             return first
         rest = self.newest(docs - titled, None if limit is None else limit - len(first))
         return first + rest
+
+
+def _walk_is_cheaper(size: int, archive: int, limit: int | None) -> bool:
+    """Whether walking the archive's order beats sorting the set (a step of the walk
+    costs about a third of a sorted item): a walk for `limit` items goes about
+    limit * archive / size steps."""
+    if size == 0:
+        return False
+    steps = archive if limit is None else min(archive, limit * archive // size)
+    return steps < 3 * size
 
 
 def in_title(node: Node) -> Node:

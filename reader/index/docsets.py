@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from reader.index.whoosh_patches.leaf_ids import segment_ids
+from reader.index.whoosh_patches.leaf_ids import deleted_docs, segment_ids_into
 
 MAX_CACHED = 256
 
@@ -23,12 +23,17 @@ def term_docs(searcher, fieldname: str, terms: list[str], prefix: str | None = N
     rather than Whoosh's merged one, which is merged in Python.  `check` is called
     before each segment (it raises to stop: a common prefix takes a tenth of a second)."""
     out: set[int] = set()
-    btexts = [t.encode("utf-8") for t in terms]
-    bprefix = prefix.encode("utf-8") if prefix is not None else None
     for sub, offset in searcher.leaf_searchers():
         check()
-        ids = segment_ids(sub.reader(), fieldname, btexts, bprefix)
-        out |= ids if offset == 0 else set(map(offset.__add__, ids))
+        reader = sub.reader()
+        if not reader.doc_count_all():  # an empty index's EmptyReader has no lexicon
+            continue
+        deleted = reader.has_deletions()
+        ids: set[int] = set() if deleted else out  # numbers as the searcher's, offset added
+        segment_ids_into(reader, fieldname, terms, prefix, offset, ids)
+        if deleted and ids:
+            ids -= set(map(offset.__add__, deleted_docs(reader)))
+            out |= ids
     return out
 
 

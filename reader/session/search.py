@@ -104,6 +104,7 @@ class Searcher:
         """Open both readers and their searchers ahead of the first keystroke."""
         for role in ("quick", "full"):  # nothing is starred here: only the terms are read
             self._index(role).search("is:starred 的 a", limit=1, state=_NO_MARKS)
+            self._index(role).warm()
 
     @property
     def ready(self) -> bool:
@@ -130,9 +131,10 @@ class Searcher:
             return self.search_titles(query, cancelled, TITLES_ONLY)
         scope = group_query(group)
         text = query if not scope else f"{scope} {query}"
-        if limit > 0:  # a newer keystroke stops it too (a common prefix takes a while)
+        if limit > 0:  # a newer keystroke stops it too (a common prefix takes a while);
+            # paths only: the list needs no hit records (each docnum's path is cached)
             results = self.index.search(text, limit=limit, sort=sort, state=self.state,
-                                        cancelled=cancelled, typing=True)
+                                        paths_only=True, cancelled=cancelled, typing=True)
         else:
             results = self._search_full(text, sort, cancelled)
         if results is None or results.cancelled:
@@ -219,6 +221,7 @@ class Searcher:
         on the next keystroke)."""
         for role in ("quick", "full"):
             self._index(role).refresh()
+            self._index(role).warm()
         self._ready = False
         self._ready = self.ready
 
