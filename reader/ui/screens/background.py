@@ -2,7 +2,7 @@
 
 The list appears from the metadata cache first; the scan and then the index
 catch up in thread workers that report progress to the status bar (at most
-ten times a second) and stop when the screen goes away.
+messages a newer report replaces) and stop when the screen goes away.
 
 A first scan (nothing cached yet) makes what it has found so far the catalog
 every few seconds, so the tree, the list, the article pane and the status all
@@ -19,9 +19,9 @@ from typing import Callable
 from textual import work
 from textual.worker import get_current_worker
 
-from reader.archive import ScanResult
+from reader.ui.messages import (CatalogChanged, CatalogLoaded, Indexed, IndexGrew,
+                                Progressed, ScanFinished)
 
-PROGRESS_INTERVAL = 0.1
 FIRST_PAGE = 300  # newest articles shown before the whole archive is loaded
 FIRST_PAINT_WAIT = 2.0  # at most this long (seconds) for the first page to be drawn
 SCAN_PREVIEW_INTERVAL = 2.0  # seconds between two looks at what a first scan has found
@@ -56,10 +56,9 @@ class BackgroundWork:
             # The full load holds the GIL for a second or more: let the first page be
             # drawn before it starts, or the screen waits for it.
             painted.wait(FIRST_PAINT_WAIT)
-        self.services.load_cached()
+        loaded = self.services.load_cached()
         notices += self.services.archive.notices
-        self.app.call_from_thread(self.action_rescan)  # first: an empty catalog says why
-        self.app.call_from_thread(self._catalog_ready, notices)
+        self.post_message(CatalogLoaded(loaded, notices=tuple(notices), first=True))
         self.services.searcher.warm_up()  # the index readers, before the first keystroke
 
     def _first_page_ready(self, first: list, total: int) -> threading.Event:
@@ -76,9 +75,16 @@ class BackgroundWork:
             self._schedule_preview(current.path)
         return painted
 
-    def _catalog_ready(self, notices: list[str] = ()) -> None:
-        for notice in notices:
+    def on_catalog_loaded(self, message: CatalogLoaded) -> None:
+        """A whole catalog: the cache's (then the scan starts), or a first scan's."""
+        self.services.take_loaded(message.loaded)
+        if message.first:
+            self.action_rescan()  # first: an empty catalog says why
+        for notice in message.notices:
             self.notify(notice, severity="warning", timeout=10)
+        self._catalog_ready()
+
+    def _catalog_ready(self) -> None:
         self.tree.rebuild(self.services.counts, partial=self.first_scan)
         self.refresh_list()
         self.loaded.set()
@@ -92,23 +98,25 @@ class BackgroundWork:
         self.scanning = True
         self.first_scan = not self.services.articles
         self.status.set_part("scan", "Scanning…")
-        self._scan()
+        self._scan(self.first_scan)
 
     @work(thread=True, exclusive=True, group="scan")
-    def _scan(self) -> None:
-        # a first scan: browse what it has found so far
-        report = self._with_previews() if self.first_scan else self._progress("scan", "Scanning")
+    def _scan(self, first: bool) -> None:
+        """Scan the folder; what changed reaches the screen as a delta, as a watched
+        batch does (`apply_scan`); a first scan (nothing cached) loads what it found."""
+        report = self._with_previews() if first else self._progress("scan", "Scanning")
         try:
             result = self.services.scan(report, self.stop_event)
         except OSError as exc:
-            self.app.call_from_thread(self._scan_failed, str(exc))
+            self.post_message(ScanFinished(None, str(exc)))
             return
         if self.stop_event.is_set() or get_current_worker().is_cancelled:
             return
-        changed = bool(result.changed or self.first_scan)
-        if changed:
-            self.services.set_articles(result.articles)
-        self.app.call_from_thread(self._scanned, result, changed)
+        if first:
+            self.post_message(CatalogLoaded(self.services.load(result.articles)))
+        elif result.changed:
+            self.post_message(CatalogChanged(self.services.apply_scan(result)))
+        self.post_message(ScanFinished(result))
 
     def _with_previews(self) -> Callable[[int, int], None]:
         """The progress callback of a first scan: it makes what the scan has found so far
@@ -119,25 +127,28 @@ class BackgroundWork:
         next_look = [time.monotonic() + self.scan_preview_interval]
 
         def progress(done: int, total: int) -> None:
-            if done == 0 and not self.stop_event.is_set():  # the walk is done: how many
-                self.app.call_from_thread(self.status.set_part, "scan", f"Scanning 0/{total:,}")
+            if self.stop_event.is_set():
+                return
+            if done == 0:  # the walk is done: how many
+                self.post_message(Progressed("scan", f"Scanning 0/{total:,}"))
             start = time.monotonic()
-            if 0 < done < total and start >= next_look[0] and not self.stop_event.is_set():
-                self.services.set_articles(self.services.archive.cached())
+            if 0 < done < total and start >= next_look[0]:
+                loaded = self.services.load(self.services.archive.cached())
                 cost = time.monotonic() - start
                 next_look[0] = time.monotonic() + max(self.scan_preview_interval,
                                                       PREVIEW_COST_FACTOR * cost)
-                self.app.call_from_thread(self._found_so_far, done, total)
+                self.post_message(Progressed("scan", f"Scanning {done:,}/{total:,}"))
+                self.post_message(CatalogLoaded(loaded, so_far=True))
 
         return progress
 
-    def _found_so_far(self, done: int, total: int) -> None:
-        if self.first_scan:  # (the whole catalog may have come meanwhile)
-            self.status.set_part("scan", f"Scanning {done:,}/{total:,}")
-            self._catalog_ready()
-
-    def _scanned(self, result: ScanResult, changed: bool) -> None:
+    def on_scan_finished(self, message: ScanFinished) -> None:
         self.scanning = self.first_scan = False
+        result = message.result
+        if result is None:
+            self.status.set_part("scan", "")
+            self.notify(f"Scan failed: {message.error}", severity="error")
+            return
         parts = [f"+{len(result.added):,}", f"~{len(result.updated):,}",
                  f"-{len(result.removed):,}"]
         text = f"Scanned: {' '.join(parts)}"
@@ -145,14 +156,9 @@ class BackgroundWork:
             text += f", {len(result.problems):,} with problems (newsreader doctor lists them)"
         self.status.set_part("scan", text)
         self.set_timer(self.scan_notice_seconds, lambda: self.status.set_part("scan", ""))
-        if changed:
-            self._catalog_ready()
+        self.tree.border_title = "Groups"
+        self.show_view_counts()
         self._index()
-
-    def _scan_failed(self, message: str) -> None:
-        self.scanning = self.first_scan = False
-        self.status.set_part("scan", "")
-        self.notify(f"Scan failed: {message}", severity="error")
 
     # -- indexing -------------------------------------------------------------------
 
@@ -164,40 +170,42 @@ class BackgroundWork:
         except Exception as exc:  # the index is optional: searching titles still works
             message, busy = f"Index update failed: {exc}", False
         if not self.stop_event.is_set():
-            self.app.call_from_thread(self._indexed, message, busy)
+            self.post_message(Indexed(message, busy))
 
     def _index_grew(self) -> None:
         """From the index worker, after each commit: a search on screen is run again over
         what is indexed now (the first index of a big archive takes minutes)."""
         if not self.stop_event.is_set():
-            self.app.call_from_thread(self._search_again)
+            self.post_message(IndexGrew())
+
+    def on_index_grew(self, message: IndexGrew) -> None:
+        self._search_again()
 
     def _search_again(self) -> None:
         if self.search_text:
             self.refresh_list()
 
-    def _indexed(self, message: str, busy: bool = False) -> None:
-        self.status.set_part("index", message)
-        if busy and self.busy_retry_seconds > 0:  # the other newsreader's update will
-            self.set_timer(self.busy_retry_seconds, self._index)  # end: catch up then
-        elif busy:
+    def on_indexed(self, message: Indexed) -> None:
+        self.status.set_part("index", message.text)
+        if message.busy and self.busy_retry_seconds > 0:  # the other newsreader's
+            self.set_timer(self.busy_retry_seconds, self._index)  # update ends: catch up
+        elif message.busy:
             self.call_later(self._index)
         self._search_again()
+
+    def on_progressed(self, message: Progressed) -> None:
+        self.status.set_part(message.part, message.text)
 
     # -- helpers --------------------------------------------------------------------
 
     def _progress(self, part: str, verb: str) -> Callable[[int, int], None]:
-        """A progress callback for a worker thread, throttled, updating the status bar."""
-        last = [0.0]
+        """A progress callback for a worker thread: each report a message, which the
+        next one replaces if the screen has not drawn it yet."""
 
         def progress(done: int, total: int) -> None:
-            now = time.monotonic()
-            if now - last[0] < PROGRESS_INTERVAL and done < total:
-                return
-            last[0] = now
-            text = f"{verb} {done:,}/{total:,}" if total else f"{verb}…"
             if not self.stop_event.is_set():
-                self.app.call_from_thread(self.status.set_part, part, text)
+                text = f"{verb} {done:,}/{total:,}" if total else f"{verb}…"
+                self.post_message(Progressed(part, text))
 
         return progress
 

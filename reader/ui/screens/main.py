@@ -21,6 +21,7 @@ from reader.ui.keys import SCREEN_BINDINGS
 from reader.session.listing import ALL, GroupKey
 from reader.ui.screens.actions import ArticleActions
 from reader.ui.screens.background import BackgroundWork
+from reader.ui.screens.changes import CatalogChanges
 from reader.ui.screens.list_updates import ListUpdates
 from reader.session.services import Services
 from reader.ui.widgets.article_list import ArticleList
@@ -33,7 +34,7 @@ from reader.ui.widgets.status_bar import StatusBar
 PREVIEW_DELAY = 0.15  # seconds the cursor must rest on a row before the article is shown
 
 
-class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
+class MainScreen(ArticleActions, BackgroundWork, CatalogChanges, ListUpdates, Screen):
     """The reader's three panes."""
 
     BINDINGS = SCREEN_BINDINGS
@@ -50,6 +51,7 @@ class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
         self._open_when_shown: str | None = None
         self._init_background()
         self._init_list()
+        self._init_changes()
 
     def compose(self) -> ComposeResult:
         tz = self.services.settings.tzinfo
