@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from reader.archive import Archive
 
 _PATH = attrgetter("path")
-_BULK = 256  # changes from which a delta is applied by filter and sort, not one by one
+_BULK = 1000  # changes from which a delta is applied by filter and sort, not one by one
 
 
 def order_key(article: Article) -> tuple[float, str]:
@@ -70,6 +70,12 @@ class Catalog:
     def titles(self) -> list[tuple[str, str]]:
         """(path, folded title), newest first."""
         return list(zip(self.paths, map(self.folded.__getitem__, self.paths)))
+
+    def ready(self) -> "Catalog":
+        """This catalog with its derived parts made (in the worker that made it, so the
+        event loop that takes it only swaps a reference)."""
+        self.rank, self.titles  # noqa: B018 (cached on first use)
+        return self
 
     def outgoing(self, delta: Delta) -> list[Article]:
         """The records of this catalog that `delta` removes or replaces."""

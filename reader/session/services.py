@@ -106,7 +106,7 @@ class Services:
     def load(self, articles: Iterable[Article]) -> Loaded:
         """In a worker: a whole new catalog and its counts (a first load or scan)."""
         with gc_paused():
-            catalog = Catalog.of(articles)
+            catalog = Catalog.of(articles).ready()
             counts = GroupCounts(catalog.articles, self.read, self.starred)
         with self._head_lock:
             self._head = catalog
@@ -134,7 +134,7 @@ class Services:
     def apply_delta(self, delta: Delta) -> CatalogChange:
         with self._head_lock:
             before = self._head
-            self._head = before.apply(delta)
+            self._head = before.apply(delta).ready()
         return CatalogChange(self._head, delta, tuple(before.outgoing(delta)))
 
     def take(self, change: CatalogChange) -> None:

@@ -96,3 +96,20 @@ def test_a_search_on_screen_keeps_its_hits_and_drops_the_gone(make_app, archive_
         assert screen.services.counts[ALL].total == 6  # 5 wire stories and Lonely
 
     run_app_test(app, scenario)
+
+
+def test_the_tree_cursor_on_a_group_that_empties_goes_to_its_section(make_app, archive_factory):
+    root = archive_factory(files(4), name="live")
+    app = make_app(root)
+
+    async def scenario(pilot, screen):
+        screen.tree.select_key(("category", "Lonely"))
+        await settle(pilot)
+        assert len(screen.article_list.rows) == 1
+        (root / "en/news/wire/lonely.en.md").unlink()
+        await press(pilot, "r")
+        assert screen.tree.cursor_node.data == ("section", "category")
+        assert screen.group == ("section", "category")
+        assert len(screen.article_list.rows) == 4
+
+    run_app_test(app, scenario)

@@ -1,4 +1,4 @@
-"""The main screen's answer to a change of the archive (`r`, or a watched batch).
+"""The main screen's part that answers a change of the archive (`r`, or a watched batch).
 
 A scan's delta arrives as `CatalogChanged` (see Services.apply_scan) and is applied
 in place: the catalog and counts are swapped (Services.take), the tree's nodes are
@@ -15,50 +15,59 @@ from itertools import chain
 from operator import attrgetter
 from typing import Sequence
 
+from textual.screen import Screen
+
 from reader.archive.model import Article
 from reader.session.catalog import CatalogChange, edited, order_key
-from reader.session.listing import group_filter
+from reader.session.listing import ALL, group_filter
 from reader.state import groups_of
-from reader.ui.messages import CatalogChanged
 
 _PATH = attrgetter("path")
 
 
-class CatalogChanges:
-    """Mixed into MainScreen: deltas of the catalog reach the tree, the list, the status."""
+class LiveChanges:
+    """The screen's part that applies a catalog's deltas to the panes.  It owns
+    `new_paths`: what arrived since the user last jumped to the newest."""
 
-    def _init_changes(self) -> None:
-        self.new_paths: set[str] = set()  # arrived since the user last jumped to the newest
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
+        self.services = screen.services
+        self.new_paths: set[str] = set()
 
-    def on_catalog_changed(self, message: CatalogChanged) -> None:
-        change = message.change
+    def apply(self, change: CatalogChange) -> None:
+        """On the event loop: the delta to the catalog, counts, tree, list, pane, status."""
+        screen = self.screen
         self.services.take(change)
         keys = set(chain.from_iterable(map(groups_of, (*change.outgoing, *change.incoming))))
-        self.tree.update_groups(self.services.counts, keys)
+        screen.tree.update_groups(self.services.counts, keys)
         self._edit_list(change)
         self._count_new(change)
         self._update_open_article(change)
-        self.show_view_counts()
+        screen.listing.show_view_counts()
 
     def _edit_list(self, change: CatalogChange) -> None:
         """The list's rows with the delta applied, keeping the view: rows the view would
         hold are inserted, gone rows removed, changed rows replaced.  A search on screen
         keeps its hits (replaced or removed) and is run again once the index has the new
         files; a list still being computed is computed again, from the new catalog."""
-        if not self.list_is_current():
-            self.refresh_list()
+        screen, listing = self.screen, self.screen.listing
+        if not listing.is_current():
+            listing.refresh()
             return
-        rows = self.article_list.rows
+        rows = screen.article_list.rows
         incoming: Sequence[Article] = change.incoming
-        if self.outcome.paths is not None:  # a search: only the hits it holds
+        if listing.outcome.paths is None and screen.group == ALL:  # the catalog itself
+            articles = change.catalog.articles
+            screen.article_list.update_rows(articles if screen.newest_first else articles[::-1])
+            return
+        if listing.outcome.paths is not None:  # a search: only the hits it holds
             shown = set(map(_PATH, rows))
             incoming = [a for a in incoming if a.path in shown]
         else:
-            keep = group_filter(self.group, self.services.read, self.services.starred)
+            keep = group_filter(screen.group, self.services.read, self.services.starred)
             incoming = incoming if keep is None else list(filter(keep, incoming))
-        self.article_list.update_rows(_edited_rows(rows, change.outgoing, incoming,
-                                                   self.newest_first, self.by_relevance))
-        self.list_generation += 1
+        screen.article_list.update_rows(_edited_rows(
+            rows, change.outgoing, incoming, screen.newest_first, listing.by_relevance))
 
     def _count_new(self, change: CatalogChange) -> None:
         known = set(map(_PATH, change.outgoing))
@@ -68,25 +77,30 @@ class CatalogChanges:
 
     def _show_new(self) -> None:
         count = len(self.new_paths)
-        self.status.set_part("new", f"{count:,} new (N: newest)" if count else "")
+        self.screen.status.set_part("new", f"{count:,} new (N: newest)" if count else "")
 
     def _update_open_article(self, change: CatalogChange) -> None:
-        pane = self.article_pane
+        pane = self.screen.article_pane
         if pane.shown_path in change.gone:
             pane.mark_gone()
         elif pane.shown_path in {a.path for a in change.incoming}:
-            self.load_article(pane.shown_path)  # its new title and body
+            self.screen.load_article(pane.shown_path)  # its new title and body
 
-    def action_jump_newest(self) -> None:
+    def jump_newest(self) -> None:
         """To the newest article that arrived (the newest of all if none did)."""
         catalog = self.services.catalog
         arrived = [catalog.by_path[p] for p in self.new_paths if p in catalog.by_path]
         newest = min(arrived, key=order_key) if arrived else \
             (catalog.articles[0] if catalog.articles else None)
-        self.new_paths.clear()
-        self._show_new()
+        self.seen()
         if newest is not None:
-            self.jump_to(newest.path)
+            self.screen.jump_to(newest.path)
+
+    def seen(self) -> None:
+        """The user has looked at the newest: nothing is new any more."""
+        if self.new_paths:
+            self.new_paths.clear()
+            self._show_new()
 
 
 def _edited_rows(rows: Sequence[Article], outgoing: Sequence[Article],

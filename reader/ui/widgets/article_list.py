@@ -92,6 +92,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.is_read: Lookup = lambda path: False
         self.is_starred: Lookup = lambda path: False
         self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
+        self.generation = 0  # bumped each time the list shows new rows
 
     # -- calls from the screen ----------------------------------------------------
 
@@ -100,6 +101,7 @@ class ArticleList(ScrollView, can_focus=True):
         """Show these rows; the cursor stays on the article `keep` if it is among them.
         `partial`: the first page of a longer list, which is still coming."""
         self.rows = rows
+        self.generation += 1
         self._cache.clear()
         self.virtual_size = Size(0, len(rows))
         index = 0
@@ -118,6 +120,7 @@ class ArticleList(ScrollView, can_focus=True):
         new_top = _new_place(old, rows, top, limit=max(self.size.height, 1))
         new_cursor = _new_place(old, rows, cursor)
         self.rows = rows
+        self.generation += 1
         self._cache.clear()
         self.virtual_size = Size(0, len(rows))
         self.border_title = f"Articles ({len(rows):,})"
