@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from reader.archive import Archive, Article
 from reader.index import QueryError, SearchIndex, index_dir_of, update_index
 from reader.index.analysis import fold
 from reader.index.query import ParsedQuery, parse_query
+from reader.session.catalog import Catalog, folded_titles  # noqa: F401 (folded_titles: tests)
 from reader.session.listing import ALL, GroupKey, group_query
 
 Progress = Callable[[int, int], None]
@@ -75,14 +76,16 @@ class Searcher:
         self._indexes: dict[str, SearchIndex] = {}
         self._ready = False
         self._titles: list[tuple[str, str]] = []
-        self._title_of: dict[str, str] = {}
+        self._title_of: Mapping[str, str] = {}
 
     def set_articles(self, articles: Sequence[Article]) -> None:
-        """Titles folded as the index folds text (traditional to simplified, case), so the
-        title fallback and "Jump to" find 銀行 for 银行 as the index does."""
-        folded = folded_titles([a.title for a in articles])
-        self._titles = [(a.path, t) for a, t in zip(articles, folded)]
-        self._title_of = dict(self._titles)
+        self.set_catalog(Catalog.of(articles))
+
+    def set_catalog(self, catalog: Catalog) -> None:
+        """The catalog's titles, folded as the index folds text (traditional to simplified,
+        case), so the title fallback and "Jump to" find 銀行 for 银行 as the index does."""
+        self._titles = catalog.titles
+        self._title_of = catalog.folded
 
     # -- the two index readers ------------------------------------------------------
 
@@ -248,15 +251,3 @@ def _parsed(query: str, tz) -> ParsedQuery:
     only punctuation or a lone quote, asks nothing (`empty`): the list then shows the
     group rather than going empty."""
     return parse_query(query, tz, typing=True) if query.strip() else ParsedQuery()
-
-
-def folded_titles(titles: list[str], chunk: int = 250) -> list[str]:
-    """fold() over many titles, a chunk per call: one OpenCC conversion of a joined chunk
-    costs far less than one per title.  Titles hold no newline (the archive collapses
-    white space), so the chunk splits back exactly."""
-    out: list[str] = []
-    for start in range(0, len(titles), chunk):
-        part = titles[start:start + chunk]
-        folded = fold("\n".join(part)).split("\n")
-        out.extend(folded if len(folded) == len(part) else [fold(t) for t in part])
-    return out

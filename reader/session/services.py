@@ -1,9 +1,18 @@
 """The one place the UI talks to the core: archive, state store and search index.
 
-Everything here is plain Python (no widgets), safe to call from worker
-threads.  The read and starred sets and the group counts are kept in memory
-and changed at once, so the UI never waits on the disk; the writes to the
-state store go to one background thread, in order.
+Everything here is plain Python (no widgets).  Who changes what:
+
+- The catalog (an immutable snapshot, reader/session/catalog.py) and the counts
+  are swapped by the event loop only (`take`, `take_loaded`); any thread reads
+  them, a worker reading `catalog` once and keeping that snapshot.
+- New snapshots are made in workers: `load` (a whole catalog) and `apply_scan`
+  (a scan's delta, for `r` and a watched batch alike), applied one at a time to
+  the newest snapshot made (`_head`, under its lock), so none is lost while the
+  event loop has not yet taken the one before.
+- The read and starred sets and the counts change on the event loop as the user
+  marks (at once, so the UI never waits on the disk; the writes to the state
+  store go to one background thread, in order), except marking a whole list
+  read, which a worker does (a few tenths of a second at 100k).
 """
 
 from __future__ import annotations
@@ -12,17 +21,33 @@ import threading
 import webbrowser
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from reader.archive import Archive, Article, ParsedArticle, ScanResult
+from reader.archive import Archive, Article, Delta, ParsedArticle, ScanResult
 from reader.config import Settings
 from reader.state import STATE_FILE_NAME, GroupCounts, StateError, StateStore, saved_marks
+from reader.session.catalog import Catalog, CatalogChange, scan_delta
 from reader.session.gc_pause import gc_paused
-from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, newest_first, select
+from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, select
 from reader.session.search import SearchOutcome, Searcher
 from reader.textsafe import is_openable
 
 Progress = Callable[[int, int], None]
+
+
+class Loaded(NamedTuple):
+    """A whole catalog and its counts, made in a worker for the event loop to show."""
+
+    catalog: Catalog
+    counts: GroupCounts
+
+
+class Marks(NamedTuple):
+    """The marks as saved, and their counts, read in a worker for the event loop."""
+
+    read: set[str]
+    starred: set[str]
+    counts: GroupCounts
 
 
 class Services:
@@ -34,12 +59,17 @@ class Services:
         self.settings = settings
         self.open_link_with = open_link
         self.store: StateStore | None = None
-        self.articles: list[Article] = []  # newest first
-        self.by_path: dict[str, Article] = {}
-        self.rank: dict[str, int] = {}  # each path's place in `articles`
+        # The snapshot the reader shows, and its counts: swapped by the event loop only
+        # (`take`), read by any thread (a worker reads `catalog` once and keeps it).
+        self.catalog = Catalog()
+        self.counts = GroupCounts([], set(), set())
+        # The marks: changed by the event loop (set_read, toggle_star, take_marks).
         self.read: set[str] = set()
         self.starred: set[str] = set()
-        self.counts = GroupCounts([], set(), set())
+        # The newest snapshot made: deltas are applied to it by the scan or watch worker,
+        # one at a time (the lock), and each result reaches the loop in order.
+        self._head = self.catalog
+        self._head_lock = threading.Lock()
         self.searcher = Searcher(archive)
         self.searcher.state = self  # is: filters read the marks in memory, not the disk
         self.on_error: Callable[[str], None] | None = None  # called from any thread
@@ -59,23 +89,60 @@ class Services:
         self.starred = self.store.starred_set()
         return [self.store.notice] if self.store.notice else []
 
-    def load_cached(self) -> list[Article]:
-        """The articles the metadata cache knows, newest first (no file is parsed)."""
-        with gc_paused():
-            self.set_articles(self.archive.cached())
-        return self.articles
+    @property
+    def articles(self) -> Sequence[Article]:
+        """The catalog's articles, newest first."""
+        return self.catalog.articles
 
-    def set_articles(self, articles: Sequence[Article]) -> None:
+    @property
+    def by_path(self) -> Mapping[str, Article]:
+        return self.catalog.by_path
+
+    def load_cached(self) -> Loaded:
+        """In a worker: the catalog of what the metadata cache knows (no file is parsed),
+        with its counts; `take_loaded` shows it."""
+        return self.load(self.archive.cached())
+
+    def load(self, articles: Iterable[Article]) -> Loaded:
+        """In a worker: a whole new catalog and its counts (a first load or scan)."""
         with gc_paused():
-            self.articles = newest_first(articles)
-            self.rank = {a.path: i for i, a in enumerate(self.articles)}
-            self.by_path = {a.path: a for a in self.articles}
-            self.counts = GroupCounts(self.articles, self.read, self.starred)
-            self.searcher.set_articles(self.articles)
+            catalog = Catalog.of(articles).ready()
+            counts = GroupCounts(catalog.articles, self.read, self.starred)
+        with self._head_lock:
+            self._head = catalog
+        return Loaded(catalog, counts)
+
+    def take_loaded(self, loaded: Loaded) -> None:
+        """On the event loop: show a catalog made by `load`."""
+        self.catalog, self.counts = loaded.catalog, loaded.counts
+        self.searcher.set_catalog(loaded.catalog)
+
+    def set_articles(self, articles: Iterable[Article]) -> None:
+        """Load and show these articles at once (scripts and tests)."""
+        self.take_loaded(self.load(articles))
 
     def scan(self, progress: Progress | None = None, cancel: threading.Event | None = None
              ) -> ScanResult:
         return self.archive.scan(progress, cancel)
+
+    def apply_scan(self, result: ScanResult) -> CatalogChange:
+        """In the scan (or watch) worker: the catalog with what `result` changed, made
+        from the newest snapshot; `take` shows it.  `r` and a watched batch both come
+        here."""
+        return self.apply_delta(scan_delta(self.archive, result))
+
+    def apply_delta(self, delta: Delta) -> CatalogChange:
+        with self._head_lock:
+            before = self._head
+            self._head = before.apply(delta).ready()
+        return CatalogChange(self._head, delta, tuple(before.outgoing(delta)))
+
+    def take(self, change: CatalogChange) -> None:
+        """On the event loop: swap in the change's catalog and apply its counts delta."""
+        self.catalog = change.catalog
+        self.searcher.set_catalog(change.catalog)
+        self.counts.remove(change.outgoing)
+        self.counts.add(change.incoming, self.read, self.starred)
 
     def read_article(self, path: str) -> ParsedArticle:
         return self.archive.read(path)
@@ -93,11 +160,13 @@ class Services:
              cancelled: Callable[[], bool] = lambda: False) -> list[Article] | None:
         """The list's rows for a search outcome (the whole group when there is no search);
         None if cancelled midway."""
+        catalog = self.catalog  # one snapshot throughout
         if outcome.paths is None:
-            return select(self.articles, query, self.read, self.starred, cancelled)
+            return select(catalog.articles, query, self.read, self.starred, cancelled)
         if not outcome.ranked:  # titles only: newest first, as the list
             query = replace(query, by_relevance=False)
-        return hit_rows(outcome.paths, self.by_path, self.rank, query, self.read, self.starred)
+        return hit_rows(outcome.paths, catalog.by_path, catalog.rank, query, self.read,
+                        self.starred)
 
     def read_set(self) -> frozenset[str]:
         """The read paths now (a copy: safe to use in another thread)."""
@@ -109,7 +178,7 @@ class Services:
     def update_index(self, progress: Progress, cancel: threading.Event,
                      grown: Callable[[], None] = lambda: None) -> tuple[str, bool]:
         """Bring the index up to date (see Searcher.update; `grown`: after each commit)."""
-        return self.searcher.update(self.articles, progress, cancel, grown)
+        return self.searcher.update(self.catalog.articles, progress, cancel, grown)
 
     # -- marking ------------------------------------------------------------------
 
@@ -144,19 +213,24 @@ class Services:
 
     def undo(self) -> Future:
         """Undo the last bulk change in the store; the future gives the number restored.
-        Call `reload_marks` once it is done."""
+        Read `saved_marks` (in a worker) once it is done, and `take_marks` them."""
         if self.store is None:
             done: Future = Future()
             done.set_result(0)
             return done
         return self._write(self.store.undo)
 
-    def reload_marks(self) -> None:
-        """Re-read the marks from the store (after undo) and recount."""
+    def saved_marks(self) -> Marks:
+        """In a worker (after undo): the marks as the store holds them, and their counts;
+        `take_marks` shows them."""
+        read, starred = set(self.read), set(self.starred)
         if self.store is not None:
-            self.read = self.store.read_set()
-            self.starred = self.store.starred_set()
-        self.counts = GroupCounts(self.articles, self.read, self.starred)
+            read, starred = self.store.read_set(), self.store.starred_set()
+        return Marks(read, starred, GroupCounts(self.catalog.articles, read, starred))
+
+    def take_marks(self, marks: Marks) -> None:
+        """On the event loop: the marks and counts of `saved_marks`."""
+        self.read, self.starred, self.counts = marks.read, marks.starred, marks.counts
 
     def _keep(self, acknowledge: Callable, write: Callable, *args, **kwargs) -> None:
         """Keep a change in the store's journal now (a kill -9 cannot lose it), written to

@@ -9,8 +9,10 @@ A node is a group of articles named by a key:
 
 and each has `total`, `unread` and `starred`: the counts of that group's
 articles.  Built in a few C-speed passes (about 0.1 s for 100,000 articles),
-then kept current by `apply_read` / `apply_star`, which touch only the groups
-of the one article that changed.  An article listing a category or tag twice
+then kept current: `apply_read` / `apply_star` after a mark changes, `add` /
+`remove` after the archive changes (a changed article is its old record removed
+and its new one added), each touching only the groups of the articles named.  A
+group whose last article goes leaves `keys()`; a new one joins it.  An article listing a category or tag twice
 counts once; empty category and tag names are not groups.
 """
 
@@ -20,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
-from typing import Iterable, Iterator, Sequence
+from typing import AbstractSet, Iterable, Iterator, Sequence
 
 from reader.archive.model import Article
 
@@ -73,6 +75,29 @@ class GroupCounts:
             if total and key != ALL and (kind is None or key[0] == kind):
                 yield key
 
+    def add(self, articles: Iterable[Article], read: AbstractSet[str] = frozenset(),
+            starred: AbstractSet[str] = frozenset()) -> None:
+        """Count these articles too (not counted yet), read and starred as the sets say."""
+        self._count(articles, 1, read, starred)
+
+    def remove(self, articles: Iterable[Article]) -> None:
+        """Stop counting these articles (each counted now, as it was added)."""
+        self._count(articles, -1, self._read, self._starred)
+
+    def _count(self, articles: Iterable[Article], step: int, read: AbstractSet[str],
+               starred: AbstractSet[str]) -> None:
+        for article in articles:
+            is_read, is_starred = article.path in read, article.path in starred
+            keys = (*groups_of(article), ALL)
+            _bump(self._total, keys, step)
+            if not is_read:
+                _bump(self._unread, keys, step)
+            if is_starred:
+                _bump(self._star, keys, step)
+                self._star_unread += step * (not is_read)
+            _mark(self._read, article.path, is_read and step > 0)
+            _mark(self._starred, article.path, is_starred and step > 0)
+
     def apply_read(self, article: Article, read: bool) -> bool:
         """Count `article` as read (or unread) from now on; True when that changed anything."""
         if (article.path in self._read) == read:
@@ -96,6 +121,21 @@ class GroupCounts:
         if article.path not in self._read:
             self._star_unread += delta
         return True
+
+
+def _bump(counter: Counter, keys: Iterable[Key], step: int) -> None:
+    """Add `step` to each key's count; a count that drops to 0 leaves the counter (and a
+    group with no article leaves `keys()`)."""
+    for key in keys:
+        count = counter[key] + step
+        if count or key == ALL:
+            counter[key] = count
+        else:
+            del counter[key]
+
+
+def _mark(marks: set[str], path: str, present: bool) -> None:
+    (marks.add if present else marks.discard)(path)
 
 
 def groups_of(article: Article) -> Iterable[Key]:

@@ -33,6 +33,7 @@ SCREEN_BINDINGS = [
     Binding("o", "open_link", "Open link", id="open_link"),
     Binding("y", "copy_link", "Copy link", id="copy_link"),
     Binding("r", "rescan", "Rescan", id="rescan"),
+    Binding("N", "jump_newest", "Newest", id="jump_newest"),
     Binding("f", "zoom", "Full screen", id="zoom"),
     Binding("t", "toggle_tree", "Tree", id="toggle_tree", show=False),
     Binding("d", "toggle_order", "Order", id="toggle_order", show=False),

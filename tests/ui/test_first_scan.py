@@ -10,7 +10,7 @@ import threading
 import reader.archive.scan as scan_module
 import reader.ui.screens.background as background_module
 from reader.session.listing import ALL
-from reader.ui.screens.background import BackgroundWork
+from reader.ui.screens.background import Background
 from tests.ui.conftest import sample_files, settle, until
 
 
@@ -18,7 +18,7 @@ def hold_scan_at_batch(monkeypatch, batch: int) -> threading.Event:
     """Scan 5 files a batch and hold the scan before parsing batch `batch` (1-based) until
     the returned event is set; every progress report is a look at what is found."""
     monkeypatch.setattr(scan_module, "_BATCH", 5)
-    monkeypatch.setattr(BackgroundWork, "scan_preview_interval", 0.0)
+    monkeypatch.setattr(Background, "scan_preview_interval", 0.0)
     monkeypatch.setattr(background_module, "PREVIEW_COST_FACTOR", 0.0)  # a look at each batch
     release, batches = threading.Event(), []
     parse_batch = scan_module._parse_batch

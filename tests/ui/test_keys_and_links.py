@@ -92,7 +92,7 @@ def test_r_rescans_and_finds_new_articles(make_app, ui_archive):
     async def scenario(pilot, screen):
         new = ui_archive / "en/news/wire/new.en.md"
         new.write_text(article("Brand new", "2025-04-01 10:00:00", "Fresh."), encoding="utf-8")
-        screen.scan_notice_seconds = 3600  # the notice outlasts a slow machine's index update
+        screen.background.scan_notice_seconds = 3600  # the notice outlasts a slow machine's index update
         await press(pilot, "r")
         assert screen.article_list.rows[0].title == "Brand new"
         assert "Scanned: +1" in screen.status.parts.get("scan", "")

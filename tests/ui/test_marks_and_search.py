@@ -215,13 +215,13 @@ class Gate:
 
 def test_a_newer_keystroke_cancels_the_older_search(make_app):
     async def scenario(pilot, screen):
-        screen.full_list_delay = 0
+        screen.listing.full_list_delay = 0
         await press(pilot, "slash", "g", "o")
         gate = Gate(screen.services, hold={("gol", FIRST_HITS)})
         shown = []
-        show = screen._show_rows
-        screen._show_rows = lambda request, rows, outcome: (shown.append(outcome.query),
-                                                            show(request, rows, outcome))
+        show = screen.listing._show_rows
+        screen.listing._show_rows = lambda request, rows, outcome: (
+            shown.append(outcome.query), show(request, rows, outcome))
         await pilot.press("l")
         await until(pilot, gate.entered.is_set)
         await pilot.press("d")
@@ -239,7 +239,7 @@ def test_the_complete_list_replaces_the_first_page_without_moving_the_cursor(
     monkeypatch.setattr("reader.ui.screens.list_updates.FIRST_HITS", 3)
 
     async def scenario(pilot, screen):
-        screen.full_list_delay = 0
+        screen.listing.full_list_delay = 0
         gate = Gate(screen.services, hold={("报告", 0)})
         await pilot.press("slash", *"报告")
         await until(pilot, gate.entered.is_set)
@@ -287,14 +287,14 @@ def test_keys_typed_right_after_enter_or_escape_in_the_search_box_reach_the_list
 
 def test_an_index_another_newsreader_is_updating_is_tried_again_later(make_app, monkeypatch):
     from reader.index import UpdateSummary
-    from reader.ui.screens.background import BackgroundWork
+    from reader.ui.screens.background import Background
     from reader.session.search import BUSY
     from reader.ui.widgets.status_bar import StatusBar
 
     busy = UpdateSummary(error="the index is being updated by process 1", busy=True)
     answers = [busy, UpdateSummary(added=12)]
     monkeypatch.setattr("reader.session.search.update_index", lambda *a, **k: answers.pop(0))
-    monkeypatch.setattr(BackgroundWork, "busy_retry_seconds", 0.0)
+    monkeypatch.setattr(Background, "busy_retry_seconds", 0.0)
     shown, set_part = [], StatusBar.set_part
 
     def record(bar, name, text):

@@ -13,6 +13,7 @@ from reader.archive.model import Article
 from reader.state import groups_of
 from reader.ui.keys import help_rows
 from reader.session.listing import next_unread
+from reader.session.services import Marks
 from reader.ui.screens.help import HelpScreen
 from reader.ui.sanitize import clean_line, is_openable
 from reader.ui.wording import plural
@@ -129,11 +130,12 @@ class ArticleActions:
     @work(thread=True, exclusive=True, group="undo")
     def _undo(self) -> None:
         restored = self.services.undo().result()
-        self.services.reload_marks()
+        marks = self.services.saved_marks()  # read here, taken on the event loop
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._undone, restored)
+            self.app.call_from_thread(self._undone, restored, marks)
 
-    def _undone(self, restored: int) -> None:
+    def _undone(self, restored: int, marks: Marks) -> None:
+        self.services.take_marks(marks)
         self.tree.counts = self.services.counts
         self.tree.refresh_all_counts()
         self.article_list.refresh()

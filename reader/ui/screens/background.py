@@ -1,8 +1,10 @@
 """The main screen's background work: load from the cache, scan the folder, build the index.
 
 The list appears from the metadata cache first; the scan and then the index
-catch up in thread workers that report progress to the status bar (at most
-ten times a second) and stop when the screen goes away.
+catch up in thread workers that report to the screen in messages (progress a
+newer report replaces, see reader/ui/messages.py) and stop when the screen
+goes away.  A scan's changes reach the screen as a delta (`CatalogChanged`),
+whether `r` or a watched batch made it: `post_scan`.
 
 A first scan (nothing cached yet) makes what it has found so far the catalog
 every few seconds, so the tree, the list, the article pane and the status all
@@ -14,14 +16,16 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import partial
 from typing import Callable
 
-from textual import work
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from reader.archive import ScanResult
+from reader.ui.messages import (CatalogChanged, CatalogLoaded, Indexed, IndexGrew,
+                                Progressed, ScanFinished)
 
-PROGRESS_INTERVAL = 0.1
 FIRST_PAGE = 300  # newest articles shown before the whole archive is loaded
 FIRST_PAINT_WAIT = 2.0  # at most this long (seconds) for the first page to be drawn
 SCAN_PREVIEW_INTERVAL = 2.0  # seconds between two looks at what a first scan has found
@@ -29,86 +33,104 @@ PREVIEW_COST_FACTOR = 4  # a look waits 4 times what the last one took: at most 
 BUSY_RETRY_SECONDS = 30.0  # another newsreader updates the index: try again after this
 
 
-class BackgroundWork:
-    """Mixed into MainScreen: loading, scanning, indexing."""
+class Background:
+    """The screen's part that loads, scans and indexes.  It owns `stop_event`, `loaded`
+    and `first_scan` (written on the event loop; the workers read them)."""
 
     scan_preview_interval = SCAN_PREVIEW_INTERVAL
     busy_retry_seconds = BUSY_RETRY_SECONDS
     scan_notice_seconds = 5.0  # how long "Scanned: +N ~N -N" stays in the status
 
-    def _init_background(self) -> None:
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
+        self.services = screen.services
         self.stop_event = threading.Event()
         self.loaded = threading.Event()  # set once the first list is shown
-        self.scanning = False
         self.first_scan = False  # a scan of an archive with nothing cached is under way:
         # the catalog is what it has found so far
 
-    def start_loading(self) -> None:
-        self._load()
+    @property
+    def scanning(self) -> bool:
+        """A scan worker of this screen is under way (derived: nothing to keep in step)."""
+        return any(w.node is self.screen and w.group == "scan" and not w.is_finished
+                   for w in self.screen.workers)
 
-    @work(thread=True, exclusive=True, group="load")
+    def _run(self, work: Callable, group: str, *args) -> None:
+        self.screen.run_worker(partial(work, *args), thread=True, exclusive=True, group=group)
+
+    # -- loading --------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._run(self._load, "load")
+
     def _load(self) -> None:
         notices = self.services.open_state()
         first = self.services.archive.cached_newest(FIRST_PAGE)
         if first:  # a usable list at once; the full load (~1 s at 100k) follows
             total = self.services.archive.cached_count()
-            painted = self.app.call_from_thread(self._first_page_ready, first, total)
+            painted = self.screen.app.call_from_thread(self._first_page_ready, first, total)
             # The full load holds the GIL for a second or more: let the first page be
             # drawn before it starts, or the screen waits for it.
             painted.wait(FIRST_PAINT_WAIT)
-        self.services.load_cached()
+        loaded = self.services.load_cached()
         notices += self.services.archive.notices
-        self.app.call_from_thread(self.action_rescan)  # first: an empty catalog says why
-        self.app.call_from_thread(self._catalog_ready, notices)
+        self.screen.post_message(CatalogLoaded(loaded, notices=tuple(notices), first=True))
         self.services.searcher.warm_up()  # the index readers, before the first keystroke
 
     def _first_page_ready(self, first: list, total: int) -> threading.Event:
         """Show the first page; the event is set once it is on the screen."""
         painted = threading.Event()
-        self.call_after_refresh(painted.set)
-        if self.loaded.is_set():
-            return painted
-        self.article_list.set_rows(first, None, partial=len(first) < total)
-        self.list_generation += 1
-        self.status.set_part("scan", f"Loading {total:,} articles…")
-        current = self.article_list.current
-        if current is not None:
-            self._schedule_preview(current.path)
+        screen = self.screen
+        screen.call_after_refresh(painted.set)
+        if not self.loaded.is_set():
+            screen.article_list.set_rows(first, None, partial=len(first) < total)
+            screen.status.set_part("scan", f"Loading {total:,} articles…")
+            current = screen.article_list.current
+            if current is not None:
+                screen.schedule_preview(current.path)
         return painted
 
-    def _catalog_ready(self, notices: list[str] = ()) -> None:
-        for notice in notices:
-            self.notify(notice, severity="warning", timeout=10)
-        self.tree.rebuild(self.services.counts, partial=self.first_scan)
-        self.refresh_list()
+    def catalog_loaded(self, message: CatalogLoaded) -> None:
+        """A whole catalog: the cache's (then the scan starts), or a first scan's."""
+        self.services.take_loaded(message.loaded)
+        if message.first:
+            self.rescan()  # first: an empty catalog says why
+        for notice in message.notices:
+            self.screen.notify(notice, severity="warning", timeout=10)
+        self.screen.tree.rebuild(self.services.counts, partial=self.first_scan)
+        self.screen.listing.refresh()
         self.loaded.set()
 
     # -- scanning -------------------------------------------------------------------
 
-    def action_rescan(self) -> None:
+    def rescan(self) -> None:
         if self.scanning:
-            self.notify("A scan is already running.", timeout=2)
+            self.screen.notify("A scan is already running.", timeout=2)
             return
-        self.scanning = True
         self.first_scan = not self.services.articles
-        self.status.set_part("scan", "Scanning…")
-        self._scan()
+        self.screen.status.set_part("scan", "Scanning…")
+        self._run(self._scan, "scan", self.first_scan)
 
-    @work(thread=True, exclusive=True, group="scan")
-    def _scan(self) -> None:
-        # a first scan: browse what it has found so far
-        report = self._with_previews() if self.first_scan else self._progress("scan", "Scanning")
+    def _scan(self, first: bool) -> None:
+        report = self._with_previews() if first else self._progress("scan", "Scanning")
         try:
             result = self.services.scan(report, self.stop_event)
         except OSError as exc:
-            self.app.call_from_thread(self._scan_failed, str(exc))
+            self.screen.post_message(ScanFinished(None, str(exc)))
             return
         if self.stop_event.is_set() or get_current_worker().is_cancelled:
             return
-        changed = bool(result.changed or self.first_scan)
-        if changed:
-            self.services.set_articles(result.articles)
-        self.app.call_from_thread(self._scanned, result, changed)
+        if first:  # a first scan (nothing cached) loads what it found
+            self.screen.post_message(CatalogLoaded(self.services.load(result.articles)))
+        else:
+            self.post_scan(result)
+        self.screen.post_message(ScanFinished(result))
+
+    def post_scan(self, result: ScanResult) -> None:
+        """In a worker: what the scan changed, to the screen as a delta (`r` and a
+        watched batch, `archive.scan_paths(paths)`, alike)."""
+        if result.changed:
+            self.screen.post_message(CatalogChanged(self.services.apply_scan(result)))
 
     def _with_previews(self) -> Callable[[int, int], None]:
         """The progress callback of a first scan: it makes what the scan has found so far
@@ -117,46 +139,47 @@ class BackgroundWork:
         takes about a second: the next waits `PREVIEW_COST_FACTOR` times as long as the
         last took, or the interval."""
         next_look = [time.monotonic() + self.scan_preview_interval]
+        post = self.screen.post_message
 
         def progress(done: int, total: int) -> None:
-            if done == 0 and not self.stop_event.is_set():  # the walk is done: how many
-                self.app.call_from_thread(self.status.set_part, "scan", f"Scanning 0/{total:,}")
+            if self.stop_event.is_set():
+                return
+            if done == 0:  # the walk is done: how many
+                post(Progressed("scan", f"Scanning 0/{total:,}"))
             start = time.monotonic()
-            if 0 < done < total and start >= next_look[0] and not self.stop_event.is_set():
-                self.services.set_articles(self.services.archive.cached())
+            if 0 < done < total and start >= next_look[0]:
+                loaded = self.services.load(self.services.archive.cached())
                 cost = time.monotonic() - start
                 next_look[0] = time.monotonic() + max(self.scan_preview_interval,
                                                       PREVIEW_COST_FACTOR * cost)
-                self.app.call_from_thread(self._found_so_far, done, total)
+                post(Progressed("scan", f"Scanning {done:,}/{total:,}"))
+                post(CatalogLoaded(loaded, so_far=True))
 
         return progress
 
-    def _found_so_far(self, done: int, total: int) -> None:
-        if self.first_scan:  # (the whole catalog may have come meanwhile)
-            self.status.set_part("scan", f"Scanning {done:,}/{total:,}")
-            self._catalog_ready()
-
-    def _scanned(self, result: ScanResult, changed: bool) -> None:
-        self.scanning = self.first_scan = False
+    def scan_finished(self, message: ScanFinished) -> None:
+        self.first_scan = False
+        result, status = message.result, self.screen.status
+        if result is None:
+            status.set_part("scan", "")
+            self.screen.notify(f"Scan failed: {message.error}", severity="error")
+            return
         parts = [f"+{len(result.added):,}", f"~{len(result.updated):,}",
                  f"-{len(result.removed):,}"]
         text = f"Scanned: {' '.join(parts)}"
         if result.problems:
             text += f", {len(result.problems):,} with problems (newsreader doctor lists them)"
-        self.status.set_part("scan", text)
-        self.set_timer(self.scan_notice_seconds, lambda: self.status.set_part("scan", ""))
-        if changed:
-            self._catalog_ready()
-        self._index()
-
-    def _scan_failed(self, message: str) -> None:
-        self.scanning = self.first_scan = False
-        self.status.set_part("scan", "")
-        self.notify(f"Scan failed: {message}", severity="error")
+        status.set_part("scan", text)
+        self.screen.set_timer(self.scan_notice_seconds, lambda: status.set_part("scan", ""))
+        self.screen.tree.border_title = "Groups"
+        self.screen.listing.show_view_counts()
+        self.index()
 
     # -- indexing -------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="index")
+    def index(self) -> None:
+        self._run(self._index, "index")
+
     def _index(self) -> None:
         try:
             message, busy = self.services.update_index(self._progress("index", "Indexing"),
@@ -164,45 +187,34 @@ class BackgroundWork:
         except Exception as exc:  # the index is optional: searching titles still works
             message, busy = f"Index update failed: {exc}", False
         if not self.stop_event.is_set():
-            self.app.call_from_thread(self._indexed, message, busy)
+            self.screen.post_message(Indexed(message, busy))
 
     def _index_grew(self) -> None:
         """From the index worker, after each commit: a search on screen is run again over
         what is indexed now (the first index of a big archive takes minutes)."""
         if not self.stop_event.is_set():
-            self.app.call_from_thread(self._search_again)
+            self.screen.post_message(IndexGrew())
 
-    def _search_again(self) -> None:
-        if self.search_text:
-            self.refresh_list()
-
-    def _indexed(self, message: str, busy: bool = False) -> None:
-        self.status.set_part("index", message)
-        if busy and self.busy_retry_seconds > 0:  # the other newsreader's update will
-            self.set_timer(self.busy_retry_seconds, self._index)  # end: catch up then
-        elif busy:
-            self.call_later(self._index)
-        self._search_again()
+    def indexed(self, message: Indexed) -> None:
+        self.screen.status.set_part("index", message.text)
+        if message.busy and self.busy_retry_seconds > 0:  # the other newsreader's
+            self.screen.set_timer(self.busy_retry_seconds, self.index)  # update ends
+        elif message.busy:
+            self.screen.call_later(self.index)
+        self.screen.listing.search_again()
 
     # -- helpers --------------------------------------------------------------------
 
     def _progress(self, part: str, verb: str) -> Callable[[int, int], None]:
-        """A progress callback for a worker thread, throttled, updating the status bar."""
-        last = [0.0]
+        """A progress callback for a worker thread: each report a message, which the
+        next one replaces if the screen has not drawn it yet."""
 
         def progress(done: int, total: int) -> None:
-            now = time.monotonic()
-            if now - last[0] < PROGRESS_INTERVAL and done < total:
-                return
-            last[0] = now
-            text = f"{verb} {done:,}/{total:,}" if total else f"{verb}…"
             if not self.stop_event.is_set():
-                self.app.call_from_thread(self.status.set_part, part, text)
+                text = f"{verb} {done:,}/{total:,}" if total else f"{verb}…"
+                self.screen.post_message(Progressed(part, text))
 
         return progress
 
-    def stop_background(self) -> None:
+    def stop(self) -> None:
         self.stop_event.set()
-
-    def on_unmount(self) -> None:
-        self.stop_background()

@@ -1,4 +1,5 @@
-"""The main screen's article list: tree group + search + order, computed in a worker.
+"""The main screen's part that says what the article list shows: tree group + search +
+order, computed in a worker.
 
 Every change (a keystroke, another group, the order) makes a new `ListRequest`
 and supersedes the one before.  With a search, the worker paints the first
@@ -19,9 +20,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable
 
-from textual import work
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from reader.archive.model import Article
@@ -43,42 +45,56 @@ class ListRequest:
     painted: bool = False
 
 
-class ListUpdates:
-    """Mixed into MainScreen: what the article list shows."""
+class Listing:
+    """The screen's part that fills the article list.  It owns what the rows are of
+    (`outcome`, the request under way, `by_relevance`); the screen owns the group, the
+    search text and the order, which this part reads."""
 
     full_list_delay = FULL_LIST_DELAY
 
-    def _init_list(self) -> None:
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
+        self.services = screen.services
         self.outcome = SearchOutcome("", None)
-        self.list_generation = 0  # bumped each time the list shows new rows
-        self.list_complete = True  # False while the list shows a first page of hits
         self.by_relevance = False  # search hits best first instead of by date
         self._request: ListRequest | None = None
         self._shown: tuple[str, ListQuery] = ("", ListQuery())  # what the rows are of
 
-    def refresh_list(self, keep: str | None = None) -> None:
+    @property
+    def complete(self) -> bool:
+        """False while the list shows a first page of hits."""
+        return self.outcome.complete
+
+    def refresh(self, keep: str | None = None) -> None:
         """Recompute the list from the group, the search and the order (in a worker);
         the cursor stays on `keep` (default: the article current when the rows arrive,
         which the user may have moved to meanwhile) if it is still there, or goes to
         the first hit of a new search."""
         if self._request is not None:
             self._request.superseded.set()
-        query = ListQuery(self.group, self.newest_first, self.by_relevance)
-        first = bool(self.search_text.strip()) and (self.search_text, query) != self._shown
-        self._request = ListRequest(self.search_text, query, keep, first)
-        self._compute_list(self._request)
+        screen = self.screen
+        query = ListQuery(screen.group, screen.newest_first, self.by_relevance)
+        text = screen.search_text
+        first = bool(text.strip()) and (text, query) != self._shown
+        self._request = ListRequest(text, query, keep, first)
+        self.screen.run_worker(partial(self._compute_list, self._request), thread=True,
+                               exclusive=True, group="list")
 
-    def action_toggle_relevance(self) -> None:
+    def search_again(self) -> None:
+        """The index grew: a search on screen may find more."""
+        if self.screen.search_text:
+            self.refresh()
+
+    def toggle_relevance(self) -> None:
         self.by_relevance = not self.by_relevance
-        self.notify("Search hits by relevance." if self.by_relevance else
-                    "Search hits by date.", timeout=2)
-        self.refresh_list()
+        self.screen.notify("Search hits by relevance." if self.by_relevance else
+                           "Search hits by date.", timeout=2)
+        self.refresh()
 
-    def list_is_current(self) -> bool:
+    def is_current(self) -> bool:
         """False until the newest request's complete list is on the screen."""
-        return self._request is None or (self._request.painted and self.list_complete)
+        return self._request is None or (self._request.painted and self.complete)
 
-    @work(thread=True, exclusive=True, group="list")
     def _compute_list(self, request: ListRequest) -> None:
         worker = get_current_worker()
         cancelled = lambda: worker.is_cancelled or request.superseded.is_set()  # noqa: E731
@@ -88,7 +104,7 @@ class ListUpdates:
         first = FIRST_HITS if request.query.newest_first or sort == "relevance" else 0
         outcome = search(request.text, group, first, cancelled, sort=sort)
         if outcome.malformed and request.query == self._shown[1]:
-            self.app.call_from_thread(self._show_malformed, request, outcome)
+            self.screen.app.call_from_thread(self._show_malformed, request, outcome)
             return
         if not self._post_rows(request, outcome, cancelled) or outcome.complete:
             return
@@ -105,14 +121,15 @@ class ListUpdates:
         rows = self.services.rows(outcome, request.query, cancelled)
         if rows is None or cancelled():
             return False
-        self.app.call_from_thread(self._show_rows, request, rows, outcome)
+        self.screen.app.call_from_thread(self._show_rows, request, rows, outcome)
         return True
 
     def _show_rows(self, request: ListRequest, rows: list[Article],
                    outcome: SearchOutcome) -> None:
         if request is not self._request:
             return  # a newer request is under way
-        current = self.article_list.current
+        article_list = self.screen.article_list
+        current = article_list.current
         if request.painted or not (request.keep or request.first):
             keep = current.path if current else None
         else:
@@ -120,38 +137,24 @@ class ListUpdates:
         request.painted = True
         self.outcome = outcome
         self._shown = (request.text, request.query)
-        self.list_complete = outcome.complete
-        self.article_list.set_rows(rows, keep, partial=not outcome.complete)
-        self.list_generation += 1
+        article_list.set_rows(rows, keep, partial=not outcome.complete)
         self._show_search_status(outcome, len(rows), request.query)
         self.show_view_counts()
-        self._rows_shown(rows, outcome)
-        self.keys_may_go()
+        self.screen.rows_shown(rows, outcome)
+        self.screen.keys_may_go()
 
     def _show_malformed(self, request: ListRequest, outcome: SearchOutcome) -> None:
         """The rows stay (they are of the same group and order); the status says why."""
         if request is self._request:
             request.painted = True  # what is on screen is the answer: keys may go on
-            self.status.set_part("search", f"{outcome.message} · the list is unchanged")
-            self.keys_may_go()
-
-    def _rows_shown(self, rows: list[Article], outcome: SearchOutcome) -> None:
-        current = self.article_list.current
-        if current is not None and not self._is_shown(current):
-            self._schedule_preview(current.path)
-        if current is not None and current.path == self._open_when_shown:
-            self.open_article(current)
-        self._open_when_shown = None
-        if not rows:
-            self.article_pane.show_message(
-                "Nothing matches this search here." if outcome.paths is not None else
-                "Scanning the archive: no article found yet." if self.first_scan else
-                "No articles here.")
+            self.screen.status.set_part("search", f"{outcome.message} · the list is unchanged")
+            self.screen.keys_may_go()
 
     def _show_search_status(self, outcome: SearchOutcome, shown: int,
                             query: ListQuery) -> None:
+        status = self.screen.status
         if outcome.paths is None and not outcome.message:
-            self.status.set_part("search", "")
+            status.set_part("search", "")
             return
         parts = []
         if outcome.paths is not None:
@@ -159,14 +162,14 @@ class ListUpdates:
                 plural(outcome.total, "hit", "" if outcome.total_exact else "about ")
             where = "" if query.group == ALL else f" in {group_name(query.group)}"
             parts += [count + where, _order_name(query, outcome.ranked)]
-        self.status.set_part("search", " · ".join(t for t in (*parts, outcome.message) if t))
+        status.set_part("search", " · ".join(t for t in (*parts, outcome.message) if t))
 
     def show_view_counts(self) -> None:
         count = self.services.counts[ALL]
-        shown = f"{len(self.article_list.rows):,}{'' if self.list_complete else '+'}"
-        so_far = " found so far" if self.first_scan else ""
-        self.status.set_part("view", f"{shown} in view · {count.unread:,} unread of "
-                             f"{count.total:,}{so_far}")
+        shown = f"{len(self.screen.article_list.rows):,}{'' if self.complete else '+'}"
+        so_far = " found so far" if self.screen.background.first_scan else ""
+        self.screen.status.set_part("view", f"{shown} in view · {count.unread:,} unread of "
+                                    f"{count.total:,}{so_far}")
 
 
 def _order_name(query: ListQuery, ranked: bool) -> str:

@@ -1,9 +1,12 @@
 """The main screen: groups on the left; search, article list and article on the right.
 
 Widgets post messages up (a group or an article was highlighted, the search
-changed); this screen decides what to do and calls down.  Blocking work runs
-in thread workers (background.py: loading, scanning, indexing; list_updates.py:
-the list and the search), the keys are in actions.py.
+changed) and workers post theirs (reader/ui/messages.py); this screen decides
+what to do and calls down.  It holds three parts, each the one owner of its
+state: `background` (background.py: loading, scanning, indexing), `listing`
+(list_updates.py: what the list shows, the search) and `changes` (changes.py:
+a scan's delta applied to the panes).  The screen owns the group, the search
+text and the order; the keys are in actions.py.
 """
 
 from __future__ import annotations
@@ -19,10 +22,14 @@ from textual.worker import get_current_worker
 from reader.archive.model import Article, ParsedArticle
 from reader.ui.keys import SCREEN_BINDINGS
 from reader.session.listing import ALL, GroupKey
-from reader.ui.screens.actions import ArticleActions
-from reader.ui.screens.background import BackgroundWork
-from reader.ui.screens.list_updates import ListUpdates
+from reader.session.search import SearchOutcome
 from reader.session.services import Services
+from reader.ui.messages import (CatalogChanged, CatalogLoaded, Indexed, IndexGrew,
+                                Progressed, ScanFinished)
+from reader.ui.screens.actions import ArticleActions
+from reader.ui.screens.background import Background
+from reader.ui.screens.changes import LiveChanges
+from reader.ui.screens.list_updates import Listing
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticlePane
 from reader.ui.widgets.footer import ReaderFooter
@@ -33,7 +40,7 @@ from reader.ui.widgets.status_bar import StatusBar
 PREVIEW_DELAY = 0.15  # seconds the cursor must rest on a row before the article is shown
 
 
-class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
+class MainScreen(ArticleActions, Screen):
     """The reader's three panes."""
 
     BINDINGS = SCREEN_BINDINGS
@@ -48,8 +55,9 @@ class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
         self.newest_first = True
         self._preview: Timer | None = None
         self._open_when_shown: str | None = None
-        self._init_background()
-        self._init_list()
+        self.background = Background(self)
+        self.listing = Listing(self)
+        self.changes = LiveChanges(self)
 
     def compose(self) -> ComposeResult:
         tz = self.services.settings.tzinfo
@@ -70,7 +78,73 @@ class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
         self.query_one(GroupTree).border_title = "Groups"
         self.article_pane.border_title = "Article"
         self.status.set_part("view", "Loading…")
-        self.start_loading()
+        self.background.start()
+
+    def on_unmount(self) -> None:
+        self.background.stop()
+
+    # -- the parts, as the keys, tests and benchmarks see them -----------------------
+
+    @property
+    def outcome(self) -> SearchOutcome:
+        return self.listing.outcome
+
+    @property
+    def list_complete(self) -> bool:
+        return self.listing.complete
+
+    @property
+    def list_generation(self) -> int:
+        return self.article_list.generation
+
+    @property
+    def loaded(self):
+        return self.background.loaded
+
+    @property
+    def scanning(self) -> bool:
+        return self.background.scanning
+
+    def stop_background(self) -> None:
+        self.background.stop()
+
+    def refresh_list(self, keep: str | None = None) -> None:
+        self.listing.refresh(keep)
+
+    def list_is_current(self) -> bool:
+        return self.listing.is_current()
+
+    def show_view_counts(self) -> None:
+        self.listing.show_view_counts()
+
+    def action_rescan(self) -> None:
+        self.background.rescan()
+
+    def action_toggle_relevance(self) -> None:
+        self.listing.toggle_relevance()
+
+    def action_jump_newest(self) -> None:
+        self.changes.jump_newest()
+
+    # -- messages from the workers ----------------------------------------------------
+
+    def on_catalog_loaded(self, message: CatalogLoaded) -> None:
+        self.background.catalog_loaded(message)
+
+    def on_catalog_changed(self, message: CatalogChanged) -> None:
+        self.changes.apply(message.change)
+
+    def on_scan_finished(self, message: ScanFinished) -> None:
+        self.background.scan_finished(message)
+
+    def on_index_grew(self, message: IndexGrew) -> None:
+        self.listing.search_again()
+
+    def on_indexed(self, message: Indexed) -> None:
+        self.background.indexed(message)
+
+    def on_progressed(self, message: Progressed) -> None:
+        self.status.set_part(message.part, message.text)
 
     # -- widgets ------------------------------------------------------------------
 
@@ -146,12 +220,14 @@ class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
 
     def on_article_list_highlighted(self, event: ArticleList.Highlighted) -> None:
         self.cursor_moved(event.article)
+        if event.index == 0 and self.newest_first:  # the newest in view: looked at
+            self.changes.seen()
         if self._preview is not None:
             self._preview.stop()
         if not self._is_shown(event.article):
-            self._schedule_preview(event.article.path)
+            self.schedule_preview(event.article.path)
 
-    def _schedule_preview(self, path: str) -> None:
+    def schedule_preview(self, path: str) -> None:
         """Show the article once the cursor (or the typing) has rested a moment."""
         if self._preview is not None:
             self._preview.stop()
@@ -188,6 +264,21 @@ class MainScreen(ArticleActions, BackgroundWork, ListUpdates, Screen):
         parsed = self.services.read_article(path)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_article, path, parsed)
+
+    def rows_shown(self, rows: list[Article], outcome: SearchOutcome) -> None:
+        """New rows are on the list: preview the cursor's article, or open the one asked
+        for (jump_to); say why when there are none."""
+        current = self.article_list.current
+        if current is not None and not self._is_shown(current):
+            self.schedule_preview(current.path)
+        if current is not None and current.path == self._open_when_shown:
+            self.open_article(current)
+        self._open_when_shown = None
+        if not rows:
+            self.article_pane.show_message(
+                "Nothing matches this search here." if outcome.paths is not None else
+                "Scanning the archive: no article found yet." if self.background.first_scan
+                else "No articles here.")
 
     def _show_article(self, path: str, parsed: ParsedArticle) -> None:
         current = self.article_list.current

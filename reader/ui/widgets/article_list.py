@@ -8,6 +8,7 @@ the screen hands it two lookups, `is_read` and `is_starred`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter, indexOf
 from datetime import tzinfo
 from typing import Callable, Sequence
 
@@ -32,6 +33,7 @@ from reader.ui.wording import local_date
 Lookup = Callable[[str], bool]
 PARTS = ("star", "date", "source")  # the parts of a row with colours of their own
 SOURCE_WIDTH = 12
+_PATH = attrgetter("path")
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -90,6 +92,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.is_read: Lookup = lambda path: False
         self.is_starred: Lookup = lambda path: False
         self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
+        self.generation = 0  # bumped each time the list shows new rows
 
     # -- calls from the screen ----------------------------------------------------
 
@@ -98,13 +101,33 @@ class ArticleList(ScrollView, can_focus=True):
         """Show these rows; the cursor stays on the article `keep` if it is among them.
         `partial`: the first page of a longer list, which is still coming."""
         self.rows = rows
+        self.generation += 1
         self._cache.clear()
         self.virtual_size = Size(0, len(rows))
         index = 0
         if keep is not None:
-            index = next((i for i, a in enumerate(rows) if a.path == keep), 0)
+            index = _index_of(rows, keep) or 0
         self.border_title = f"Articles ({len(rows):,}{'+' if partial else ''})"
         self.move_to(index, scroll_top=index == 0)
+        self.refresh()
+
+    def update_rows(self, rows: Sequence[Article]) -> None:
+        """The same list with some rows added, removed or changed (the archive changed):
+        the rows on screen stay where they were (the scroll moves by the rows inserted or
+        removed above them) and the cursor stays on its article, or goes to the row that
+        took its place if it went.  No Highlighted is posted: the article shown stays."""
+        old, top, cursor = self.rows, int(self.scroll_offset.y), self.cursor
+        new_top = _new_place(old, rows, top, limit=max(self.size.height, 1))
+        new_cursor = _new_place(old, rows, cursor)
+        self.rows = rows
+        self.generation += 1
+        self._cache.clear()
+        self.virtual_size = Size(0, len(rows))
+        self.border_title = f"Articles ({len(rows):,})"
+        self.set_reactive(ArticleList.cursor, max(0, min(cursor if new_cursor is None
+                                                         else new_cursor, len(rows) - 1)))
+        self.scroll_to(y=max(0, top if new_top is None else new_top), animate=False,
+                       immediate=True)
         self.refresh()
 
     @property
@@ -207,3 +230,24 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _colour(self, name: str) -> Style:
         return Style(color=self._style(name).color)
+
+
+def _index_of(rows: Sequence[Article], path: str) -> int | None:
+    """The index of the row of `path` (a C-level search), or None."""
+    try:
+        return indexOf(map(_PATH, rows), path)
+    except ValueError:
+        return None
+
+
+def _new_place(old: Sequence[Article], rows: Sequence[Article], index: int,
+               limit: int | None = None) -> int | None:
+    """Where old row `index` is in `rows`: its article's place, or (if it went) the place
+    of the next old row still there, which takes its place; None if none of the `limit`
+    rows from `index` on is left."""
+    end = len(old) if limit is None else min(len(old), index + limit)
+    for later in range(index, end):
+        place = _index_of(rows, old[later].path)
+        if place is not None:
+            return place
+    return None

@@ -41,12 +41,17 @@ from reader.ui.wording import local_date
 
 HIGHLIGHT_STYLE = "bold reverse"
 PIECE_SIZE = 6000
+GONE = ("[deleted] ", "bold red")  # before the title of an article whose file is gone
 
 
-def header_text(parsed: ParsedArticle, tz: tzinfo, pattern: re.Pattern[str] | None) -> Text:
-    """The article's header as Text: every field is data, none is markup."""
+def header_text(parsed: ParsedArticle, tz: tzinfo, pattern: re.Pattern[str] | None,
+                gone: bool = False) -> Text:
+    """The article's header as Text: every field is data, none is markup.  `gone`: its
+    file was deleted since (what was read is shown)."""
     article = parsed.article
     text = Text(clean_line(article.title) or "(untitled)", style="bold")
+    if gone:
+        text = Text.assemble(GONE, text)
     if pattern is not None:
         text.highlight_regex(pattern, HIGHLIGHT_STYLE)
     facts = [local_date(article.date, tz, "%Y-%m-%d %H:%M %Z")]
@@ -143,6 +148,7 @@ class ArticlePane(VerticalScroll, can_focus=True):
         self.tz = tz
         self.shown_path: str | None = None
         self.shown_terms: tuple[str, ...] = ()
+        self._shown: ParsedArticle | None = None
         self.rendering = False
         self._generation = 0
         self._render_lock = asyncio.Lock()
@@ -156,14 +162,23 @@ class ArticlePane(VerticalScroll, can_focus=True):
         pattern = highlight_pattern(terms)
         self.shown_path = parsed.article.path
         self.shown_terms = terms
+        self._shown = parsed
         self.query_one("#article-header", Static).update(header_text(parsed, self.tz, pattern))
         self.scroll_home(animate=False, immediate=True)
         self.rendering = True
         self._generation += 1
         self._render_body(parsed.body or "", pattern, self._generation, _no_text(parsed))
 
+    def mark_gone(self) -> None:
+        """The shown article's file was deleted: it stays readable, marked as gone."""
+        if self._shown is not None:
+            header = header_text(self._shown, self.tz, highlight_pattern(self.shown_terms),
+                                 gone=True)
+            self.query_one("#article-header", Static).update(header)
+
     def show_message(self, message: str) -> None:
         self.shown_path = None
+        self._shown = None
         self.query_one("#article-header", Static).update(Text(message, style="dim"))
         self._generation += 1
         self._render_body("", None, self._generation, "")

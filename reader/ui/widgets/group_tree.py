@@ -4,7 +4,8 @@ Each node shows unread/total at the right edge; a name too long for the tree's
 width is cut with "…", a count never.  A section's children are added in one
 go when it is first expanded, so an archive with thousands of tags opens at
 once; after a mark changes, only the labels of the groups it touched are
-redrawn.  A rebuild keeps the cursor on its group (All at first), so the tree
+redrawn; after the archive changed, nodes are added, removed and relabelled in
+place (`update_groups`), never rebuilt.  A rebuild keeps the cursor on its group (All at first), so the tree
 always shows where it is.
 """
 
@@ -90,10 +91,8 @@ class GroupTree(Tree[GroupKey]):
         self._section_nodes.clear()
         for key, name in TOP:
             self._group_nodes[key] = self.root.add_leaf(self._group_label(key, name), data=key)
-        for kind, title in SECTIONS:
-            count = sum(1 for _ in counts.keys(kind))
-            label = GroupLabel(title, f"({count:,})", beside=True)
-            node = self.root.add(label, data=("section", kind))
+        for kind, _title in SECTIONS:
+            node = self.root.add(self._section_label(kind), data=("section", kind))
             self._section_nodes[kind] = node
             if kind in expanded:
                 self._populate(node)
@@ -110,6 +109,49 @@ class GroupTree(Tree[GroupKey]):
     def refresh_all_counts(self) -> None:
         self.refresh_counts(list(self._group_nodes))
 
+    def update_groups(self, counts: GroupCounts, keys: Iterable[GroupKey]) -> None:
+        """After the archive changed: these groups' counts change in place, a group that
+        is new is added in its sorted place, one that emptied is removed (the cursor on
+        it goes to its section).  The cursor stays on its group, whatever moved above."""
+        self.counts = counts
+        keys = set(keys)
+        for key in keys:
+            if key in counts:
+                self._add_group(key)
+            else:
+                self._remove_group(key)
+        self.refresh_counts(keys)
+        self._refresh_sections({key[0] for key in keys})
+
+    def _add_group(self, key: GroupKey) -> None:
+        """A node for a group that has none yet, in a section already shown."""
+        section = self._section_nodes.get(key[0])
+        if key in self._group_nodes or section is None or not section.children:
+            return  # (a section not yet expanded is filled in when it is)
+        order = _order(self.counts, key)
+        before = next((node for node in section.children
+                       if _order(self.counts, node.data) > order), None)
+        label = self._group_label(key, self._display_name(key))
+        self._group_nodes[key] = section.add_leaf(label, data=key, before=before)
+
+    def _remove_group(self, key: GroupKey) -> None:
+        node = self._group_nodes.pop(key, None)
+        if node is None:
+            return
+        if self.cursor_node is node and node.parent is not None:
+            self.move_cursor(node.parent)
+        node.remove()
+
+    def _refresh_sections(self, kinds: Iterable[str]) -> None:
+        for kind in kinds:
+            node = self._section_nodes.get(kind)
+            if node is not None:
+                node.set_label(self._section_label(kind))
+
+    def _section_label(self, kind: str) -> GroupLabel:
+        count = sum(1 for _ in self.counts.keys(kind))
+        return GroupLabel(dict(SECTIONS)[kind], f"({count:,})", beside=True)
+
     def _group_label(self, key: GroupKey, name: str) -> GroupLabel:
         count = self.counts[key]
         return group_label(name, count.unread, count.total)
@@ -122,8 +164,7 @@ class GroupTree(Tree[GroupKey]):
         if section.children:
             return
         kind = section.data[1]
-        keys = sorted(self.counts.keys(kind),
-                      key=lambda k: (-self.counts[k].total, k[1]))
+        keys = sorted(self.counts.keys(kind), key=lambda k: _order(self.counts, k))
         for key in keys:
             self._group_nodes[key] = section.add_leaf(self._group_label(key, self._display_name(key)), data=key)
 
@@ -181,3 +222,8 @@ class GroupTree(Tree[GroupKey]):
             self._populate(section)
             section.expand()
         return self._group_nodes.get(key)
+
+
+def _order(counts: GroupCounts, key: GroupKey) -> tuple[int, str]:
+    """A group's place in its section: the biggest first, then by name."""
+    return -counts[key].total, key[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-ORDER = ("view", "search", "scan", "index", "state")
+ORDER = ("view", "new", "search", "scan", "index", "state")
 
 
 class StatusBar(Static):

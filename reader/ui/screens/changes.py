@@ -1,0 +1,116 @@
+"""The main screen's part that answers a change of the archive (`r`, or a watched batch).
+
+A scan's delta arrives as `CatalogChanged` (see Services.apply_scan) and is applied
+in place: the catalog and counts are swapped (Services.take), the tree's nodes are
+relabelled, added or removed by group key, the list's rows are edited without
+moving what the user sees, and the status says how many arrived since the user
+last looked ("N new"; `N` jumps to the newest).  The open article never moves:
+if its file is deleted it stays readable, marked as gone; if it changed, it is
+shown anew.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from operator import attrgetter
+from typing import Sequence
+
+from textual.screen import Screen
+
+from reader.archive.model import Article
+from reader.session.catalog import CatalogChange, edited, order_key
+from reader.session.listing import ALL, group_filter
+from reader.state import groups_of
+
+_PATH = attrgetter("path")
+
+
+class LiveChanges:
+    """The screen's part that applies a catalog's deltas to the panes.  It owns
+    `new_paths`: what arrived since the user last jumped to the newest."""
+
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
+        self.services = screen.services
+        self.new_paths: set[str] = set()
+
+    def apply(self, change: CatalogChange) -> None:
+        """On the event loop: the delta to the catalog, counts, tree, list, pane, status."""
+        screen = self.screen
+        self.services.take(change)
+        keys = set(chain.from_iterable(map(groups_of, (*change.outgoing, *change.incoming))))
+        screen.tree.update_groups(self.services.counts, keys)
+        self._edit_list(change)
+        self._count_new(change)
+        self._update_open_article(change)
+        screen.listing.show_view_counts()
+
+    def _edit_list(self, change: CatalogChange) -> None:
+        """The list's rows with the delta applied, keeping the view: rows the view would
+        hold are inserted, gone rows removed, changed rows replaced.  A search on screen
+        keeps its hits (replaced or removed) and is run again once the index has the new
+        files; a list still being computed is computed again, from the new catalog."""
+        screen, listing = self.screen, self.screen.listing
+        if not listing.is_current():
+            listing.refresh()
+            return
+        rows = screen.article_list.rows
+        incoming: Sequence[Article] = change.incoming
+        if listing.outcome.paths is None and screen.group == ALL:  # the catalog itself
+            articles = change.catalog.articles
+            screen.article_list.update_rows(articles if screen.newest_first else articles[::-1])
+            return
+        if listing.outcome.paths is not None:  # a search: only the hits it holds
+            shown = set(map(_PATH, rows))
+            incoming = [a for a in incoming if a.path in shown]
+        else:
+            keep = group_filter(screen.group, self.services.read, self.services.starred)
+            incoming = incoming if keep is None else list(filter(keep, incoming))
+        screen.article_list.update_rows(_edited_rows(
+            rows, change.outgoing, incoming, screen.newest_first, listing.by_relevance))
+
+    def _count_new(self, change: CatalogChange) -> None:
+        known = set(map(_PATH, change.outgoing))
+        self.new_paths.update(a.path for a in change.delta.added if a.path not in known)
+        self.new_paths.difference_update(change.gone)
+        self._show_new()
+
+    def _show_new(self) -> None:
+        count = len(self.new_paths)
+        self.screen.status.set_part("new", f"{count:,} new (N: newest)" if count else "")
+
+    def _update_open_article(self, change: CatalogChange) -> None:
+        pane = self.screen.article_pane
+        if pane.shown_path in change.gone:
+            pane.mark_gone()
+        elif pane.shown_path in {a.path for a in change.incoming}:
+            self.screen.load_article(pane.shown_path)  # its new title and body
+
+    def jump_newest(self) -> None:
+        """To the newest article that arrived (the newest of all if none did)."""
+        catalog = self.services.catalog
+        arrived = [catalog.by_path[p] for p in self.new_paths if p in catalog.by_path]
+        newest = min(arrived, key=order_key) if arrived else \
+            (catalog.articles[0] if catalog.articles else None)
+        self.seen()
+        if newest is not None:
+            self.screen.jump_to(newest.path)
+
+    def seen(self) -> None:
+        """The user has looked at the newest: nothing is new any more."""
+        if self.new_paths:
+            self.new_paths.clear()
+            self._show_new()
+
+
+def _edited_rows(rows: Sequence[Article], outgoing: Sequence[Article],
+                 incoming: Sequence[Article], newest_first: bool, by_relevance: bool
+                 ) -> list[Article]:
+    """`rows` in the list's order (newest or oldest first, or by relevance) with the
+    delta applied."""
+    if by_relevance:  # hits in the index's order: replaced where they are
+        gone, new = {a.path for a in outgoing}, {a.path: a for a in incoming}
+        return [new.get(a.path, a) for a in rows if a.path in new or a.path not in gone]
+    if newest_first:
+        return edited(rows, outgoing, incoming)
+    return edited(rows[::-1], outgoing, incoming)[::-1]
