@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
-from reader.archive import Archive, Article
+from reader.archive import Archive, Article, Delta, ParsedArticle
 from reader.index import QueryError, SearchIndex, index_dir_of, update_index
 from reader.index.analysis import fold
 from reader.index.query import ParsedQuery, parse_query
@@ -196,11 +196,13 @@ class Searcher:
     # -- updating -------------------------------------------------------------------
 
     def update(self, articles: Sequence[Article], progress: Progress,
-               cancel: threading.Event, grown: Callable[[], None] = lambda: None
+               cancel: threading.Event, grown: Callable[[], None] = lambda: None,
+               delta: Delta | None = None, parsed: Mapping[str, ParsedArticle] | None = None
                ) -> tuple[str, bool]:
-        """Bring the index up to date; returns a line for the status bar, and whether to
-        try again later (another newsreader is updating the index now).  `grown` is
-        called (from this thread) after each commit that the searches now see."""
+        """Bring the index up to date (only `delta`'s paths, from the `parsed` articles,
+        when given); returns a line for the status bar, and whether to try again later
+        (another newsreader is updating the index now).  `grown` is called (from this
+        thread) after each commit that the searches now see."""
         indexed = [self.index.status().indexed]
 
         def report(phase: str, done: int, total: int) -> None:
@@ -211,7 +213,9 @@ class Searcher:
                 self._refresh()
                 grown()
 
-        summary = update_index(self.archive, report, cancel, articles=list(articles))
+        changes = ({"articles": list(articles)} if delta is None
+                   else {"delta": delta, "parsed": parsed})
+        summary = update_index(self.archive, report, cancel, **changes)
         self._refresh()
         if summary.busy:
             return BUSY, True

@@ -70,6 +70,7 @@ class Services:
         # one at a time (the lock), and each result reaches the loop in order.
         self._head = self.catalog
         self._head_lock = threading.Lock()
+        self._scan_lock = threading.Lock()
         self.searcher = Searcher(archive)
         self.searcher.state = self  # is: filters read the marks in memory, not the disk
         self.on_error: Callable[[str], None] | None = None  # called from any thread
@@ -123,7 +124,14 @@ class Services:
 
     def scan(self, progress: Progress | None = None, cancel: threading.Event | None = None
              ) -> ScanResult:
-        return self.archive.scan(progress, cancel)
+        """A scan of the whole folder (one scan at a time: `r` and the watcher take turns)."""
+        with self._scan_lock:
+            return self.archive.scan(progress, cancel)
+
+    def scan_paths(self, paths: Iterable[str]) -> ScanResult:
+        """A scan of only these paths (a watched batch)."""
+        with self._scan_lock:
+            return self.archive.scan_paths(paths)
 
     def apply_scan(self, result: ScanResult) -> CatalogChange:
         """In the scan (or watch) worker: the catalog with what `result` changed, made
@@ -176,9 +184,12 @@ class Services:
         return frozenset(self.starred)
 
     def update_index(self, progress: Progress, cancel: threading.Event,
-                     grown: Callable[[], None] = lambda: None) -> tuple[str, bool]:
-        """Bring the index up to date (see Searcher.update; `grown`: after each commit)."""
-        return self.searcher.update(self.catalog.articles, progress, cancel, grown)
+                     grown: Callable[[], None] = lambda: None, delta: Delta | None = None,
+                     parsed: Mapping[str, ParsedArticle] | None = None) -> tuple[str, bool]:
+        """Bring the index up to date, or index what `delta` changed (see Searcher.update;
+        `grown`: after each commit)."""
+        return self.searcher.update(self.catalog.articles, progress, cancel, grown,
+                                    delta, parsed)
 
     # -- marking ------------------------------------------------------------------
 

@@ -71,3 +71,12 @@ class Indexed(Message):
 
     text: str
     busy: bool = False
+
+
+@dataclass
+class Watched(Message):
+    """A watched batch was scanned (its catalog's message came first): the index takes
+    `result`'s delta next.  `notice`: watching fell back to rescans, and why."""
+
+    result: ScanResult | None
+    notice: str = ""

@@ -60,7 +60,10 @@ class Opened(list):
 
 @pytest.fixture
 def ui_settings(tmp_path: Path) -> Settings:
-    return Settings(data_root=tmp_path / "data", config_path=tmp_path / "config.toml")
+    """Not watching the folder: a test that changes files says when it rescans (the
+    tests of watching, tests/ui/test_watching.py, turn it on)."""
+    return Settings(data_root=tmp_path / "data", config_path=tmp_path / "config.toml",
+                    watch=False)
 
 
 @pytest.fixture
@@ -88,15 +91,20 @@ async def settle(pilot) -> None:
     for _ in range(100):
         await until(pilot, lambda: app.key_queue.idle)
         try:
-            await app.workers.wait_for_complete()
+            await app.workers.wait_for_complete(finite_workers(app))
         except WorkerCancelled:  # a newer search (a key, the index) replaced it: wait on
             continue
         await pilot.pause()
-        if not any(w.is_running for w in app.workers) and app.key_queue.idle:
+        if not any(w.is_running for w in finite_workers(app)) and app.key_queue.idle:
             screen = app.screen
             if not isinstance(screen, MainScreen) or screen.loaded.is_set():
                 return
     raise AssertionError("the app never settled")
+
+
+def finite_workers(app) -> list:
+    """Every worker but the folder's watcher, which runs as long as the screen."""
+    return [w for w in app.workers if w.group != "watch"]
 
 
 async def until(pilot, condition, tries: int = 2000) -> None:

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from reader.archive import ScanResult
+from reader.session.backlog import IndexBacklog
 from reader.ui.messages import (CatalogChanged, CatalogLoaded, Indexed, IndexGrew,
                                 Progressed, ScanFinished)
 
@@ -48,6 +49,8 @@ class Background:
         self.loaded = threading.Event()  # set once the first list is shown
         self.first_scan = False  # a scan of an archive with nothing cached is under way:
         # the catalog is what it has found so far
+        self.indexing = False  # an index update is under way (one at a time)
+        self.backlog = IndexBacklog()  # what the index has still to take
 
     @property
     def scanning(self) -> bool:
@@ -174,16 +177,33 @@ class Background:
         self.screen.tree.border_title = "Groups"
         self.screen.listing.show_view_counts()
         self.index()
+        self.screen.watching.start()
 
     # -- indexing -------------------------------------------------------------------
 
     def index(self) -> None:
-        self._run(self._index, "index")
+        """Bring the whole index up to date (all the ledger says is not indexed)."""
+        self.backlog.want_full()
+        self._index_next()
 
-    def _index(self) -> None:
+    def index_changes(self, result: ScanResult) -> None:
+        """Index what a watched batch changed, from the articles its scan parsed."""
+        self.backlog.add(result.delta, result.parsed)
+        self._index_next()
+
+    def _index_next(self) -> None:
+        """One index update at a time: what comes meanwhile waits in the backlog and is
+        taken as one delta when the update under way is over."""
+        if self.indexing or not self.backlog:
+            return
+        self.indexing = True
+        self._run(self._index, "index", *self.backlog.take())
+
+    def _index(self, delta=None, parsed=None) -> None:
         try:
             message, busy = self.services.update_index(self._progress("index", "Indexing"),
-                                                       self.stop_event, self._index_grew)
+                                                       self.stop_event, self._index_grew,
+                                                       delta, parsed)
         except Exception as exc:  # the index is optional: searching titles still works
             message, busy = f"Index update failed: {exc}", False
         if not self.stop_event.is_set():
@@ -196,11 +216,14 @@ class Background:
             self.screen.post_message(IndexGrew())
 
     def indexed(self, message: Indexed) -> None:
+        self.indexing = False
         self.screen.status.set_part("index", message.text)
         if message.busy and self.busy_retry_seconds > 0:  # the other newsreader's
             self.screen.set_timer(self.busy_retry_seconds, self.index)  # update ends
         elif message.busy:
             self.screen.call_later(self.index)
+        else:
+            self._index_next()  # what the watcher found meanwhile
         self.screen.listing.search_again()
 
     # -- helpers --------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 Widgets post messages up (a group or an article was highlighted, the search
 changed) and workers post theirs (reader/ui/messages.py); this screen decides
-what to do and calls down.  It holds three parts, each the one owner of its
-state: `background` (background.py: loading, scanning, indexing), `listing`
+what to do and calls down.  It holds four parts, each the one owner of its
+state: `background` (background.py: loading, scanning, indexing), `watching`
+(watching.py: the folder followed while the reader is open), `listing`
 (list_updates.py: what the list shows, the search) and `changes` (changes.py:
 a scan's delta applied to the panes).  The screen owns the group, the search
 text and the order; the keys are in actions.py.
@@ -25,9 +26,10 @@ from reader.session.listing import ALL, GroupKey
 from reader.session.search import SearchOutcome
 from reader.session.services import Services
 from reader.ui.messages import (CatalogChanged, CatalogLoaded, Indexed, IndexGrew,
-                                Progressed, ScanFinished)
+                                Progressed, ScanFinished, Watched)
 from reader.ui.screens.actions import ArticleActions
 from reader.ui.screens.background import Background
+from reader.ui.screens.watching import Watching
 from reader.ui.screens.changes import LiveChanges
 from reader.ui.screens.list_updates import Listing
 from reader.ui.widgets.article_list import ArticleList
@@ -56,6 +58,7 @@ class MainScreen(ArticleActions, Screen):
         self._preview: Timer | None = None
         self._open_when_shown: str | None = None
         self.background = Background(self)
+        self.watching = Watching(self)
         self.listing = Listing(self)
         self.changes = LiveChanges(self)
 
@@ -142,6 +145,9 @@ class MainScreen(ArticleActions, Screen):
 
     def on_indexed(self, message: Indexed) -> None:
         self.background.indexed(message)
+
+    def on_watched(self, message: Watched) -> None:
+        self.watching.watched(message)
 
     def on_progressed(self, message: Progressed) -> None:
         self.status.set_part(message.part, message.text)

@@ -1,0 +1,71 @@
+"""The main screen's part that follows the archive folder while the reader is open.
+
+A thread worker takes the archive watcher's batches (reader/archive/watch.py):
+each batch is scanned (only its paths, or the whole folder where what changed
+is unknown) and goes the way `r` goes, a delta to the screen (`post_scan`);
+then the index takes it (`Watched`: the background part's backlog).  A burst
+of thousands of files arrives as a few batches.  Where the folder cannot be
+watched, the watcher rescans every `watch_poll_seconds` and the status says so
+once.  `watch = false` in the config: nothing is watched, `r` still rescans.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from reader.textsafe import clean_line
+from reader.ui.messages import Watched
+
+if TYPE_CHECKING:
+    from reader.ui.screens.main import MainScreen
+
+
+class Watching:
+    """Owns whether the folder is watched (`started`, written on the event loop)."""
+
+    def __init__(self, screen: "MainScreen") -> None:
+        self.screen = screen
+        self.services = screen.services
+        self.started = False
+        self.batches = 0  # batches taken so far (the first: the rescan as watching starts)
+
+    def start(self) -> None:
+        """Watch from now on (once: after the first scan of this session is over)."""
+        if self.started or not self.services.settings.watch:
+            return
+        self.started = True
+        self.screen.run_worker(partial(self._watch), thread=True, group="watch",
+                               exit_on_error=False)
+
+    def _watch(self) -> None:
+        from reader.archive.watch import ArchiveWatcher  # watchfiles: only when watching
+
+        background, stop = self.screen.background, self.screen.background.stop_event
+        watcher = ArchiveWatcher(self.services.archive)
+        # the first batch, once the folder is watched, is a whole rescan: what changed
+        # between the reader's first scan and the watch starting is not missed
+        for batch in watcher.batches(stop, full_scan_first=True):
+            if stop.is_set():
+                return
+            try:
+                result = (self.services.scan(cancel=stop) if batch.paths is None
+                          else self.services.scan_paths(batch.paths))
+            except OSError as exc:  # the folder went away meanwhile: say so, go on
+                self.screen.post_message(Watched(None, f"Rescan failed: {exc}"))
+                continue
+            if stop.is_set():
+                return
+            background.post_scan(result)
+            self.screen.post_message(Watched(result, batch.notice))
+
+    def watched(self, message: Watched) -> None:
+        """On the event loop: a notice once, and the batch's changes to the index."""
+        self.batches += 1
+        if message.notice:
+            notice = clean_line(message.notice)
+            every = self.services.settings.watch_poll_seconds
+            self.screen.status.set_part("watch", f"not watched: rescan every {every:g} s")
+            self.screen.notify(notice, severity="warning", timeout=10)
+        if message.result is not None and message.result.delta:
+            self.screen.background.index_changes(message.result)

@@ -1,0 +1,88 @@
+"""The archive folder followed while the reader is open: new, edited and deleted files
+reach the list, the tree, the open article and the index without a key; where the folder
+cannot be watched, periodic rescans, said once in the status."""
+
+from __future__ import annotations
+
+import time
+
+from reader.archive import watch
+from tests.ui.conftest import article, run_app_test, settle
+
+WAIT = 30.0  # seconds at most for the watcher to see a change (it takes well under one)
+
+
+def files() -> dict[str, str]:
+    return {f"en/news/wire/{i:02d}.en.md": article(
+        f"Wire story {i:02d}", f"2025-01-{1 + i:02d} 10:00:00", "Text.", categories=["wire"])
+        for i in range(12)}
+
+
+async def until(pilot, condition, what: str) -> None:
+    """Let the app run until `condition()` holds: the watcher works in its own thread."""
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}; status {pilot.app.screen.status.parts}")
+        await pilot.pause()
+
+
+def titles(screen) -> list[str]:
+    return [a.title for a in screen.article_list.rows]
+
+
+def test_new_edited_and_deleted_files_show_without_a_key(make_app, archive_factory):
+    root = archive_factory(files(), name="watched")
+    app = make_app(root, watch=True)
+
+    async def scenario(pilot, screen):
+        await until(pilot, lambda: screen.watching.batches >= 1, "watching started")
+        screen.set_focus(screen.article_list)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        under_cursor = screen.article_list.current
+        (root / "en/news/wire/new.en.md").write_text(article(
+            "Brand new zebrafish", "2025-02-01 10:00:00", "Zebrafish text.",
+            categories=["fresh"]), encoding="utf-8")
+        (root / "en/news/wire/03.en.md").write_text(article(
+            "Edited story", "2025-01-04 10:00:00", "Text."), encoding="utf-8")
+        (root / "en/news/wire/05.en.md").unlink()
+        await until(pilot, lambda: "Brand new zebrafish" in titles(screen)
+                    and "Edited story" in titles(screen)
+                    and "Wire story 05" not in titles(screen), "the list shows the changes")
+        assert screen.article_list.current.path == under_cursor.path  # the cursor stayed
+        assert screen.services.counts[("category", "fresh")].total == 1
+        assert "new" in " ".join(screen.status.parts.values())
+        await until(pilot, lambda: not screen.background.indexing
+                    and not screen.background.backlog, "the index took the batch")
+        outcome = screen.services.search("zebrafish")
+        assert [a for a in outcome.paths] == ["en/news/wire/new.en.md"]
+
+    run_app_test(app, scenario)
+
+
+def test_where_the_folder_cannot_be_watched_it_is_rescanned_and_the_status_says_so(
+        make_app, archive_factory, monkeypatch):
+    root = archive_factory(files(), name="polled")
+    monkeypatch.setattr(watch, "_network_fs", lambda root: "nfs")
+    app = make_app(root, watch=True, watch_poll_seconds=1)
+
+    async def scenario(pilot, screen):
+        await until(pilot, lambda: "watch" in screen.status.parts, "the notice")
+        assert screen.status.parts["watch"] == "not watched: rescan every 1 s"
+        (root / "en/news/wire/polled.en.md").write_text(article(
+            "Found by a rescan", "2025-02-01 10:00:00", "Text."), encoding="utf-8")
+        await until(pilot, lambda: "Found by a rescan" in titles(screen), "the rescan")
+
+    run_app_test(app, scenario)
+
+
+def test_watch_false_watches_nothing(make_app, archive_factory):
+    root = archive_factory(files(), name="unwatched")
+    app = make_app(root, watch=False)
+
+    async def scenario(pilot, screen):
+        assert not screen.watching.started
+        assert not [w for w in app.workers if w.group == "watch"]
+
+    run_app_test(app, scenario)
