@@ -8,6 +8,7 @@ whose `article.problem` says what was wrong with what could be read.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -20,6 +21,7 @@ from reader.archive.safe_open import NotRegularFile, read_regular
 # Bodies beyond this are cut (with a notice) so that a 50 MB file never freezes anything.
 MAX_BODY_CHARS = 2_000_000
 MAX_READ_BYTES = 8 * MAX_BODY_CHARS
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # a byte os.fsdecode could not decode
 
 
 class UnreadableFile(Exception):
@@ -30,7 +32,7 @@ def normalize_rel(rel: str) -> str:
     """The stable id form of a relative path: POSIX separators, NFC, and each byte that
     is not UTF-8 written %XX (so that two such names stay two ids)."""
     rel = rel.replace(os.sep, "/")
-    if any("\udc80" <= ch <= "\udcff" for ch in rel):  # os.fsdecode's surrogateescape
+    if not rel.isascii() and _ESCAPED_BYTE.search(rel):  # os.fsdecode's surrogateescape
         rel = "".join(f"%{ord(ch) - 0xDC00:02X}" if "\udc80" <= ch <= "\udcff" else ch
                       for ch in rel)
     return unicodedata.normalize("NFC", rel)

@@ -7,6 +7,11 @@ Workers only parse; this process writes each batch to the cache as it comes
 back, so a reader can show what is found so far and an interrupted scan keeps
 what it has stored.  Small scans stay in this process (starting workers costs
 a few tenths of a second).
+
+A scan with many files parses them newest first (reader/archive/newest.py), the
+first batch small and in this process before the workers start: a reader's first
+look at what is found so far (the first progress report after the walk) shows the
+archive's newest articles, a second or two after the walk.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from reader.archive.model import Article, Delta, ParsedArticle, Problem, ScanResult
+from reader.archive.newest import newest_first
 from reader.archive.parent_watch import on_parent_exit
 from reader.archive.parse import UnreadableFile, parse_file
 from reader.archive.walk import FoundFile, walk
@@ -29,6 +35,7 @@ if TYPE_CHECKING:
     from reader.archive import Archive
 
 _BATCH = 500
+_FIRST_BATCH = 200  # the newest files, parsed here before the workers start
 _PARALLEL_MIN = 4 * _BATCH  # files to parse before worker processes pay off
 _MAX_WORKERS = 4
 _BODIES_MAX = 20_000  # a scan parsing more keeps no bodies in ScanResult.parsed
@@ -53,6 +60,8 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
     readable = {rel: known[3] for rel, known in
                 cache.known_of(f.rel for f in todo if f.rel in stamps).items()}
     changes = Changes(readable, result.removed)
+    if len(todo) >= _PARALLEL_MIN:  # a reader shows the newest first: parse them first
+        todo = newest_first(archive.root, todo, archive.tz)
     parse_and_store(archive, todo, changes, result, progress, cancel,
                     bodies=len(todo) < _PARALLEL_MIN)  # in this process: no copying back
     result.delta = changes.delta()
@@ -95,7 +104,9 @@ def parse_and_store(archive: "Archive", todo: list[FoundFile], changes: Changes,
     total, done = len(todo), 0
     if progress:
         progress(0, total)
-    batches = [todo[start:start + _BATCH] for start in range(0, total, _BATCH)]
+    first = min(_FIRST_BATCH, _BATCH, total)
+    batches = [todo[:first]] if first else []
+    batches += [todo[start:start + _BATCH] for start in range(first, total, _BATCH)]
     cancelled = cancel.is_set if cancel is not None else (lambda: False)
     bodies = bodies and total <= _BODIES_MAX
     for parsed in _parsed_batches(archive.root, archive.tz, batches, cancelled, bodies=bodies):
@@ -122,11 +133,16 @@ def _parsed_batches(root: Path, tz: tzinfo, batches: list[list[FoundFile]],
 
 def _in_workers(root: Path, tz: tzinfo, batches: list[list[FoundFile]], workers: int,
                 cancelled: Callable[[], bool], bodies: bool) -> Iterator[Parsed]:
+    """The first batch (the newest files, small) is parsed here before the workers start:
+    their start-up (a second of both cores) does not delay a reader's first look."""
+    if not batches or cancelled():
+        return
+    yield _parse_batch(root, batches[0], tz, bodies)
     # spawn: forking a process that runs threads (the UI) can deadlock the child
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_start_worker)
     pending: dict[Future, list[FoundFile]] = {}
-    queue = iter(batches)
+    queue = iter(batches[1:])
 
     def submit() -> None:
         batch = next(queue, None)
@@ -138,7 +154,7 @@ def _in_workers(root: Path, tz: tzinfo, batches: list[list[FoundFile]], workers:
             submit()
         while pending and not cancelled():
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
+            for future in [f for f in pending if f in finished]:  # newest first, as sent
                 batch = pending.pop(future)
                 try:
                     parsed = future.result()

@@ -141,7 +141,7 @@ class Background:
         status's count of files scanned is of that same moment.  A look at 50,000 articles
         takes about a second: the next waits `PREVIEW_COST_FACTOR` times as long as the
         last took, or the interval."""
-        next_look = [time.monotonic() + self.scan_preview_interval]
+        next_look = [0.0]  # the first batch (the newest files) is shown at once
         post = self.screen.post_message
 
         def progress(done: int, total: int) -> None:

@@ -1,0 +1,127 @@
+"""Ordering a first scan newest first, from a cheap look at each file's `date` line.
+
+A first scan of 100,000 files parses for a minute; a reader shows what it has found
+so far, newest first.  Parsed in walk order, the newest articles would come at a
+random moment of that minute; parsed newest first, the first batch holds them and
+the list is right at once.  The order costs one read of each file's first KB (about
+10 us a file: a second at 100k, against ~50 s of parsing) and only changes when a
+file is parsed, never what is stored.
+
+The look finds a top-level `date` key (YAML `date:`, TOML `date =`, JSON `"date":`)
+in the front matter's first KB and reads it as the parser does.  A file where it
+finds none (no front matter, a date further down or under another key) may be of any
+date: such files go first, newest file time first (a scraper writes new files last).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from operator import itemgetter
+from datetime import datetime, time, tzinfo
+from pathlib import Path
+
+from reader.archive import fields
+from reader.archive.walk import FoundFile
+
+PEEK_BYTES = 1024
+# Where front matter starts with this byte: how it ends, how its top-level date key
+# starts (YAML and TOML: at the start of a line), and the value's first characters
+# that a date can hold.
+_CLOSING = {b"-": b"\n---", b"+": b"\n+++", b"{": b"\n}"}
+_DATE_KEYS = {b"-": (b"\ndate", b'\n"date"'), b"+": (b"\ndate",), b"{": (b'"date"',)}
+_DATE_VALUE = re.compile(rb"""\n?"?date"?[ \t]*[:=][ \t]*["']?([0-9][0-9T:.+\- Zz]*)""")
+_EPOCH = datetime(1970, 1, 1)
+
+
+def newest_first(root: Path, files: list[FoundFile], tz: tzinfo) -> list[FoundFile]:
+    """`files` in the order to parse them: those of unknown date first (newest file time
+    first), then by the date of their front matter, newest first."""
+    dates = peek_dates(root, [f.fs_rel for f in files], tz)
+    unknown = sorted((f for f, when in zip(files, dates) if when is None),
+                     key=lambda f: -f.mtime_ns)
+    known = [(when, f) for f, when in zip(files, dates) if when is not None]
+    known.sort(key=itemgetter(0), reverse=True)  # stable: equal dates in walk order
+    return unknown + [f for _, f in known]
+
+
+def peek_dates(root: Path, fs_rels: list[str], tz: tzinfo) -> list[float | None]:
+    """The front-matter date (POSIX time) of each file, None where none is seen."""
+    peek = _Peeker(root)
+    try:
+        return [peek.date_of(fs_rel, tz) for fs_rel in fs_rels]
+    finally:
+        peek.close()
+
+
+def front_matter_date(head: bytes, tz: tzinfo, offsets: dict | None = None) -> float | None:
+    """The POSIX time of the top-level `date` of the front matter that starts `head`
+    (the first bytes of a file), or None if there is none to be seen there.  `offsets`
+    memoizes `tz`'s offset by day (exact but for the hours of a daylight-saving change:
+    good enough to order by)."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    opening = head[:1]
+    if opening not in _CLOSING:
+        return None
+    end = head.find(_CLOSING[opening], 1)
+    end = end if end > 0 else len(head)
+    for key in _DATE_KEYS[opening]:
+        at = head.find(key, 0, end)
+        while at >= 0:
+            match = _DATE_VALUE.match(head, at, end)
+            if match:
+                return _timestamp(match.group(1).decode("ascii").strip(), tz,
+                                  {} if offsets is None else offsets)
+            at = head.find(key, at + 1, end)
+    return None
+
+
+def _timestamp(text: str, tz: tzinfo, offsets: dict) -> float | None:
+    try:
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "Zz" else text)
+    except ValueError:  # another form Hugo accepts: the parser's own reading
+        moment = fields.parse_date(text, tz)
+        return moment.timestamp() if moment is not None else None
+    if moment.tzinfo is not None:
+        return moment.timestamp()
+    day = moment.date()
+    offset = offsets.get(day)
+    if offset is None:
+        offset = offsets[day] = tz.utcoffset(datetime.combine(day, time(12))).total_seconds()
+    return (moment - _EPOCH).total_seconds() - offset
+
+
+class _Peeker:
+    """Reads the first KB of files, opening each relative to its folder's descriptor (a
+    third cheaper than by its whole path); the walk gives a folder's files together, so
+    one folder is kept open at a time."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.offsets: dict = {}  # the time zone's offset by day
+        self.folder, self.folder_fd = "", -1
+
+    def date_of(self, fs_rel: str, tz: tzinfo) -> float | None:
+        folder, _, name = fs_rel.rpartition("/")
+        try:
+            fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK, dir_fd=self._open_folder(folder))
+            try:
+                head = os.read(fd, PEEK_BYTES)
+            finally:
+                os.close(fd)
+        except OSError:  # gone or unreadable: the parse will say why
+            return None
+        return front_matter_date(head, tz, self.offsets)
+
+    def _open_folder(self, folder: str) -> int:
+        if self.folder_fd < 0 or folder != self.folder:
+            self.close()
+            self.folder_fd = os.open(os.path.join(self.root, folder), os.O_RDONLY | os.O_DIRECTORY)
+            self.folder = folder
+        return self.folder_fd
+
+    def close(self) -> None:
+        if self.folder_fd >= 0:
+            os.close(self.folder_fd)
+            self.folder_fd = -1
