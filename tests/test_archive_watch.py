@@ -98,12 +98,15 @@ def test_a_burst_of_files_comes_as_a_few_batches(archive, watching):
     started = time.monotonic()
     for rel in names:
         (archive.root / rel).write_text(article_text(rel))
-    writing = time.monotonic() - started  # long on a loaded machine: more batches
     seen, count = set(), 0
     while not names <= seen:
         seen |= batches.next().paths
         count += 1
-    assert count <= 2 + writing / watch.MIN_INTERVAL and seen <= names | {"news/burst"}
+    # batches come at least MIN_INTERVAL apart, however long a loaded machine takes to
+    # write the files and to hand them on; and never one a file
+    elapsed = time.monotonic() - started
+    assert count <= 2 + elapsed / watch.MIN_INTERVAL and count <= len(names) // 10
+    assert seen <= names | {"news/burst"}
 
 
 def test_a_full_scan_comes_first_if_asked_once_the_folder_is_watched(archive, watching):
