@@ -42,3 +42,26 @@ def test_the_cli_prints_the_version_error_as_one_line():
                           text=True, timeout=60)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr == MESSAGE + "\n"
+
+
+class _Segment:
+    def __init__(self, live: int, total: int | None = None):
+        self.live, self.total = live, live if total is None else total
+
+    def doc_count(self):
+        return self.live
+
+    def doc_count_all(self):
+        return self.total
+
+
+def test_a_commit_merges_small_segments_only_within_its_budget():
+    from reader.index.whoosh_patches.merge_policy import MERGE_BUDGET, _chosen
+
+    big, halves = _Segment(2000), [_Segment(MERGE_BUDGET // 2 - 10) for _ in range(4)]
+    edits = [_Segment(1), _Segment(3)]
+    chosen = _chosen([big, *halves, *edits])
+    assert chosen == [edits[0], edits[1], halves[0], halves[1]]  # smallest first, in budget
+    assert sum(s.doc_count() for s in chosen) <= MERGE_BUDGET
+    worn = _Segment(2000, total=5000)  # mostly deleted: rewritten whatever its size
+    assert _chosen([big, worn]) == [worn]
