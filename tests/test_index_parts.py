@@ -76,3 +76,21 @@ def test_a_cancelled_update_leaves_the_parts_articles_to_index(archive_factory, 
     assert len(archive.cache.to_index()) == 6  # nothing recorded: all done next time
     assert update_index(archive).added == 6
     assert hits(archive, "harvest") == sorted(EN.format(f"n{i}") for i in range(6))
+
+
+def test_the_writers_path_lookup_agrees_with_whoosh_across_segments(archive_factory, settings):
+    from reader.index.writer import live_docnum
+
+    archive = make(archive_factory, settings, 3)
+    for batch in (["n1", "n2"], ["n3"]):  # more segments
+        delta, parsed = arrive(archive, batch)
+        update_index(archive, delta=delta, parsed=parsed)
+    (archive.root / EN.format(1)).write_text(article_text("Report 1", body="Changed.\n"))
+    result = archive.scan()  # article 1 replaced: its first version deleted in its segment
+    update_index(archive, delta=result.delta, parsed=result.parsed)
+    searcher = open_index(index_dir_of(archive)).searcher()
+    paths = [EN.format(i) for i in range(3)] + [EN.format(f"n{i}") for i in (1, 2, 3)]
+    assert [live_docnum(searcher, p) for p in paths] == \
+        [searcher.document_number(path=p) for p in paths]
+    assert live_docnum(searcher, EN.format("absent")) is None
+    assert searcher.stored_fields(live_docnum(searcher, EN.format(1)))["path"] == EN.format(1)

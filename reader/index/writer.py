@@ -34,6 +34,7 @@ from reader.index.whoosh_patches.foreign_segments import (move_segments, part_se
                                                           with_segments)
 from reader.index.whoosh_patches.merge_policy import merge_small_only
 from reader.index.whoosh_patches.posting_pool import use_lean_pool
+from reader.index.whoosh_patches.term_lookup import term_finder
 
 LIMIT_MB = 512
 PROGRESS_EVERY = 50
@@ -297,12 +298,14 @@ class _Batch:
 
 def live_docnum(searcher, path: str) -> int | None:
     """The live document of `path`, or None.  Each segment's term table is asked first
-    (a hash lookup): Whoosh's `document_number` builds a posting reader per segment,
-    which at 100k articles (50 segments) cost 1.5 s per 1,000 new articles."""
+    (see whoosh_patches/term_lookup.py): Whoosh's `document_number` builds a posting
+    reader per segment, which at 100k articles (50 segments) cost 1.5 s per 1,000 new
+    articles."""
     from whoosh.reading import TermNotFound
 
+    has = term_finder("path", path)
     for leaf, offset in searcher.reader().leaf_readers():
-        if ("path", path) in leaf:
+        if has(leaf):
             try:
                 return offset + leaf.first_id("path", path)
             except TermNotFound:  # only deleted documents there
