@@ -6,9 +6,10 @@ in one process.  A delta of at least PARALLEL_MIN articles (not a rebuild, and o
 commit's worth at most) is split in two: a spawned part writer indexes the second
 half into a standalone one-segment index in `<index_dir>/part-<id>/` and records what
 it did in `part.json`; the writer, which holds the index's lock, indexes the first
-half, waits for the part, and takes its segment into the same commit (see
-whoosh_patches/foreign_segments.py), deleting the older versions and recording both
-halves in the ledger.  Results are those of one writer: a segment per half instead
+half and commits it (its segment written while the part writes its own), then waits
+for the part and takes its segment into a second commit (see
+whoosh_patches/foreign_segments.py), deleting the older versions and recording its
+articles in the ledger.  Results are those of one writer: a segment per half instead
 of one.  A part that fails or is cancelled leaves its articles unrecorded: the next
 update indexes them.
 """

@@ -134,6 +134,8 @@ def _run(job: Job, index_dir: Path, messages, cancel) -> dict:
         for path in job.removes:
             counts["removed"] += batch.delete(path, removed=True)
         _add_all(job, batch, counts, messages, cancel)
+        if job.parts and batch.pending():  # this half's segment is written while the
+            batch.commit()  # part writes its own, not after: then both are searchable
         for part in job.parts:
             take_part(Path(part), batch, counts, cancel)
         manifest.complete = not counts["cancelled"]
@@ -288,12 +290,18 @@ class _Batch:
             self._searcher.close()
             self._searcher = None
         if self._writer is not None:
-            self._writer.commit(mergetype=with_segments(merge_small_only, self._foreign))
+            # taking in a part's segment merges nothing: the part's delta waits for it
+            policy = _keep if self._foreign else merge_small_only
+            self._writer.commit(mergetype=with_segments(policy, self._foreign))
             self._writer, self._count, self._foreign = None, 0, []
         save_manifest(self.index_dir, self.manifest)
         self.ledger.mark_indexed(self._indexed, self._removed)
         self._indexed, self._removed = [], []
 
+
+
+def _keep(_writer, segments):
+    return segments
 
 
 def live_docnum(searcher, path: str) -> int | None:
