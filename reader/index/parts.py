@@ -4,8 +4,8 @@ Indexing is CPU work in pure Python (analysis, then Whoosh writing the postings 
 ~65 terms per article), about 4 ms an article: a burst of 1,000 new files took 8 s
 in one process.  A delta of at least PARALLEL_MIN articles (not a rebuild, and one
 commit's worth at most) is split in two: a spawned part writer indexes the second
-half into a standalone one-segment index in `<index_dir>/part-<id>/` and records what
-it did in `part.json`; the writer, which holds the index's lock, indexes the first
+half (reader/index/part_writer.py) into a standalone one-segment index in
+`<index_dir>/part-<id>/` and records what it did in `part.json`; the writer, which holds the index's lock, indexes the first
 half and commits it (its segment written while the part writes its own), then waits
 for the part and takes its segment into a second commit (see
 whoosh_patches/foreign_segments.py), deleting the older versions and recording its
@@ -24,7 +24,6 @@ import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 PARALLEL_MIN = 400  # articles in a delta worth a second process (its start costs ~1 s)
 RESULT = "part.json"
@@ -46,42 +45,6 @@ def split(job, cpus: int | None = None):
 
 def _only(parsed: dict, adds: list) -> dict:
     return {path: parsed[path] for path, _ in adds if path in parsed}
-
-
-def write_part(job, part_dir: str, cancel) -> None:
-    """Child-process entry: index `job.adds` into a new index in `part_dir`; what was
-    done goes to its RESULT file (never raises)."""
-    from reader.index.writer import failure_message
-
-    try:
-        result = _write(job, Path(part_dir), cancel)
-    except Exception as exc:  # reported through the result file
-        result = {"error": failure_message(exc)}
-    finish(Path(part_dir), result)
-
-
-def _write(job, part_dir: Path, cancel) -> dict:
-    from whoosh import index as whoosh_index
-
-    from reader.index.schema import build_schema
-    from reader.index.store import INDEX_NAME
-    from reader.index.writer import open_writer, prepare
-
-    part_dir.mkdir(parents=True, exist_ok=True)
-    ix = whoosh_index.create_in(str(part_dir), build_schema(), indexname=INDEX_NAME)
-    writer = open_writer(ix)
-    counts = {"failed": 0, "parsed": 0}
-    indexed, tz, root = [], ZoneInfo(job.timezone), Path(job.root)
-    for path, fs_rel in job.adds:
-        if cancel.is_set():
-            writer.cancel()
-            return {"cancelled": True}
-        doc, mtime = prepare(job, path, fs_rel, root, tz, counts)
-        if doc is not None:
-            writer.add_document(**doc)
-            indexed.append((path, mtime))
-    writer.commit(merge=False)
-    return {"indexed": indexed, **counts}
 
 
 def finish(part_dir: Path, result: dict) -> None:
@@ -106,12 +69,13 @@ def wait_result(part_dir: Path, cancel) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def start_parts(ctx, parts: list, stop) -> list[threading.Thread]:
-    """Start a spawned part writer per part; each thread returned ends when its child
-    does, having written a result for a child that died without one."""
+def start_parts(ctx, parts: list, stop, target) -> list[threading.Thread]:
+    """Start a spawned part writer (`target`: reader/index/part_writer.py) per part; each
+    thread returned ends when its child does, having written a result for a child that
+    died without one."""
     threads = []
     for job, part_dir in parts:
-        child = ctx.Process(target=write_part, args=(job, str(part_dir), stop), daemon=True,
+        child = ctx.Process(target=target, args=(job, str(part_dir), stop), daemon=True,
                             name="newsreader-indexer-part")
         child.start()
         thread = threading.Thread(target=_reap, args=(child, part_dir), daemon=True)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from reader.archive import Delta, ParsedArticle
+from reader.index.part_writer import write_part
 from reader.index.parts import remove_parts, split, start_parts
 from reader.index.store import load_manifest, manifest_path, open_index, whoosh_dir
 from reader.index.writer import Job, write_index
@@ -160,7 +161,7 @@ def run_job(job: Job, progress: Progress | None, cancel: threading.Event) -> dic
     ctx = multiprocessing.get_context("spawn")
     messages, stop = ctx.Queue(), ctx.Event()
     job, parts = split(job)  # a big delta: half of it in a second process
-    reapers = start_parts(ctx, parts, stop)
+    reapers = start_parts(ctx, parts, stop, write_part)
     child = ctx.Process(target=write_index, args=(job, messages, stop), daemon=True,
                         name="newsreader-indexer")
     child.start()
