@@ -98,7 +98,8 @@ def _indexed(archive, result, stop: threading.Event) -> str:
         return f"index not updated: {clean_line(summary.error)}"
     done = summary.added + summary.updated + summary.removed
     text = f"indexed {done:,} in {summary.seconds:.1f} s"
-    return text + (f", {summary.failed:,} failed" if summary.failed else "")
+    text += f", {summary.failed:,} failed" if summary.failed else ""
+    return text + (f", {summary.parsed:,} parsed again" if summary.parsed else "")
 
 
 def say(line: str) -> None:

@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from reader.archive import Delta, ParsedArticle
+from reader.index.part_writer import write_part
+from reader.index.parts import remove_parts, split, start_parts
 from reader.index.store import load_manifest, manifest_path, open_index, whoosh_dir
 from reader.index.writer import Job, write_index
 
@@ -158,14 +160,21 @@ def run_job(job: Job, progress: Progress | None, cancel: threading.Event) -> dic
     """Run the writer in a spawned child and relay its messages; returns its result."""
     ctx = multiprocessing.get_context("spawn")
     messages, stop = ctx.Queue(), ctx.Event()
+    job, parts = split(job)  # a big delta: half of it in a second process
+    reapers = start_parts(ctx, parts, stop, write_part)
     child = ctx.Process(target=write_index, args=(job, messages, stop), daemon=True,
                         name="newsreader-indexer")
     child.start()
     try:
-        return _relay(child, messages, stop, progress, cancel, len(job.adds))
+        result = _relay(child, messages, stop, progress, cancel, len(job.adds))
     finally:
         child.join()
+        stop.set()  # parts the writer did not wait for (it failed, was busy) end now
+        for reaper in reapers:
+            reaper.join()
+        remove_parts(parts)
         messages.close()
+    return result
 
 
 def _relay(child, messages, stop, progress, cancel, total) -> dict:

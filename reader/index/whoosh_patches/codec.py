@@ -13,6 +13,9 @@ path indexes written before this package pickled, re-exporting them.
 
 from __future__ import annotations
 
+from array import array
+from pickle import dumps
+
 from whoosh.codec import whoosh3
 
 INLINE_LIMIT = 8  # posting lists shorter than this live in the term record
@@ -52,38 +55,71 @@ class InliningPostingsWriter(whoosh3.W3PostingsWriter):
 
 
 class ArticleFieldWriter(whoosh3.W3FieldWriter):
+    fast_inline = True  # False: every term through the postings writer (tests compare)
+
     def add_postings(self, schema, lengths, items):
         """Write sorted (fieldname, btext, docnum, weight, value) postings.
 
-        The parent looks up the document's field length through two method
-        calls per posting; here each length is looked up once per field.
+        The parent looks up the document's field length through two method calls
+        per posting; here each length is looked up once per field.  A term's
+        postings are gathered first: a short list (most terms) is packed into its
+        term record at once (`_inlined_record`, byte for byte what the postings
+        writer makes of it), a longer one goes through the postings writer.
         """
         last_field = last_text = None
         field_lengths: dict[int, int] = {}
-        add = None
+        term: list = []
         for fieldname, btext, docnum, weight, value in items:
             if fieldname != last_field:
                 if last_text is not None:
-                    self.finish_term()
+                    self._write_term(last_text, term)
                 if last_field is not None:
                     self.finish_field()
                 self.start_field(fieldname, schema[fieldname])
                 last_field, last_text, field_lengths = fieldname, None, {}
             if btext != last_text:
                 if last_text is not None:
-                    self.finish_term()
-                self.start_term(btext)
-                last_text = btext
-                add = self._postwriter.add_posting
+                    self._write_term(last_text, term)
+                last_text, term = btext, []
             length = field_lengths.get(docnum)
             if length is None:
                 length = lengths.doc_field_length(docnum, fieldname) if lengths else 0
                 field_lengths[docnum] = length
-            add(docnum, weight, value or b"", length)
+            term.append((docnum, weight, value or b"", length))
         if last_text is not None:
-            self.finish_term()
+            self._write_term(last_text, term)
         if last_field is not None:
             self.finish_field()
+
+    def _write_term(self, btext: bytes, postings: list) -> None:
+        if self.fast_inline and len(postings) < self._codec._inlinelimit:
+            self._tindex.add(whoosh3.pack_ushort(self._fieldid) + btext,
+                             _inlined_record(postings))
+            return
+        self.start_term(btext)
+        add = self._postwriter.add_posting
+        for posting in postings:
+            add(*posting)
+        self.finish_term()
+
+
+_NO_LENGTH = 0
+
+
+def _inlined_record(postings: list) -> bytes:
+    """A W3 term record with its postings inlined, as InliningPostingsWriter and
+    W3TermInfo.to_bytes write it (weights as 32-bit floats, lengths only when not 0)."""
+    ids = tuple(p[0] for p in postings)
+    weights = array("f", (p[1] for p in postings))
+    values = tuple(p[2] for p in postings)
+    if not any(values):  # a format without values (see finish_postings)
+        values = (b"",) * len(ids)
+    nonzero = [p[3] for p in postings if p[3]]
+    minlength = whoosh3.length_to_byte(min(nonzero)) if nonzero else _NO_LENGTH
+    maxlength = whoosh3.length_to_byte(max(nonzero, default=0))
+    head = whoosh3.W3TermInfo._struct.pack(True, sum(weights), len(ids), minlength, maxlength,
+                                           max(max(weights), 0), ids[0], ids[-1])
+    return head + dumps((ids, tuple(weights), values), 2)
 
 
 class ArticleCodec(whoosh3.W3Codec):
