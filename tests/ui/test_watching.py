@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 from reader.archive import watch
-from tests.ui.conftest import article, run_app_test, settle
+from tests.ui.conftest import article, run_app_test
 
 WAIT = 30.0  # seconds at most for the watcher to see a change (it takes well under one)
 
@@ -39,7 +39,8 @@ def test_new_edited_and_deleted_files_show_without_a_key(make_app, archive_facto
         await until(pilot, lambda: screen.watching.batches >= 1, "watching started")
         screen.set_focus(screen.article_list)
         await pilot.press("j", "j")
-        await settle(pilot)
+        await until(pilot, lambda: pilot.app.key_queue.idle
+                    and screen.article_list.cursor == 2, "the cursor moved")
         under_cursor = screen.article_list.current
         (root / "en/news/wire/new.en.md").write_text(article(
             "Brand new zebrafish", "2025-02-01 10:00:00", "Zebrafish text.",

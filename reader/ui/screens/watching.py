@@ -12,19 +12,17 @@ once.  `watch = false` in the config: nothing is watched, `r` still rescans.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+
+from textual.screen import Screen
 
 from reader.textsafe import clean_line
 from reader.ui.messages import Watched
-
-if TYPE_CHECKING:
-    from reader.ui.screens.main import MainScreen
 
 
 class Watching:
     """Owns whether the folder is watched (`started`, written on the event loop)."""
 
-    def __init__(self, screen: "MainScreen") -> None:
+    def __init__(self, screen: Screen) -> None:  # the MainScreen
         self.screen = screen
         self.services = screen.services
         self.started = False

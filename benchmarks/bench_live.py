@@ -1,0 +1,217 @@
+"""The reader open on a live archive at 100k: bursts of new files, an edited title,
+deleted files, timed to the screen (issue 11's targets), with no full reload.
+
+    python benchmarks/bench_live.py                       # /tmp/grow100k, complete index
+    python benchmarks/bench_live.py --bursts 5 --memory-bursts 50
+
+The archive and its data dir (cache, ledger, complete index) are copied to a private
+folder first (bench_burst_search.copy_archive).  The reader runs headless (Textual's
+run_test, 120x40) with the folder watched, as a user's would.  Printed per burst of
+`--files` new files (copies of existing articles with a token of the burst's own):
+last file written -> every one in the list and the tree's counts; -> all found by the
+reader's search; the batches it came in, files parsed (must equal the files written)
+and whole-catalog rebuilds (must be 0); the event-loop lag p95 during the burst.  Then
+one edited title, written -> shown in the list; then `--memory-bursts` bursts that add
+and then delete `--memory-files` files each, with the reader's private memory after
+each (RssAnon: flat means within 10% of the first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_burst_search import (ARCHIVE, DATA, copy_archive, pick_sources,  # noqa: E402
+                                quantile, tokened)
+from bench_ui import private_mb, settings_for  # noqa: E402
+from reader.archive import Archive  # noqa: E402
+from reader.archive.cache import MetadataCache  # noqa: E402
+from reader.session.catalog import Catalog  # noqa: E402
+from reader.session.listing import ALL  # noqa: E402
+from reader.ui.app import NewsReaderApp  # noqa: E402
+from reader.ui.screens.watching import Watching  # noqa: E402
+
+TIMEOUT = 300.0
+
+
+class Counters:
+    """Whole-catalog work done while the reader is open: every record read back from
+    the cache, a catalog built from scratch; and the files each watched batch parsed."""
+
+    def __init__(self) -> None:
+        self.full_reads = self.rebuilds = self.parsed = self.batches = 0
+        articles, of, watched = MetadataCache.articles, Catalog.of.__func__, Watching.watched
+        counters = self
+
+        def counted_articles(cache):
+            counters.full_reads += 1
+            return articles(cache)
+
+        def counted_of(cls, items):
+            counters.rebuilds += 1
+            return of(cls, items)
+
+        def counted_watched(part, message):
+            if message.result is not None:
+                counters.batches += 1
+                counters.parsed += message.result.parsed_count
+            return watched(part, message)
+
+        MetadataCache.articles = counted_articles
+        Catalog.of = classmethod(counted_of)
+        Watching.watched = counted_watched
+
+    def snapshot(self) -> tuple[int, int, int, int]:
+        return self.full_reads, self.rebuilds, self.parsed, self.batches
+
+
+class LagMeter:
+    """The event loop's lateness, sampled every 10 ms while `active`."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self.active = False
+
+    async def run(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.01)
+            if self.active:
+                self.samples.append(time.perf_counter() - before - 0.01)
+
+
+async def wait(condition, what: str, poll: float = 0.01) -> float:
+    deadline = time.perf_counter() + TIMEOUT
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"never happened: {what}")
+        await asyncio.sleep(poll)
+    return time.perf_counter()
+
+
+def write(sources: list[Path], tag: str, token: str) -> tuple[list[Path], float]:
+    written = []
+    for i, source in enumerate(sources):
+        target = source.with_name(f"{tag}x{i:04d}-{source.name}")
+        target.write_text(tokened(source.read_text(encoding="utf-8"), token), encoding="utf-8")
+        written.append(target)
+    return written, time.perf_counter()
+
+
+class Live:
+    def __init__(self, app, root: Path, counters: Counters, lag: LagMeter):
+        self.app, self.root, self.counters, self.lag = app, root, counters, lag
+        self.screen = app.screen
+        self.services = self.screen.services
+
+    def shown(self, expected: int) -> bool:
+        return (len(self.services.catalog) == expected
+                and self.services.counts[ALL].total == expected
+                and len(self.screen.article_list.rows) == expected)
+
+    def found(self, token: str, expected: int) -> bool:
+        if self.screen.background.indexing or self.screen.background.backlog:
+            return False
+        return len(self.services.search(token).paths or ()) >= expected
+
+    async def burst(self, number: int, sources: list[Path]) -> dict:
+        token, before = f"live{'abcdefghij'[number % 10]}tokq", len(self.services.catalog)
+        counted = self.counters.snapshot()
+        load, self.lag.samples, self.lag.active = os.getloadavg()[0], [], True
+        _, last = write(sources, f"l{number}", token)
+        shown = await wait(lambda: self.shown(before + len(sources)), "the burst listed")
+        self.lag.active = False
+        found = await wait(lambda: self.found(token, len(sources)), "the burst found", 0.1)
+        reads, rebuilds, parsed, batches = (b - a for a, b in
+                                            zip(counted, self.counters.snapshot()))
+        return {"shown": shown - last, "found": found - last, "batches": batches,
+                "parsed": parsed, "reads": reads, "rebuilds": rebuilds, "load": load,
+                "lag95": quantile(self.lag.samples, 0.95) * 1000 if self.lag.samples else 0}
+
+    async def edit_title(self, source: Path) -> float:
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace('title: "', 'title: "Edited on disk ', 1),
+                          encoding="utf-8")
+        written = time.perf_counter()
+        done = await wait(lambda: any(a.title.startswith("Edited on disk ")
+                                      for a in self.screen.article_list.rows[:50]),
+                          "the edited title")
+        return done - written
+
+    async def memory(self, bursts: int, sources: list[Path]) -> list[float]:
+        out = []
+        for number in range(bursts):
+            before = len(self.services.catalog)
+            written, _ = write(sources, f"m{number}", f"mem{number}tokq")
+            await wait(lambda: self.shown(before + len(sources)), "memory burst listed")
+            for path in written:
+                path.unlink()
+            await wait(lambda: self.shown(before), "memory burst removed")
+            await wait(lambda: not self.screen.background.indexing
+                       and not self.screen.background.backlog, "memory burst indexed", 0.1)
+            out.append(private_mb())
+        return out
+
+
+async def scenario(app, args, root: Path) -> None:
+    counters, lag = Counters(), LagMeter()
+    ticker = asyncio.ensure_future(lag.run())
+    screen = app.screen
+    await wait(lambda: screen.loaded.is_set() and screen.watching.batches >= 1
+               and not screen.background.indexing, "the reader ready and watching", 0.1)
+    live = Live(app, root, counters, lag)
+    print(f"ready: {len(live.services.catalog):,} articles, status "
+          f"{' | '.join(screen.status.parts.values())}", flush=True)
+    results = []
+    for number in range(args.bursts):
+        sources = pick_sources(root, args.files, 5, seed=number)
+        results.append(await live.burst(number, sources))
+        r = results[-1]
+        print(f"burst {number}: listed {r['shown']:.2f} s, searchable {r['found']:.2f} s, "
+              f"{r['batches']} batches, {r['parsed']} parsed, {r['reads']} full cache reads, "
+              f"{r['rebuilds']} catalog rebuilds, loop lag p95 {r['lag95']:.0f} ms, "
+              f"load {r['load']:.1f}", flush=True)
+    for key, label in (("shown", "listed"), ("found", "searchable"), ("lag95", "lag p95")):
+        values = [r[key] for r in results]
+        print(f"{label}: p50 {quantile(values, 0.5):.2f} p95 {quantile(values, 0.95):.2f}")
+    edited = pick_sources(root, 1, 5, seed=99)[0]
+    print(f"edited title shown in {await live.edit_title(edited):.2f} s")
+    if args.memory_bursts:
+        sources = pick_sources(root, args.memory_files, 5, seed=7)
+        mb = await live.memory(args.memory_bursts, sources)
+        print(f"private memory over {len(mb)} bursts of +{args.memory_files}/-"
+              f"{args.memory_files}: first {mb[0]:.0f} MB, last {mb[-1]:.0f} MB, "
+              f"max {max(mb):.0f} MB ({(max(mb) / mb[0] - 1) * 100:+.1f}%)")
+    ticker.cancel()
+    screen.stop_background()
+
+
+async def run(args) -> None:
+    root, data_root, _ = copy_archive(args.archive, args.data, args.work)
+    settings = settings_for(data_root)
+    app = NewsReaderApp(Archive.open(root, settings), settings)
+    async with app.run_test(size=(120, 40)):
+        await scenario(app, args, root)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--archive", type=Path, default=ARCHIVE)
+    parser.add_argument("--data", type=Path, default=DATA, help="its data dir, index complete")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/bench-live"))
+    parser.add_argument("--bursts", type=int, default=5)
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--memory-bursts", type=int, default=0)
+    parser.add_argument("--memory-files", type=int, default=200)
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
