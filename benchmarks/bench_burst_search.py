@@ -100,12 +100,12 @@ class Watch:
         self.process.wait(timeout=60)
 
 
-def pick_sources(root: Path, files: int, folders: int) -> list[Path]:
+def pick_sources(root: Path, files: int, folders: int, seed: int = 1) -> list[Path]:
     """`files` articles from the `folders` biggest source folders."""
     sources = sorted((p for p in (root / "content").glob("*/*/*") if p.is_dir()),
                      key=lambda p: -sum(1 for _ in p.iterdir()))[:folders]
     pool = sorted(f for folder in sources for f in folder.glob("*.md"))
-    return random.Random(1).sample(pool, files)
+    return random.Random(seed).sample(pool, files)
 
 
 def tokened(text: str, token: str) -> str:

@@ -140,10 +140,15 @@ class Live:
         source.write_text(text.replace('title: "', 'title: "Edited on disk ', 1),
                           encoding="utf-8")
         written = time.perf_counter()
-        done = await wait(lambda: any(a.title.startswith("Edited on disk ")
-                                      for a in self.screen.article_list.rows[:50]),
-                          "the edited title")
-        return done - written
+        path = source.relative_to(self.root).as_posix()
+
+        def shown() -> bool:
+            catalog, rows = self.services.catalog, self.screen.article_list.rows
+            place = catalog.rank.get(path)
+            return (place is not None and place < len(rows)
+                    and rows[place].title.startswith("Edited on disk "))
+
+        return await wait(shown, "the edited title") - written
 
     async def memory(self, bursts: int, sources: list[Path]) -> list[float]:
         out = []

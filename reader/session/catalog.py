@@ -20,14 +20,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress
 from operator import attrgetter, not_
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
-from reader.archive.model import Article, Delta, ScanResult
+from reader.archive.model import Article, Delta
 from reader.index.analysis import fold
 from reader.session.listing import newest_first
-
-if TYPE_CHECKING:
-    from reader.archive import Archive
 
 _PATH = attrgetter("path")
 _BULK = 1000  # changes from which a delta is applied by filter and sort, not one by one
@@ -116,21 +113,6 @@ class CatalogChange:
     def gone(self) -> frozenset[str]:
         """The paths no longer in the catalog."""
         return frozenset(self.delta.removed) & {a.path for a in self.outgoing}
-
-
-def scan_delta(archive: "Archive", result: ScanResult) -> Delta:
-    """The Delta of a scan: its own when it has one, else built from the paths it names
-    and the records the cache now holds (a path with no record counts as removed)."""
-    delta = getattr(result, "delta", None)
-    if delta is not None:
-        return delta
-    # replaced by ScanResult.delta
-    added = [archive.cache.article(path) for path in result.added]
-    changed = [archive.cache.article(path) for path in result.updated]
-    unreadable = [p for p, a in zip((*result.added, *result.updated), (*added, *changed))
-                  if a is None]
-    return Delta(tuple(filter(None, added)), tuple(filter(None, changed)),
-                 (*result.removed, *unreadable))
 
 
 def edited(articles: Sequence[Article], outgoing: Sequence[Article],

@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 from reader.archive import Archive, Article, Delta, ParsedArticle, ScanResult
 from reader.config import Settings
 from reader.state import STATE_FILE_NAME, GroupCounts, StateError, StateStore, saved_marks
-from reader.session.catalog import Catalog, CatalogChange, scan_delta
+from reader.session.catalog import Catalog, CatalogChange
 from reader.session.gc_pause import gc_paused
 from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, select
 from reader.session.search import SearchOutcome, Searcher
@@ -137,7 +137,7 @@ class Services:
         """In the scan (or watch) worker: the catalog with what `result` changed, made
         from the newest snapshot; `take` shows it.  `r` and a watched batch both come
         here."""
-        return self.apply_delta(scan_delta(self.archive, result))
+        return self.apply_delta(result.delta)
 
     def apply_delta(self, delta: Delta) -> CatalogChange:
         with self._head_lock:
