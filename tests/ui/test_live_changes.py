@@ -98,6 +98,25 @@ def test_a_search_on_screen_keeps_its_hits_and_drops_the_gone(make_app, archive_
     run_app_test(app, scenario)
 
 
+def test_the_open_article_and_only_hit_deleted_stays_readable(make_app, archive_factory):
+    """A search whose one hit is open: its file deleted, the list empties but the pane
+    keeps the article, marked as gone (not "Nothing matches")."""
+    root = archive_factory(files(6), name="live")
+    app = make_app(root)
+
+    async def scenario(pilot, screen):
+        await press(pilot, "slash", *"lonely", "enter", "enter")
+        pane = screen.article_pane
+        assert pane.shown_path == "en/news/wire/lonely.en.md"
+        (root / "en/news/wire/lonely.en.md").unlink()
+        await press(pilot, "r")
+        assert screen.article_list.rows == () or list(screen.article_list.rows) == []
+        assert pane.shown_path == "en/news/wire/lonely.en.md"
+        assert "[deleted]" in str(pane.query_one("#article-header").render())
+
+    run_app_test(app, scenario)
+
+
 def test_the_tree_cursor_on_a_group_that_empties_goes_to_its_section(make_app, archive_factory):
     root = archive_factory(files(4), name="live")
     app = make_app(root)

@@ -280,7 +280,7 @@ class MainScreen(ArticleActions, Screen):
         if current is not None and current.path == self._open_when_shown:
             self.open_article(current)
         self._open_when_shown = None
-        if not rows:
+        if not rows and not self.article_pane.gone:  # a deleted open article stays readable
             self.article_pane.show_message(
                 "Nothing matches this search here." if outcome.paths is not None else
                 "Scanning the archive: no article found yet." if self.background.first_scan

@@ -147,6 +147,7 @@ class ArticlePane(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.tz = tz
         self.shown_path: str | None = None
+        self.gone = False  # the shown article's file was deleted (it stays, marked)
         self.shown_terms: tuple[str, ...] = ()
         self._shown: ParsedArticle | None = None
         self.rendering = False
@@ -163,6 +164,7 @@ class ArticlePane(VerticalScroll, can_focus=True):
         self.shown_path = parsed.article.path
         self.shown_terms = terms
         self._shown = parsed
+        self.gone = False
         self.query_one("#article-header", Static).update(header_text(parsed, self.tz, pattern))
         self.scroll_home(animate=False, immediate=True)
         self.rendering = True
@@ -172,6 +174,7 @@ class ArticlePane(VerticalScroll, can_focus=True):
     def mark_gone(self) -> None:
         """The shown article's file was deleted: it stays readable, marked as gone."""
         if self._shown is not None:
+            self.gone = True  # kept on screen until another article or message replaces it
             header = header_text(self._shown, self.tz, highlight_pattern(self.shown_terms),
                                  gone=True)
             self.query_one("#article-header", Static).update(header)
@@ -179,6 +182,7 @@ class ArticlePane(VerticalScroll, can_focus=True):
     def show_message(self, message: str) -> None:
         self.shown_path = None
         self._shown = None
+        self.gone = False
         self.query_one("#article-header", Static).update(Text(message, style="dim"))
         self._generation += 1
         self._render_body("", None, self._generation, "")
