@@ -80,3 +80,4 @@ class Watched(Message):
 
     result: ScanResult | None
     notice: str = ""
+    first: bool = False  # the folder is watched from now on: the reader's first scan starts

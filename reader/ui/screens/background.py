@@ -96,8 +96,10 @@ class Background:
     def catalog_loaded(self, message: CatalogLoaded) -> None:
         """A whole catalog: the cache's (then the scan starts), or a first scan's."""
         self.services.take_loaded(message.loaded)
-        if message.first:
-            self.rescan()  # first: an empty catalog says why
+        if message.first:  # the scan starts now, or once the folder is watched
+            self.first_scan = not self.services.articles  # first: an empty catalog says why
+            if not self.screen.watching.start():
+                self.rescan()
         for notice in message.notices:
             self.screen.notify(notice, severity="warning", timeout=10)
         self.screen.tree.rebuild(self.services.counts, partial=self.first_scan)
@@ -177,7 +179,6 @@ class Background:
         self.screen.tree.border_title = "Groups"
         self.screen.listing.show_view_counts()
         self.index()
-        self.screen.watching.start()
 
     # -- indexing -------------------------------------------------------------------
 

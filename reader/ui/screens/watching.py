@@ -11,8 +11,6 @@ once.  `watch = false` in the config: nothing is watched, `r` still rescans.
 
 from __future__ import annotations
 
-from functools import partial
-
 from textual.screen import Screen
 
 from reader.textsafe import clean_line
@@ -26,24 +24,28 @@ class Watching:
         self.screen = screen
         self.services = screen.services
         self.started = False
-        self.batches = 0  # batches taken so far (the first: the rescan as watching starts)
+        self.batches = 0  # batches taken so far (the first: watching began, the scan starts)
 
-    def start(self) -> None:
-        """Watch from now on (once: after the first scan of this session is over)."""
+    def start(self) -> bool:
+        """Watch from now on (once, as the reader opens); False when watching is off.
+        The reader's first scan waits for the folder to be watched (`watched`): so a
+        file written meanwhile is either in that scan or in a batch, and the scan is
+        the only one."""
         if self.started or not self.services.settings.watch:
-            return
+            return False
         self.started = True
-        self.screen.run_worker(partial(self._watch), thread=True, group="watch",
-                               exit_on_error=False)
+        self.screen.run_worker(self._watch, thread=True, group="watch", exit_on_error=False)
+        return True
 
     def _watch(self) -> None:
         from reader.archive.watch import ArchiveWatcher  # watchfiles: only when watching
 
         background, stop = self.screen.background, self.screen.background.stop_event
-        watcher = ArchiveWatcher(self.services.archive)
-        # the first batch, once the folder is watched, is a whole rescan: what changed
-        # between the reader's first scan and the watch starting is not missed
-        for batch in watcher.batches(stop, full_scan_first=True):
+        batches = ArchiveWatcher(self.services.archive).batches(stop, full_scan_first=True)
+        first = next(batches, None)  # None once the folder is watched: the first scan now
+        if first is not None and not stop.is_set():
+            self.screen.post_message(Watched(None, first.notice, first=True))
+        for batch in batches:
             if stop.is_set():
                 return
             try:
@@ -60,6 +62,8 @@ class Watching:
     def watched(self, message: Watched) -> None:
         """On the event loop: a notice once, and the batch's changes to the index."""
         self.batches += 1
+        if message.first:
+            self.screen.background.rescan()
         if message.notice:
             notice = clean_line(message.notice)
             every = self.services.settings.watch_poll_seconds
