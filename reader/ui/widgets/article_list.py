@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -68,6 +68,9 @@ class ArticleList(ScrollView, can_focus=True):
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    # The rows change at every keystroke of a search: a new virtual size repaints the list
+    # and its scrollbar (`_resized`), never reflows the whole screen as Widget's does.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0))
 
     @dataclass
     class Highlighted(Message):
@@ -92,6 +95,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.is_read: Lookup = lambda path: False
         self.is_starred: Lookup = lambda path: False
         self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._styles: dict[tuple[bool, bool, bool], dict[str, Style]] = {}  # of a row's parts
         self.generation = 0  # bumped each time the list shows new rows
 
     # -- calls from the screen ----------------------------------------------------
@@ -103,7 +107,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.rows = rows
         self.generation += 1
         self._cache.clear()
-        self.virtual_size = Size(0, len(rows))
+        self._resized(len(rows))
         index = 0
         if keep is not None:
             index = _index_of(rows, keep) or 0
@@ -122,13 +126,19 @@ class ArticleList(ScrollView, can_focus=True):
         self.rows = rows
         self.generation += 1
         self._cache.clear()
-        self.virtual_size = Size(0, len(rows))
+        self._resized(len(rows))
         self.border_title = f"Articles ({len(rows):,})"
         self.set_reactive(ArticleList.cursor, max(0, min(cursor if new_cursor is None
                                                          else new_cursor, len(rows) - 1)))
         self.scroll_to(y=max(0, top if new_top is None else new_top), animate=False,
                        immediate=True)
         self.refresh()
+
+    def _resized(self, rows: int) -> None:
+        """The list is `rows` high: the scrollbar follows (a scrollbar that appears or
+        goes still reflows the screen: its reactive says so)."""
+        self.virtual_size = Size(0, rows)
+        self._scroll_update(self.virtual_size)
 
     @property
     def current(self) -> Article | None:
@@ -183,6 +193,7 @@ class ArticleList(ScrollView, can_focus=True):
         """A new theme or class: cached rows hold the old colours (focus and width are
         in the cache key already)."""
         self._cache.clear()
+        self._styles.clear()
         super().notify_style_update()
 
     # -- rendering ----------------------------------------------------------------
@@ -217,7 +228,15 @@ class ArticleList(ScrollView, can_focus=True):
     def _part_styles(self, read: bool, at_cursor: bool) -> dict[str, Style]:
         """The style of each part of a row.  On the cursor row every part takes the cursor's
         colours, made readable where the theme's are not: a date in its own colour on
-        the cursor's bar was unreadable (blue on blue in textual-dark)."""
+        the cursor's bar was unreadable (blue on blue in textual-dark).  Kept until the
+        styles change: working them out costs more than drawing the row."""
+        key = (read, at_cursor, self.has_focus)
+        styles = self._styles.get(key)
+        if styles is None:
+            styles = self._styles[key] = self._work_out_styles(read, at_cursor)
+        return styles
+
+    def _work_out_styles(self, read: bool, at_cursor: bool) -> dict[str, Style]:
         row = self.rich_style + self._style("read" if read else "unread")
         if at_cursor:
             return dict.fromkeys(("title", *PARTS), readable_style(row + self._style("cursor")))

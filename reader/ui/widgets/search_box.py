@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 
@@ -24,6 +26,10 @@ class SearchBox(Input):
         Binding("escape", "clear", "Clear search", show=False, priority=True,
                 id="search.clear"),
     ]
+
+    # Every key changes the text's width: the box repaints, the screen is not reflowed
+    # (Widget's virtual_size reflows it; the box is one line whatever it holds).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0))
 
     DEFAULT_CSS = """
     SearchBox { border: none; height: 1; padding: 0 1; }

@@ -25,5 +25,7 @@ class StatusBar(Static):
         else:
             self.parts.pop(name, None)
         names = [n for n in ORDER if n in self.parts] + [n for n in self.parts if n not in ORDER]
+        # One line, always: a new text never changes the layout, so no reflow of the
+        # screen (the status changes at every keystroke of a search).
         self.update(Text(" │ ".join(self.parts[n] for n in names), no_wrap=True,
-                         overflow="ellipsis"))
+                         overflow="ellipsis"), layout=False)
