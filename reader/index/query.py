@@ -89,10 +89,32 @@ class ParsedQuery:
     filters: list[Filter] = field(default_factory=list)
     states: list[tuple[str, bool]] = field(default_factory=list)  # (read|unread|starred, negated)
     highlights: list[str] = field(default_factory=list)
+    paths: frozenset[str] | None = None  # None: any article; else only these (a Scope's)
 
     @property
     def empty(self) -> bool:
-        return self.text is None and not self.filters and not self.states
+        return self.text is None and not self.filters and not self.states and \
+            self.paths is None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a search is narrowed to besides its query (the reader's tree group), handed
+    to the index as it is, never written as a query and parsed back: field filters
+    (`Filter("source", fold_value(name))`), reading states (("unread", False)), and a
+    set of paths (a group that holds its members)."""
+
+    filters: tuple[Filter, ...] = ()
+    states: tuple[tuple[str, bool], ...] = ()
+    paths: frozenset[str] | None = None
+
+    def narrow(self, parsed: ParsedQuery) -> ParsedQuery:
+        """`parsed` with this scope's filters, states and paths too."""
+        paths = self.paths
+        if parsed.paths is not None:
+            paths = parsed.paths if paths is None else parsed.paths & paths
+        return ParsedQuery(parsed.text, [*parsed.filters, *self.filters],
+                           [*parsed.states, *self.states], parsed.highlights, paths)
 
 
 def parse_query(query: str, tz: tzinfo, typing: bool = False) -> ParsedQuery:
