@@ -76,3 +76,14 @@ def test_a_source_group_and_unread_narrow_the_index_together(services):
 
 def _query(key):
     return ListQuery(group=key)
+
+
+def test_an_empty_scope_finds_nothing_also_by_relevance(services):
+    """Whoosh takes an empty filter for no filter: `report is:starred` by relevance with
+    nothing starred listed every report (and the CLI's default order is relevance)."""
+    index = services.searcher.index
+    for query in ("report is:starred", '"daily report" is:starred'):
+        results = index.search(query, limit=0, sort="relevance", state=services)
+        assert results.paths == [] and results.total == 0, query
+    services.counts.hold(PathGroup(("search", "none"), frozenset()))
+    assert services.search("report", ("search", "none"), sort="relevance").paths == []

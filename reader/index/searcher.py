@@ -231,6 +231,8 @@ class SearchIndex:
     def _ranked(self, searcher, q, docs: set[int], want, parsed):
         """(docnum, score) by BM25F among `docs`: the top `want`, or when candidates are
         checked a few times that many, then (if the check rejected too many) the rest."""
+        if not docs:  # Whoosh reads an empty filter as none: every match would come
+            return
         check = self._check(parsed)
         fetch = want if not check or want is None else max(3 * want, 100)
         seen: set[int] = set()

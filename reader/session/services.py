@@ -25,11 +25,12 @@ from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from reader.archive import Archive, Article, Delta, ParsedArticle, ScanResult
 from reader.config import Settings
-from reader.state import STATE_FILE_NAME, GroupCounts, Groups, StateError, StateStore, saved_marks
-from reader.state.groups import Member
+from reader.state import (STATE_FILE_NAME, GroupCounts, Groups, PathGroup, StateError,
+                          StateStore, saved_marks)
+from reader.state.groups import Key, Member
 from reader.session.catalog import Catalog, CatalogChange
 from reader.session.gc_pause import gc_paused
-from reader.session.groups import scope_of
+from reader.session.groups import query_group, reclassified, scope_of
 from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, select
 from reader.session.search import SearchOutcome, Searcher
 from reader.textsafe import is_openable
@@ -154,6 +155,7 @@ class Services:
         self.searcher.set_catalog(change.catalog)
         self.counts.remove(change.outgoing)
         self.counts.add(change.incoming, self.read, self.starred)
+        self.counts.forget(change.gone)
 
     def read_article(self, path: str) -> ParsedArticle:
         return self.archive.read(path)
@@ -183,6 +185,27 @@ class Services:
     def member(self, group: GroupKey) -> Member:
         """The test of whether an article is in `group` now (None: every one is)."""
         return self.groups.group(group).member(self.read, self.starred)
+
+    # -- held groups (saved searches) -------------------------------------------
+
+    def query_group(self, key: Key, query: str) -> PathGroup:
+        """In a worker: the group of `query`'s hits (raises QueryError); `take_groups`
+        holds it."""
+        return query_group(key, query, self.searcher.index, self, self.catalog.by_path)
+
+    def regroup(self, paths: Iterable[str]) -> list[PathGroup]:
+        """In a worker, once the index has what a delta changed (`paths`): the query
+        groups whose members there changed; `take_groups` holds them."""
+        return reclassified(self.groups.held(), set(paths), self.searcher.index, self,
+                            self.catalog.by_path)
+
+    def take_groups(self, groups: Iterable[PathGroup]) -> None:
+        """On the event loop: hold these groups (of articles still in the catalog) and
+        count them."""
+        known = self.catalog.by_path.keys()
+        for group in groups:
+            self.counts.hold(PathGroup(group.key, frozenset(known & group.paths),
+                                       group.definition))
 
     def read_set(self) -> frozenset[str]:
         """The read paths now (a copy: safe to use in another thread)."""
