@@ -13,7 +13,7 @@ from reader.index.query import Filter, Scope
 from reader.session.groups import scope_of
 from reader.session.listing import ListQuery
 from reader.session.services import Services
-from reader.state import Groups, PathGroup
+from reader.state import Count, Groups, PathGroup
 
 EN = "content/en/news/{}/{}.en.md"
 ODD_TAG = 'say "hi"'  # a quote: no query can name it
@@ -87,3 +87,11 @@ def test_an_empty_scope_finds_nothing_also_by_relevance(services):
         assert results.paths == [] and results.total == 0, query
     services.counts.hold(PathGroup(("search", "none"), frozenset()))
     assert services.search("report", ("search", "none"), sort="relevance").paths == []
+
+
+def test_a_whole_new_catalog_keeps_the_held_groups_within_it(services):
+    daily = sorted(p for p in services.by_path if "/daily/" in p)
+    services.take_groups([PathGroup(("search", "d"), frozenset(daily))])
+    services.set_articles([a for a in services.articles if a.path != daily[0]])
+    assert services.counts.groups.group(("search", "d")).paths == frozenset(daily[1:])
+    assert services.counts[("search", "d")] == Count(3, 3, 0)

@@ -121,6 +121,7 @@ class Services:
         """On the event loop: show a catalog made by `load`."""
         self.catalog, self.counts = loaded.catalog, loaded.counts
         self.searcher.set_catalog(loaded.catalog)
+        self.take_groups(self.groups.held())  # a held path gone from the new catalog
 
     def set_articles(self, articles: Iterable[Article]) -> None:
         """Load and show these articles at once (scripts and tests)."""
