@@ -4,13 +4,14 @@ of paths; never a query string parsed back."""
 from __future__ import annotations
 
 import threading
+from datetime import timezone
 
 import pytest
 from conftest import article_text
 
 from reader.archive import Archive
-from reader.index.query import Filter, Scope
-from reader.session.groups import scope_of
+from reader.index.query import Filter, Scope, parse_query
+from reader.session.groups import QueryDefinition, scope_of
 from reader.session.listing import ListQuery
 from reader.session.services import Services
 from reader.state import Count, Groups, PathGroup
@@ -31,6 +32,9 @@ def test_each_kind_of_group_narrows_a_search_structurally():
     assert scope_of(groups.group(("tag", ODD_TAG))) == Scope(filters=(Filter("tag", 'say "hi"'),))
     assert scope_of(groups.group(("source", ""))) is None  # no term: rows checked exactly
     assert scope_of(groups.group(("search", "x"))) == Scope(paths=frozenset({"a.md"}))
+    query = query_group_definition("bank -central source:wire")
+    scope = scope_of(PathGroup(("search", "q"), frozenset(), query))
+    assert scope.filters == (Filter("source", "wire"),) and scope.text == query.parsed.text
     with pytest.raises(KeyError):
         groups.group(("nonsense", "x"))
 
@@ -72,6 +76,10 @@ def test_a_source_group_and_unread_narrow_the_index_together(services):
     assert services.search("report", ("source", "wire"), limit=100).total == 8
     assert services.search("report is:unread", ("source", "wire"), limit=100).total == 7
     assert services.search("report", ("unread", ""), limit=100).total == 11
+
+
+def query_group_definition(query: str) -> QueryDefinition:
+    return QueryDefinition(query, parse_query(query, timezone.utc))
 
 
 def _query(key):

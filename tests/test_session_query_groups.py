@@ -96,8 +96,11 @@ def test_query_groups_count_as_the_command_searches(reader, settings, capsys):
     assert reader.counts[("search", "英伟达")].total == 3
 
 
-def test_a_query_group_is_narrowed_by_its_paths_when_searched_within(reader):
+def test_a_search_within_a_query_group_must_match_its_query_too(reader):
     outcome = reader.search("central", ("search", "bank"), limit=100)
     inside = reader.counts.groups.group(("search", "bank")).paths
-    assert outcome.paths and set(outcome.paths) <= inside
+    assert outcome.paths and set(outcome.paths) <= inside and outcome.total == len(outcome.paths)
     assert set(outcome.paths) == set(reader.search("central bank", limit=0).paths)
+    phrase = reader.search("centr", ("search", '"central bank"'), limit=100)  # typed: a prefix
+    assert sorted(phrase.paths) == sorted(reader.counts.groups.group(
+        ("search", '"central bank"')).paths) and phrase.total == len(phrase.paths)

@@ -7,7 +7,8 @@ A group narrows a search structurally, never as a query string parsed back:
     All, a section heading      nothing (a heading's rows are checked exactly)
     Unread, Starred             the reading state (`is:` as the index applies it)
     a field group               the index's term of that field, folded as indexed
-    a held group                its paths (their docnums, kept per searcher)
+    a query group               its query, parsed once, which the hits must match too
+    another held group          its paths (their docnums, kept per searcher)
 
 A field value that folds to nothing ("", spaces) has no term in the index: such a
 group is searched in All and its rows checked exactly (reader/session/listing.py),
@@ -25,11 +26,11 @@ counts are set operations against the marks (reader/state/counts.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import AbstractSet, Iterable, Mapping
 
 from reader.archive.model import Article
-from reader.index.query import Filter, QueryError, Scope
+from reader.index.query import Filter, ParsedQuery, QueryError, Scope, parse_query
 from reader.index.schema import fold_value
 from reader.index.searcher import SearchIndex
 from reader.state.groups import FieldGroup, Group, Key, MarkGroup, PathGroup
@@ -42,6 +43,9 @@ def scope_of(group: Group) -> Scope | None:
     if isinstance(group, FieldGroup):
         value = fold_value(group.name)
         return Scope(filters=(Filter(group.field.kind, value),)) if value else None
+    if isinstance(group, PathGroup) and isinstance(group.definition, QueryDefinition):
+        parsed = group.definition.parsed
+        return Scope(tuple(parsed.filters), tuple(parsed.states), text=parsed.text)
     if isinstance(group, PathGroup):
         return Scope(paths=group.paths)
     return None
@@ -49,16 +53,19 @@ def scope_of(group: Group) -> Scope | None:
 
 @dataclass(frozen=True)
 class QueryDefinition:
-    """A held group's definition: its members are the hits of `query`."""
+    """A held group's definition: its members are the hits of `query` (`parsed`: as the
+    index reads it, which a search within the group must match too)."""
 
     query: str
+    parsed: ParsedQuery = field(compare=False, hash=False, repr=False)
 
 
 def query_group(key: Key, query: str, index: SearchIndex, state,
                 by_path: Mapping[str, Article]) -> PathGroup:
     """The group of `query`'s hits in the index now, of the articles in `by_path` (the
     catalog's); `state` gives the marks to `is:` terms.  Raises QueryError."""
-    return PathGroup(key, _hits(index, query, state, by_path), QueryDefinition(query))
+    definition = QueryDefinition(query, parse_query(query, index.tz))
+    return PathGroup(key, _hits(index, query, state, by_path), definition)
 
 
 def reclassified(groups: Iterable[PathGroup], paths: AbstractSet[str], index: SearchIndex,
