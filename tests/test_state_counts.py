@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from reader.state import ALL, STARRED, UNREAD, Count, GroupCounts, StateStore, groups_of
+from reader.state import ALL, STARRED, UNREAD, Count, GroupCounts, StateStore
+from reader.state.groups import field_keys as groups_of
 from test_state_support import make_article, make_articles
 
 ARTICLES = make_articles(3000, seed=11)

@@ -89,10 +89,44 @@ class ParsedQuery:
     filters: list[Filter] = field(default_factory=list)
     states: list[tuple[str, bool]] = field(default_factory=list)  # (read|unread|starred, negated)
     highlights: list[str] = field(default_factory=list)
+    paths: frozenset[str] | None = None  # None: any article; else only these (a Scope's)
 
     @property
     def empty(self) -> bool:
-        return self.text is None and not self.filters and not self.states
+        return self.text is None and not self.filters and not self.states and \
+            self.paths is None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a search is narrowed to besides its query (the reader's tree group), handed
+    to the index as it is, never written as a query and parsed back: field filters
+    (`Filter("source", fold_value(name))`), reading states (("unread", False)), a text
+    tree that must match too (a saved search's, parsed once), and a set of paths (a
+    group that holds its members: each path is looked up in the index, about 0.1 ms
+    once per searcher, so only for small sets)."""
+
+    filters: tuple[Filter, ...] = ()
+    states: tuple[tuple[str, bool], ...] = ()
+    paths: frozenset[str] | None = None
+    text: Node | None = None
+
+    def narrow(self, parsed: ParsedQuery) -> ParsedQuery:
+        """`parsed` with this scope's filters, states, text and paths too."""
+        paths = self.paths
+        if parsed.paths is not None:
+            paths = parsed.paths if paths is None else parsed.paths & paths
+        return ParsedQuery(_both(parsed.text, self.text), [*parsed.filters, *self.filters],
+                           [*parsed.states, *self.states], parsed.highlights, paths)
+
+
+def _both(first: Node | None, second: Node | None) -> Node | None:
+    """Both text trees must match: one AND of their parts (a prefix stays at the top,
+    where the searcher takes it as a filter)."""
+    if first is None or second is None:
+        return first if second is None else second
+    parts = [c for n in (first, second) for c in (n.children if n.kind == "and" else [n])]
+    return Node("and", children=parts)
 
 
 def parse_query(query: str, tz: tzinfo, typing: bool = False) -> ParsedQuery:

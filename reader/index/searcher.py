@@ -27,7 +27,7 @@ from reader.index.analysis import fold, script_variants
 from reader.index.matching import ArticleText, filter_query, matches, to_whoosh
 from reader.index.candidates import BROAD, CandidateFinder
 from reader.index.docsets import prefix_docs
-from reader.index.query import Node, ParsedQuery, QueryError, parse_query
+from reader.index.query import Node, ParsedQuery, QueryError, Scope, parse_query
 from reader.index.results import Hit, SearchResults, checked_text
 from reader.index.store import (damaged_path, load_summary, manifest_path, mark_damaged,
                                 open_index)
@@ -35,6 +35,7 @@ from reader.index.store import (damaged_path, load_summary, manifest_path, mark_
 REFRESH_SECONDS = 0.5
 CANCEL_EVERY = 256  # hits collected between two questions to `cancelled`
 EXACT_CHECKS = 100  # candidates always checked, so that small totals are exact
+PATH_SETS = 8  # scopes' path sets whose docnums are kept per searcher
 DEFAULT_TZ = "Asia/Shanghai"
 UNREADABLE = "the search index cannot be read: it is rebuilt at the next update"
 
@@ -59,6 +60,7 @@ class SearchIndex:
         self._paths: dict[int, str] = {}  # per searcher: docnum -> path
         self._request = _Request(False, _never)  # the search running (under the lock)
         self._filters: dict[tuple, set[int]] = {}  # per searcher: filter -> docnums
+        self._path_sets: dict[frozenset[str], frozenset[int]] = {}  # per searcher: the same
         self._status: tuple[int, IndexStatus] | None = None
         self._candidates: CandidateFinder | None = None
 
@@ -119,6 +121,7 @@ class SearchIndex:
             elif not self._searcher.up_to_date():
                 self._searcher = self._searcher.refresh()
                 self._docnums, self._filters, self._paths = {}, {}, {}
+                self._path_sets = {}
         except Exception:  # caught mid-commit or damaged: keep the last one, retry later
             pass
         return self._searcher
@@ -136,8 +139,9 @@ class SearchIndex:
     def search(self, query: str, limit: int = 50, sort: str = "relevance",
                state=None, paths_only: bool = False,
                cancelled: Callable[[], bool] | None = None,
-               typing: bool = False) -> SearchResults:
-        """The articles matching `query`: `limit` 0 means all; sort "relevance" or "date".
+               typing: bool = False, scope: Scope | None = None) -> SearchResults:
+        """The articles matching `query` within `scope` (a tree group: see `Scope`):
+        `limit` 0 means all; sort "relevance" or "date".
         `paths_only`: no hit records, only `results.paths` (a complete listing of a common
         word costs half a second in records).  `cancelled` is asked every few hundred hits;
         when it says yes the search stops and `results.cancelled` is set.  `typing`: the
@@ -148,6 +152,8 @@ class SearchIndex:
         except QueryError as exc:
             return SearchResults(query, error=str(exc))
         results = SearchResults(query, terms=_highlights(parsed))
+        if scope is not None:
+            parsed = scope.narrow(parsed)
         if parsed.states and state is None:
             results.error = "is: filters need the reading state"
         elif not parsed.empty:
@@ -174,7 +180,7 @@ class SearchIndex:
             results.error = UNREADABLE
             mark_damaged(self.index_dir, f"{type(exc).__name__}: {exc}")
             self._searcher, self._docnums, self._filters = None, {}, {}
-            self._paths, self._candidates = {}, None
+            self._paths, self._candidates, self._path_sets = {}, None, {}
 
     def _run(self, searcher, parsed: ParsedQuery, results: SearchResults, limit: int,
              sort: str, state) -> None:
@@ -225,6 +231,8 @@ class SearchIndex:
     def _ranked(self, searcher, q, docs: set[int], want, parsed):
         """(docnum, score) by BM25F among `docs`: the top `want`, or when candidates are
         checked a few times that many, then (if the check rejected too many) the rest."""
+        if not docs:  # Whoosh reads an empty filter as none: every match would come
+            return
         check = self._check(parsed)
         fetch = want if not check or want is None else max(3 * want, 100)
         seen: set[int] = set()
@@ -310,7 +318,8 @@ class SearchIndex:
         return (rest[0] if len(rest) == 1 else Node("and", children=rest)), allow, prefixes
 
     def _doc_filter(self, searcher, parsed: ParsedQuery, state):
-        """Docnum sets of the filters and is: states: (allowed or None, excluded or None)."""
+        """Docnum sets of the filters, is: states and paths: (allowed or None, excluded or
+        None)."""
         allow: set[int] | None = None
         exclude: set[int] = set()
         for f in parsed.filters:
@@ -329,6 +338,9 @@ class SearchIndex:
                 exclude |= docs
             else:
                 allow = docs if allow is None else allow & docs
+        if parsed.paths is not None:
+            docs = self._docnums_of_set(searcher, parsed.paths)
+            allow = docs if allow is None else allow & docs
         return allow, exclude or None
 
     def _by_date_only(self, searcher, parsed, results, limit, allow, exclude) -> None:
@@ -343,6 +355,16 @@ class SearchIndex:
                                    False, None, 0)
         results.set_hits(hits, self._request.paths_only)
         results.total = len(docs)
+
+    def _docnums_of_set(self, searcher, paths: frozenset[str]) -> frozenset[int]:
+        """The docnums of a scope's paths, kept for the next keystrokes (a group's paths
+        are a new frozenset whenever its members change)."""
+        docs = self._path_sets.get(paths)
+        if docs is None:
+            if len(self._path_sets) >= PATH_SETS:
+                self._path_sets.pop(next(iter(self._path_sets)))
+            docs = self._path_sets[paths] = frozenset(self._docnums_of(searcher, paths))
+        return docs
 
     def _docnums_of(self, searcher, paths) -> set[int]:
         cache, out = self._docnums, set()

@@ -3,8 +3,9 @@
 `Searcher.search` runs in a worker thread on every keystroke.  The query is
 read as it is being typed: its last word is a prefix until a space ends it
 (`reader.index.query.parse_query`, `typing`), so the list never goes blank
-on a half-typed word.  The tree group goes into the query as a filter
-(`cat:"..."`, `is:unread` ...), so the index narrows the hits, and a small
+on a half-typed word.  The tree group goes to the index as a `Scope` (its field
+term, reading state or paths: reader/session/groups.py), so the index narrows the
+hits without a query string made and parsed back, and a small
 `limit` gives the first screenful at once; the complete list is asked for
 afterwards, from a second index reader, so a long listing never holds up the
 next keystroke's first page.  While the first index is built, the part
@@ -21,9 +22,8 @@ from typing import Callable, Mapping, Sequence
 from reader.archive import Archive, Article, Delta, ParsedArticle
 from reader.index import QueryError, SearchIndex, index_dir_of, update_index
 from reader.index.analysis import fold
-from reader.index.query import ParsedQuery, parse_query
+from reader.index.query import ParsedQuery, Scope, parse_query
 from reader.session.catalog import Catalog, folded_titles  # noqa: F401 (folded_titles: tests)
-from reader.session.listing import ALL, GroupKey, group_query
 
 Progress = Callable[[int, int], None]
 TITLES_ONLY = "index not ready: titles only"
@@ -119,12 +119,12 @@ class Searcher:
 
     # -- searching ------------------------------------------------------------------
 
-    def search(self, query: str, group: GroupKey = ALL, limit: int = 0,
+    def search(self, query: str, scope: Scope | None = None, limit: int = 0,
                cancelled: Callable[[], bool] = lambda: False, sort: str = "date"
                ) -> SearchOutcome:
-        """Hits of `query` as typed within `group`, by `sort` ("date": newest first, or
-        "relevance"): the first `limit` (0: all).  The group is applied by the index when
-        it can be; the caller still checks the rows."""
+        """Hits of `query` as typed within `scope` (a tree group's), by `sort` ("date":
+        newest first, or "relevance"): the first `limit` (0: all).  The index applies the
+        scope; the caller still checks the rows (the titles fallback ignores it)."""
         try:
             if _parsed(query, self.archive.settings.tzinfo).empty:
                 return SearchOutcome(query, None)
@@ -132,14 +132,13 @@ class Searcher:
             return SearchOutcome(query, None, message=str(exc), malformed=True)
         if not self.ready:
             return self.search_titles(query, cancelled, TITLES_ONLY)
-        scope = group_query(group)
-        text = query if not scope else f"{scope} {query}"
         if limit > 0:  # a newer keystroke stops it too (a common prefix takes a while);
             # paths only: the list needs no hit records (each docnum's path is cached)
-            results = self.index.search(text, limit=limit, sort=sort, state=self.state,
-                                        paths_only=True, cancelled=cancelled, typing=True)
+            results = self.index.search(query, limit=limit, sort=sort, state=self.state,
+                                        paths_only=True, cancelled=cancelled, typing=True,
+                                        scope=scope)
         else:
-            results = self._search_full(text, sort, cancelled)
+            results = self._search_full(query, scope, sort, cancelled)
         if results is None or results.cancelled:
             return SearchOutcome(query, None, complete=False)
         if results.error:
@@ -157,7 +156,8 @@ class Searcher:
             return ""
         return f"searched the {status.indexed:,} of {articles:,} articles indexed so far"
 
-    def _search_full(self, text: str, sort: str, cancelled: Callable[[], bool]):
+    def _search_full(self, text: str, scope: Scope | None, sort: str,
+                     cancelled: Callable[[], bool]):
         """Every hit's path, one complete listing at a time; None when cancelled while
         waiting (a listing cancelled midway says so in `cancelled`)."""
         with self._full_lock:
@@ -165,7 +165,7 @@ class Searcher:
                 return None
             return self._index("full").search(text, limit=0, sort=sort, state=self.state,
                                               paths_only=True, cancelled=cancelled,
-                                              typing=True)
+                                              typing=True, scope=scope)
 
     def search_titles(self, query: str, cancelled: Callable[[], bool], message: str = ""
                       ) -> SearchOutcome:

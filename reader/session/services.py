@@ -25,9 +25,12 @@ from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from reader.archive import Archive, Article, Delta, ParsedArticle, ScanResult
 from reader.config import Settings
-from reader.state import STATE_FILE_NAME, GroupCounts, StateError, StateStore, saved_marks
+from reader.state import (STATE_FILE_NAME, GroupCounts, Groups, PathGroup, StateError,
+                          StateStore, saved_marks)
+from reader.state.groups import Key, Member
 from reader.session.catalog import Catalog, CatalogChange
 from reader.session.gc_pause import gc_paused
+from reader.session.groups import query_group, reclassified, scope_of
 from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, select
 from reader.session.search import SearchOutcome, Searcher
 from reader.textsafe import is_openable
@@ -62,7 +65,8 @@ class Services:
         # The snapshot the reader shows, and its counts: swapped by the event loop only
         # (`take`), read by any thread (a worker reads `catalog` once and keeps it).
         self.catalog = Catalog()
-        self.counts = GroupCounts([], set(), set())
+        self.groups = Groups()  # every group's definition; the counts count them all
+        self.counts = GroupCounts([], set(), set(), self.groups)
         # The marks: changed by the event loop (set_read, toggle_star, take_marks).
         self.read: set[str] = set()
         self.starred: set[str] = set()
@@ -108,7 +112,7 @@ class Services:
         """In a worker: a whole new catalog and its counts (a first load or scan)."""
         with gc_paused():
             catalog = Catalog.of(articles).ready()
-            counts = GroupCounts(catalog.articles, self.read, self.starred)
+            counts = GroupCounts(catalog.articles, self.read, self.starred, self.groups)
         with self._head_lock:
             self._head = catalog
         return Loaded(catalog, counts)
@@ -117,6 +121,7 @@ class Services:
         """On the event loop: show a catalog made by `load`."""
         self.catalog, self.counts = loaded.catalog, loaded.counts
         self.searcher.set_catalog(loaded.catalog)
+        self.take_groups(self.groups.held())  # a held path gone from the new catalog
 
     def set_articles(self, articles: Iterable[Article]) -> None:
         """Load and show these articles at once (scripts and tests)."""
@@ -151,6 +156,7 @@ class Services:
         self.searcher.set_catalog(change.catalog)
         self.counts.remove(change.outgoing)
         self.counts.add(change.incoming, self.read, self.starred)
+        self.counts.forget(change.gone)
 
     def read_article(self, path: str) -> ParsedArticle:
         return self.archive.read(path)
@@ -162,19 +168,45 @@ class Services:
                ) -> SearchOutcome:
         """Hits of `query` as typed within `group`, newest first or by relevance (`sort`):
         the first `limit` (0: all)."""
-        return self.searcher.search(query, group, limit, cancelled, sort)
+        return self.searcher.search(query, scope_of(self.groups.group(group)), limit,
+                                    cancelled, sort)
 
     def rows(self, outcome: SearchOutcome, query: ListQuery,
              cancelled: Callable[[], bool] = lambda: False) -> list[Article] | None:
         """The list's rows for a search outcome (the whole group when there is no search);
         None if cancelled midway."""
         catalog = self.catalog  # one snapshot throughout
+        keep = self.member(query.group)
         if outcome.paths is None:
-            return select(catalog.articles, query, self.read, self.starred, cancelled)
+            return select(catalog.articles, query, keep, cancelled)
         if not outcome.ranked:  # titles only: newest first, as the list
             query = replace(query, by_relevance=False)
-        return hit_rows(outcome.paths, catalog.by_path, catalog.rank, query, self.read,
-                        self.starred)
+        return hit_rows(outcome.paths, catalog.by_path, catalog.rank, query, keep)
+
+    def member(self, group: GroupKey) -> Member:
+        """The test of whether an article is in `group` now (None: every one is)."""
+        return self.groups.group(group).member(self.read, self.starred)
+
+    # -- held groups (saved searches) -------------------------------------------
+
+    def query_group(self, key: Key, query: str) -> PathGroup:
+        """In a worker: the group of `query`'s hits (raises QueryError); `take_groups`
+        holds it."""
+        return query_group(key, query, self.searcher.index, self, self.catalog.by_path)
+
+    def regroup(self, paths: Iterable[str]) -> list[PathGroup]:
+        """In a worker, once the index has what a delta changed (`paths`): the query
+        groups whose members there changed; `take_groups` holds them."""
+        return reclassified(self.groups.held(), set(paths), self.searcher.index, self,
+                            self.catalog.by_path)
+
+    def take_groups(self, groups: Iterable[PathGroup]) -> None:
+        """On the event loop: hold these groups (of articles still in the catalog) and
+        count them."""
+        known = self.catalog.by_path.keys()
+        for group in groups:
+            self.counts.hold(PathGroup(group.key, frozenset(known & group.paths),
+                                       group.definition))
 
     def read_set(self) -> frozenset[str]:
         """The read paths now (a copy: safe to use in another thread)."""
@@ -237,7 +269,8 @@ class Services:
         read, starred = set(self.read), set(self.starred)
         if self.store is not None:
             read, starred = self.store.read_set(), self.store.starred_set()
-        return Marks(read, starred, GroupCounts(self.catalog.articles, read, starred))
+        return Marks(read, starred,
+                     GroupCounts(self.catalog.articles, read, starred, self.groups))
 
     def take_marks(self, marks: Marks) -> None:
         """On the event loop: the marks and counts of `saved_marks`."""

@@ -5,10 +5,11 @@
     counts = GroupCounts(articles, store.read_set(), store.starred_set())
 
 See store.py for the guarantees, transfer.py and docs/state-format.md for the
-export format, counts.py for the tree's counts.
+export format, groups.py for the tree's groups and counts.py for their counts.
 """
 
-from reader.state.counts import ALL, STARRED, UNREAD, Count, GroupCounts, groups_of
+from reader.state.counts import Count, GroupCounts
+from reader.state.groups import ALL, STARRED, UNREAD, Groups, PathGroup
 from reader.state.fallback import saved_marks
 from reader.state.model import BulkChange, ImportReport, Mark
 from reader.state.errors import (DamagedStateError, StateBusyError, StateError,
@@ -19,7 +20,7 @@ from reader.state.transfer import TransferError
 STATE_FILE_NAME = "state.sqlite3"
 
 __all__ = [
-    "ALL", "STARRED", "UNREAD", "Count", "GroupCounts", "groups_of",
+    "ALL", "STARRED", "UNREAD", "Count", "GroupCounts", "Groups", "PathGroup",
     "BulkChange", "ImportReport", "Mark",
     "DamagedStateError", "StateBusyError", "StateError", "StateUnwritableError", "TransferError",
     "UNDO_DEPTH", "StateStore", "STATE_FILE_NAME", "saved_marks",

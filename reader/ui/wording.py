@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from reader.session.listing import SECTIONS, GroupKey
+from reader.state.groups import ALL, SECTIONS, STARRED, UNREAD, Key as GroupKey
 from reader.ui.sanitize import clean_line
 
 LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文", "zh-HK": "繁體中文",
                   "zh-TW": "繁體中文"}
-TOP_NAMES = {("all", ""): "All", ("unread", ""): "Unread", ("starred", ""): "Starred"}
+TOP_NAMES = {ALL: "All", UNREAD: "Unread", STARRED: "Starred"}
 
 
 def plural(count: int, word: str, prefix: str = "") -> str:

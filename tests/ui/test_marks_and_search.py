@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-from reader.session.listing import group_query
 from reader.ui.screens.list_updates import FIRST_HITS
 from reader.session.search import TITLES_ONLY
 from reader.ui.widgets.search_box import SearchBox
@@ -169,14 +168,6 @@ def test_search_terms_are_highlighted_in_the_article(make_app):
         assert spans and paragraph._content.plain[spans[0].start:spans[0].end] == "Gold"
 
     run_app_test(make_app(), scenario)
-
-
-def test_group_query_writes_each_group_as_a_filter():
-    assert group_query(("all", "")) == ""
-    assert group_query(("unread", "")) == "is:unread"
-    assert group_query(("category", "科技 新闻")) == 'cat:"科技 新闻"'
-    assert group_query(("lang", "zh-HK")) == 'lang:"zh-HK"'
-    assert group_query(("tag", 'say "hi"')) is None  # cannot be quoted: checked in Python
 
 
 def test_the_index_applies_the_group_and_the_query_together(make_app):

@@ -10,7 +10,6 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from reader.archive.model import Article
-from reader.state import groups_of
 from reader.ui.keys import help_rows
 from reader.session.listing import next_unread
 from reader.session.services import Marks
@@ -87,7 +86,8 @@ class ArticleActions:
         if len(articles) > 50:
             tree.refresh_all_counts()
         else:
-            tree.refresh_counts({key for a in articles for key in groups_of(a)})
+            keys_of = self.services.groups.keys_of
+            tree.refresh_counts({key for a in articles for key in keys_of(a)})
         self.article_list.refresh()  # marks are in the row cache's key
         self.show_view_counts()
 

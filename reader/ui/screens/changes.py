@@ -19,8 +19,7 @@ from textual.screen import Screen
 
 from reader.archive.model import Article
 from reader.session.catalog import CatalogChange, edited, order_key
-from reader.session.listing import ALL, group_filter
-from reader.state import groups_of
+from reader.session.listing import ALL
 
 _PATH = attrgetter("path")
 
@@ -37,8 +36,10 @@ class LiveChanges:
     def apply(self, change: CatalogChange) -> None:
         """On the event loop: the delta to the catalog, counts, tree, list, pane, status."""
         screen = self.screen
+        keys_of = self.services.groups.keys_of  # held groups: their members before, after
+        keys = set(chain.from_iterable(map(keys_of, change.outgoing)))
         self.services.take(change)
-        keys = set(chain.from_iterable(map(groups_of, (*change.outgoing, *change.incoming))))
+        keys.update(chain.from_iterable(map(keys_of, change.incoming)))
         screen.tree.update_groups(self.services.counts, keys)
         self._edit_list(change)
         self._count_new(change)
@@ -64,7 +65,7 @@ class LiveChanges:
             shown = set(map(_PATH, rows))
             incoming = [a for a in incoming if a.path in shown]
         else:
-            keep = group_filter(screen.group, self.services.read, self.services.starred)
+            keep = self.services.member(screen.group)
             incoming = incoming if keep is None else list(filter(keep, incoming))
         screen.article_list.update_rows(_edited_rows(
             rows, change.outgoing, incoming, screen.newest_first, listing.by_relevance))

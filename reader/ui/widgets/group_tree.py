@@ -22,13 +22,13 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from reader.state import GroupCounts
+from reader.state.groups import ALL, FIXED, SECTIONS, Key as GroupKey
 from reader.ui.contrast import readable_style
-from reader.session.listing import ALL, SECTIONS, STARRED, UNREAD, GroupKey
 from reader.ui.sanitize import clean_line
 from reader.ui.wording import group_name
 from reader.ui.widgets.cells import name_and_count
 
-TOP = ((ALL, "All"), (UNREAD, "Unread"), (STARRED, "Starred"))
+TOP = tuple((key, group_name(key)) for key in FIXED)
 TOGGLE_STYLE = Style.from_meta({"toggle": True})  # what Tree's click handler looks for
 
 
@@ -101,7 +101,7 @@ class GroupTree(Tree[GroupKey]):
 
     def refresh_counts(self, keys: Iterable[GroupKey]) -> None:
         """Redraw the labels of these groups (after marks changed)."""
-        for key in (ALL, UNREAD, STARRED, *keys):
+        for key in (*FIXED, *keys):
             node = self._group_nodes.get(key)
             if node is not None:
                 node.set_label(self._group_label(key, self._display_name(key)))
