@@ -35,13 +35,17 @@ class FoundFile:
 
 
 def walk(root: Path, problems: list[Problem] | None = None,
-         follow: str = "inside", folder: str = "") -> Iterator[FoundFile]:
+         follow: str = "inside", folder: str = "", share: tuple[int, int] = (0, 1)
+         ) -> Iterator[FoundFile]:
     """Yield article files under `root`; folders or files that can't be listed, files that
     are not regular files and symlinks not followed (see `refused_link`) go to `problems`.
     With `folder` (a path relative to `root`), only that part of the archive is walked,
-    by the same rules (`Archive.scan_paths`: a folder copied in)."""
+    by the same rules (`Archive.scan_paths`: a folder copied in).  With `share` (k, n),
+    only the files at the k-th of every n places of each folder's listing: n walks, one
+    per worker process, share the files out (reader/archive/first_look.py); the folders
+    are listed by each."""
     problems = [] if problems is None else problems
-    walker = _Walker(Path(root), problems, follow, folder)
+    walker = _Walker(Path(root), problems, follow, folder, share)
     if not walker.start():
         return
     ids: dict[str, str] = {}  # id -> the file that has it
@@ -116,8 +120,10 @@ class _Walker:
     folder reached twice is listed once), and where problems go.  Symlinked folders are
     listed after every real one, so that an article's id is its real path, not an alias."""
 
-    def __init__(self, root: Path, problems: list[Problem], follow: str, folder: str = ""):
+    def __init__(self, root: Path, problems: list[Problem], follow: str, folder: str = "",
+                 share: tuple[int, int] = (0, 1)):
         self.root, self.problems, self.follow = root, problems, follow
+        self.share, self.shares = share
         self.real_root = os.path.realpath(root)
         self.seen: set[tuple[int, int]] = set()
         self.folder = folder  # "": the whole archive
@@ -138,9 +144,11 @@ class _Walker:
     def files(self) -> Iterator[FoundFile]:
         while self.stack or self.linked:
             rel_dir = self.stack.pop() if self.stack else self._next_linked()
-            for entry in self._entries(rel_dir):
+            for place, entry in enumerate(self._entries(rel_dir)):
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
                 try:
+                    if place % self.shares != self.share and not entry.is_dir():
+                        continue  # another walk's file
                     found = self._visit(entry, rel, rel_dir)
                 except OSError as exc:
                     self.problems.append(Problem(rel, _reason(exc)))
