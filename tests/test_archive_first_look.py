@@ -17,7 +17,8 @@ import reader.archive.newest as newest_module
 from conftest import article_text
 from reader.archive import Archive
 from reader.archive.first_look import FirstLook, look_at_share, merged
-from reader.archive.walk import walk
+from reader.archive.newest import peek_listed
+from reader.archive.walk import walk, walk_listed
 from reader.session.catalog import order_key
 
 UTC = timezone.utc
@@ -66,6 +67,19 @@ def test_the_shares_of_a_walk_are_the_walk(archive_factory):
     assert all(shares)
 
 
+def test_the_look_stats_each_file_open_as_the_walk_does_and_opens_no_pipe(archive_factory):
+    root = archive_factory(misleading(6))
+    os.mkfifo(root / "en/news/s0/pipe.md")  # opening it to read would block
+    os.symlink("00.md", root / "en/news/s0/link.md")  # inside the archive: followed
+    looked = [peek_listed(root, walk_listed(root, share=(k, 2)), UTC)[0] for k in range(2)]
+    by_path = attrgetter("fs_rel")
+    problems = []
+    walked = sorted(walk(root, problems), key=by_path)
+    assert sorted(looked[0] + looked[1], key=by_path) == walked
+    assert "en/news/s0/link.md" in {f.fs_rel for f in walked}
+    assert [p.path for p in problems] == ["en/news/s0/pipe.md"]  # the scan says why
+
+
 def test_the_look_holds_the_true_newest_whatever_the_mtimes_say(scanned):
     root, truth = scanned
     count = 8  # the three the look cannot date are parsed first: they take three places
@@ -74,7 +88,7 @@ def test_the_look_holds_the_true_newest_whatever_the_mtimes_say(scanned):
     listed = [a.path for a in sorted(look.newest, key=order_key)]
     assert len(listed) == count
     assert listed[:count - 3] == truth[:count - 3]  # broken.md first: its file time
-    assert len(look.dates) == len(truth)
+    assert len(look.dates()) == len(truth)
 
 
 def test_the_first_scan_after_a_look_reads_no_date_again_and_stores_the_same(

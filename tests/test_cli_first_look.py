@@ -1,5 +1,6 @@
 """`newsreader` starts the first look (reader/archive/first_look.py) before it imports
-Textual: the worker processes find the newest articles while Textual loads."""
+Textual: the worker processes find the newest articles while Textual loads; and they
+start without Whoosh."""
 
 from __future__ import annotations
 
@@ -35,3 +36,12 @@ def test_the_reader_looks_before_it_imports_textual(tmp_path, sample_root):
                          cwd=REPO, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_the_command_imports_no_whoosh_before_it_needs_it():
+    """Every worker process a reader spawns imports the command's module again: Whoosh,
+    a third of a second of CPU, is imported where a command searches or indexes."""
+    out = subprocess.run([sys.executable, "-c", "import sys, reader.cli.main; "
+                          "print(sorted(m for m in sys.modules if m.startswith('whoosh')))"],
+                         cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stderr

@@ -109,7 +109,7 @@ class Archive:
         """The dates the first look read (it is over then: only the first scan asks)."""
         look, self._look = self._look, None
         result = look.result(cancel) if look is not None else None
-        return result.dates if result is not None else None
+        return result.dates() if result is not None else None
 
     def read(self, path: str) -> ParsedArticle:
         """Parse one article now (for display).  A file that vanished or became unreadable

@@ -7,7 +7,7 @@ the parse of the newest, about 3 s of CPU at 100,000 files.  In the reader's pro
 that work would wait for Textual to load and then share one core (the GIL) with it;
 here it runs in worker processes, one per core (at most `MAX_WORKERS`), started before
 the reader imports Textual (`Archive.look_ahead`).  Each walks the archive (listing
-the folders is cheap) and takes every n-th file of each folder (`walk(share=...)`):
+the folders is cheap) and takes every n-th file of each folder (`walk_listed(share=...)`):
 it reads their dates and parses its newest.  The reader keeps the newest `COUNT` of
 all: what the first scan's first batch will hold, in the same order (`order_key`).
 
@@ -20,19 +20,21 @@ unchanged since.
 from __future__ import annotations
 
 import heapq
+import math
 import multiprocessing
 import os
 import threading
-from dataclasses import dataclass, field
+from array import array
+from dataclasses import dataclass
 from datetime import tzinfo
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from reader.archive.model import Article
-from reader.archive.newest import order_key, peek_dates
+from reader.archive.newest import order_key, peek_listed
 from reader.archive.scan import _FIRST_BATCH, _parse_batch, _start_worker
-from reader.archive.walk import walk
+from reader.archive.walk import walk_listed
 
 COUNT = _FIRST_BATCH  # the newest files parsed: a first scan's first batch
 MAX_WORKERS = 4
@@ -41,43 +43,55 @@ _POLL = 0.1  # seconds between two looks at `cancel` while waiting
 
 @dataclass
 class Share:
-    """What one worker found: the date of each of its files, as (size, mtime_ns, date)
-    by fs_rel, and its newest files with their place (`order_key`) and article (None:
-    unreadable)."""
+    """What one worker found: its files (fs_rel), the size and mtime_ns of each in turn
+    (`stamps`) and its date (NaN where none was seen) in arrays (cheap to send: 50,000
+    files pickle in a few ms, not a few tenths of a second), and its newest files with
+    their place (`order_key`) and article (None: unreadable)."""
 
-    dates: dict[str, tuple[int, int, float | None]] = field(default_factory=dict)
-    newest: list[tuple[tuple, Article | None]] = field(default_factory=list)
+    fs_rels: list[str]
+    stamps: array
+    dates: array
+    newest: list[tuple[tuple, Article | None]]
+
+    def dated(self) -> Iterator[tuple[str, tuple[int, int, float | None]]]:
+        sizes, mtimes = self.stamps[0::2], self.stamps[1::2]
+        dates = (None if math.isnan(date) else date for date in self.dates)
+        return zip(self.fs_rels, zip(sizes, mtimes, dates))
 
 
 @dataclass
 class Look:
-    """The first look: the newest articles, and the dates read (for the scan's order)."""
+    """The first look: the newest articles, and the workers' shares (for `dates`)."""
 
     newest: list[Article]
-    dates: dict[str, tuple[int, int, float | None]]
+    shares: list[Share]
+
+    def dates(self) -> dict[str, tuple[int, int, float | None]]:
+        """Each file's date as newest_first takes them (`known`); made when the scan asks,
+        not while the reader waits for the newest."""
+        return {rel: dated for share in self.shares for rel, dated in share.dated()}
 
 
 def look_at_share(root: Path, tz: tzinfo, follow: str, share: tuple[int, int],
                   count: int = COUNT) -> Share:
     """One worker's part: the files of `share` (see `walk`), their dates, and its
     `count` newest parsed (the archive's newest `count` are among the workers' ones)."""
-    found = list(walk(root, [], follow, share=share))  # the scan reports the problems
-    dates = peek_dates(root, [f.fs_rel for f in found], tz)
+    found, dates = peek_listed(root, walk_listed(root, follow, share), tz)  # the scan
+    # reports the files that cannot be read
     newest = heapq.nsmallest(count, zip(map(order_key, found, dates), found))
     parsed = _parse_batch(root, [f for _, f in newest], tz)
-    return Share({f.fs_rel: (f.size, f.mtime_ns, date) for f, date in zip(found, dates)},
+    stamps = array("q", [n for f in found for n in (f.size, f.mtime_ns)])
+    return Share([f.fs_rel for f in found], stamps,
+                 array("d", [math.nan if date is None else date for date in dates]),
                  [(key, None if isinstance(outcome, str) else outcome)
                   for (key, _), (_, outcome) in zip(newest, parsed)])
 
 
 def merged(shares: list[Share], count: int = COUNT) -> Look:
     """The workers' shares as one look: the `count` newest files of all."""
-    dates: dict[str, tuple[int, int, float | None]] = {}
-    for share in shares:
-        dates.update(share.dates)
     newest = heapq.nsmallest(count, (item for share in shares for item in share.newest),
                              key=lambda item: item[0])
-    return Look([article for _, article in newest if article is not None], dates)
+    return Look([article for _, article in newest if article is not None], shares)
 
 
 class FirstLook:

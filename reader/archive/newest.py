@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from datetime import datetime, time, tzinfo
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from reader.archive import fields
-from reader.archive.walk import FoundFile
+from reader.archive.walk import FoundFile, found_file
 
 PEEK_BYTES = 1024
 # Where front matter starts with this byte: how it ends, how its top-level date key
@@ -83,6 +84,24 @@ def peek_dates(root: Path, fs_rels: list[str], tz: tzinfo) -> list[float | None]
         peek.close()
 
 
+def peek_listed(root: Path, listed: Iterable[tuple[str, os.DirEntry]], tz: tzinfo
+                ) -> tuple[list[FoundFile], list[float | None]]:
+    """The files `walk_listed` gives, each opened once for its stat and its date (the first
+    look: a file that is not regular or cannot be read is left to the scan, which says
+    why)."""
+    peek = _Peeker(root)
+    found, dates = [], []
+    try:
+        for fs_rel, entry in listed:
+            seen = peek.found_and_date(fs_rel, entry, tz)
+            if seen is not None:
+                found.append(seen[0])
+                dates.append(seen[1])
+    finally:
+        peek.close()
+    return found, dates
+
+
 def front_matter_date(head: bytes, tz: tzinfo, offsets: dict | None = None) -> float | None:
     """The POSIX time of the top-level `date` of the front matter that starts `head`
     (the first bytes of a file), or None if there is none to be seen there.  `offsets`
@@ -132,16 +151,33 @@ class _Peeker:
         self.folder, self.folder_fd = "", -1
 
     def date_of(self, fs_rel: str, tz: tzinfo) -> float | None:
-        folder, _, name = fs_rel.rpartition("/")
         try:
-            fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK, dir_fd=self._open_folder(folder))
-            try:
-                head = os.read(fd, PEEK_BYTES)
-            finally:
-                os.close(fd)
+            _, head = self._read(fs_rel, with_stat=False)
         except OSError:  # gone or unreadable: the parse will say why
             return None
         return front_matter_date(head, tz, self.offsets)
+
+    def found_and_date(self, fs_rel: str, entry: os.DirEntry, tz: tzinfo
+                       ) -> tuple[FoundFile, float | None] | None:
+        """The file's record, statted open, and its date; None for a file that is not
+        regular (never opened: a named pipe would block) or cannot be read."""
+        try:
+            if not entry.is_file():  # the type the listing gave (a symlink: its target's)
+                return None
+            st, head = self._read(fs_rel, with_stat=True)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return found_file(fs_rel, st), front_matter_date(head, tz, self.offsets)
+
+    def _read(self, fs_rel: str, with_stat: bool) -> tuple[os.stat_result | None, bytes]:
+        folder, _, name = fs_rel.rpartition("/")
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK, dir_fd=self._open_folder(folder))
+        try:
+            return (os.fstat(fd) if with_stat else None), os.read(fd, PEEK_BYTES)
+        finally:
+            os.close(fd)
 
     def _open_folder(self, folder: str) -> int:
         if self.folder_fd < 0 or folder != self.folder:
