@@ -40,7 +40,7 @@ class Archive:
         self.notices: list[str] = [notice] if notice else []
         self._cache: MetadataCache | None = None
         self._lock = threading.Lock()
-        self._look = None  # a first open's FirstLook, until the first scan takes it
+        self._look = None  # a first open's FirstLook
 
     @classmethod
     def open(cls, root: Path, settings: Settings) -> "Archive":
@@ -106,10 +106,11 @@ class Archive:
         return result.newest if result is not None else []
 
     def _looked_dates(self, cancel: threading.Event | None) -> dict | None:
-        """The dates the first look read (it is over then: only the first scan asks)."""
-        look, self._look = self._look, None
+        """The dates the first look read, for the first scan (once: a later scan reads
+        the cache's stamps instead)."""
+        look = self._look
         result = look.result(cancel) if look is not None else None
-        return result.dates() if result is not None else None
+        return result.take_dates() if result is not None else None
 
     def read(self, path: str) -> ParsedArticle:
         """Parse one article now (for display).  A file that vanished or became unreadable

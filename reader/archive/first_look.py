@@ -61,15 +61,16 @@ class Share:
 
 @dataclass
 class Look:
-    """The first look: the newest articles, and the workers' shares (for `dates`)."""
+    """The first look: the newest articles, and the workers' shares (for `take_dates`)."""
 
     newest: list[Article]
     shares: list[Share]
 
-    def dates(self) -> dict[str, tuple[int, int, float | None]]:
-        """Each file's date as newest_first takes them (`known`); made when the scan asks,
-        not while the reader waits for the newest."""
-        return {rel: dated for share in self.shares for rel, dated in share.dated()}
+    def take_dates(self) -> dict[str, tuple[int, int, float | None]]:
+        """Each file's date as newest_first takes them (`known`), once (the first scan):
+        made when it asks, not while the reader waits for the newest; then let go."""
+        shares, self.shares = self.shares, []
+        return {rel: dated for share in shares for rel, dated in share.dated()}
 
 
 def look_at_share(root: Path, tz: tzinfo, follow: str, share: tuple[int, int],
