@@ -5,6 +5,7 @@ first scan after it parses in its order and stores what any scan stores."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 from dataclasses import replace
@@ -142,3 +143,14 @@ def test_closing_the_archive_stops_the_look(archive_factory, settings):
     workers = list(archive._look._workers)
     archive.close()  # the reader quit before the look was done
     assert not any(w.is_alive() for w in workers)
+
+
+def test_no_worker_process_to_be_had_no_look(archive_factory, settings, monkeypatch):
+    def refused(process):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.get_context("spawn").Process, "start", refused)
+    archive = Archive.open(archive_factory(misleading(6)), settings)
+    archive.look_ahead()
+    assert archive._look is None and archive.looked_newest() == []
+    assert len(archive.scan().added) == 9

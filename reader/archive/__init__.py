@@ -97,7 +97,10 @@ class Archive:
                 return
         except (OSError, sqlite3.Error):  # the reader says why, as it opens
             return
-        self._look = FirstLook(self.root, self.tz, self.settings.follow_symlinks)
+        try:
+            self._look = FirstLook(self.root, self.tz, self.settings.follow_symlinks)
+        except OSError:  # no worker process to be had: the first scan does it all
+            self._look = None
 
     def looked_newest(self, cancel: threading.Event | None = None) -> list[Article]:
         """The first look's newest articles, once it is done ([] without a look)."""

@@ -108,14 +108,24 @@ class FirstLook:
         self._done = False
         self._pipes: list[Connection] = []
         self._workers = []
-        for share in range(workers):
-            receive, send = context.Pipe(duplex=False)
-            worker = context.Process(target=_look_and_send, daemon=True,
-                                     args=(send, root, tz, follow, (share, workers)))
+        try:
+            for share in range(workers):
+                self._start(context, root, tz, follow, (share, workers))
+        except OSError:  # no process to be had: no look (the scan does without)
+            self.close()
+            raise
+
+    def _start(self, context, root: Path, tz: tzinfo, follow: str,
+               share: tuple[int, int]) -> None:
+        receive, send = context.Pipe(duplex=False)
+        worker = context.Process(target=_look_and_send, daemon=True,
+                                 args=(send, root, tz, follow, share))
+        self._pipes.append(receive)
+        try:
             worker.start()
+        finally:
             send.close()
-            self._pipes.append(receive)
-            self._workers.append(worker)
+        self._workers.append(worker)
 
     def result(self, cancel: threading.Event | None = None) -> Look | None:
         """The look, once every worker has sent its share; None if one failed, or if
