@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import reader.archive.newest as newest_module
 import reader.archive.scan as scan_module
 from conftest import article_text
 from reader.archive import Archive
@@ -117,3 +118,27 @@ def test_a_big_first_scan_stores_the_newest_first_and_then_the_same_as_any_scan(
     assert looks[1] == newest[:12] and looks[-1] == newest
     assert sorted(archive.cached(), key=lambda a: a.path) == sorted(alone.cached(),
                                                                      key=lambda a: a.path)
+
+
+def test_equal_dates_go_by_path_as_the_catalog_lists_them(tmp_path):
+    for folder in ("a", "b"):  # the walk lists b/ first (its stack)
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.md").write_text(article_text(date="2025-01-01 00:00:00"))
+    found = list(walk(tmp_path))
+    assert [f.rel for f in found] == ["b/x.md", "a/x.md"]
+    assert [f.rel for f in newest_first(tmp_path, found, timezone.utc)] == ["a/x.md", "b/x.md"]
+
+
+def test_a_date_known_is_not_read_again_unless_the_file_changed(tmp_path, monkeypatch):
+    for name, date in (("same.md", "2020-01-01 00:00:00"), ("edited.md", "2021-01-01 00:00:00")):
+        (tmp_path / name).write_text(article_text(date=date))
+    found = {f.rel: f for f in walk(tmp_path)}
+    same, edited = found["same.md"], found["edited.md"]
+    known = {"same.md": (same.size, same.mtime_ns, 2e9),  # as if read then: the newest
+             "edited.md": (edited.size + 1, edited.mtime_ns, 3e9)}  # since changed
+    read = []
+    real_peek = newest_module.peek_dates
+    monkeypatch.setattr(newest_module, "peek_dates",
+                        lambda root, rels, tz: read.extend(rels) or real_peek(root, rels, tz))
+    order = newest_first(tmp_path, [same, edited], timezone.utc, known)
+    assert read == ["edited.md"] and [f.rel for f in order] == ["same.md", "edited.md"]

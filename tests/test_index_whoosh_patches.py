@@ -34,11 +34,14 @@ def test_any_other_version_fails_on_import_with_one_clear_line(monkeypatch):
         importlib.import_module("reader.index.whoosh_patches.codec")
 
 
-def test_the_cli_prints_the_version_error_as_one_line():
-    code = ("import whoosh; whoosh.__version__ = (2, 7, 5)\n"
-            "from reader.cli.main import main\n"
-            "main(['index', '--help'])")
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+def test_the_cli_prints_the_version_error_as_one_line(tmp_path):
+    (tmp_path / "none.toml").write_text("")
+    code = ("import sys, whoosh; whoosh.__version__ = (2, 7, 5)\n"
+            "from reader.cli.main import main\n"  # imports no Whoosh: `index` does
+            "main(['index', '-q', '--data-dir', sys.argv[1], '--config', sys.argv[2],"
+            " 'sample_feed'])")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "data"),
+                           str(tmp_path / "none.toml")], cwd=REPO, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr == MESSAGE + "\n"

@@ -2,6 +2,7 @@
 
     archive = Archive.open(root, settings)
     articles = archive.cached()        # instant: no file parsed
+    archive.look_ahead()               # a first open: its newest, in worker processes
     result = archive.scan(progress)    # parses only new and changed files
     result = archive.scan_paths(paths) # only those paths (what a watcher reported)
     parsed = archive.read(path)        # one article with its body
@@ -10,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -38,6 +40,7 @@ class Archive:
         self.notices: list[str] = [notice] if notice else []
         self._cache: MetadataCache | None = None
         self._lock = threading.Lock()
+        self._look = None  # a first open's FirstLook
 
     @classmethod
     def open(cls, root: Path, settings: Settings) -> "Archive":
@@ -59,6 +62,9 @@ class Archive:
             return self._cache
 
     def close(self) -> None:
+        look, self._look = self._look, None
+        if look is not None:
+            look.close()
         with self._lock:
             if self._cache is not None:
                 self._cache.close()
@@ -78,6 +84,36 @@ class Archive:
 
     def problems(self) -> list[Problem]:
         return self.cache.problems()
+
+    def look_ahead(self) -> None:
+        """At a first open (nothing cached), start the first look: the newest articles and
+        every file's date, read in worker processes (reader/archive/first_look.py) while
+        the reader starts.  `looked_newest` shows it; the first scan waits for it and
+        parses in the order of the dates it read."""
+        from reader.archive.first_look import FirstLook
+
+        try:
+            if self._look is not None or self.cached_count():
+                return
+        except (OSError, sqlite3.Error):  # the reader says why, as it opens
+            return
+        try:
+            self._look = FirstLook(self.root, self.tz, self.settings.follow_symlinks)
+        except OSError:  # no worker process to be had: the first scan does it all
+            self._look = None
+
+    def looked_newest(self, cancel: threading.Event | None = None) -> list[Article]:
+        """The first look's newest articles, once it is done ([] without a look)."""
+        look = self._look
+        result = look.result(cancel) if look is not None else None
+        return result.newest if result is not None else []
+
+    def _looked_dates(self, cancel: threading.Event | None) -> dict | None:
+        """The dates the first look read, for the first scan (once: a later scan reads
+        the cache's stamps instead)."""
+        look = self._look
+        result = look.result(cancel) if look is not None else None
+        return result.take_dates() if result is not None else None
 
     def read(self, path: str) -> ParsedArticle:
         """Parse one article now (for display).  A file that vanished or became unreadable
@@ -101,7 +137,8 @@ class Archive:
         from reader.archive.scan import run_scan
 
         started = time.perf_counter()
-        result = run_scan(self, progress, cancel)
+        known = self._looked_dates(cancel)  # the first look's workers done: now the walk
+        result = run_scan(self, progress, cancel, known)
         result.seconds = time.perf_counter() - started
         return result
 

@@ -11,18 +11,22 @@ The look finds a top-level `date` key (YAML `date:`, TOML `date =`, JSON `"date"
 in the front matter's first KB and reads it as the parser does.  A file where it
 finds none (no front matter, a date further down or under another key) may be of any
 date: such files go first, newest file time first (a scraper writes new files last).
+Equal dates go by path, as the catalog lists them: the first batch is the catalog's
+newest, whoever reads the dates (the reader's first look reads them in worker
+processes, reader/archive/first_look.py, and the scan that follows reuses them).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from operator import itemgetter
+import stat
 from datetime import datetime, time, tzinfo
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from reader.archive import fields
-from reader.archive.walk import FoundFile
+from reader.archive.walk import FoundFile, found_file
 
 PEEK_BYTES = 1024
 # Where front matter starts with this byte: how it ends, how its top-level date key
@@ -34,15 +38,41 @@ _DATE_VALUE = re.compile(rb"""\n?"?date"?[ \t]*[:=][ \t]*["']?([0-9][0-9T:.+\- Z
 _EPOCH = datetime(1970, 1, 1)
 
 
-def newest_first(root: Path, files: list[FoundFile], tz: tzinfo) -> list[FoundFile]:
+# A date read, by the file's fs_rel: (size, mtime_ns, date) of the file as it was read.
+Dated = Mapping[str, tuple[int, int, "float | None"]]
+
+
+def newest_first(root: Path, files: list[FoundFile], tz: tzinfo,
+                 known: Dated | None = None) -> list[FoundFile]:
     """`files` in the order to parse them: those of unknown date first (newest file time
-    first), then by the date of their front matter, newest first."""
-    dates = peek_dates(root, [f.fs_rel for f in files], tz)
-    unknown = sorted((f for f, when in zip(files, dates) if when is None),
-                     key=lambda f: -f.mtime_ns)
-    known = [(when, f) for f, when in zip(files, dates) if when is not None]
-    known.sort(key=itemgetter(0), reverse=True)  # stable: equal dates in walk order
-    return unknown + [f for _, f in known]
+    first), then by the date of their front matter, newest first (`order_key`).  `known`:
+    dates read already (by the first look); a file whose size and mtime are those it was
+    read at is not read again."""
+    dates = _dates(root, files, tz, known or {})
+    keys = list(map(order_key, files, dates))
+    return [files[i] for i in sorted(range(len(files)), key=keys.__getitem__)]
+
+
+def order_key(found: FoundFile, date: float | None) -> tuple:
+    """A file's place in the parse order (`date`: its front matter's, None if unseen);
+    equal dates by path, as the catalog (fs_rel: two spellings of one id)."""
+    if date is None:
+        return 0, -found.mtime_ns, found.rel, found.fs_rel
+    return 1, -date, found.rel, found.fs_rel
+
+
+def _dates(root: Path, files: list[FoundFile], tz: tzinfo, known: Dated) -> list[float | None]:
+    dates: list[float | None] = [None] * len(files)
+    unread = []
+    for i, found in enumerate(files):
+        seen = known.get(found.fs_rel)
+        if seen is not None and seen[:2] == (found.size, found.mtime_ns):
+            dates[i] = seen[2]
+        else:
+            unread.append(i)
+    for i, date in zip(unread, peek_dates(root, [files[i].fs_rel for i in unread], tz)):
+        dates[i] = date
+    return dates
 
 
 def peek_dates(root: Path, fs_rels: list[str], tz: tzinfo) -> list[float | None]:
@@ -52,6 +82,24 @@ def peek_dates(root: Path, fs_rels: list[str], tz: tzinfo) -> list[float | None]
         return [peek.date_of(fs_rel, tz) for fs_rel in fs_rels]
     finally:
         peek.close()
+
+
+def peek_listed(root: Path, listed: Iterable[tuple[str, os.DirEntry]], tz: tzinfo
+                ) -> tuple[list[FoundFile], list[float | None]]:
+    """The files `walk_listed` gives, each opened once for its stat and its date (the first
+    look: a file that is not regular or cannot be read is left to the scan, which says
+    why)."""
+    peek = _Peeker(root)
+    found, dates = [], []
+    try:
+        for fs_rel, entry in listed:
+            seen = peek.found_and_date(fs_rel, entry, tz)
+            if seen is not None:
+                found.append(seen[0])
+                dates.append(seen[1])
+    finally:
+        peek.close()
+    return found, dates
 
 
 def front_matter_date(head: bytes, tz: tzinfo, offsets: dict | None = None) -> float | None:
@@ -103,16 +151,33 @@ class _Peeker:
         self.folder, self.folder_fd = "", -1
 
     def date_of(self, fs_rel: str, tz: tzinfo) -> float | None:
-        folder, _, name = fs_rel.rpartition("/")
         try:
-            fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK, dir_fd=self._open_folder(folder))
-            try:
-                head = os.read(fd, PEEK_BYTES)
-            finally:
-                os.close(fd)
+            _, head = self._read(fs_rel, with_stat=False)
         except OSError:  # gone or unreadable: the parse will say why
             return None
         return front_matter_date(head, tz, self.offsets)
+
+    def found_and_date(self, fs_rel: str, entry: os.DirEntry, tz: tzinfo
+                       ) -> tuple[FoundFile, float | None] | None:
+        """The file's record, statted open, and its date; None for a file that is not
+        regular (never opened: a named pipe would block) or cannot be read."""
+        try:
+            if not entry.is_file():  # the type the listing gave (a symlink: its target's)
+                return None
+            st, head = self._read(fs_rel, with_stat=True)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return found_file(fs_rel, st), front_matter_date(head, tz, self.offsets)
+
+    def _read(self, fs_rel: str, with_stat: bool) -> tuple[os.stat_result | None, bytes]:
+        folder, _, name = fs_rel.rpartition("/")
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK, dir_fd=self._open_folder(folder))
+        try:
+            return (os.fstat(fd) if with_stat else None), os.read(fd, PEEK_BYTES)
+        finally:
+            os.close(fd)
 
     def _open_folder(self, folder: str) -> int:
         if self.folder_fd < 0 or folder != self.folder:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from reader.archive.model import Article, Delta, ParsedArticle, Problem, ScanResult
-from reader.archive.newest import newest_first
+from reader.archive.newest import Dated, newest_first
 from reader.archive.parent_watch import on_parent_exit
 from reader.archive.parse import UnreadableFile, parse_file
 from reader.archive.walk import FoundFile, walk
@@ -46,7 +46,7 @@ Parsed = list[tuple[FoundFile, "Article | ParsedArticle | str"]]
 
 
 def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
-             cancel: threading.Event | None) -> ScanResult:
+             cancel: threading.Event | None, known_dates: Dated | None = None) -> ScanResult:
     cache = archive.cache
     result = ScanResult()
     walk_problems: list[Problem] = []
@@ -61,7 +61,7 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
                 cache.known_of(f.rel for f in todo if f.rel in stamps).items()}
     changes = Changes(readable, result.removed)
     if len(todo) >= _PARALLEL_MIN:  # a reader shows the newest first: parse them first
-        todo = newest_first(archive.root, todo, archive.tz)
+        todo = newest_first(archive.root, todo, archive.tz, known_dates)
     parse_and_store(archive, todo, changes, result, progress, cancel,
                     bodies=len(todo) < _PARALLEL_MIN)  # in this process: no copying back
     result.delta = changes.delta()

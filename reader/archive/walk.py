@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Iterator
 
@@ -23,6 +24,7 @@ ARTICLE_SUFFIXES = (".md", ".markdown")
 SKIPPED_NAMES = frozenset({"_index.md", "_index.markdown"})
 # Repository documents at the top of an archive are not articles.
 ROOT_DOCS = frozenset({"readme.md", "license.md", "changelog.md", "contributing.md"})
+_NAME = attrgetter("name")
 HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml", "config.json")
 
 
@@ -35,13 +37,17 @@ class FoundFile:
 
 
 def walk(root: Path, problems: list[Problem] | None = None,
-         follow: str = "inside", folder: str = "") -> Iterator[FoundFile]:
+         follow: str = "inside", folder: str = "", share: tuple[int, int] = (0, 1)
+         ) -> Iterator[FoundFile]:
     """Yield article files under `root`; folders or files that can't be listed, files that
     are not regular files and symlinks not followed (see `refused_link`) go to `problems`.
     With `folder` (a path relative to `root`), only that part of the archive is walked,
-    by the same rules (`Archive.scan_paths`: a folder copied in)."""
+    by the same rules (`Archive.scan_paths`: a folder copied in).  With `share` (k, n),
+    only the files at the k-th of every n places of each folder's listing: n walks, one
+    per worker process, share the files out (reader/archive/first_look.py); the folders
+    are listed by each."""
     problems = [] if problems is None else problems
-    walker = _Walker(Path(root), problems, follow, folder)
+    walker = _Walker(Path(root), problems, follow, folder, share)
     if not walker.start():
         return
     ids: dict[str, str] = {}  # id -> the file that has it
@@ -53,6 +59,22 @@ def walk(root: Path, problems: list[Problem] | None = None,
             problems.append(Problem(printable(found.fs_rel), (
                 f"has the same id as {printable(first)!r} (the names differ only in "
                 "Unicode normalization): skipped; rename one of them")))
+
+
+def walk_listed(root: Path, follow: str = "inside", share: tuple[int, int] = (0, 1)
+                ) -> Iterator[tuple[str, os.DirEntry]]:
+    """The files `walk` would stat, as (fs_rel, DirEntry), by the same rules but unstatted
+    and without its problems or its check of ids: the first look opens each file and
+    stats it open (`found_file`), one system call fewer a file."""
+    walker = _Walker(Path(root), [], follow, "", share)
+    if walker.start():
+        yield from walker.listed()
+
+
+def found_file(fs_rel: str, st: os.stat_result) -> FoundFile:
+    """The walk's record of the file at `fs_rel` (as the file system spells it)."""
+    rel = fs_rel if fs_rel.isascii() else normalize_rel(fs_rel)  # ASCII: its own id
+    return FoundFile(rel, fs_rel, st.st_size, st.st_mtime_ns)
 
 
 def refused_link(real_root: str, fs_rel: str, follow: str) -> str:
@@ -116,8 +138,10 @@ class _Walker:
     folder reached twice is listed once), and where problems go.  Symlinked folders are
     listed after every real one, so that an article's id is its real path, not an alias."""
 
-    def __init__(self, root: Path, problems: list[Problem], follow: str, folder: str = ""):
+    def __init__(self, root: Path, problems: list[Problem], follow: str, folder: str = "",
+                 share: tuple[int, int] = (0, 1)):
         self.root, self.problems, self.follow = root, problems, follow
+        self.share, self.shares = share
         self.real_root = os.path.realpath(root)
         self.seen: set[tuple[int, int]] = set()
         self.folder = folder  # "": the whole archive
@@ -136,17 +160,35 @@ class _Walker:
         return True
 
     def files(self) -> Iterator[FoundFile]:
+        for rel, entry in self.listed():
+            try:
+                st = entry.stat()
+            except OSError as exc:
+                self.problems.append(Problem(rel, _reason(exc)))
+                continue
+            reason = not_regular(st.st_mode)  # a named pipe would block whoever opens it
+            if reason:
+                self.problems.append(Problem(rel, reason))
+            else:
+                yield found_file(rel, st)
+
+    def listed(self) -> Iterator[tuple[str, os.DirEntry]]:
+        """(fs_rel, entry) of each file that is an article by its name and the symlink
+        rules, of this walk's share, before any stat of it."""
+        share, shares = self.share, self.shares
         while self.stack or self.linked:
             rel_dir = self.stack.pop() if self.stack else self._next_linked()
-            for entry in self._entries(rel_dir):
-                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            prefix = f"{rel_dir}/" if rel_dir else ""
+            for place, entry in enumerate(self._entries(rel_dir)):
+                rel = prefix + entry.name
                 try:
-                    found = self._visit(entry, rel, rel_dir)
+                    wanted = ((place % shares == share or entry.is_dir())  # else another's
+                              and self._visit(entry, rel, rel_dir))
                 except OSError as exc:
                     self.problems.append(Problem(rel, _reason(exc)))
                     continue
-                if found is not None:
-                    yield found
+                if wanted:
+                    yield rel, entry
 
     def _next_linked(self) -> str | None:
         rel = self.linked.pop()
@@ -161,31 +203,26 @@ class _Walker:
         if rel_dir is None:
             return []
         try:
-            return sorted(os.scandir(os.path.join(self.root, rel_dir)), key=lambda e: e.name)
+            return sorted(os.scandir(os.path.join(self.root, rel_dir)), key=_NAME)
         except OSError as exc:
             self.problems.append(Problem(rel_dir or ".", f"cannot list folder: {exc.strerror}"))
             return []
 
-    def _visit(self, entry: os.DirEntry, rel: str, rel_dir: str) -> FoundFile | None:
-        """The entry's article, if it is one; a folder to list goes on a stack."""
+    def _visit(self, entry: os.DirEntry, rel: str, rel_dir: str) -> bool:
+        """Whether the entry is an article file to stat; a folder to list goes on a stack."""
         is_dir = entry.is_dir()  # follows symlinks
         wanted = is_folder_name(entry.name) if is_dir else is_article_name(entry.name, rel_dir)
         if not wanted:
-            return None
+            return False
         if entry.is_symlink() and self._refused(rel):
-            return None
+            return False
         if is_dir:
             if entry.is_symlink():
                 self.linked.append(rel)
             elif self._first_visit(rel, entry.stat(), linked=False):
                 self.stack.append(rel)
-            return None
-        st = entry.stat()
-        reason = not_regular(st.st_mode)  # a named pipe would block whoever opens it
-        if reason:
-            self.problems.append(Problem(rel, reason))
-            return None
-        return FoundFile(normalize_rel(rel), rel, st.st_size, st.st_mtime_ns)
+            return False
+        return True
 
     def _refused(self, rel: str) -> bool:
         reason = refused_link(self.real_root, rel, self.follow)

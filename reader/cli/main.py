@@ -55,11 +55,13 @@ def _all_subparsers(parser: argparse.ArgumentParser):
 
 
 def run_reader(args: argparse.Namespace, settings) -> int:
-    from reader.ui.app import run_app  # Textual is only imported to open the reader
-
     from reader.cli.common import open_archive
 
-    return run_app(open_archive(args, settings), settings)
+    archive = open_archive(args, settings)
+    archive.look_ahead()  # a first open: its newest are found while Textual loads
+    from reader.ui.app import run_app  # Textual is only imported to open the reader
+
+    return run_app(archive, settings)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,10 +10,27 @@ incrementally in a child process, searched with our query language.
 No Textual here: the UI calls these from worker threads.
 """
 
-from reader.index.query import QueryError
-from reader.index.results import Hit, SearchResults
-from reader.index.searcher import IndexStatus, SearchIndex
-from reader.index.updater import UpdateSummary, index_dir_of, update_index
+from __future__ import annotations
 
-__all__ = ["Hit", "IndexStatus", "QueryError", "SearchIndex", "SearchResults",
-           "UpdateSummary", "index_dir_of", "update_index"]
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.index.query import QueryError
+    from reader.index.results import Hit, SearchResults
+    from reader.index.searcher import IndexStatus, SearchIndex
+    from reader.index.updater import UpdateSummary, index_dir_of, update_index
+
+# Each name's module, imported on first use: `newsreader` (and every worker process it
+# spawns, which imports it again) needs reader.index.syntax for its help, not Whoosh
+# (0.3 s of CPU).
+_HOMES = {"QueryError": "query", "Hit": "results", "SearchResults": "results",
+          "IndexStatus": "searcher", "SearchIndex": "searcher", "UpdateSummary": "updater",
+          "index_dir_of": "updater", "update_index": "updater"}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)

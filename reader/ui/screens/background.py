@@ -79,6 +79,19 @@ class Background:
         notices += self.services.archive.notices
         self.screen.post_message(CatalogLoaded(loaded, notices=tuple(notices), first=True))
         self.services.searcher.warm_up()  # the index readers, before the first keystroke
+        self._show_first_look()
+
+    def _show_first_look(self) -> None:
+        """A first open: the first look's newest articles (reader/archive/first_look.py,
+        started by the CLI before Textual loaded) as what the first scan has found so
+        far, once the cache's empty catalog is shown (this one must come after it).  The
+        scan waits for the look: it is the same as its first batch."""
+        newest = self.services.archive.looked_newest(self.stop_event)
+        while newest and not self.loaded.wait(0.1):
+            if self.stop_event.is_set():
+                return
+        if newest and not self.stop_event.is_set():
+            self.screen.post_message(CatalogLoaded(self.services.load(newest), so_far=True))
 
     def _first_page_ready(self, first: list, total: int) -> threading.Event:
         """Show the first page; the event is set once it is on the screen."""
@@ -112,7 +125,7 @@ class Background:
         if self.scanning:
             self.screen.notify("A scan is already running.", timeout=2)
             return
-        self.first_scan = not self.services.articles
+        self.first_scan = self.first_scan or not self.services.articles  # a first look shown
         self.screen.status.set_part("scan", "Scanning…")
         self._run(self._scan, "scan", self.first_scan)
 
