@@ -31,10 +31,10 @@ import re
 
 # One line of the subset (or, as `other`, any line that is not): key and value ("text",
 # true, false, [] or nothing), or an item's "text".  The texts' `"` and `\\` are checked after.
-_LINE = re.compile(r'^(?:([A-Za-z_][A-Za-z0-9_-]{0,127}):(?: (".*"|true|false|\[\]))?'
+# A key is not one of the plain words YAML 1.1 resolves to a bool or null (in any case).
+_LINE = re.compile(r'^(?:(?!(?i:yes|no|y|n|true|false|on|off|null):)'
+                   r'([A-Za-z_][A-Za-z0-9_-]{0,127}):(?: (".*"|true|false|\[\]))?'
                    r'|  - (".*")|(.+))$', re.MULTILINE)
-# Plain keys that YAML 1.1 resolves to a bool or to null (compared in lower case).
-_NOT_STR_KEYS = frozenset({"yes", "no", "y", "n", "true", "false", "on", "off", "null"})
 _ESCAPED = re.compile(  # JSON's escapes; unrolled, so linear whatever the length
     r'[^"\\]*(?:\\(?:["\\/bfnrt]|u(?![dD][89a-fA-F])[0-9A-Fa-f]{4})[^"\\]*)*')
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|(.))")
@@ -74,7 +74,7 @@ def _mapping(lines: list[tuple[str, str, str, str]]) -> dict:
             if items is None:
                 items = meta[listed] = []
             items.append(_text(item))
-        elif other or key in meta or key.lower() in _NOT_STR_KEYS:
+        elif other or key in meta:
             raise _Outside
         elif not value:
             meta[key], listed = None, key
