@@ -38,7 +38,10 @@ def _clean(value: object, limit: int) -> tuple[str, bool]:
         return "", False
     raw = _as_str(value)
     cut = len(raw) > 8 * limit
-    text = _SPACE.sub(" ", html.unescape(raw[:8 * limit])).strip()
+    text = html.unescape(raw[:8 * limit])
+    if not text.isprintable() or "  " in text:  # else its only white space is single
+        text = _SPACE.sub(" ", text)  # spaces (\s is printable only as " "): nothing to do
+    text = text.strip()
     if len(text) > limit:
         text, cut = text[:limit].rstrip(), True
     return text, cut
@@ -177,7 +180,7 @@ def lang_of(meta_lang: object, rel: str, in_content: bool = False) -> str:
     langs = clean_list(meta_lang, limit=1)
     if langs and _LANG.match(langs[0]):
         return langs[0]
-    parts = PurePosixPath(rel).parts
+    parts = _parts(rel)
     if in_content:
         parts = ("content", *parts)
     stem, lang = _split_lang(parts[-1].rsplit(".", 1)[0])
@@ -193,8 +196,17 @@ def lang_of(meta_lang: object, rel: str, in_content: bool = False) -> str:
 
 def source_of(rel: str) -> str:
     """The folder that holds the file: `content/<lang>/news/<source>/<id>.md` gives <source>."""
-    parts = PurePosixPath(rel).parts
+    parts = _parts(rel)
     return parts[-2] if len(parts) >= 2 else ""
+
+
+def _parts(rel: str) -> tuple[str, ...]:
+    """PurePosixPath(rel).parts, without building the path where `rel` is plain (no empty
+    or "." part: no leading, trailing or double slash): a few microseconds a file."""
+    parts = rel.split("/")
+    if "" in parts or "." in parts:
+        return PurePosixPath(rel).parts
+    return tuple(parts)
 
 
 def title_from_name(rel: str) -> str:
