@@ -62,7 +62,6 @@ CREATE TABLE IF NOT EXISTS first_seen (  -- when the reader first saw each artic
     at    INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS first_seen_at ON first_seen (at);
-CREATE INDEX IF NOT EXISTS bulk_items_mark ON bulk_items (path, field, new_at);
 """
 # Format 1's tables made format 2's (then SCHEMA adds the new tables and indexes).
 UPGRADE_FROM_1 = """

@@ -33,7 +33,7 @@ _AS_LEFT = "((b.field = 0 AND m.read_at = b.new_at) OR (b.field = 1 AND m.star_a
 
 def open_step(con: sqlite3.Connection, label: str, now: int) -> int:
     """A new, empty step; the undone steps go (nothing is left to redo)."""
-    con.execute("DELETE FROM bulk_changes WHERE undone IS NOT NULL")
+    con.execute("DELETE FROM bulk_changes WHERE undone IS NOT NULL")  # items: cascade
     return con.execute("INSERT INTO bulk_changes (at, label, count) VALUES (?, ?, 0)",
                        (now, label)).lastrowid
 
@@ -78,14 +78,14 @@ def undo(con: sqlite3.Connection, now: int) -> Undone | None:
     if row is None:
         return None
     step, label = row
-    _take(con, f"SELECT b.path, b.field, b.prev FROM bulk_items b JOIN marks m "
+    _take(con, f"SELECT b.path, b.field, b.prev, b.prev_at FROM bulk_items b JOIN marks m "
                f"ON m.path = b.path WHERE b.change_id = ? AND {_AS_LEFT}", (step,))
     _write_taken(con, now)
     # The older steps that set what was put back: re-dated with it (see the docstring).
-    con.execute("UPDATE bulk_items AS o SET new_at = ? FROM bulk_items b JOIN temp.taken t "
-                "ON t.path = b.path AND t.field = b.field WHERE b.change_id = ? "
-                "AND o.path = b.path AND o.field = b.field AND o.new_at = b.prev_at "
-                "AND o.change_id < b.change_id", (now, step))
+    # A scan of the older steps' items (UNDO_ITEMS at most), each looked up in temp.taken.
+    con.execute("UPDATE bulk_items SET new_at = ? WHERE change_id < ? AND EXISTS ("
+                "SELECT 1 FROM temp.taken t WHERE t.field = bulk_items.field "
+                "AND t.path = bulk_items.path AND t.prev_at = bulk_items.new_at)", (now, step))
     con.execute("UPDATE bulk_changes SET undone = ? WHERE id = ?", (now, step))
     return _outcome(con, step, label)
 
@@ -97,7 +97,7 @@ def redo(con: sqlite3.Connection, now: int) -> Undone | None:
     if row is None:
         return None
     step, label, undone_at = row
-    _take(con, "SELECT b.path, b.field, coalesce(b.new, 1 - b.prev) FROM bulk_items b "
+    _take(con, "SELECT b.path, b.field, coalesce(b.new, 1 - b.prev), NULL FROM bulk_items b "
                "JOIN marks m ON m.path = b.path WHERE b.change_id = ?1 AND "
                "((b.field = 0 AND m.read_at = ?2) OR (b.field = 1 AND m.star_at = ?2))",
           (step, undone_at))
@@ -117,9 +117,10 @@ def newest(con: sqlite3.Connection) -> tuple | None:
 
 
 def _take(con: sqlite3.Connection, select: str, args: tuple) -> None:
-    """Fill temp.taken with (path, field, value): the marks to write."""
+    """Fill temp.taken with (path, field, value, prev_at): the marks to write."""
     con.execute("CREATE TEMP TABLE IF NOT EXISTS taken (path TEXT NOT NULL, field INTEGER "
-                "NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (field, path)) WITHOUT ROWID")
+                "NOT NULL, value INTEGER NOT NULL, prev_at INTEGER, PRIMARY KEY (field, path)) "
+                "WITHOUT ROWID")
     con.execute("DELETE FROM temp.taken")
     con.execute(f"INSERT INTO temp.taken {select}", args)
 
