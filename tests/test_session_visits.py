@@ -32,8 +32,7 @@ def test_the_reader_records_its_visit_and_what_its_catalog_gains(archive_factory
     second = services_of(archive_factory, settings)
     second.set_articles([art(i) for i in range(5)])  # the cache's, as at every start
     second.take(second.apply_delta(Delta(added=(art(5), art(6)))))  # then a scan's delta
-    second.flush()
-    assert second.store.visits.new_paths() == {art(5).path, art(6).path}
+    assert second.new_paths().result() == {art(5).path, art(6).path}  # after the sightings
     second.close()
     with StateStore.open(path) as store:  # what `newsreader search is:new` will see
         assert store.visits.new_paths() == {art(5).path, art(6).path}

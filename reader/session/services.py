@@ -276,6 +276,15 @@ class Services:
                 changed[path] = article
         return list(changed.values())
 
+    def new_paths(self) -> Future:
+        """The paths first seen since the previous visit started ("New", `is:new`); a
+        future, answered on the state writer after every sighting recorded before it: ask
+        after `take_loaded` or `take` and it holds what they added.  Empty without a store
+        and on a first visit."""
+        if self.store is None:
+            return self._writer.submit(set)
+        return self._write(self.store.visits.new_paths)
+
     def _see(self, paths: list[str]) -> None:
         """Record the first sighting of these paths (those never seen before), in the
         background: "new since the last visit" and `added:` (reader/state/visits.py)."""

@@ -178,9 +178,9 @@ class ArticleActions:
     def action_chord(self, name: str) -> None:
         """The first key of a two-key command: the next key picks the action."""
         self._chord = name
-        seconds = ", ".join(f"{key} {what[0].lower()}{what[1:]}"
-                            for key, (_, what) in CHORDS[name].items())
-        self.notify(f"Then: {seconds}; any other key cancels.", timeout=4)
+        verb = "Mark read" if name == "catch_up" else "Star (or unstar)"
+        self.notify(f"{verb}: then n everything below the cursor, p above it, a everything "
+                    "in view; another key cancels.", timeout=4)
 
     async def on_key(self, event: events.Key) -> None:
         """The second key of a two-key command, taken before any binding sees it."""
