@@ -119,7 +119,7 @@ def run(articles: list[Article], folder: Path) -> None:
           unread_paths, store, paths)
     timed("undo the star change", store.undo)
     restored = timed(f"undo the mark of {n} read", store.undo)
-    assert restored == n and not store.read_set()
+    assert restored.restored == n and not store.read_set()
     singles = paths[:200]
     start = time.perf_counter()
     for p in singles:

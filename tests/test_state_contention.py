@@ -158,7 +158,7 @@ def test_a_write_that_failed_is_retried_after_the_next_one(tmp_path, monkeypatch
 
     path = tmp_path / STATE_FILE_NAME
     store = StateStore.open(path)
-    first, second = store.acknowledge_read(["a.md"]), store.acknowledge_star("b.md", True)
+    first, second = store.acknowledge_read(["a.md"]), store.acknowledge_star(["b.md"], True)
 
     def full(*args, **kwargs):
         raise StateUnwritableError("the disk is full")
@@ -204,7 +204,7 @@ def test_a_large_import_lets_other_writers_in_between_its_batches(tmp_path, monk
     read = importer.read_set()
     assert len(read) == n + len(between) and "other/0.md" in read
     assert importer.last_bulk_change().count == n  # still one undoable change
-    assert importer.undo() == n and importer.read_set() == {f"other/{i}.md"
+    assert importer.undo().restored == n and importer.read_set() == {f"other/{i}.md"
                                                             for i in range(len(between))}
     importer.close()
     other.close()
@@ -228,7 +228,7 @@ def test_a_journal_line_cut_by_a_full_disk_does_not_swallow_the_next(tmp_path, m
     with pytest.raises(StateUnwritableError, match="No space left"):
         store.acknowledge_read(["lost.md"])
     monkeypatch.undo()
-    store.acknowledge_star("third.md", True)
+    store.acknowledge_star(["third.md"], True)
     [journal] = tmp_path.glob("*.pending-*")
     changes = journal_module.parse_lines(journal.read_bytes())
     assert [c.paths for c in changes] == [("first.md",), ("third.md",)]

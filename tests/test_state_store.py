@@ -193,11 +193,11 @@ def test_undo_restores_the_last_bulk_change_only(store):
     store.mark_read(["keep.md"])
     store.mark_read(["a.md", "b.md"])
     store.mark_read(["c.md", "d.md", "keep.md"])
-    assert store.undo() == 2
+    assert store.undo().restored == 2
     assert store.read_set() == {"keep.md", "a.md", "b.md"}
-    assert store.undo() == 2
+    assert store.undo().restored == 2
     assert store.read_set() == {"keep.md"}
-    assert store.undo() == 0  # a single mark is not a bulk change
+    assert store.undo() is None  # a single mark is not undoable unless asked
     assert store.read_set() == {"keep.md"}
 
 
@@ -206,7 +206,7 @@ def test_undo_survives_a_restart(store_path):
         store.mark_read([a.path for a in ARTICLES])
     with StateStore.open(store_path) as store:
         assert store.last_bulk_change().count == len(ARTICLES)
-        assert store.undo() == len(ARTICLES)
+        assert store.undo().restored == len(ARTICLES)
         assert store.read_set() == set()
 
 
@@ -214,7 +214,8 @@ def test_undo_leaves_later_changes_alone(store):
     store.mark_read(["a.md", "b.md", "c.md"])
     store.mark_read(["b.md"], read=False)
     store.toggle_star("c.md")
-    assert store.undo() == 2  # a.md and c.md; b.md was changed since
+    undone = store.undo()
+    assert (undone.restored, undone.left) == (2, 1)  # a.md and c.md; b.md was changed since
     assert store.read_set() == set()
     assert store.starred_set() == {"c.md"}
     assert store.mark("a.md").read_at is not None  # the undo is itself a dated change
@@ -239,7 +240,7 @@ def test_times_beyond_a_datetime_read_back_clamped(store, store_path):
 def test_undo_of_a_mark_unread_restores_read(store):
     store.mark_read(["a.md", "b.md"])
     store.mark_read(["a.md", "b.md", "c.md"], read=False)
-    assert store.undo() == 2
+    assert store.undo().restored == 2
     assert store.read_set() == {"a.md", "b.md"}
 
 
@@ -247,7 +248,7 @@ def test_undoable_flag_overrides_the_default(store):
     store.mark_read(["one.md"], undoable=True, label="mark category read")
     assert store.last_bulk_change().label == "mark category read"
     store.mark_read(["x.md", "y.md"], undoable=False)
-    assert store.undo() == 1
+    assert store.undo().restored == 1
     assert store.read_set() == {"x.md", "y.md"}
 
 

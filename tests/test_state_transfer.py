@@ -130,7 +130,7 @@ def test_import_is_one_undoable_change(two):
     a.mark_read(["n1.md", "n2.md", "keep.md"])
     b.import_state(a.export_state())
     assert b.read_set() == {"keep.md", "n1.md", "n2.md"}
-    assert b.undo() == 3
+    assert b.undo().restored == 3
     assert b.read_set() == {"keep.md"}
 
 

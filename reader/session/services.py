@@ -11,8 +11,13 @@ Everything here is plain Python (no widgets).  Who changes what:
   event loop has not yet taken the one before.
 - The read and starred sets and the counts change on the event loop as the user
   marks (at once, so the UI never waits on the disk; the writes to the state
-  store go to one background thread, in order), except marking a whole list
-  read, which a worker does (a few tenths of a second at 100k).
+  store go to one background thread, in order), except bulk marks and undos,
+  which run on the `marks` thread, one at a time in the order asked (`in_order`,
+  `undo`: a few tenths of a second at 100k).  Every mark the reader makes is one
+  step of the store's undo log, which survives a restart.
+- The first sighting of every path the catalog gains is recorded in the state
+  store (`_see`, on the state writer), and the visit's start as the store opens:
+  "new since the last visit" (reader/state/visits.py).
 """
 
 from __future__ import annotations
@@ -25,8 +30,8 @@ from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from reader.archive import Archive, Article, Delta, ParsedArticle, ScanResult
 from reader.config import Settings
-from reader.state import (STATE_FILE_NAME, GroupCounts, Groups, PathGroup, StateError,
-                          StateStore, saved_marks)
+from reader.state import (READ, STAR, STATE_FILE_NAME, GroupCounts, Groups, PathGroup,
+                          StateError, StateStore, Undone, saved_marks)
 from reader.state.groups import Key, Member
 from reader.session.catalog import Catalog, CatalogChange
 from reader.session.gc_pause import gc_paused
@@ -45,14 +50,6 @@ class Loaded(NamedTuple):
     counts: GroupCounts
 
 
-class Marks(NamedTuple):
-    """The marks as saved, and their counts, read in a worker for the event loop."""
-
-    read: set[str]
-    starred: set[str]
-    counts: GroupCounts
-
-
 class Services:
     """The archive, its state and its index, as the reader uses them."""
 
@@ -67,7 +64,8 @@ class Services:
         self.catalog = Catalog()
         self.groups = Groups()  # every group's definition; the counts count them all
         self.counts = GroupCounts([], set(), set(), self.groups)
-        # The marks: changed by the event loop (set_read, toggle_star, take_marks).
+        # The marks: changed by the event loop (set_read, set_starred; a worker's bulk
+        # mark or undo: take_undone).
         self.read: set[str] = set()
         self.starred: set[str] = set()
         # The newest snapshot made: deltas are applied to it by the scan or watch worker,
@@ -79,6 +77,9 @@ class Services:
         self.searcher.state = self  # is: filters read the marks in memory, not the disk
         self.on_error: Callable[[str], None] | None = None  # called from any thread
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="state-writer")
+        # Bulk marks and undos, off the event loop and in the order asked: each queues its
+        # write before the next starts, so `u` right after a bulk mark undoes that mark.
+        self._marker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marks")
 
     # -- loading ------------------------------------------------------------------
 
@@ -92,6 +93,11 @@ class Services:
             return [f"Read/starred marks are not saved this session: {exc}"]
         self.read = self.store.read_set()
         self.starred = self.store.starred_set()
+        try:
+            self.store.visits.begin()
+        except StateError:
+            pass  # what is new is then counted from no visit: nothing
+        self._write(self.store.visits.save_start)  # first: a crash leaves the boundary
         return [self.store.notice] if self.store.notice else []
 
     @property
@@ -114,7 +120,8 @@ class Services:
             catalog = Catalog.of(articles).ready()
             counts = GroupCounts(catalog.articles, self.read, self.starred, self.groups)
         with self._head_lock:
-            self._head = catalog
+            before, self._head = self._head, catalog
+        self._see([a.path for a in catalog.articles if a.path not in before.by_path])
         return Loaded(catalog, counts)
 
     def take_loaded(self, loaded: Loaded) -> None:
@@ -148,6 +155,7 @@ class Services:
         with self._head_lock:
             before = self._head
             self._head = before.apply(delta).ready()
+        self._see([a.path for a in delta.added])
         return CatalogChange(self._head, delta, tuple(before.outgoing(delta)))
 
     def take(self, change: CatalogChange) -> None:
@@ -232,49 +240,87 @@ class Services:
         return path in self.starred
 
     def set_read(self, articles: Sequence[Article], read: bool = True,
-                 undoable: bool | None = None) -> list[Article]:
-        """Mark articles read or unread now; returns those that changed (saved in the background).
-        `undoable`: log the change for `u` (default: when more than one article changed)."""
-        changed = [a for a in articles if (a.path in self.read) != read]
+                 undoable: bool = True, where: str = "") -> list[Article]:
+        """Mark articles read or unread now; returns those that changed (saved in the
+        background).  `undoable`: one step of the undo log (every mark the reader makes),
+        named by what it did, to what, and `where` (e.g. "below the cursor")."""
+        return self._set(READ, articles, read, undoable,
+                         "mark read" if read else "mark unread", where)
+
+    def set_starred(self, articles: Sequence[Article], starred: bool = True,
+                    undoable: bool = True, where: str = "") -> list[Article]:
+        """Star or unstar articles now, as `set_read`."""
+        return self._set(STAR, articles, starred, undoable, "star" if starred else "unstar",
+                         where)
+
+    def _set(self, field: int, articles: Sequence[Article], value: bool, undoable: bool,
+             verb: str, where: str) -> list[Article]:
+        marks = self.read if field == READ else self.starred
+        changed = [a for a in articles if (a.path in marks) != value]
+        count = self.counts.apply_read if field == READ else self.counts.apply_star
         for article in changed:
-            (self.read.add if read else self.read.discard)(article.path)
-            self.counts.apply_read(article, read)
+            (marks.add if value else marks.discard)(article.path)
+            count(article, value)
         if changed and self.store is not None:
-            undoable = len(changed) > 1 if undoable is None else undoable
-            self._keep(self.store.acknowledge_read, self.store.mark_read,
-                       [a.path for a in changed], read, changed, undoable=undoable)
+            acknowledge, write = ((self.store.acknowledge_read, self.store.mark_read)
+                                  if field == READ else
+                                  (self.store.acknowledge_star, self.store.mark_starred))
+            self._keep(acknowledge, write, [a.path for a in changed], value, changed,
+                       undoable=undoable, label=step_label(verb, changed, where))
         return changed
 
     def toggle_star(self, article: Article) -> bool:
+        """Star or unstar one article (one undo step); returns whether it is starred now."""
         starred = article.path not in self.starred
-        (self.starred.add if starred else self.starred.discard)(article.path)
-        self.counts.apply_star(article, starred)
-        if self.store is not None:
-            self._keep(self.store.acknowledge_star, self.store.set_starred, article.path,
-                       starred, article)
+        self.set_starred([article], starred)
         return starred
 
-    def undo(self) -> Future:
-        """Undo the last bulk change in the store; the future gives the number restored.
-        Read `saved_marks` (in a worker) once it is done, and `take_marks` them."""
+    def in_order(self, mark: Callable, *args, **kwargs) -> Future:
+        """Run a bulk mark (`set_read` or `set_starred` of many articles: a few tenths of
+        a second at 100k) off the event loop, in order with the other bulk marks and the
+        undos; the future gives the articles changed."""
+        return self._marker.submit(mark, *args, **kwargs)
+
+    def undo(self, redo: bool = False) -> Future:
+        """Undo the newest step of the undo log (or redo the one undone last), after every
+        mark asked before; the future gives (`Undone` or None when there is nothing to
+        undo, the articles whose marks it changed), already in the sets and counts."""
+        return self._marker.submit(self._undo, redo)
+
+    def _undo(self, redo: bool) -> tuple[Undone | None, list[Article]]:
         if self.store is None:
-            done: Future = Future()
-            done.set_result(0)
-            return done
-        return self._write(self.store.undo)
+            return None, []
+        undone = self._write(self.store.redo if redo else self.store.undo).result()
+        return undone, self.take_undone(undone)
 
-    def saved_marks(self) -> Marks:
-        """In a worker (after undo): the marks as the store holds them, and their counts;
-        `take_marks` shows them."""
-        read, starred = set(self.read), set(self.starred)
-        if self.store is not None:
-            read, starred = self.store.read_set(), self.store.starred_set()
-        return Marks(read, starred,
-                     GroupCounts(self.catalog.articles, read, starred, self.groups))
+    def take_undone(self, undone: Undone | None) -> list[Article]:
+        """The marks an undo or redo wrote, in the sets and the counts (by deltas, in the
+        worker that waited for it, as a bulk mark); returns the articles changed."""
+        by_path, changed = self.catalog.by_path, {}
+        for path, field, value in undone.marks if undone is not None else ():
+            marks = self.read if field == READ else self.starred
+            (marks.add if value else marks.discard)(path)
+            article = by_path.get(path)
+            if article is not None:
+                (self.counts.apply_read if field == READ else self.counts.apply_star)(
+                    article, value)
+                changed[path] = article
+        return list(changed.values())
 
-    def take_marks(self, marks: Marks) -> None:
-        """On the event loop: the marks and counts of `saved_marks`."""
-        self.read, self.starred, self.counts = marks.read, marks.starred, marks.counts
+    def new_paths(self) -> Future:
+        """The paths first seen since the previous visit started ("New", `is:new`); a
+        future, answered on the state writer after every sighting recorded before it: ask
+        after `take_loaded` or `take` and it holds what they added.  Empty without a store
+        and on a first visit."""
+        if self.store is None:
+            return self._writer.submit(set)
+        return self._write(self.store.visits.new_paths)
+
+    def _see(self, paths: list[str]) -> None:
+        """Record the first sighting of these paths (those never seen before), in the
+        background: "new since the last visit" and `added:` (reader/state/visits.py)."""
+        if paths and self.store is not None:
+            self._write(self.store.visits.see, paths)
 
     def _keep(self, acknowledge: Callable, write: Callable, *args, **kwargs) -> None:
         """Keep a change in the store's journal now (a kill -9 cannot lose it), written to
@@ -299,7 +345,8 @@ class Services:
             self.on_error(f"Could not save read/starred marks: {exc}")
 
     def flush(self) -> None:
-        """Wait until every pending state write is done."""
+        """Wait until every pending bulk mark, undo and state write is done."""
+        self._marker.submit(lambda: None).result()
         self._writer.submit(lambda: None).result()
 
     # -- links and closing --------------------------------------------------------
@@ -314,8 +361,20 @@ class Services:
             return False
 
     def close(self) -> None:
+        self._marker.shutdown(wait=True)
         self._writer.shutdown(wait=True)
         self.searcher.close()
         if self.store is not None:
             self.store.close()
         self.archive.close()
+
+
+def step_label(verb: str, articles: Sequence[Article], where: str = "") -> str:
+    """How an undo step is named: what it did, to one article (its title) or to how
+    many, and where (e.g. 'mark read: 1,204 articles below the cursor')."""
+    if len(articles) == 1:
+        title = " ".join(articles[0].title.split())
+        label = f"{verb} \u201c{title[:57] + '...' if len(title) > 60 else title}\u201d"
+    else:
+        label = f"{verb}: {len(articles):,} articles"
+    return f"{label} {where}" if where else label

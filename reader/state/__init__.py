@@ -11,17 +11,18 @@ export format, groups.py for the tree's groups and counts.py for their counts.
 from reader.state.counts import Count, GroupCounts
 from reader.state.groups import ALL, STARRED, UNREAD, Groups, PathGroup
 from reader.state.fallback import saved_marks
-from reader.state.model import BulkChange, ImportReport, Mark
+from reader.state.model import READ, STAR, BulkChange, ImportReport, Mark, Undone
 from reader.state.errors import (DamagedStateError, StateBusyError, StateError,
                                  StateUnwritableError)
 from reader.state.store import UNDO_DEPTH, StateStore
+from reader.state.visits import Visits
 from reader.state.transfer import TransferError
 
 STATE_FILE_NAME = "state.sqlite3"
 
 __all__ = [
     "ALL", "STARRED", "UNREAD", "Count", "GroupCounts", "Groups", "PathGroup",
-    "BulkChange", "ImportReport", "Mark",
+    "READ", "STAR", "BulkChange", "ImportReport", "Mark", "Undone",
     "DamagedStateError", "StateBusyError", "StateError", "StateUnwritableError", "TransferError",
-    "UNDO_DEPTH", "StateStore", "STATE_FILE_NAME", "saved_marks",
+    "UNDO_DEPTH", "StateStore", "Visits", "STATE_FILE_NAME", "saved_marks",
 ]

@@ -84,6 +84,16 @@ class BulkChange:
     count: int  # articles it changed
 
 
+@dataclass(frozen=True, slots=True)
+class Undone:
+    """What an undo (or a redo) of one step did."""
+
+    label: str  # the step's, e.g. "mark read: 1,204 articles"
+    restored: int  # articles put back
+    left: int  # articles of the step changed since, left as they are
+    marks: tuple[tuple[str, int, bool], ...] = ()  # (path, READ or STAR, value) written
+
+
 @dataclass(slots=True)
 class ImportReport:
     """What an import did.  Every entry lands in exactly one of the first three counts."""

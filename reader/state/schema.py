@@ -22,7 +22,7 @@ from pathlib import Path
 from reader.state.errors import DamagedStateError, StateError, is_busy, kind_of, refusal
 
 APPLICATION_ID = 0x4E525354  # "NRST": marks the file as a newsreader state file
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the undo log keeps undone steps (redo); visits and first sightings
 BUSY_TIMEOUT_S = 30.0
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -36,21 +36,37 @@ CREATE TABLE IF NOT EXISTS marks (
     title    TEXT,                    -- beside the key, for a readable export and
     link     TEXT                     -- for matching an import by link+title
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS bulk_changes (
+CREATE TABLE IF NOT EXISTS bulk_changes (  -- the undo log: one row a step (undo_log.py)
     id     INTEGER PRIMARY KEY,
     at     INTEGER NOT NULL,
     label  TEXT NOT NULL,
-    count  INTEGER NOT NULL
+    count  INTEGER NOT NULL,
+    undone INTEGER                    -- the undo's time while the step is undone (redo)
 );
-CREATE TABLE IF NOT EXISTS bulk_items (  -- what a bulk change replaced, for undo
+CREATE TABLE IF NOT EXISTS bulk_items (  -- what a step replaced, for undo
     change_id INTEGER NOT NULL REFERENCES bulk_changes(id) ON DELETE CASCADE,
     path      TEXT NOT NULL,
     field     INTEGER NOT NULL,       -- 0: read, 1: starred
     prev      INTEGER NOT NULL,
     prev_at   INTEGER,
-    new_at    INTEGER NOT NULL,
+    new_at    INTEGER NOT NULL,       -- the mark's time while the step holds (undo checks it)
+    new       INTEGER,                -- the value the step set (redo)
     PRIMARY KEY (change_id, field, path)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS visits (  -- each session of the reader, written as it starts
+    id       INTEGER PRIMARY KEY,
+    started  INTEGER NOT NULL         -- microseconds since the epoch
+);
+CREATE TABLE IF NOT EXISTS first_seen (  -- when the reader first saw each article file
+    path  TEXT PRIMARY KEY,
+    at    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS first_seen_at ON first_seen (at);
+"""
+# Format 1's tables made format 2's (then SCHEMA adds the new tables and indexes).
+UPGRADE_FROM_1 = """
+ALTER TABLE bulk_changes ADD COLUMN undone INTEGER;  -- the undo's time, while undone
+ALTER TABLE bulk_items ADD COLUMN new INTEGER        -- the value the step set
 """
 
 
@@ -173,9 +189,10 @@ def _create_schema(con: sqlite3.Connection) -> None:
         return
     con.execute("BEGIN IMMEDIATE")
     try:
-        for statement in SCHEMA.split(";"):
-            if statement.strip():
-                con.execute(statement)
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        upgrade = UPGRADE_FROM_1 + ";" if version == 1 else ""
+        for statement in _statements(upgrade + SCHEMA):
+            con.execute(statement)
         con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         con.execute("COMMIT")
@@ -183,6 +200,12 @@ def _create_schema(con: sqlite3.Connection) -> None:
         if con.in_transaction:  # SQLite may have rolled back already (a full disk)
             con.execute("ROLLBACK")
         raise
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of `script` (no `;` inside one), their comments dropped."""
+    lines = (line.split("--")[0] for line in script.splitlines())
+    return [text.strip() for text in "\n".join(lines).split(";") if text.strip()]
 
 
 def _damaged(path: Path, reason: str) -> None:

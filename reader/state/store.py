@@ -16,9 +16,15 @@ nothing shown; `save()` writes it later.  Journals of processes that died are
 replayed at the next open (journal.py, pending.py).
 
 Undo: a change of more than one article (or any change made with
-`undoable=True`) is a *bulk change*; the log keeps the last `UNDO_DEPTH` of
-them in the file, so `undo()` works after a restart.  Undo puts back only the
-articles that nothing changed since, and stamps them with the time of the undo.
+`undoable=True`; the reader makes every change so) is one *step* of the undo log,
+kept in the file, so `undo()` and `redo()` work after a restart (undo_log.py).  Undo
+puts back only the articles that nothing changed since, and stamps them with the time
+of the undo.  An undo is shown once it is committed (it is no change the reader
+shows first), and it is written by the reader's one state writer after every mark
+acknowledged before it, so it undoes the newest of them.
+
+The visits of the reader and when it first saw each article are in `visits`
+(visits.py).
 
 An import is written in transactions of about `IMPORT_HOLD_S` each, with a pause
 between them, so that a million entries never keep another process's marks waiting
@@ -33,15 +39,17 @@ import time
 from pathlib import Path
 
 from reader.archive.model import Article
-from reader.state import journal, pending, transfer, writes
+from reader.state import journal, pending, transfer, undo_log, writes
 from reader.state.errors import DamagedStateError, StateError
 from reader.state.journal import Change, Journal
-from reader.state.model import (READ, STAR, BulkChange, ImportReport, Mark, now_us,
-                                us_to_datetime)
+from reader.state.model import (READ, STAR, BulkChange, ImportReport, Mark, Undone,
+                                now_us, us_to_datetime)
 from reader.state.pending import Acknowledged
 from reader.state.pool import ConnectionPool
 from reader.state.schema import open_checked
-from reader.state.writes import COLUMNS, UNDO_DEPTH, ArticleLookup, PathsOrArticles
+from reader.state.undo_log import UNDO_DEPTH
+from reader.state.visits import Visits
+from reader.state.writes import COLUMNS, ArticleLookup, PathsOrArticles
 
 IMPORT_BATCH = 2_000  # entries an import merges at a time
 IMPORT_HOLD_S = 1.0  # how long an import holds the write lock at most, about
@@ -62,6 +70,7 @@ class StateStore:
         self._failed: list[Acknowledged] = []  # acknowledged, and their write failed
         self._orphaned: list[Change] = []  # a dead process's, not replayed yet
         self._last_us = 0
+        self.visits = Visits(self._pool, self._now)
 
     @classmethod
     def open(cls, path: str | Path, recover: bool = False) -> "StateStore":
@@ -125,8 +134,7 @@ class StateStore:
     def last_bulk_change(self) -> BulkChange | None:
         """What `undo()` would undo now, if anything."""
         with self._pool.reading() as con:
-            row = con.execute("SELECT id, at, label, count FROM bulk_changes "
-                              "ORDER BY id DESC LIMIT 1").fetchone()
+            row = undo_log.newest(con)
         return None if row is None else BulkChange(row[0], us_to_datetime(row[1]), row[2], row[3])
 
     def _flag(self, field: int, path: str) -> bool:
@@ -167,15 +175,16 @@ class StateStore:
             writes.upsert(con, STAR, [(path, title, link)], starred, self._now())
         return starred
 
-    def undo(self) -> int:
-        """Undo the last bulk change; returns how many articles it restored (0: nothing to undo)."""
+    def undo(self) -> Undone | None:
+        """Undo the newest step of the undo log; None when there is nothing to undo."""
         with self._pool.writing() as con:
-            row = con.execute("SELECT id FROM bulk_changes ORDER BY id DESC LIMIT 1").fetchone()
-            if row is None:
-                return 0
-            restored = writes.restore(con, row[0], self._now())
-            con.execute("DELETE FROM bulk_changes WHERE id = ?", row)
-        return restored
+            return undo_log.undo(con, self._now())
+
+    def redo(self) -> Undone | None:
+        """Redo the step undone last; None when there is nothing to redo (a change made
+        since an undo drops what it undid from the log)."""
+        with self._pool.writing() as con:
+            return undo_log.redo(con, self._now())
 
     def _bulk(self, field: int, paths: PathsOrArticles, value: bool, articles: ArticleLookup,
               undoable: bool | None, label: str) -> int:
@@ -198,10 +207,12 @@ class StateStore:
         return self._acknowledge(READ, tuple(paths), read, articles, undoable,
                                  label or _label(READ, read))
 
-    def acknowledge_star(self, path: str, starred: bool,
-                         article: Article | None = None) -> Acknowledged:
-        items = (article,) if article is not None else (path,)
-        return self._acknowledge(STAR, items, starred, None, False, _label(STAR, starred))
+    def acknowledge_star(self, paths: PathsOrArticles, starred: bool = True,
+                         articles: ArticleLookup = None, *, undoable: bool | None = None,
+                         label: str = "") -> Acknowledged:
+        """As `acknowledge_read`, for stars."""
+        return self._acknowledge(STAR, tuple(paths), starred, articles, undoable,
+                                 label or _label(STAR, starred))
 
     def save(self, item: Acknowledged) -> int:
         """Write an acknowledged change; returns how many articles it changed.  Then the

@@ -1,4 +1,4 @@
-"""The SQL of the store's writes: bulk marks through a staging table, the undo log, imports.
+"""The SQL of the store's writes: bulk marks through a staging table, logged for undo, imports.
 
 Every function runs inside a transaction the caller opened (`BEGIN IMMEDIATE`).
 A bulk mark stages its paths in a temporary table and changes the marks in
@@ -11,10 +11,9 @@ import sqlite3
 from typing import Iterable, Mapping, Union
 
 from reader.archive.model import Article
-from reader.state import transfer
+from reader.state import transfer, undo_log
 from reader.state.model import READ, STAR
 
-UNDO_DEPTH = 10  # bulk changes the undo log keeps
 COLUMNS = {READ: ("read", "read_at"), STAR: ("starred", "star_at")}
 PathsOrArticles = Iterable[Union[str, Article]]
 ArticleLookup = Union[Mapping[str, Article], Iterable[Article], None]
@@ -25,32 +24,6 @@ def stage(con: sqlite3.Connection, rows: list[tuple]) -> None:
                 "(path TEXT PRIMARY KEY, title TEXT, link TEXT) WITHOUT ROWID")
     con.execute("DELETE FROM temp.staged")
     con.executemany("INSERT INTO temp.staged VALUES (?, ?, ?)", rows)
-
-
-def log_bulk(con: sqlite3.Connection, field: int, value: bool, now: int, label: str) -> int:
-    column, column_at = COLUMNS[field]
-    change_id = con.execute("INSERT INTO bulk_changes (at, label, count) VALUES (?, ?, 0)",
-                            (now, label)).lastrowid
-    con.execute(
-        f"INSERT INTO bulk_items (change_id, path, field, prev, prev_at, new_at) "
-        f"SELECT ?, s.path, ?, coalesce(m.{column}, 0), m.{column_at}, ? "
-        f"FROM temp.staged s LEFT JOIN marks m ON m.path = s.path "
-        f"WHERE coalesce(m.{column}, 0) != ?", (change_id, field, now, int(value)))
-    return change_id
-
-
-def finish_log(con: sqlite3.Connection, change_id: int, changed: int) -> None:
-    if changed == 0:
-        con.execute("DELETE FROM bulk_changes WHERE id = ?", (change_id,))
-        return
-    con.execute("UPDATE bulk_changes SET count = ? WHERE id = ?", (changed, change_id))
-    trim_log(con)
-
-
-def trim_log(con: sqlite3.Connection) -> None:
-    """Keep the last UNDO_DEPTH bulk changes (their items go with them)."""
-    con.execute("DELETE FROM bulk_changes WHERE id NOT IN "
-                "(SELECT id FROM bulk_changes ORDER BY id DESC LIMIT ?)", (UNDO_DEPTH,))
 
 
 def upsert_staged(con: sqlite3.Connection, field: int, value: bool, now: int) -> int:
@@ -76,10 +49,13 @@ def apply(con: sqlite3.Connection, field: int, rows: list[tuple], value: bool, n
         column_at = COLUMNS[field][1]
         con.execute(f"DELETE FROM temp.staged WHERE path IN "
                     f"(SELECT path FROM marks WHERE {column_at} >= ?)", (now,))
-    change_id = log_bulk(con, field, value, now, label) if label is not None else None
+    step = None
+    if label is not None:
+        step = undo_log.open_step(con, label, now)
+        undo_log.log_staged(con, step, field, value, now)
     changed = upsert_staged(con, field, value, now)
-    if change_id is not None:
-        finish_log(con, change_id, changed)
+    if step is not None:
+        undo_log.finish_step(con, step, changed)
     return changed
 
 
@@ -91,20 +67,6 @@ def upsert(con: sqlite3.Connection, field: int, rows: list[tuple], value: bool, 
         f"{column_at} = excluded.{column_at}, title = coalesce(excluded.title, marks.title), "
         f"link = coalesce(excluded.link, marks.link)",
         [(path, int(value), now, title, link) for path, title, link in rows])
-
-
-def restore(con: sqlite3.Connection, change_id: int, now: int) -> int:
-    """Put back what bulk change `change_id` replaced, where nothing changed since."""
-    untouched = ("b.change_id = ? AND b.path = marks.path AND "
-                 "((b.field = 0 AND marks.read_at = b.new_at) OR "
-                 "(b.field = 1 AND marks.star_at = b.new_at))")
-    restored = con.execute(f"SELECT count(DISTINCT marks.path) FROM bulk_items b JOIN marks "
-                           f"ON {untouched}", (change_id,)).fetchone()[0]
-    for field, (column, column_at) in COLUMNS.items():
-        con.execute(f"UPDATE marks SET {column} = b.prev, {column_at} = ? FROM bulk_items b "
-                    f"WHERE b.change_id = ? AND b.field = ? AND b.path = marks.path "
-                    f"AND marks.{column_at} = b.new_at", (now, change_id, field))
-    return restored
 
 
 def local_marks(con: sqlite3.Connection, paths: list[str]) -> dict[str, tuple]:
@@ -120,10 +82,7 @@ def apply_import(con: sqlite3.Connection, change_id: int | None,
     """Write a batch of an import's winning fields, logged in the import's one bulk change
     (`change_id`, or a new one for the first batch); returns the change's id."""
     if change_id is None:
-        change_id = con.execute("INSERT INTO bulk_changes (at, label, count) VALUES (?, ?, 0)",
-                                (now, f"import of {entries} entries")).lastrowid
-    con.execute("UPDATE bulk_changes SET count = count + ? WHERE id = ?",
-                (len(updates), change_id))
+        change_id = undo_log.open_step(con, f"import of {entries:,} entries", now)
     for field, (column, column_at) in COLUMNS.items():
         winners = [(u.path, u.title, u.link) + u.fields[field]
                    for u in updates if field in u.fields]
@@ -135,12 +94,9 @@ def apply_import(con: sqlite3.Connection, change_id: int | None,
             f"link = coalesce(marks.link, excluded.link)",
             [(path, int(value), at, title, link)
              for path, title, link, value, at, _, _ in winners])
-        con.executemany(
-            "INSERT INTO bulk_items (change_id, path, field, prev, prev_at, new_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(change_id, path, field, int(prev), prev_at, at)
-             for path, _, _, _, at, prev, prev_at in winners])
-    trim_log(con)
+        undo_log.log_items(con, change_id, [(path, field, int(prev), prev_at, at, int(value))
+                                            for path, _, _, value, at, prev, prev_at in winners])
+    undo_log.finish_step(con, change_id, len(updates))
     return change_id
 
 

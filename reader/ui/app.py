@@ -17,7 +17,7 @@ from reader.resources import styles_path
 from reader.ui import cjk_wrap
 from reader.ui.commands import JumpToArticle
 from reader.ui.key_queue import KeyQueue
-from reader.ui.keys import APP_BINDINGS, SCREEN_BINDINGS, keymap_problems
+from reader.ui.keys import APP_BINDINGS, SCREEN_BINDINGS, chord_rows, keymap_problems
 from reader.ui.sanitize import clean_line, clean_text
 from reader.ui.screens.main import MainScreen
 from reader.session.services import Services
@@ -98,9 +98,11 @@ class NewsReaderApp(App[int]):
         yield from super().get_system_commands(screen)
         if isinstance(screen, MainScreen):
             for binding in SCREEN_BINDINGS:
-                if binding.action != "quit":
+                if binding.action != "quit" and not binding.action.startswith("chord("):
                     yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key}",
                                         _runner(screen, binding.action))
+            for keys, (action, what) in chord_rows(self.settings.keys):
+                yield SystemCommand(what, f"keys: {keys}", _runner(screen, action))
 
     def on_unmount(self) -> None:
         self.services.close()

@@ -29,7 +29,12 @@ SCREEN_BINDINGS = [
     Binding("m", "toggle_read", "Read/unread", id="toggle_read"),
     Binding("s", "toggle_star", "Star", id="toggle_star"),
     Binding("A", "mark_all_read", "All read", id="mark_all_read"),
+    Binding("c", "chord('catch_up')", "Mark read... (then n: below, p: above, a: in view)",
+            id="catch_up", show=False),
+    Binding("S", "chord('star_many')", "Star... (then n: below, p: above, a: in view)",
+            id="star_many", show=False),
     Binding("u", "undo", "Undo", id="undo"),
+    Binding("ctrl+r", "redo", "Redo what u undid", id="redo", show=False),
     Binding("o", "open_link", "Open link", id="open_link"),
     Binding("y", "copy_link", "Copy link", id="copy_link"),
     Binding("r", "rescan", "Rescan", id="rescan"),
@@ -71,6 +76,20 @@ HELP_BINDINGS = [
     Binding("pageup", "scroll('page_up')", "Page up", show=False, id="help.page_up"),
 ]
 
+# Two-key commands (as TT-RSS's `c n` / `c p`): the binding of the first key (above, its
+# id rebindable) waits for the second, which picks the action; any other key cancels.
+CHORDS = {
+    "catch_up": {"n": ("mark_read('below')", "Mark read everything below the cursor"),
+                 "p": ("mark_read('above')", "Mark read everything above the cursor"),
+                 "a": ("mark_read('view')", "Mark read everything in view (as A)")},
+    "star_many": {"n": ("star_many('below')", "Star everything below the cursor (unstar, "
+                                              "when all of it is starred)"),
+                  "p": ("star_many('above')", "Star everything above the cursor (unstar, "
+                                              "when all of it is starred)"),
+                  "a": ("star_many('view')", "Star everything in view (unstar, when all "
+                                             "of it is starred)")},
+}
+
 # What the help screen lists besides the bindings.
 OTHER_KEYS = [
     ("enter, space", "Tree: expand / collapse a section"),
@@ -104,8 +123,20 @@ def help_rows(keymap: Mapping[str, str]) -> Iterable[tuple[str, str, str]]:
         for binding in bindings:
             what = f"{scope}: {binding.description.lower()}" if scope else binding.description
             yield key_display(binding, keymap).replace(",", ", "), what, binding.id or ""
+    for keys, (_, what) in chord_rows(keymap):
+        yield keys, what, ""
     for keys, what in OTHER_KEYS:
         yield keys, what, ""
+
+
+def chord_rows(keymap: Mapping[str, str]) -> Iterable[tuple[str, tuple[str, str]]]:
+    """("c n", (action, what it does)) for every two-key command, as the keymap has the
+    first key (its first key, when it names several)."""
+    bindings = {b.id: b for b in SCREEN_BINDINGS}
+    for chord, seconds in CHORDS.items():
+        first = key_display(bindings[chord], keymap).split(",")[0].strip()
+        for second, (action, what) in seconds.items():
+            yield f"{first} {second}", (action, what)
 
 
 def keymap_problems(keymap: Mapping[str, str]) -> list[str]:

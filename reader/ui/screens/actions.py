@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+import asyncio
+from typing import Callable, Sequence
 
-from textual import work
+from textual import events, work
 from textual.actions import SkipAction
 from textual.timer import Timer
-from textual.worker import get_current_worker
 
 from reader.archive.model import Article
-from reader.ui.keys import help_rows
+from reader.state import StateError, Undone
+from reader.ui.keys import CHORDS, help_rows
 from reader.session.listing import next_unread
-from reader.session.services import Marks
 from reader.ui.screens.help import HelpScreen
 from reader.ui.sanitize import clean_line, is_openable
 from reader.ui.wording import plural
+
+
+SCOPES = {"below": "below the cursor", "above": "above the cursor", "view": "in view"}
 
 
 class ArticleActions:
     """Mixed into MainScreen: one method per key (see reader/ui/keys.py)."""
 
     _seen_timer: Timer | None = None  # marks the shown article read (mark_read_on_move)
+    _chord: str | None = None  # the first key of a two-key command was pressed
 
     # -- navigation -----------------------------------------------------------------
 
@@ -104,44 +108,93 @@ class ArticleActions:
             self._marks_changed([article])
             self.notify("Starred." if starred else "Star removed.", timeout=2)
 
+    # -- many at once: A, c n / c p / c a, S n / S p / S a ------------------------------
+
     def action_mark_all_read(self) -> None:
+        self.action_mark_read("view")
+
+    def action_mark_read(self, scope: str) -> None:
+        """Mark read everything in `scope` (below or above the cursor, or in view)."""
+        rows = self._rows_of(scope)
+        if rows is not None:
+            self._mark_many(self.services.set_read, rows, True, scope)
+
+    def action_star_many(self, scope: str) -> None:
+        """Star everything in `scope`; unstar it when all of it is starred already."""
+        rows = self._rows_of(scope)
+        if rows is not None:
+            star = not all(self.services.is_starred(a.path) for a in rows)
+            self._mark_many(self.services.set_starred, rows, star, scope)
+
+    def _rows_of(self, scope: str) -> list[Article] | None:
+        """The rows below or above the cursor (not the cursor's own), or all; None while
+        the list is not complete (the rest of the hits are still being listed)."""
         if not self.list_complete:
-            self.notify("Still listing every hit; press A again in a moment.", timeout=3)
-            return
-        self._mark_all_read(list(self.article_list.rows))
+            self.notify("Still listing every hit; press the key again in a moment.",
+                        timeout=3)
+            return None
+        rows, cursor = self.article_list.rows, self.article_list.cursor
+        if scope == "view" or not rows:
+            return list(rows)
+        return list(rows[cursor + 1:] if scope == "below" else rows[:cursor])
 
-    @work(thread=True, exclusive=True, group="marks")
-    def _mark_all_read(self, rows: list[Article]) -> None:
-        """Off the UI thread: at 100k rows the sets and counts take a few tenths of a second.
-        Always undoable, even for one article, so `u` never undoes an older change."""
-        changed = self.services.set_read(rows, True, undoable=True)
-        self.app.call_from_thread(self._marked_all_read, changed)
-
-    def _marked_all_read(self, changed: list[Article]) -> None:
+    @work(group="marks")
+    async def _mark_many(self, mark: Callable, rows: list[Article], value: bool,
+                         scope: str) -> None:
+        """Off the event loop (at 100k rows the sets and counts take a few tenths of a
+        second), in order with the undos; one undo step, even for one article."""
+        where = SCOPES[scope]
+        changed = await asyncio.wrap_future(self.services.in_order(mark, rows, value,
+                                                                   where=where))
         self._marks_changed(changed)
+        verb = {(True, True): "read", (True, False): "unread", (False, True): "starred",
+                (False, False): "unstarred"}[mark == self.services.set_read, value]
         if changed:
-            self.notify(f"Marked {plural(len(changed), 'article')} read. Press u to undo.")
+            self.notify(f"Marked {plural(len(changed), 'article')} {where} {verb}. "
+                        "Press u to undo.", timeout=4)
         else:
-            self.notify("Everything in view is already read.", timeout=2)
+            self.notify(f"Everything {where} is {verb} already.", timeout=2)
+
+    # -- undo and redo --------------------------------------------------------------
 
     def action_undo(self) -> None:
-        self._undo()
+        self._undo(False)
 
-    @work(thread=True, exclusive=True, group="undo")
-    def _undo(self) -> None:
-        restored = self.services.undo().result()
-        marks = self.services.saved_marks()  # read here, taken on the event loop
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._undone, restored, marks)
+    def action_redo(self) -> None:
+        self._undo(True)
 
-    def _undone(self, restored: int, marks: Marks) -> None:
-        self.services.take_marks(marks)
-        self.tree.counts = self.services.counts
-        self.tree.refresh_all_counts()
-        self.article_list.refresh()
-        self.show_view_counts()
-        self.notify(f"Undone: {restored:,} articles restored." if restored
-                    else "Nothing to undo.", timeout=3)
+    @work(group="undo")
+    async def _undo(self, redo: bool) -> None:
+        """Wait (off the event loop) for every mark asked before, then the undo; its
+        marks are applied by deltas, as a bulk mark's."""
+        try:
+            undone, changed = await asyncio.wrap_future(self.services.undo(redo))
+        except StateError:
+            return  # the state writer said why (services.on_error)
+        self._marks_changed(changed)
+        self.notify(undo_message(undone, redo), timeout=4)
+
+    # -- two-key commands (keys.CHORDS) ---------------------------------------------
+
+    def action_chord(self, name: str) -> None:
+        """The first key of a two-key command: the next key picks the action."""
+        self._chord = name
+        verb = "Mark read" if name == "catch_up" else "Star (or unstar)"
+        self.notify(f"{verb}: then n everything below the cursor, p above it, a everything "
+                    "in view; another key cancels.", timeout=4)
+
+    async def on_key(self, event: events.Key) -> None:
+        """The second key of a two-key command, taken before any binding sees it."""
+        name, self._chord = self._chord, None
+        if name is None:
+            return
+        event.stop()
+        event.prevent_default()
+        action = CHORDS[name].get(event.key or "", (None, ""))[0]
+        if action is None:
+            self.notify("Nothing done.", timeout=2)
+            return
+        await self.run_action(action)
 
     # -- marking read on move (mark_read_on_move) ------------------------------------
 
@@ -241,3 +294,15 @@ class ArticleActions:
         cells = height.cells if height is not None else None
         height = (article_list.outer_size.height if cells is None else cells) + delta
         article_list.styles.height = max(3, min(height, self.size.height - 8))
+
+
+def undo_message(undone: Undone | None, redo: bool) -> str:
+    """What `u` (or ctrl+r) says it did."""
+    if undone is None:
+        return "Nothing to redo." if redo else "Nothing to undo."
+    done = "Redone" if redo else "Undone"
+    left = (f" {plural(undone.left, 'article')} changed since, left as they are."
+            if undone.left else "")
+    if not undone.restored:
+        return f"Nothing {done.lower()} of {undone.label}:{left}"
+    return f"{done}: {undone.label}.{left}"

@@ -1,0 +1,56 @@
+"""The reader records its visit as it opens the state and the first sighting of every path
+its catalog gains (a whole load, a scan's delta); bulk marks and undos run in order."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from reader.archive import Archive
+from reader.archive.model import Article, Delta
+from reader.session.services import Services
+from reader.state import StateStore
+from test_state_support import START
+
+
+def art(i: int) -> Article:
+    return Article(path=f"p/{i:03d}.md", title=f"Title {i}", date=START + timedelta(hours=i))
+
+
+def services_of(archive_factory, settings) -> Services:
+    archive = Archive.open(archive_factory({}), settings)
+    services = Services(archive, settings, open_link=lambda url: True)
+    assert services.open_state() == []
+    return services
+
+
+def test_the_reader_records_its_visit_and_what_its_catalog_gains(archive_factory, settings):
+    first = services_of(archive_factory, settings)
+    first.set_articles([art(i) for i in range(5)])
+    first.flush()
+    path = first.store.path
+    first.close()
+    second = services_of(archive_factory, settings)
+    second.set_articles([art(i) for i in range(5)])  # the cache's, as at every start
+    second.take(second.apply_delta(Delta(added=(art(5), art(6)))))  # then a scan's delta
+    assert second.new_paths().result() == {art(5).path, art(6).path}  # after the sightings
+    second.close()
+    with StateStore.open(path) as store:  # what `newsreader search is:new` will see
+        assert store.visits.new_paths() == {art(5).path, art(6).path}
+        assert len(store.visits.first_seen()) == 7
+
+
+def test_u_right_after_a_bulk_mark_undoes_that_mark(archive_factory, settings):
+    services = services_of(archive_factory, settings)
+    articles = [art(i) for i in range(4)]
+    services.set_articles(articles)
+    services.set_read(articles[:1])
+    bulk = services.in_order(services.set_read, articles[1:], where="in view")
+    undone, changed = services.undo().result()  # asked before the bulk mark was written
+    assert len(bulk.result()) == 3
+    assert undone.label == "mark read: 3 articles in view"
+    assert sorted(a.path for a in changed) == [a.path for a in articles[1:]]
+    assert services.read == {articles[0].path}
+    assert services.counts[("unread", "")].unread == 3
+    undone, _ = services.undo().result()  # the single mark before it: a step too
+    assert undone.label == "mark read \u201cTitle 0\u201d" and services.read == set()
+    services.close()

@@ -1,0 +1,106 @@
+"""Visits and first sightings: "new since the last visit" and `added:` dates, kept across a
+crash, the first visit as the baseline, a path deleted and added again not new."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import timedelta
+
+import pytest
+
+from reader.state import StateStore
+from test_state_support import PYTHON, child_env
+
+
+@pytest.fixture
+def store_path(tmp_path):
+    return tmp_path / "state.sqlite3"
+
+
+def visit(store_path):
+    """A store opened as the reader opens it: the visit begun and its start saved."""
+    store = StateStore.open(store_path)
+    store.visits.begin()
+    store.visits.save_start()
+    return store
+
+
+def test_the_first_visit_is_the_baseline_and_the_next_sees_what_arrived(store_path):
+    with visit(store_path) as store:
+        assert store.visits.previous_session_start() is None
+        assert sorted(store.visits.see(["a.md", "b.md"])) == ["a.md", "b.md"]
+        assert store.visits.see(["c.md"]) == ["c.md"]  # live, during the first visit
+        assert store.visits.new_paths() == set()
+        first = store.visits.started
+    with visit(store_path) as store:
+        assert store.visits.previous_session_start() == first
+        assert store.visits.new_paths() == set()  # everything of the first visit: baseline
+        assert store.visits.see(["a.md", "d.md"]) == ["d.md"]  # only the unknown path
+        assert store.visits.new_paths() == {"d.md"}
+        second = store.visits.started
+    with visit(store_path) as store:  # d.md came after the second visit started: still new
+        assert store.visits.previous_session_start() == second
+        assert store.visits.new_paths() == {"d.md"}
+    with visit(store_path) as store:
+        assert store.visits.new_paths() == set()
+
+
+def test_a_path_deleted_and_added_again_keeps_its_first_sighting(store_path):
+    with visit(store_path) as store:
+        store.visits.see(["a.md"])
+        seen = store.visits.first_seen(["a.md"])
+    with visit(store_path) as store:
+        assert store.visits.see(["a.md"]) == []  # deleted meanwhile, and back
+        assert store.visits.first_seen(["a.md", "never.md"]) == seen
+
+
+def test_added_dates_come_from_the_first_sighting(store_path):
+    with visit(store_path) as store:
+        store.visits.see(["old.md"])
+    with visit(store_path) as store:
+        start = store.visits.started
+        store.visits.see(["new.md"])
+        assert store.visits.seen_between(start) == {"new.md"}
+        assert store.visits.seen_between(None, start) == {"old.md"}
+        assert store.visits.seen_between(start, start + timedelta(days=1)) == {"new.md"}
+        assert set(store.visits.first_seen()) == {"old.md", "new.md"}
+
+
+def test_a_process_without_a_visit_sees_what_the_reader_shows_as_new(store_path):
+    """`newsreader search is:new` after (or while) the reader: the same "new"."""
+    visit(store_path).close()
+    with visit(store_path) as reader:
+        reader.visits.see(["n.md"])
+        shown = reader.visits.new_paths()
+        with StateStore.open(store_path) as cli:
+            assert cli.visits.previous_session_start() == reader.visits.previous_session_start()
+            assert cli.visits.new_paths() == shown == {"n.md"}
+
+
+def test_many_paths_are_seen_in_batches(store_path, monkeypatch):
+    from reader.state import visits
+    monkeypatch.setattr(visits, "SEE_BATCH", 7)
+    with StateStore.open(store_path) as store:
+        paths = [f"{i}.md" for i in range(30)]
+        assert sorted(store.visits.see(paths + paths[:5])) == sorted(paths)
+        assert len(store.visits.first_seen()) == 30
+
+
+CRASHED = r"""
+import os, signal, sys
+from reader.state import StateStore
+store = StateStore.open(sys.argv[1])
+store.visits.begin()
+store.visits.save_start()
+print(store.visits.started.isoformat(), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_crashed_visit_still_leaves_its_boundary(store_path):
+    visit(store_path).close()
+    child = subprocess.run([PYTHON, "-c", CRASHED, str(store_path)], env=child_env(),
+                           capture_output=True, text=True, timeout=60)
+    assert child.returncode == -9
+    with visit(store_path) as store:
+        assert store.visits.previous_session_start().isoformat() == child.stdout.strip()
