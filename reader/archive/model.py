@@ -73,6 +73,16 @@ class Delta:
         return len(self.added) + len(self.changed) + len(self.removed)
 
 
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The part of the archive a scan of some paths looked at: these ids, and every id
+    below these folders.  What the cache holds there after the scan is the truth there,
+    whoever stored it (another newsreader may have scanned the same change first)."""
+
+    paths: frozenset[str] = frozenset()
+    folders: tuple[str, ...] = ()
+
+
 @dataclass  # no slots: `articles` is a cached_property
 class ScanResult:
     """What one scan of an archive found and changed.  `articles` (every record, read
@@ -93,6 +103,7 @@ class ScanResult:
     seconds: float = 0.0
     delta: Delta = field(default_factory=Delta)  # what the scan stored, as records
     parsed: dict[str, ParsedArticle] = field(default_factory=dict, repr=False)
+    scope: Scope | None = None  # what the scan looked at; None: the whole archive
 
     @cached_property
     def articles(self) -> list[Article]:

@@ -24,6 +24,7 @@ from dataclasses import replace
 from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from reader.archive import Archive, Article, Delta, ParsedArticle, ScanResult
+from reader.archive.reconcile import Stamp, reconcile, stamp
 from reader.config import Settings
 from reader.state import STATE_FILE_NAME, GroupCounts, StateError, StateStore, saved_marks
 from reader.session.catalog import Catalog, CatalogChange
@@ -48,6 +49,29 @@ class Marks(NamedTuple):
     read: set[str]
     starred: set[str]
     counts: GroupCounts
+
+
+class CatalogStamps(Mapping[str, Stamp]):
+    """A catalog's articles as stamps, (size, mtime) by path, without copying them."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.by_path = catalog.by_path
+
+    def __getitem__(self, path: str) -> Stamp:
+        return stamp(self.by_path[path])
+
+    def get(self, path: str, default=None):
+        article = self.by_path.get(path)
+        return default if article is None else (article.size, article.mtime)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.by_path
+
+    def __iter__(self):
+        return iter(self.by_path)
+
+    def __len__(self) -> int:
+        return len(self.by_path)
 
 
 class Services:
@@ -134,14 +158,15 @@ class Services:
             return self.archive.scan_paths(paths)
 
     def apply_scan(self, result: ScanResult) -> CatalogChange:
-        """In the scan (or watch) worker: the catalog with what `result` changed, made
-        from the newest snapshot; `take` shows it.  `r` and a watched batch both come
-        here."""
-        return self.apply_delta(result.delta)
-
-    def apply_delta(self, delta: Delta) -> CatalogChange:
+        """In the scan (or watch) worker: the catalog with what changed in `result`'s scope,
+        made from the newest snapshot; `take` shows it.  `r` and a watched batch both come
+        here.  What changed is the cache there against the catalog, not the scan's own
+        delta: another newsreader on the same data dir may have stored (or forgotten) a
+        change first (reader/archive/reconcile.py)."""
         with self._head_lock:
             before = self._head
+            delta = reconcile(self.archive.cache, CatalogStamps(before), result.scope,
+                              result.delta)
             self._head = before.apply(delta).ready()
         return CatalogChange(self._head, delta, tuple(before.outgoing(delta)))
 
