@@ -153,6 +153,19 @@ def test_the_archive_folder_renamed_away_and_back_is_missing_then_watched_again(
     assert batches.next() == WatchBatch(frozenset({"news/w/back.md"}))  # watched, not polled
 
 
+def test_while_polling_a_missing_folder_is_waited_for_not_rescanned(archive, watching,
+                                                                    monkeypatch):
+    monkeypatch.setattr(watch, "MISSING_POLL_SECONDS", 0.01)
+    monkeypatch.setattr(watch, "_network_fs", lambda _path: "nfs")
+    batches = watching(poll_seconds=0.01)
+    assert batches.next().polled
+    archive.root.rename(archive.root.with_name("away"))
+    while not (batch := batches.next()).missing:  # the polls under way
+        assert batch == WatchBatch(None, polled=True)
+    archive.root.with_name("away").rename(archive.root)
+    assert "not possible here (a network file system" in batches.next().notice  # said again
+
+
 def test_another_folder_put_in_the_archive_folder_s_place_asks_for_a_full_scan(
         archive, watching):
     batches = watching(poll_seconds=60)

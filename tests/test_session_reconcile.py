@@ -12,7 +12,7 @@ import pytest
 from conftest import article_text
 
 from reader.archive import Archive
-from reader.archive.reconcile import reconcile, stamp
+from reader.archive.reconcile import StampDict, reconcile, stamp
 from reader.index import update_index
 from reader.session.services import Services
 
@@ -108,7 +108,7 @@ def test_records_come_from_the_scan_or_the_cache_and_no_file_is_parsed_again(two
 
 def test_reconcile_counts_only_what_differs_from_what_the_consumer_holds(two):
     services, other = two
-    known = {a.path: stamp(a) for a in services.articles}
+    known = StampDict((a.path, stamp(a)) for a in services.articles)
     assert not reconcile(other.cache, known, None)
     del known["news/w/a.md"]
     known["news/gone.md"] = (1, 1.0)

@@ -297,6 +297,11 @@ class MetadataCache:
         rows = self._query(f"SELECT path, size, mtime FROM articles WHERE {where}", params)
         return {path: (size, mtime) for path, size, mtime in rows}
 
+    def stamp_rows(self) -> list[tuple[str, int, float]]:
+        """(path, size, mtime) of every article, as SQLite hands them (no loop in Python:
+        a whole-archive reconcile compares them as sets)."""
+        return self._query("SELECT path, size, mtime FROM articles")
+
     def articles_of(self, paths: Iterable[str]) -> list[Article]:
         """The records of those of `paths` that are cached articles."""
         out: list[Article] = []

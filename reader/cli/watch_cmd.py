@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import replace
 
-from reader.archive.reconcile import Stamp, apply_stamps, reconcile
+from reader.archive.reconcile import StampDict, apply_stamps, reconcile
 from reader.cli.common import add_archive_argument, open_archive, warn
 from reader.textsafe import clean_line
 
@@ -54,7 +54,7 @@ class _Watch:
 
     def __init__(self, archive, no_index: bool, stop: threading.Event):
         self.archive, self.no_index, self.stop = archive, no_index, stop
-        self.known: dict[str, Stamp] | None = None  # None: the first scan is still to come
+        self.known: StampDict | None = None  # None: the first scan is still to come
         self.missing = False  # the archive folder is missing (said once)
 
     def take(self, batch) -> None:
@@ -76,7 +76,7 @@ class _Watch:
     def _start(self) -> None:
         archive = self.archive
         archive.scan(cancel=self.stop)
-        self.known = archive.cache.article_stamps()
+        self.known = StampDict(archive.cache.article_stamps())
         for notice in archive.notices:
             say(clean_line(notice))
         indexed = "" if self.no_index else ", " + _indexed(archive, None, self.stop)

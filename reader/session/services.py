@@ -21,10 +21,11 @@ import threading
 import webbrowser
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
-from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import (AbstractSet, Callable, Iterable, Iterator, Mapping, NamedTuple,
+                    Sequence)
 
 from reader.archive import Archive, Article, Delta, ParsedArticle, ScanResult
-from reader.archive.reconcile import Stamp, reconcile, stamp
+from reader.archive.reconcile import StampRow, reconcile, stamp
 from reader.config import Settings
 from reader.state import STATE_FILE_NAME, GroupCounts, StateError, StateStore, saved_marks
 from reader.session.catalog import Catalog, CatalogChange
@@ -51,27 +52,30 @@ class Marks(NamedTuple):
     counts: GroupCounts
 
 
-class CatalogStamps(Mapping[str, Stamp]):
-    """A catalog's articles as stamps, (size, mtime) by path, without copying them."""
+class CatalogStamps:
+    """A catalog's articles as stamps, (size, mtime) by path, without copying them (what
+    reader/archive/reconcile.py compares with the cache)."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.by_path = catalog.by_path
 
-    def __getitem__(self, path: str) -> Stamp:
-        return stamp(self.by_path[path])
-
     def get(self, path: str, default=None):
         article = self.by_path.get(path)
-        return default if article is None else (article.size, article.mtime)
+        return default if article is None else stamp(article)
 
     def __contains__(self, path: object) -> bool:
         return path in self.by_path
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self.by_path)
 
-    def __len__(self) -> int:
-        return len(self.by_path)
+    def keys(self) -> AbstractSet[str]:
+        return self.by_path.keys()
+
+    def differing(self, rows: Iterable[StampRow]) -> list[StampRow]:
+        get = self.by_path.get
+        return [row for row in rows if (a := get(row[0])) is None
+                or a.size != row[1] or a.mtime != row[2]]
 
 
 class Services:
