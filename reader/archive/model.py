@@ -92,7 +92,12 @@ class ScanResult:
     path, so that the index takes them without reading the files again: every one of
     a scan of paths (`Archive.scan_paths`) or of a small full scan; none of a large one
     (parsed in worker processes, 100,000 bodies would not be held) - a consumer reads
-    the file of a changed article that is not in it."""
+    the file of a changed article that is not in it.
+
+    `delta` is what THIS scan stored.  A consumer that holds its own copy (the reader's
+    catalog, `newsreader watch`) takes what changed for it from `reconcile` (reader/
+    archive/reconcile.py) over `scope` instead: another process on the same data dir may
+    have stored a change first."""
 
     load_articles: Callable[[], list[Article]] = field(default=list, repr=False)
     added: list[str] = field(default_factory=list)

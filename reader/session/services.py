@@ -6,9 +6,11 @@ Everything here is plain Python (no widgets).  Who changes what:
   are swapped by the event loop only (`take`, `take_loaded`); any thread reads
   them, a worker reading `catalog` once and keeping that snapshot.
 - New snapshots are made in workers: `load` (a whole catalog) and `apply_scan`
-  (a scan's delta, for `r` and a watched batch alike), applied one at a time to
-  the newest snapshot made (`_head`, under its lock), so none is lost while the
-  event loop has not yet taken the one before.
+  (for `r` and a watched batch alike: what the cache holds in the scan's scope
+  against the snapshot, not the scan's own delta, which misses what another
+  newsreader on the same data dir stored first), applied one at a time to the
+  newest snapshot made (`_head`, under its lock), so none is lost while the event
+  loop has not yet taken the one before.
 - The read and starred sets and the counts change on the event loop as the user
   marks (at once, so the UI never waits on the disk; the writes to the state
   store go to one background thread, in order), except marking a whole list

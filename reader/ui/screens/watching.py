@@ -6,7 +6,11 @@ is unknown) and goes the way `r` goes, a delta to the screen (`post_scan`);
 then the index takes it (`Watched`: the background part's backlog).  A burst
 of thousands of files arrives as a few batches.  Where the folder cannot be
 watched, the watcher rescans every `watch_poll_seconds` and the status says so
-once.  `watch = false` in the config: nothing is watched, `r` still rescans.
+once.  Where the folder itself is missing (renamed away, its drive unmounted), the
+reader keeps what it knew and the status says "archive folder missing"; once it is
+back and watched again, that part goes and a reconciling scan runs (unchanged files
+are neither new nor indexed again).  `watch = false` in the config: nothing is
+watched, `r` still rescans.
 """
 
 from __future__ import annotations
