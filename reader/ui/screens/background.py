@@ -21,6 +21,7 @@ from functools import partial
 from typing import Callable
 
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from reader.archive import ScanResult
@@ -52,6 +53,7 @@ class Background:
         # the catalog is what it has found so far
         self.indexing = False  # an index update is under way (one at a time)
         self.backlog = IndexBacklog()  # what the index has still to take
+        self._scan_notice: Timer | None = None  # clears "Scanned: ..." from the status
 
     @property
     def scanning(self) -> bool:
@@ -181,7 +183,10 @@ class Background:
         if result.problems:
             text += f", {len(result.problems):,} with problems (newsreader doctor lists them)"
         status.set_part("scan", text)
-        self.screen.set_timer(self.scan_notice_seconds, lambda: status.set_part("scan", ""))
+        if self._scan_notice is not None:  # an earlier scan's timer would clear this one
+            self._scan_notice.stop()
+        self._scan_notice = self.screen.set_timer(self.scan_notice_seconds,
+                                                  lambda: status.set_part("scan", ""))
         self.screen.tree.border_title = "Groups"
         self.screen.listing.show_view_counts()
         self.index()
