@@ -151,3 +151,20 @@ def test_the_archive_itself_is_a_full_scan(archive_factory, settings):
     root = archive_factory({A: article_text("Alpha")})
     archive = Archive.open(root, settings)
     assert [a.path for a in archive.scan_paths([".", A]).delta.added] == [A]
+
+
+def test_a_missing_archive_folder_is_refused_and_nothing_is_forgotten(archive, monkeypatch):
+    """Renamed away, its drive unmounted: not every file deleted.  The scan (of paths, or
+    the whole archive) refuses, and the cache and its index ledger keep every record."""
+    from reader.archive.scan import ArchiveMissing
+
+    monkeypatch.undo()  # the full scan walks
+    before = archive.cache.known_under("news")
+    archive.root.rename(archive.root.with_name("away"))
+    with pytest.raises(ArchiveMissing, match="is missing .*nothing is forgotten"):
+        archive.scan_paths([A, "news/x"])
+    with pytest.raises(ArchiveMissing):
+        archive.scan()
+    assert archive.cache.known_under("news") == before and not archive.cache.to_unindex()
+    archive.root.with_name("away").rename(archive.root)
+    assert not archive.scan().changed  # back: nothing new, nothing to index again

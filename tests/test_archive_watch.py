@@ -138,12 +138,45 @@ def test_the_data_dir_inside_the_archive_is_not_watched(archive_factory, setting
                                              (1, str(root / "b.md"))]) == {"b.md"}
 
 
-def test_renaming_the_archive_folder_asks_for_a_full_scan(archive, watching):
+def test_the_archive_folder_renamed_away_and_back_is_missing_then_watched_again(
+        archive, watching, monkeypatch):
+    monkeypatch.setattr(watch, "MISSING_POLL_SECONDS", 0.01)
     batches = watching(poll_seconds=60)
     _ready(archive, batches)
     os.rename(archive.root, archive.root.with_name("moved"))
-    assert batches.next() == WatchBatch(None)
-    assert "the archive folder is gone" in batches.next().notice
+    missing = batches.next()  # not a full scan: that would forget every article
+    assert (missing.paths, missing.missing, missing.polled) == (None, True, False)
+    assert "is missing: waiting for it (nothing is forgotten)" in missing.notice
+    archive.root.with_name("moved").rename(archive.root)
+    assert batches.next() == WatchBatch(None)  # back, watched: a reconciling scan
+    (archive.root / "news/w/back.md").write_text(article_text("Back"))
+    assert batches.next() == WatchBatch(frozenset({"news/w/back.md"}))  # watched, not polled
+
+
+def test_while_polling_a_missing_folder_is_waited_for_not_rescanned(archive, watching,
+                                                                    monkeypatch):
+    monkeypatch.setattr(watch, "MISSING_POLL_SECONDS", 0.01)
+    monkeypatch.setattr(watch, "_network_fs", lambda _path: "nfs")
+    batches = watching(poll_seconds=0.01)
+    assert batches.next().polled
+    archive.root.rename(archive.root.with_name("away"))
+    while not (batch := batches.next()).missing:  # the polls under way
+        assert batch == WatchBatch(None, polled=True)
+    archive.root.with_name("away").rename(archive.root)
+    assert "not possible here (a network file system" in batches.next().notice  # said again
+
+
+def test_another_folder_put_in_the_archive_folder_s_place_asks_for_a_full_scan(
+        archive, watching):
+    batches = watching(poll_seconds=60)
+    _ready(archive, batches)
+    (archive.root.parent / "other").mkdir()
+    os.rename(archive.root, archive.root.with_name("moved"))
+    os.rename(archive.root.with_name("other"), archive.root)
+    first = batches.next()
+    if first.missing:  # the watcher looked between the two renames
+        first = batches.next()
+    assert first == WatchBatch(None)
 
 
 def test_a_burst_beyond_the_kernel_queue_asks_for_a_full_scan(archive, watching,
@@ -177,8 +210,8 @@ def test_where_watching_fails_rescans_come_every_poll_with_one_notice(
     batches = watching(poll_seconds=0.01)
     first, second = batches.next(), batches.next()
     assert first == WatchBatch(None, f"Watching the folder is not possible here ({reason}"
-                                     "): rescanning every 0.01 s")
-    assert second == WatchBatch(None)
+                                     "): rescanning every 0.01 s", polled=True)
+    assert second == WatchBatch(None, polled=True)
 
 
 def test_a_watcher_that_fails_after_working_falls_back_too(archive, watching, monkeypatch):

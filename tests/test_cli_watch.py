@@ -83,3 +83,29 @@ def test_watch_without_the_index_keeps_the_cache_alone(tmp_path):
     finally:
         assert watch.interrupt() == 0
     assert list((tmp_path / "data").rglob("index")) == []
+
+
+def test_watch_reports_what_changed_though_another_process_stored_it_first(tmp_path):
+    """A reader on the same data dir scans the change first (it stores the records, or
+    forgets them, before this command's batch comes): the lines still say +3 and -3."""
+    from reader.archive import Archive
+    from reader.config import Settings
+
+    archive = tmp_path / "archive"
+    (archive / "news").mkdir(parents=True)
+    watch = Command("--data-dir", str(tmp_path / "data"), "watch", "--no-index", str(archive))
+    reader = Archive.open(archive, Settings(data_root=tmp_path / "data",
+                                            config_path=tmp_path / "none.toml"))
+    try:
+        assert watch.line_with("watching").endswith(": 0 articles; Ctrl-C ends")
+        (archive / "news/in").mkdir()
+        for i in range(3):
+            (archive / f"news/in/{i}.md").write_text(article_text(f"Wombat {i}"))
+        reader.scan_paths(["news/in"])
+        assert watch.line_with("+").endswith("+3 ~0 -0")
+        shutil.rmtree(archive / "news/in")
+        reader.scan_paths(["news/in"])
+        assert watch.line_with("-").endswith("+0 ~0 -3")
+    finally:
+        reader.close()
+        assert watch.interrupt() == 0

@@ -276,6 +276,58 @@ class MetadataCache:
             self._forget_articles(keys)
             self._db.executemany("DELETE FROM unreadable WHERE path = ?", keys)
 
+    # What a consumer keeping its own copy (the reader's catalog, `newsreader watch`)
+    # reconciles with (reader/archive/reconcile.py): each article's stamp, (size, mtime)
+    # as its Article carries them, then the full records of those that differ.
+
+    def article_stamps(self, paths: Iterable[str] | None = None, folders: Iterable[str] = ()
+                       ) -> dict[str, tuple[int, float]]:
+        """path -> (size, mtime) of every article (`paths` None), or of those of `paths`
+        and those below `folders` (ids, without a slash at the end)."""
+        if paths is None:
+            return self._stamps("1", ())
+        out: dict[str, tuple[int, float]] = {}
+        for chunk in _chunks(paths):
+            out.update(self._stamps(f"path IN ({_marks(chunk)})", chunk))
+        for folder in folders:  # '0' is the character after '/'
+            out.update(self._stamps("path >= ? AND path < ?", (f"{folder}/", f"{folder}0")))
+        return out
+
+    def _stamps(self, where: str, params: tuple) -> dict[str, tuple[int, float]]:
+        rows = self._query(f"SELECT path, size, mtime FROM articles WHERE {where}", params)
+        return {path: (size, mtime) for path, size, mtime in rows}
+
+    def stamp_rows(self) -> list[tuple[str, int, float]]:
+        """(path, size, mtime) of every article, as SQLite hands them (no loop in Python:
+        a whole-archive reconcile compares them as sets)."""
+        return self._query("SELECT path, size, mtime FROM articles")
+
+    def articles_of(self, paths: Iterable[str]) -> list[Article]:
+        """The records of those of `paths` that are cached articles."""
+        out: list[Article] = []
+        for chunk in _chunks(paths):
+            out += map(_article, self._query(
+                f"SELECT {_COLUMNS} FROM articles WHERE path IN ({_marks(chunk)})", chunk))
+        return out
+
+    def to_index_of(self, paths: Iterable[str]) -> dict[str, str]:
+        """path -> name on disk of those of `paths` not indexed as they are now (another
+        newsreader on this data dir may have indexed the others already)."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(paths):
+            out.update((path, os.fsdecode(fs)) for path, fs in self._query(
+                f"SELECT path, fs_path FROM articles WHERE {_TO_INDEX} AND path IN "
+                f"({_marks(chunk)})", chunk))
+        return out
+
+def _chunks(paths: Iterable[str]) -> Iterable[tuple[str, ...]]:
+    """`paths` in tuples small enough for one statement's parameters."""
+    paths = list(paths)
+    return (tuple(paths[start:start + _CHUNK]) for start in range(0, len(paths), _CHUNK))
+
+
+def _marks(chunk: tuple) -> str:
+    return ",".join("?" * len(chunk))
 
 def _row(a: Article, fs_path: str, mtime_ns: int) -> tuple:
     return (

@@ -73,6 +73,16 @@ class Delta:
         return len(self.added) + len(self.changed) + len(self.removed)
 
 
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The part of the archive a scan of some paths looked at: these ids, and every id
+    below these folders.  What the cache holds there after the scan is the truth there,
+    whoever stored it (another newsreader may have scanned the same change first)."""
+
+    paths: frozenset[str] = frozenset()
+    folders: tuple[str, ...] = ()
+
+
 @dataclass  # no slots: `articles` is a cached_property
 class ScanResult:
     """What one scan of an archive found and changed.  `articles` (every record, read
@@ -82,7 +92,12 @@ class ScanResult:
     path, so that the index takes them without reading the files again: every one of
     a scan of paths (`Archive.scan_paths`) or of a small full scan; none of a large one
     (parsed in worker processes, 100,000 bodies would not be held) - a consumer reads
-    the file of a changed article that is not in it."""
+    the file of a changed article that is not in it.
+
+    `delta` is what THIS scan stored.  A consumer that holds its own copy (the reader's
+    catalog, `newsreader watch`) takes what changed for it from `reconcile` (reader/
+    archive/reconcile.py) over `scope` instead: another process on the same data dir may
+    have stored a change first."""
 
     load_articles: Callable[[], list[Article]] = field(default=list, repr=False)
     added: list[str] = field(default_factory=list)
@@ -93,6 +108,7 @@ class ScanResult:
     seconds: float = 0.0
     delta: Delta = field(default_factory=Delta)  # what the scan stored, as records
     parsed: dict[str, ParsedArticle] = field(default_factory=dict, repr=False)
+    scope: Scope | None = None  # what the scan looked at; None: the whole archive
 
     @cached_property
     def articles(self) -> list[Article]:

@@ -45,12 +45,25 @@ _BODIES_MAX = 20_000  # a scan parsing more keeps no bodies in ScanResult.parsed
 Parsed = list[tuple[FoundFile, "Article | ParsedArticle | str"]]
 
 
+class ArchiveMissing(OSError):
+    """The archive folder itself is not there (renamed, its drive unmounted): a scan then
+    forgets nothing, it refuses (what the cache knows comes back with the folder)."""
+
+
+def check_root(archive: "Archive") -> None:
+    if not os.path.isdir(archive.root):
+        raise ArchiveMissing(f"the archive folder {archive.root} is missing (renamed, or its "
+                             "drive unmounted?): nothing is forgotten meanwhile")
+
+
 def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
              cancel: threading.Event | None, known_dates: Dated | None = None) -> ScanResult:
+    check_root(archive)
     cache = archive.cache
     result = ScanResult()
     walk_problems: list[Problem] = []
     found = list(walk(archive.root, walk_problems, archive.settings.follow_symlinks))
+    check_root(archive)  # gone during the walk: it found nothing, not every file deleted
     stamps = cache.stamps()
     todo = [f for f in found if stamps.get(f.rel) != (f.size, f.mtime_ns)]
     present = {f.rel for f in found}

@@ -15,10 +15,10 @@ import posixpath
 import stat
 from typing import TYPE_CHECKING, Iterable
 
-from reader.archive.model import Problem, ScanResult
+from reader.archive.model import Problem, ScanResult, Scope
 from reader.archive.parse import normalize_rel
 from reader.archive.safe_open import not_regular
-from reader.archive.scan import Changes, parse_and_store
+from reader.archive.scan import Changes, check_root, parse_and_store
 from reader.archive.walk import (ARTICLE_SUFFIXES, FoundFile, in_listed_folder, is_article_name,
                                  is_folder_name, printable, refused_link, walk, walked_elsewhere)
 
@@ -30,9 +30,11 @@ def run_scan_paths(archive: "Archive", rels: Iterable[str]) -> ScanResult:
     targets = outermost(rels)
     if "" in targets:  # the archive itself: nothing narrower to look at
         return archive.scan()
+    check_root(archive)
     look = _Look(archive)
     for rel in targets:
         look.at(rel)
+    check_root(archive)  # gone meanwhile: its paths were not deleted
     known = look.known()
     look.drop_second_spellings(known)
     removed = sorted(p for p in known if p not in look.found and p not in look.kept)
@@ -40,7 +42,8 @@ def run_scan_paths(archive: "Archive", rels: Iterable[str]) -> ScanResult:
         archive.cache.forget(removed)
     todo = [f for f in look.found.values() if known.get(f.rel, ())[:2] != (f.size, f.mtime_ns)]
     changes = Changes({p: k[3] for p, k in known.items() if p in look.found}, removed)
-    result = ScanResult(load_articles=archive.cache.articles, removed=removed)
+    result = ScanResult(load_articles=archive.cache.articles, removed=removed,
+                        scope=Scope(frozenset([*look.ids, *look.found]), tuple(look.folders)))
     parse_and_store(archive, todo, changes, result, bodies=True)
     result.delta = changes.delta()
     result.problems = look.problems + changes.problems

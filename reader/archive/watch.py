@@ -14,8 +14,13 @@ the first change after a quiet spell is reported within about a tenth of a secon
 folder cannot be watched (the inotify watch limit, a permission error, a network file
 system whose changes are never reported, the watcher failing) a batch of None comes
 every `watch_poll_seconds`, the first with a notice that says why; a burst too large
-for the kernel's event queue to be trusted, or the archive folder itself renamed or
-deleted, is one batch of None.
+for the kernel's event queue to be trusted, or the archive folder itself replaced by
+another, is one batch of None.
+
+The archive folder missing (renamed away, its drive unmounted) is not every file
+deleted: one batch says so (`missing`, nothing to scan), then nothing comes until the
+folder is back; then it is watched again (if it can be), and the first batch is None,
+a reconciling scan.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ DEBOUNCE_MS = 400  # watchfiles groups a burst's changes over this long, at most
 STEP_MS = 50  # ... and returns once no change came for this long
 WAKE_MS = 100  # idle, watchfiles returns this often (to flush what waits, to see a stop)
 POLL_DELAY_MS = 1000  # force_polling: how often watchfiles' poller stats the files
+MISSING_POLL_SECONDS = 1.0  # a missing archive folder: how often to look whether it is back
 # Changes in one raw batch beyond which the kernel's queue may have overflowed (watchfiles
 # drops inotify's overflow event, which names no path): half of the queue's length.
 OVERFLOW_SHARE = 2
@@ -63,6 +69,9 @@ class WatchBatch:
 
     paths: frozenset[str] | None
     notice: str = ""
+    polled: bool = False  # a periodic rescan: the folder is not watched
+    missing: bool = False  # the archive folder is not there (nothing to scan): said once,
+    # then nothing comes until it is back, and watched again (a batch of None, not polled)
 
 
 class CannotWatch(Exception):
@@ -83,14 +92,31 @@ class ArchiveWatcher:
         """Batches until `stop_event` is set (then the iterator ends within a tenth of a
         second, its watcher closed).  `full_scan_first`: the first batch, once changes
         are being watched, is None: a scan then misses nothing written before."""
-        try:
-            yield from self._watched(stop_event, full_scan_first)
-        except CannotWatch as exc:
-            yield from self._polled(stop_event, str(exc))
+        while not stop_event.is_set():
+            if not os.path.isdir(self.root):  # renamed away, unmounted: wait for it
+                yield WatchBatch(None, f"The archive folder {self.root} is missing: "
+                                       "waiting for it (nothing is forgotten)", missing=True)
+                if not self._back(stop_event):
+                    return
+                full_scan_first = True  # what changed meanwhile is unknown
+            try:
+                yield from self._watched(stop_event, full_scan_first)
+            except CannotWatch as exc:
+                if os.path.isdir(self.root):
+                    yield from self._polled(stop_event, str(exc))
+            full_scan_first = True
+
+    def _back(self, stop_event: StopEvent) -> bool:
+        """Wait until the archive folder is there again; False when stopped first."""
+        while not stop_event.wait(MISSING_POLL_SECONDS):
+            if os.path.isdir(self.root):
+                return True
+        return False
 
     def _watched(self, stop_event: StopEvent, full_scan_first: bool) -> Iterator[WatchBatch]:
+        """Watched batches until stopped or the archive folder is missing."""
         restart = True
-        while restart and not stop_event.is_set():
+        while restart and not stop_event.is_set() and os.path.isdir(self.root):
             network = _network_fs(self.root) if not self.force_polling else ""
             if network:
                 raise CannotWatch(f"a network file system, {network}, whose changes are "
@@ -101,6 +127,8 @@ class ArchiveWatcher:
             with closing(source):
                 for paths in source:
                     restart = paths is None and _identity(self.root) != identity
+                    if restart and _identity(self.root) is None:
+                        return  # missing: `batches` waits for it
                     yield WatchBatch(paths)
                     if restart:
                         break
@@ -161,10 +189,11 @@ class ArchiveWatcher:
         return change == _ADDED and os.path.isdir(path)
 
     def _polled(self, stop_event: StopEvent, reason: str) -> Iterator[WatchBatch]:
+        """Rescans every `poll_seconds` until stopped or the archive folder is missing."""
         yield WatchBatch(None, f"Watching the folder is not possible here ({reason}): "
-                               f"rescanning every {self.poll_seconds:g} s")
-        while not stop_event.wait(self.poll_seconds):
-            yield WatchBatch(None)
+                               f"rescanning every {self.poll_seconds:g} s", polled=True)
+        while not stop_event.wait(self.poll_seconds) and os.path.isdir(self.root):
+            yield WatchBatch(None, polled=True)
 
 
 def coalesced(raw: Iterator[set[str] | None], urgent: Callable[[], bool],

@@ -13,7 +13,9 @@ import argparse
 import signal
 import threading
 import time
+from dataclasses import replace
 
+from reader.archive.reconcile import StampDict, apply_stamps, reconcile
 from reader.cli.common import add_archive_argument, open_archive, warn
 from reader.textsafe import clean_line
 
@@ -34,15 +36,9 @@ def run_watch(args: argparse.Namespace, settings) -> int:
     stop = threading.Event()
     previous = _stop_on_signals(stop)
     try:
-        started = False  # the first batch, once the folder is watched, is a full scan
+        watch = _Watch(archive, args.no_index, stop)
         for batch in ArchiveWatcher(archive).batches(stop, full_scan_first=True):
-            if batch.notice:
-                say(clean_line(batch.notice))
-            if started:
-                _take(archive, batch.paths, args.no_index, stop)
-            else:
-                _start(archive, args.no_index, stop)
-                started = True
+            watch.take(batch)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -50,13 +46,61 @@ def run_watch(args: argparse.Namespace, settings) -> int:
     return 0
 
 
-def _start(archive, no_index: bool, stop: threading.Event) -> None:
-    first = archive.scan(cancel=stop)
-    for notice in archive.notices:
-        say(clean_line(notice))
-    indexed = "" if no_index else ", " + _indexed(archive, None, stop)  # all not yet indexed
-    say(f"watching {clean_line(str(archive.root))}: {archive.cached_count():,} articles"
-        f"{indexed}; Ctrl-C ends")
+class _Watch:
+    """What this command knows of the archive (`known`: path -> (size, mtime), as it last
+    reported and indexed it), brought up to date batch by batch.  Each batch's line is
+    what changed against `known`, not what this process's scan stored: a reader on the
+    same data dir may have stored (or forgotten) a change first (reconcile.py)."""
+
+    def __init__(self, archive, no_index: bool, stop: threading.Event):
+        self.archive, self.no_index, self.stop = archive, no_index, stop
+        self.known: StampDict | None = None  # None: the first scan is still to come
+        self.missing = False  # the archive folder is missing (said once)
+
+    def take(self, batch) -> None:
+        if batch.notice:
+            say(clean_line(batch.notice))
+        if self.missing and not batch.missing:
+            say("the archive folder is back: rescanning")
+        self.missing = batch.missing
+        if batch.missing:
+            return
+        try:
+            if self.known is None:
+                self._start()
+            else:
+                self._take(batch.paths)
+        except OSError as exc:  # the folder went away meanwhile: the next batch says so
+            say(f"scan failed: {clean_line(str(exc))}")
+
+    def _start(self) -> None:
+        archive = self.archive
+        archive.scan(cancel=self.stop)
+        self.known = StampDict(archive.cache.article_stamps())
+        for notice in archive.notices:
+            say(clean_line(notice))
+        indexed = "" if self.no_index else ", " + _indexed(archive, None, self.stop)
+        say(f"watching {clean_line(str(archive.root))}: {len(self.known):,} articles"
+            f"{indexed}; Ctrl-C ends")
+
+    def _take(self, paths: frozenset[str] | None) -> None:
+        """Scan what the batch names (None: the whole archive), index what changed, print
+        a line."""
+        assert self.known is not None
+        archive = self.archive
+        result = archive.scan(cancel=self.stop) if paths is None else archive.scan_paths(paths)
+        delta = reconcile(archive.cache, self.known, result.scope, result.delta)
+        apply_stamps(self.known, delta)
+        if not delta:
+            return  # a temporary file that came and went, a file saved unchanged, a quiet poll
+        line = f"+{len(delta.added):,} ~{len(delta.changed):,} -{len(delta.removed):,}"
+        if paths is None:
+            line += " (full rescan)"
+        if result.problems:
+            line += f", {len(result.problems):,} with problems (newsreader doctor)"
+        if not self.no_index:
+            line += "  " + _indexed(archive, replace(result, delta=delta), self.stop)
+        say(line)
 
 
 def _stop_on_signals(stop: threading.Event) -> dict:
@@ -68,20 +112,6 @@ def _stop_on_signals(stop: threading.Event) -> dict:
         stop.set()
 
     return {signum: signal.signal(signum, handler) for signum in (signal.SIGINT, signal.SIGTERM)}
-
-
-def _take(archive, paths: frozenset[str] | None, no_index: bool, stop: threading.Event) -> None:
-    """Scan what the batch names (None: the whole archive), index it, print a line."""
-    result = archive.scan(cancel=stop) if paths is None else archive.scan_paths(paths)
-    delta = result.delta
-    if not delta:
-        return  # a temporary file that came and went, a file saved unchanged, a quiet poll
-    line = f"+{len(delta.added):,} ~{len(delta.changed):,} -{len(delta.removed):,}"
-    if paths is None:
-        line += " (full rescan)"
-    if result.problems:
-        line += f", {len(result.problems):,} with problems (newsreader doctor)"
-    say(line + ("" if no_index or not delta else "  " + _indexed(archive, result, stop)))
 
 
 def _indexed(archive, result, stop: threading.Event) -> str:

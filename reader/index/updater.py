@@ -110,9 +110,10 @@ def _new_ledger(cache, stamps: dict | None = None) -> str:
 
 def _work(cache, delta, articles) -> tuple[list[tuple[str, str]], list[str]]:
     """(path, name on disk) to index and the paths to remove."""
-    if delta is not None:
-        changed = [a.path for a in (*delta.added, *delta.changed)]
-        return [(p, cache.fs_path(p) or p) for p in changed], list(delta.removed)
+    if delta is not None:  # less what another newsreader on this data dir indexed already
+        changed = list(dict.fromkeys(a.path for a in (*delta.added, *delta.changed)))
+        todo = cache.to_index_of(changed)
+        return [(p, todo[p]) for p in changed if p in todo], list(delta.removed)
     adds = cache.to_index()
     if articles is not None:
         wanted = {a.path for a in articles}

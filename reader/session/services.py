@@ -6,9 +6,11 @@ Everything here is plain Python (no widgets).  Who changes what:
   are swapped by the event loop only (`take`, `take_loaded`); any thread reads
   them, a worker reading `catalog` once and keeping that snapshot.
 - New snapshots are made in workers: `load` (a whole catalog) and `apply_scan`
-  (a scan's delta, for `r` and a watched batch alike), applied one at a time to
-  the newest snapshot made (`_head`, under its lock), so none is lost while the
-  event loop has not yet taken the one before.
+  (for `r` and a watched batch alike: what the cache holds in the scan's scope
+  against the snapshot, not the scan's own delta, which misses what another
+  newsreader on the same data dir stored first), applied one at a time to the
+  newest snapshot made (`_head`, under its lock), so none is lost while the event
+  loop has not yet taken the one before.
 - The read and starred sets and the counts change on the event loop as the user
   marks (at once, so the UI never waits on the disk; the writes to the state
   store go to one background thread, in order), except bulk marks and undos,
@@ -26,9 +28,11 @@ import threading
 import webbrowser
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
-from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import (AbstractSet, Callable, Iterable, Iterator, Mapping, NamedTuple,
+                    Sequence)
 
 from reader.archive import Archive, Article, Delta, ParsedArticle, ScanResult
+from reader.archive.reconcile import StampRow, reconcile, stamp
 from reader.config import Settings
 from reader.state import (READ, STAR, STATE_FILE_NAME, GroupCounts, Groups, PathGroup,
                           StateError, StateStore, Undone, saved_marks)
@@ -48,6 +52,32 @@ class Loaded(NamedTuple):
 
     catalog: Catalog
     counts: GroupCounts
+
+
+class CatalogStamps:
+    """A catalog's articles as stamps, (size, mtime) by path, without copying them (what
+    reader/archive/reconcile.py compares with the cache)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.by_path = catalog.by_path
+
+    def get(self, path: str, default=None):
+        article = self.by_path.get(path)
+        return default if article is None else stamp(article)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.by_path
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.by_path)
+
+    def keys(self) -> AbstractSet[str]:
+        return self.by_path.keys()
+
+    def differing(self, rows: Iterable[StampRow]) -> list[StampRow]:
+        get = self.by_path.get
+        return [row for row in rows if (a := get(row[0])) is None
+                or a.size != row[1] or a.mtime != row[2]]
 
 
 class Services:
@@ -146,14 +176,15 @@ class Services:
             return self.archive.scan_paths(paths)
 
     def apply_scan(self, result: ScanResult) -> CatalogChange:
-        """In the scan (or watch) worker: the catalog with what `result` changed, made
-        from the newest snapshot; `take` shows it.  `r` and a watched batch both come
-        here."""
-        return self.apply_delta(result.delta)
-
-    def apply_delta(self, delta: Delta) -> CatalogChange:
+        """In the scan (or watch) worker: the catalog with what changed in `result`'s scope,
+        made from the newest snapshot; `take` shows it.  `r` and a watched batch both come
+        here.  What changed is the cache there against the catalog, not the scan's own
+        delta: another newsreader on the same data dir may have stored (or forgotten) a
+        change first (reader/archive/reconcile.py)."""
         with self._head_lock:
             before = self._head
+            delta = reconcile(self.archive.cache, CatalogStamps(before), result.scope,
+                              result.delta)
             self._head = before.apply(delta).ready()
         self._see([a.path for a in delta.added])
         return CatalogChange(self._head, delta, tuple(before.outgoing(delta)))

@@ -81,3 +81,5 @@ class Watched(Message):
     result: ScanResult | None
     notice: str = ""
     first: bool = False  # the folder is watched from now on: the reader's first scan starts
+    watched: bool = True  # False: a periodic rescan (not watched), or the folder is missing
+    missing: bool = False  # the archive folder is not there: nothing was scanned

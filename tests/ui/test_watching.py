@@ -87,3 +87,77 @@ def test_watch_false_watches_nothing(make_app, archive_factory):
         assert not [w for w in app.workers if w.group == "watch"]
 
     run_app_test(app, scenario)
+
+
+def _indexed(screen) -> bool:
+    background = screen.background
+    return (not background.indexing and not background.backlog
+            and screen.status.parts.get("index") == "Index up to date")
+
+
+def test_the_archive_folder_renamed_away_and_back_forgets_nothing(
+        make_app, archive_factory, monkeypatch):
+    """Missing is not deleted: the list stays, the status says so; back, the folder is
+    watched again, nothing counts as new and nothing is indexed again."""
+    monkeypatch.setattr(watch, "MISSING_POLL_SECONDS", 0.05, raising=False)
+    root = archive_factory(files(), name="moved")
+    app = make_app(root, watch=True)
+
+    async def scenario(pilot, screen):
+        await until(pilot, lambda: screen.watching.batches >= 1 and _indexed(screen), "index")
+        shown = titles(screen)
+        root.rename(root.with_name("away"))
+        await until(pilot, lambda: screen.status.parts.get("watch") == "archive folder missing",
+                    "the folder said missing")
+        assert titles(screen) == shown and len(screen.services.articles) == 12
+        batches = screen.watching.batches
+        root.with_name("away").rename(root)
+        await until(pilot, lambda: screen.watching.batches > batches
+                    and "watch" not in screen.status.parts, "watched again")
+        await until(pilot, lambda: _indexed(screen), "the index")
+        assert titles(screen) == shown
+        assert "new" not in " ".join(screen.status.parts.values())
+        cache = screen.services.archive.cache
+        assert (cache.to_index(), cache.to_unindex()) == ([], [])  # nothing indexed again
+        (root / "en/news/wire/back.en.md").write_text(article(
+            "Back again", "2025-02-01 10:00:00", "Text."), encoding="utf-8")
+        await until(pilot, lambda: "Back again" in titles(screen), "a new file, watched")
+
+    run_app_test(app, scenario)
+
+
+def test_what_another_newsreader_scanned_first_still_reaches_the_screen(
+        make_app, archive_factory, ui_settings):
+    """`newsreader watch` on the same data dir stores each change before the reader's
+    batch scans it (forced here: the other scans first): the reader still shows it."""
+    from dataclasses import replace
+
+    from reader.archive import Archive
+
+    root = archive_factory(files(), name="shared")
+    app = make_app(root, watch=True)
+    other = Archive.open(root, replace(ui_settings, watch=True))
+
+    async def scenario(pilot, screen):
+        await until(pilot, lambda: screen.watching.batches >= 1 and _indexed(screen), "index")
+        services = screen.services
+        own = services.scan_paths
+        services.scan_paths = lambda paths: (other.scan_paths(paths), own(paths))[1]
+        (root / "en/news/burst").mkdir()
+        for i in range(5):
+            (root / f"en/news/burst/{i}.en.md").write_text(article(
+                f"Platypus {i}", "2025-03-01 10:00:00", "Platypus text."), encoding="utf-8")
+        await until(pilot, lambda: len(services.articles) == 17, "the burst listed")
+        await until(pilot, lambda: _indexed(screen) and len(services.search("platypus").paths)
+                    == 5, "the burst searchable")
+        for i in range(5):
+            (root / f"en/news/burst/{i}.en.md").unlink()
+        await until(pilot, lambda: len(services.articles) == 12
+                    and not any("Platypus" in t for t in titles(screen)), "the burst gone")
+        await until(pilot, lambda: _indexed(screen) and not services.search("platypus").paths,
+                    "no stale hits")
+
+    try:
+        run_app_test(app, scenario)
+    finally:
+        other.close()

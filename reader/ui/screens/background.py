@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from functools import partial
 from typing import Callable
 
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from reader.archive import ScanResult
@@ -51,6 +53,7 @@ class Background:
         # the catalog is what it has found so far
         self.indexing = False  # an index update is under way (one at a time)
         self.backlog = IndexBacklog()  # what the index has still to take
+        self._scan_notice: Timer | None = None  # clears "Scanned: ..." from the status
 
     @property
     def scanning(self) -> bool:
@@ -141,14 +144,18 @@ class Background:
         if first:  # a first scan (nothing cached) loads what it found
             self.screen.post_message(CatalogLoaded(self.services.load(result.articles)))
         else:
-            self.post_scan(result)
+            result = self.post_scan(result)
         self.screen.post_message(ScanFinished(result))
 
-    def post_scan(self, result: ScanResult) -> None:
-        """In a worker: what the scan changed, to the screen as a delta (`r` and a
-        watched batch, `archive.scan_paths(paths)`, alike)."""
-        if result.changed:
-            self.screen.post_message(CatalogChanged(self.services.apply_scan(result)))
+    def post_scan(self, result: ScanResult) -> ScanResult:
+        """In a worker: what changed for this reader in the scan's scope, to the screen as
+        a delta (`r` and a watched batch, `archive.scan_paths(paths)`, alike), even when
+        the scan itself stored nothing (another newsreader stored it first); returns the
+        result with that delta, for the status and the index."""
+        change = self.services.apply_scan(result)
+        if change.delta:
+            self.screen.post_message(CatalogChanged(change))
+        return replace(result, delta=change.delta)
 
     def _with_previews(self) -> Callable[[int, int], None]:
         """The progress callback of a first scan: it makes what the scan has found so far
@@ -182,13 +189,17 @@ class Background:
             status.set_part("scan", "")
             self.screen.notify(f"Scan failed: {message.error}", severity="error")
             return
-        parts = [f"+{len(result.added):,}", f"~{len(result.updated):,}",
-                 f"-{len(result.removed):,}"]
+        delta = result.delta  # what changed for this reader (see post_scan)
+        parts = [f"+{len(delta.added):,}", f"~{len(delta.changed):,}",
+                 f"-{len(delta.removed):,}"]
         text = f"Scanned: {' '.join(parts)}"
         if result.problems:
             text += f", {len(result.problems):,} with problems (newsreader doctor lists them)"
         status.set_part("scan", text)
-        self.screen.set_timer(self.scan_notice_seconds, lambda: status.set_part("scan", ""))
+        if self._scan_notice is not None:  # an earlier scan's timer would clear this one
+            self._scan_notice.stop()
+        self._scan_notice = self.screen.set_timer(self.scan_notice_seconds,
+                                                  lambda: status.set_part("scan", ""))
         self.screen.tree.border_title = "Groups"
         self.screen.listing.show_view_counts()
         self.index()

@@ -6,7 +6,11 @@ is unknown) and goes the way `r` goes, a delta to the screen (`post_scan`);
 then the index takes it (`Watched`: the background part's backlog).  A burst
 of thousands of files arrives as a few batches.  Where the folder cannot be
 watched, the watcher rescans every `watch_poll_seconds` and the status says so
-once.  `watch = false` in the config: nothing is watched, `r` still rescans.
+once.  Where the folder itself is missing (renamed away, its drive unmounted), the
+reader keeps what it knew and the status says "archive folder missing"; once it is
+back and watched again, that part goes and a reconciling scan runs (unchanged files
+are neither new nor indexed again).  `watch = false` in the config: nothing is
+watched, `r` still rescans.
 """
 
 from __future__ import annotations
@@ -44,30 +48,47 @@ class Watching:
         batches = ArchiveWatcher(self.services.archive).batches(stop, full_scan_first=True)
         first = next(batches, None)  # None once the folder is watched: the first scan now
         if first is not None and not stop.is_set():
-            self.screen.post_message(Watched(None, first.notice, first=True))
+            self.screen.post_message(self._message(first, None, first=True))
         for batch in batches:
             if stop.is_set():
                 return
-            try:
-                result = (self.services.scan(cancel=stop) if batch.paths is None
-                          else self.services.scan_paths(batch.paths))
-            except OSError as exc:  # the folder went away meanwhile: say so, go on
-                self.screen.post_message(Watched(None, f"Rescan failed: {exc}"))
-                continue
+            result = None if batch.missing else self._scan(batch, stop)
             if stop.is_set():
                 return
-            background.post_scan(result)
-            self.screen.post_message(Watched(result, batch.notice))
+            if result is not None:
+                result = background.post_scan(result)
+            self.screen.post_message(self._message(batch, result))
+
+    def _scan(self, batch, stop):
+        """The batch's paths scanned (None: the whole folder); None if it failed (said)."""
+        try:
+            return (self.services.scan(cancel=stop) if batch.paths is None
+                    else self.services.scan_paths(batch.paths))
+        except OSError as exc:  # the folder went away meanwhile: the next batch says so
+            self.screen.post_message(Watched(None, f"Rescan failed: {exc}"))
+            return None
+
+    @staticmethod
+    def _message(batch, result, first: bool = False) -> Watched:
+        return Watched(result, batch.notice, first, watched=not (batch.polled or batch.missing),
+                       missing=batch.missing)
 
     def watched(self, message: Watched) -> None:
-        """On the event loop: a notice once, and the batch's changes to the index."""
+        """On the event loop: a notice once, the status's "watch" part (set while the
+        folder is not watched, cleared once it is again), and the batch's changes to the
+        index."""
         self.batches += 1
-        if message.first:
+        status = self.screen.status
+        if message.first and not message.missing:
             self.screen.background.rescan()
-        if message.notice:
-            notice = clean_line(message.notice)
+        if message.missing:
+            status.set_part("watch", "archive folder missing")
+        elif message.notice and not message.watched:
             every = self.services.settings.watch_poll_seconds
-            self.screen.status.set_part("watch", f"not watched: rescan every {every:g} s")
-            self.screen.notify(notice, severity="warning", timeout=10)
+            status.set_part("watch", f"not watched: rescan every {every:g} s")
+        elif message.watched and message.result is not None:  # a watched batch scanned
+            status.set_part("watch", "")
+        if message.notice:
+            self.screen.notify(clean_line(message.notice), severity="warning", timeout=10)
         if message.result is not None and message.result.delta:
             self.screen.background.index_changes(message.result)
