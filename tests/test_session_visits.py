@@ -23,19 +23,28 @@ def services_of(archive_factory, settings) -> Services:
     return services
 
 
+def article_file(i: int) -> str:
+    return f'---\ntitle: "Title {i}"\ndate: "2025-02-{1 + i:02d} 10:00:00"\n---\n\nBody {i}.\n'
+
+
 def test_the_reader_records_its_visit_and_what_its_catalog_gains(archive_factory, settings):
+    root = archive_factory({f"p/{i:03d}.md": article_file(i) for i in range(5)})
     first = services_of(archive_factory, settings)
-    first.set_articles([art(i) for i in range(5)])
+    first.scan()
+    first.set_articles(first.archive.cached())
     first.flush()
     path = first.store.path
     first.close()
     second = services_of(archive_factory, settings)
-    second.set_articles([art(i) for i in range(5)])  # the cache's, as at every start
-    second.take(second.apply_delta(Delta(added=(art(5), art(6)))))  # then a scan's delta
-    assert second.new_paths().result() == {art(5).path, art(6).path}  # after the sightings
+    second.set_articles(second.archive.cached())  # the cache's, as at every start
+    for i in (5, 6):
+        (root / f"p/{i:03d}.md").write_text(article_file(i), encoding="utf-8")
+    result = second.scan_paths(["p/005.md", "p/006.md"])  # then a watched batch
+    second.take(second.apply_scan(result))
+    assert second.new_paths().result() == {"p/005.md", "p/006.md"}  # after the sightings
     second.close()
     with StateStore.open(path) as store:  # what `newsreader search is:new` will see
-        assert store.visits.new_paths() == {art(5).path, art(6).path}
+        assert store.visits.new_paths() == {"p/005.md", "p/006.md"}
         assert len(store.visits.first_seen()) == 7
 
 
