@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from reader.archive import Archive
-from reader.archive.model import Article, Delta
+from reader.archive.model import Article
 from reader.session.services import Services
 from reader.state import StateStore
 from test_state_support import START
