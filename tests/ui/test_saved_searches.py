@@ -169,6 +169,10 @@ def test_until_the_index_is_complete_a_node_says_it_is_counting(make_app, ui_set
         await until(pilot, lambda: screen.background.indexing)
         assert len(screen.article_list.rows) == 12  # the first rows did not wait
         assert node_count(screen, "Nvidia") == "counting…"
+        screen.tree.select_key(("search", "Nvidia"))
+        await until(pilot, lambda: screen.group == ("search", "Nvidia")
+                    and "once the index is complete" in str(
+                        screen.article_pane.query_one("#article-header").render()))
         indexed.set()
         await until(pilot, lambda: not screen.background.indexing)
         await settle(pilot)

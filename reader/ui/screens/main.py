@@ -290,7 +290,7 @@ class MainScreen(ArticleActions, Screen):
             self.article_pane.show_message(
                 "Nothing matches this search here." if outcome.paths is not None else
                 "Scanning the archive: no article found yet." if self.background.first_scan
-                else "No articles here.")
+                else self.search_nodes.why_empty(self.group) or "No articles here.")
 
     def _show_article(self, path: str, parsed: ParsedArticle) -> None:
         current = self.article_list.current

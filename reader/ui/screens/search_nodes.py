@@ -34,6 +34,13 @@ class SearchNodes:
         self.screen.tree.set_searches([(search_key(s.name), s.name) for s in saved.searches],
                                       notes)
 
+    def why_empty(self, key: Key) -> str:
+        """Why a saved search's node lists nothing yet ("" when it is simply empty)."""
+        note = self.saved.note(key) if self.saved.by_key(key) else ""
+        if note == COUNTING:
+            return "This saved search is listed once the index is complete (see the status)."
+        return f"This saved search cannot be listed: {note}" if note else ""
+
     def take(self, found: Found | None) -> None:
         """Groups found in a worker: held, counted, shown (the list too, if it is one)."""
         if found is None:
