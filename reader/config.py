@@ -30,6 +30,14 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class SavedSearch:
+    """A `[[searches]]` table: a query of the query language shown as a tree node."""
+
+    name: str
+    query: str
+
+
+@dataclass(frozen=True)
 class Settings:
     data_root: Path
     config_path: Path
@@ -42,6 +50,7 @@ class Settings:
     follow_symlinks: str = FOLLOW_SYMLINKS[0]
     watch: bool = True  # follow the archive's changes as they happen (false: only `r`)
     watch_poll_seconds: float = WATCH_POLL_SECONDS  # rescan period where watching fails
+    searches: tuple[SavedSearch, ...] = ()  # the [[searches]] tables, in the file's order
     problems: tuple[str, ...] = ()  # what the config file holds that was ignored, to warn of
 
     @property
@@ -69,6 +78,7 @@ def load_settings(
     if chosen and not cfg_path.exists():  # the default file is optional; a named one is not
         raise ConfigError(f"config file {cfg_path} does not exist")
     raw = _read_toml(cfg_path)
+    searches, search_problems = read_searches(raw.get("searches", []), cfg_path)
     configured_root = _text(raw, "data_dir")  # checked even where overridden
     root = data_dir or env.get("NEWSREADER_DATA_DIR") or configured_root
     settings = Settings(
@@ -83,7 +93,8 @@ def load_settings(
         watch=_boolean(raw, "watch", True),
         watch_poll_seconds=_poll_seconds(raw.get("watch_poll_seconds", WATCH_POLL_SECONDS)),
         keys=_keymap(raw.get("keys", {})),
-        problems=_unknown_keys(raw, cfg_path),
+        searches=searches,
+        problems=_unknown_keys(raw, cfg_path) + search_problems,
     )
     return settings
 
@@ -115,6 +126,43 @@ KNOWN_KEYS = frozenset({"data_dir", "archive"} | {f.name for f in fields(Setting
 def _unknown_keys(raw: dict, path: Path) -> tuple[str, ...]:
     return tuple(f"{path}: unknown setting {_short(key)} (ignored)"
                  for key in raw if key not in KNOWN_KEYS)
+
+
+def read_searches(tables: object, path: Path) -> tuple[tuple[SavedSearch, ...],
+                                                     tuple[str, ...]]:
+    """The `[[searches]]` tables (name and query, both non-empty strings, each name once)
+    and a warning for each entry skipped.  Whether a query parses is the session's
+    business (the config knows nothing of the query language)."""
+    if not isinstance(tables, list):
+        return (), (f"{path}: searches must be [[searches]] tables with name and query "
+                    f"(ignored)",)
+    searches: dict[str, SavedSearch] = {}
+    problems = []
+    for number, table in enumerate(tables, 1):
+        problem = search_problem(table, searches)
+        if problem:
+            problems.append(f"{path}: saved search {number} {problem} (skipped)")
+        else:
+            searches[table["name"].strip()] = SavedSearch(table["name"].strip(),
+                                                          table["query"].strip())
+    return tuple(searches.values()), tuple(problems)
+
+
+def search_problem(table: object, seen: Mapping[str, SavedSearch]) -> str:
+    """What is wrong with one [[searches]] entry ("" for nothing)."""
+    if not isinstance(table, dict):
+        return f"is not a table with name and query: {_short(table)}"
+    unknown = sorted(set(table) - {"name", "query"})
+    if unknown:
+        return f"has unknown keys {', '.join(map(_short, unknown))}"
+    for key in ("name", "query"):
+        value = table.get(key)
+        if not isinstance(value, str) or not value.strip():
+            shown = "is missing" if value is None else f"is {_short(value)}"
+            return f"needs a {key} (a non-empty string in quotes); its {key} {shown}"
+    if table["name"].strip() in seen:
+        return f"repeats the name {_short(table['name'].strip())}"
+    return ""
 
 
 def _keymap(table: dict) -> dict[str, str]:

@@ -41,6 +41,7 @@ from reader.session.catalog import Catalog, CatalogChange
 from reader.session.gc_pause import gc_paused
 from reader.session.groups import query_group, reclassified, scope_of
 from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, select
+from reader.session.saved_searches import KIND as SEARCH, SavedSearches
 from reader.session.search import SearchOutcome, Searcher
 from reader.textsafe import is_openable
 
@@ -94,6 +95,7 @@ class Services:
         self.catalog = Catalog()
         self.groups = Groups()  # every group's definition; the counts count them all
         self.counts = GroupCounts([], set(), set(), self.groups)
+        self.saved = SavedSearches(self, settings.searches, settings.config_path)
         # The marks: changed by the event loop (set_read, set_starred; a worker's bulk
         # mark or undo: take_undone).
         self.read: set[str] = set()
@@ -207,7 +209,7 @@ class Services:
                ) -> SearchOutcome:
         """Hits of `query` as typed within `group`, newest first or by relevance (`sort`):
         the first `limit` (0: all)."""
-        return self.searcher.search(query, scope_of(self.groups.group(group)), limit,
+        return self.searcher.search(query, scope_of(self.group(group)), limit,
                                     cancelled, sort)
 
     def rows(self, outcome: SearchOutcome, query: ListQuery,
@@ -224,7 +226,14 @@ class Services:
 
     def member(self, group: GroupKey) -> Member:
         """The test of whether an article is in `group` now (None: every one is)."""
-        return self.groups.group(group).member(self.read, self.starred)
+        return self.group(group).member(self.read, self.starred)
+
+    def group(self, key: GroupKey):
+        """The group of `key`; a saved search not yet counted (or whose query cannot be
+        searched) holds nothing yet."""
+        if key[0] == SEARCH and key not in self.groups:
+            return PathGroup(key)
+        return self.groups.group(key)
 
     # -- held groups (saved searches) -------------------------------------------
 

@@ -1,16 +1,26 @@
-"""The command palette (ctrl+p): every key's command, and "jump to article"."""
+"""The command palette (ctrl+p): every key's command, "jump to article", and the saved
+searches' commands (save, rename, edit, move, delete)."""
 
 from __future__ import annotations
 
 from functools import partial
 
 from rich.text import Text
-from textual.command import Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from reader.session.saved_searches import search_key
 from reader.ui.sanitize import clean_line, markup_safe
 from reader.ui.wording import local_date
 
 JUMP_LIMIT = 30
+
+
+def main_screen(provider: Provider):
+    """The reader's main screen the palette was opened on, or None."""
+    from reader.ui.screens.main import MainScreen
+
+    screen = provider.screen
+    return screen if isinstance(screen, MainScreen) else None
 
 
 class JumpToArticle(Provider):
@@ -18,10 +28,7 @@ class JumpToArticle(Provider):
 
     @property
     def _main(self):
-        from reader.ui.screens.main import MainScreen
-
-        screen = self.screen
-        return screen if isinstance(screen, MainScreen) else None
+        return main_screen(self)
 
     async def search(self, query: str) -> Hits:
         main = self._main
@@ -38,3 +45,38 @@ class JumpToArticle(Provider):
             # The palette parses `help` as markup: the source folder's name is escaped.
             yield Hit(1.0 - rank / 100, display, partial(main.jump_to, path),
                       text=f"Jump to: {title}", help=markup_safe(f"{date} · {article.source}"))
+
+
+class SavedSearchCommands(Provider):
+    """"Save this search", and for each saved search: rename, edit the query, move up or
+    down, delete (each written to the config file)."""
+
+    def _commands(self) -> list[tuple[str, object, str]]:
+        main = main_screen(self)
+        if main is None:
+            return []
+        nodes, out = main.search_nodes, []
+        if main.search_text.strip():
+            out.append(("Save this search", nodes.save_current,
+                        markup_safe(f"as a tree node (b): {clean_line(main.search_text)}")))
+        for search in nodes.saved.searches:
+            key, name = search_key(search.name), clean_line(search.name)
+            for verb, action in (("rename", partial(nodes.rename, key)),
+                                 ("edit the query", partial(nodes.edit, key)),
+                                 ("move up", partial(nodes.move, key, -1)),
+                                 ("move down", partial(nodes.move, key, 1)),
+                                 ("delete", partial(nodes.delete, key))):
+                out.append((f"Saved search {name}: {verb}", action,
+                            markup_safe(clean_line(search.query))))
+        return out
+
+    async def discover(self) -> Hits:
+        for text, action, help in self._commands():
+            yield DiscoveryHit(text, action, help=help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, action, help in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), action, text=text, help=help)

@@ -39,6 +39,8 @@ SCREEN_BINDINGS = [
     Binding("y", "copy_link", "Copy link", id="copy_link"),
     Binding("r", "rescan", "Rescan", id="rescan"),
     Binding("N", "jump_newest", "Newest", id="jump_newest"),
+    Binding("b", "save_search", "Save this search (bookmark it in the tree)", id="save_search",
+            show=False),
     Binding("f", "zoom", "Full screen", id="zoom"),
     Binding("t", "toggle_tree", "Tree", id="toggle_tree", show=False),
     Binding("d", "toggle_order", "Order", id="toggle_order", show=False),

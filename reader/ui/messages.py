@@ -15,6 +15,7 @@ from textual.message import Message
 
 from reader.archive import ScanResult
 from reader.session.catalog import CatalogChange
+from reader.session.saved_searches import Found
 from reader.session.services import Loaded
 
 
@@ -71,6 +72,7 @@ class Indexed(Message):
 
     text: str
     busy: bool = False
+    found: Found | None = None  # the saved searches' members, looked for again
 
 
 @dataclass

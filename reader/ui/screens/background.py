@@ -225,14 +225,17 @@ class Background:
         self._run(self._index, "index", *self.backlog.take())
 
     def _index(self, delta=None, parsed=None) -> None:
+        found = None
         try:
             message, busy = self.services.update_index(self._progress("index", "Indexing"),
                                                        self.stop_event, self._index_grew,
                                                        delta, parsed)
+            if not busy and not self.stop_event.is_set():  # the saved searches' members
+                found = self.services.saved.after_index(delta)
         except Exception as exc:  # the index is optional: searching titles still works
             message, busy = f"Index update failed: {exc}", False
         if not self.stop_event.is_set():
-            self.screen.post_message(Indexed(message, busy))
+            self.screen.post_message(Indexed(message, busy, found))
 
     def _index_grew(self) -> None:
         """From the index worker, after each commit: a search on screen is run again over
@@ -243,6 +246,7 @@ class Background:
     def indexed(self, message: Indexed) -> None:
         self.indexing = False
         self.screen.status.set_part("index", message.text)
+        self.screen.search_nodes.take(message.found)
         if message.busy and self.busy_retry_seconds > 0:  # the other newsreader's
             self.screen.set_timer(self.busy_retry_seconds, self.index)  # update ends
         elif message.busy:

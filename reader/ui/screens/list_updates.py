@@ -161,6 +161,8 @@ class Listing:
             count = plural(shown, "hit") if outcome.complete else \
                 plural(outcome.total, "hit", "" if outcome.total_exact else "about ")
             where = "" if query.group == ALL else f" in {group_name(query.group)}"
+            if query.group[0] == "search":
+                where = f" within the saved search {group_name(query.group)}"
             parts += [count + where, _order_name(query, outcome.ranked)]
         status.set_part("search", " · ".join(t for t in (*parts, outcome.message) if t))
 

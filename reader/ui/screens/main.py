@@ -32,6 +32,7 @@ from reader.ui.screens.background import Background
 from reader.ui.screens.watching import Watching
 from reader.ui.screens.changes import LiveChanges
 from reader.ui.screens.list_updates import Listing
+from reader.ui.screens.search_nodes import SearchNodes
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticlePane
 from reader.ui.widgets.footer import ReaderFooter
@@ -61,6 +62,7 @@ class MainScreen(ArticleActions, Screen):
         self.watching = Watching(self)
         self.listing = Listing(self)
         self.changes = LiveChanges(self)
+        self.search_nodes = SearchNodes(self)
 
     def compose(self) -> ComposeResult:
         tz = self.services.settings.tzinfo
@@ -81,6 +83,7 @@ class MainScreen(ArticleActions, Screen):
         self.query_one(GroupTree).border_title = "Groups"
         self.article_pane.border_title = "Article"
         self.status.set_part("view", "Loading…")
+        self.search_nodes.show()
         self.background.start()
 
     def on_unmount(self) -> None:
@@ -128,6 +131,9 @@ class MainScreen(ArticleActions, Screen):
 
     def action_jump_newest(self) -> None:
         self.changes.jump_newest()
+
+    def action_save_search(self) -> None:
+        self.search_nodes.save_current()
 
     # -- messages from the workers ----------------------------------------------------
 
@@ -284,7 +290,7 @@ class MainScreen(ArticleActions, Screen):
             self.article_pane.show_message(
                 "Nothing matches this search here." if outcome.paths is not None else
                 "Scanning the archive: no article found yet." if self.background.first_scan
-                else "No articles here.")
+                else self.search_nodes.why_empty(self.group) or "No articles here.")
 
     def _show_article(self, path: str, parsed: ParsedArticle) -> None:
         current = self.article_list.current

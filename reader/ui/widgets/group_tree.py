@@ -1,4 +1,9 @@
-"""The tree of groups: All, Unread, Starred, then Categories, Tags, Languages, Sources.
+"""The tree of groups: Searches (the saved ones, when there are any), All, Unread,
+Starred, then Categories, Tags, Languages, Sources.
+
+The saved searches are in the user's order (`set_searches`); a node whose count is
+not known yet (the index is being completed) or cannot be (its query is refused)
+says so in place of the count.
 
 Each node shows unread/total at the right edge; a name too long for the tree's
 width is cut with "…", a count never.  A section's children are added in one
@@ -77,18 +82,24 @@ class GroupTree(Tree[GroupKey]):
         self.counts = GroupCounts([], set(), set())
         self._group_nodes: dict[GroupKey, TreeNode[GroupKey]] = {}
         self._section_nodes: dict[str, TreeNode[GroupKey]] = {}
+        self._searches: list[tuple[GroupKey, str]] = []  # saved searches: key, name
+        self._notes: dict[GroupKey, str] = {}  # said in place of a search's count
+        self._searches_node: TreeNode[GroupKey] | None = None
 
     def rebuild(self, counts: GroupCounts, partial: bool = False) -> None:
         """Build the tree afresh from new counts; expanded sections stay expanded and the
         cursor stays on its group.  `partial`: the counts of what a first scan has found
         so far (the title says so)."""
         expanded = [kind for kind, node in self._section_nodes.items() if node.is_expanded]
-        current = self.cursor_node.data if self.cursor_node is not None else ALL
+        current = self.cursor_node.data if self.cursor_node is not None else None
+        current = current or ALL  # (the Searches heading has no group)
         self.border_title = "Groups so far" if partial else "Groups"
         self.counts = counts
         self.clear()
         self._group_nodes.clear()
         self._section_nodes.clear()
+        self._searches_node = None
+        self._add_searches()
         for key, name in TOP:
             self._group_nodes[key] = self.root.add_leaf(self._group_label(key, name), data=key)
         for kind, _title in SECTIONS:
@@ -98,6 +109,36 @@ class GroupTree(Tree[GroupKey]):
                 self._populate(node)
                 node.expand()
         self.select_key(current if self._node_of(current) is not None else ALL)
+
+    def set_searches(self, searches: list[tuple[GroupKey, str]],
+                     notes: dict[GroupKey, str]) -> None:
+        """The saved searches (key, name) in their order, and what to say instead of the
+        count of those not counted; the cursor stays on its group."""
+        on = self.cursor_node.data if self.cursor_node is not None else None
+        self._notes = dict(notes)
+        if searches == self._searches and self._searches_node is not None:
+            self.refresh_counts(key for key, _ in searches)
+            return
+        self._searches = list(searches)
+        if self._searches_node is not None:
+            for key in [k for k, node in self._group_nodes.items()
+                        if node.parent is self._searches_node]:
+                del self._group_nodes[key]
+            self._searches_node.remove()
+            self._searches_node = None
+        self._add_searches()
+        if on is not None and on[0] == "search":
+            self.select_key(on if on in self._group_nodes else ALL)
+
+    def _add_searches(self) -> None:
+        if not self._searches:
+            return
+        before = self.root.children[0] if self.root.children else None
+        label = GroupLabel("Searches", f"({len(self._searches):,})", beside=True)
+        node = self.root.add(label, before=before, expand=True)
+        self._searches_node = node
+        for key, name in self._searches:
+            self._group_nodes[key] = node.add_leaf(self._group_label(key, name), data=key)
 
     def refresh_counts(self, keys: Iterable[GroupKey]) -> None:
         """Redraw the labels of these groups (after marks changed)."""
@@ -153,12 +194,13 @@ class GroupTree(Tree[GroupKey]):
         return GroupLabel(dict(SECTIONS)[kind], f"({count:,})", beside=True)
 
     def _group_label(self, key: GroupKey, name: str) -> GroupLabel:
+        if key in self._notes:
+            return GroupLabel(name, self._notes[key])
         count = self.counts[key]
         return group_label(name, count.unread, count.total)
 
-    @staticmethod
-    def _display_name(key: GroupKey) -> str:
-        return group_name(key)
+    def _display_name(self, key: GroupKey) -> str:
+        return dict(self._searches).get(key) or group_name(key)
 
     def _populate(self, section: TreeNode[GroupKey]) -> None:
         if section.children:

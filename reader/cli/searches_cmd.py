@@ -1,0 +1,72 @@
+"""`newsreader searches`: the saved searches of the config file, with their counts.
+
+Each count is that of `newsreader search QUERY --limit 0` (total), and of its
+hits not read (unread) and starred; a query that cannot be a saved search (it
+does not parse, or has an `is:` term) is listed with the reason, not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from reader.cli.common import CommandError, add_archive_argument, open_archive
+from reader.cli.index_cmds import _state_of, _update
+from reader.textsafe import clean_line, json_text
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    searches = sub.add_parser("searches", help="list the saved searches ([[searches]] in "
+                              "the config file) with their counts")
+    add_archive_argument(searches, positional=True)
+    searches.add_argument("--json", action="store_true",
+                          help="print a JSON array of {name, query, total, unread, starred}")
+    searches.add_argument("--no-update", action="store_true",
+                          help="count in the index as it is, without bringing it up to date")
+    searches.set_defaults(func=run_searches)
+
+
+def run_searches(args: argparse.Namespace, settings) -> int:
+    from reader.index import SearchIndex, index_dir_of
+    from reader.session.saved_searches import query_problem
+
+    archive = open_archive(args, settings)
+    if settings.searches and not args.no_update:
+        _update(archive, quiet=True, searching=True)
+    index = SearchIndex.open(index_dir_of(archive), root=archive.root,
+                             timezone=settings.timezone)
+    if settings.searches and not index.status().exists:
+        raise CommandError(f"no search index yet for {archive.root}: run "
+                           "`newsreader index` first (or without --no-update)")
+    state = _state_of(archive)
+    read, starred = (state.read_set(), state.starred_set()) if state else (set(), set())
+    rows = []
+    for search in settings.searches:
+        row = {"name": search.name, "query": search.query}
+        problem = query_problem(search.query, index.tz)
+        results = None if problem else index.search(search.query, limit=0, sort="date",
+                                                     paths_only=True)
+        problem = problem or (results.error if results else "")
+        if problem:
+            row["problem"] = problem
+        else:
+            paths = set(results.paths)
+            row.update(total=len(paths), unread=len(paths - read),
+                       starred=len(paths & starred))
+        rows.append(row)
+    _print(rows, args.json, settings.config_path)
+    return 0
+
+
+def _print(rows: list[dict], as_json: bool, config_path) -> None:
+    if as_json:
+        print(json_text(rows, indent=1))
+        return
+    if not rows:
+        print(f"No saved searches: add [[searches]] tables (name, query) to {config_path}, "
+              "or press b in the reader after a search.")
+    width = max((len(clean_line(r["name"])) for r in rows), default=0)
+    for row in rows:
+        name = clean_line(row["name"]).ljust(width)
+        counts = (f"cannot count: {row['problem']}" if "problem" in row else
+                  f"{row['unread']:>7,} unread {row['total']:>7,} total")
+        print(f"{name}  {counts}  {clean_line(row['query'])}")
