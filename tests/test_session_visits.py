@@ -8,7 +8,7 @@ from datetime import timedelta
 from reader.archive import Archive
 from reader.archive.model import Article
 from reader.session.services import Services
-from reader.state import StateStore
+from reader.state import READ, StateStore
 from test_state_support import START
 
 
@@ -48,18 +48,48 @@ def test_the_reader_records_its_visit_and_what_its_catalog_gains(archive_factory
         assert len(store.visits.first_seen()) == 7
 
 
-def test_u_right_after_a_bulk_mark_undoes_that_mark(archive_factory, settings):
+def test_u_right_after_a_bulk_mark_undoes_that_mark(archive_factory, settings, monkeypatch):
+    monkeypatch.setattr("reader.session.services.MARK_CHUNK", 2)  # a bulk mark in steps
     services = services_of(archive_factory, settings)
     articles = [art(i) for i in range(4)]
     services.set_articles(articles)
     services.set_read(articles[:1])
-    bulk = services.in_order(services.set_read, articles[1:], where="in view")
-    undone, changed = services.undo().result()  # asked before the bulk mark was written
-    assert len(bulk.result()) == 3
+    bulk = services.marking(READ, articles[1:], True, where="in view")
+    next(bulk)  # the first chunk applied: the marks show at once, the step comes at the end
+    assert services.read == {a.path for a in articles[:3]}
+    changed = list_of(bulk)
+    assert len(changed) == 3
+    undone = services.undo().result()
     assert undone.label == "mark read: 3 articles in view"
+    changed = services.take_undone(undone)
     assert sorted(a.path for a in changed) == [a.path for a in articles[1:]]
     assert services.read == {articles[0].path}
     assert services.counts[("unread", "")].unread == 3
-    undone, _ = services.undo().result()  # the single mark before it: a step too
+    undone = services.undo().result()  # the single mark before it: a step too
+    services.take_undone(undone)
     assert undone.label == "mark read \u201cTitle 0\u201d" and services.read == set()
     services.close()
+
+
+def test_a_mark_made_while_a_bulk_mark_is_applied_is_the_users(archive_factory, settings,
+                                                                 monkeypatch):
+    monkeypatch.setattr("reader.session.services.MARK_CHUNK", 2)
+    services = services_of(archive_factory, settings)
+    articles = [art(i) for i in range(4)]
+    services.set_articles(articles)
+    bulk = services.marking(READ, articles, True, where="in view")
+    next(bulk)  # articles 0 and 1 read; then the user marks 0 unread between two chunks
+    services.set_read(articles[:1], False)
+    assert [a.path for a in list_of(bulk)] == [a.path for a in articles[1:]]
+    services.flush()
+    assert services.store.read_set() == {a.path for a in articles[1:]} == services.read
+    assert services.counts[("unread", "")].unread == 1
+    services.close()
+
+
+def list_of(steps) -> list:
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value

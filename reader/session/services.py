@@ -13,10 +13,11 @@ Everything here is plain Python (no widgets).  Who changes what:
   loop has not yet taken the one before.
 - The read and starred sets and the counts change on the event loop as the user
   marks (at once, so the UI never waits on the disk; the writes to the state
-  store go to one background thread, in order), except bulk marks and undos,
-  which run on the `marks` thread, one at a time in the order asked (`in_order`,
-  `undo`: a few tenths of a second at 100k).  Every mark the reader makes is one
-  step of the store's undo log, which survives a restart.
+  store go to one background thread, in order).  A bulk mark or an undo of 100k
+  articles is applied there too, a chunk at a time (`marking`, `undoing`: the
+  caller yields to the loop between chunks), so no other thread ever changes
+  them.  Every mark the reader makes is one step of the store's undo log, which
+  survives a restart.
 - The first sighting of every path the catalog gains is recorded in the state
   store (`_see`, on the state writer), and the visit's start as the store opens:
   "new since the last visit" (reader/state/visits.py).
@@ -28,8 +29,8 @@ import threading
 import webbrowser
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
-from typing import (AbstractSet, Callable, Iterable, Iterator, Mapping, NamedTuple,
-                    Sequence)
+from typing import (AbstractSet, Callable, Generator, Iterable, Iterator, Mapping,
+                    NamedTuple, Sequence)
 
 from reader.archive import Archive, Article, Delta, ParsedArticle, ScanResult
 from reader.archive.reconcile import StampRow, reconcile, stamp
@@ -47,6 +48,8 @@ from reader.textsafe import is_openable
 
 Progress = Callable[[int, int], None]
 
+
+MARK_CHUNK = 5000  # marks applied between two turns of the event loop (a few ms)
 
 class Loaded(NamedTuple):
     """A whole catalog and its counts, made in a worker for the event loop to show."""
@@ -111,7 +114,6 @@ class Services:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="state-writer")
         # Bulk marks and undos, off the event loop and in the order asked: each queues its
         # write before the next starts, so `u` right after a bulk mark undoes that mark.
-        self._marker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marks")
 
     # -- loading ------------------------------------------------------------------
 
@@ -293,14 +295,34 @@ class Services:
         return self._set(STAR, articles, starred, undoable, "star" if starred else "unstar",
                          where)
 
+    def marking(self, field: int, articles: Sequence[Article], value: bool, where: str = ""
+                ) -> Generator[None, None, list[Article]]:
+        """A mark of many articles (`READ` or `STAR`), one undo step, applied by the event
+        loop a chunk at a time: it yields between chunks (the caller lets the loop run)
+        and returns the articles changed."""
+        verb = {(READ, True): "mark read", (READ, False): "mark unread", (STAR, True): "star",
+                (STAR, False): "unstar"}[field, value]
+        return self._marking(field, articles, value, True, verb, where)
+
     def _set(self, field: int, articles: Sequence[Article], value: bool, undoable: bool,
              verb: str, where: str) -> list[Article]:
+        return _to_the_end(self._marking(field, articles, value, undoable, verb, where))
+
+    def _marking(self, field: int, articles: Sequence[Article], value: bool, undoable: bool,
+                 verb: str, where: str) -> Generator[None, None, list[Article]]:
         marks = self.read if field == READ else self.starred
-        changed = [a for a in articles if (a.path in marks) != value]
         count = self.counts.apply_read if field == READ else self.counts.apply_star
-        for article in changed:
-            (marks.add if value else marks.discard)(article.path)
-            count(article, value)
+        changed: list[Article] = []
+        for start in range(0, len(articles), MARK_CHUNK):
+            if start:
+                yield
+            chunk = [a for a in articles[start:start + MARK_CHUNK] if (a.path in marks) != value]
+            for article in chunk:
+                (marks.add if value else marks.discard)(article.path)
+                count(article, value)
+            changed += chunk
+        if len(articles) > MARK_CHUNK:  # a mark made meanwhile is the user's: not this step's
+            changed = [a for a in changed if (a.path in marks) == value]
         if changed and self.store is not None:
             acknowledge, write = ((self.store.acknowledge_read, self.store.mark_read)
                                   if field == READ else
@@ -315,36 +337,35 @@ class Services:
         self.set_starred([article], starred)
         return starred
 
-    def in_order(self, mark: Callable, *args, **kwargs) -> Future:
-        """Run a bulk mark (`set_read` or `set_starred` of many articles: a few tenths of
-        a second at 100k) off the event loop, in order with the other bulk marks and the
-        undos; the future gives the articles changed."""
-        return self._marker.submit(mark, *args, **kwargs)
-
     def undo(self, redo: bool = False) -> Future:
-        """Undo the newest step of the undo log (or redo the one undone last), after every
-        mark asked before; the future gives (`Undone` or None when there is nothing to
-        undo, the articles whose marks it changed), already in the sets and counts."""
-        return self._marker.submit(self._undo, redo)
-
-    def _undo(self, redo: bool) -> tuple[Undone | None, list[Article]]:
+        """Undo the newest step of the undo log (or redo the one undone last), on the
+        state writer after every mark asked before; the future gives the `Undone` (None:
+        nothing to undo), which `undoing` (or `take_undone`) then applies."""
         if self.store is None:
-            return None, []
-        undone = self._write(self.store.redo if redo else self.store.undo).result()
-        return undone, self.take_undone(undone)
+            return self._writer.submit(lambda: None)
+        return self._write(self.store.redo if redo else self.store.undo)
 
     def take_undone(self, undone: Undone | None) -> list[Article]:
-        """The marks an undo or redo wrote, in the sets and the counts (by deltas, in the
-        worker that waited for it, as a bulk mark); returns the articles changed."""
+        """The marks an undo or redo wrote, in the sets and the counts at once (scripts
+        and tests; the reader uses `undoing`); returns the articles changed."""
+        return _to_the_end(self.undoing(undone))
+
+    def undoing(self, undone: Undone | None) -> Generator[None, None, list[Article]]:
+        """The marks an undo or redo wrote, in the sets and the counts by deltas, a chunk
+        at a time as `marking`; returns the articles changed."""
+        marks = list(undone.marks) if undone is not None else []
         by_path, changed = self.catalog.by_path, {}
-        for path, field, value in undone.marks if undone is not None else ():
-            marks = self.read if field == READ else self.starred
-            (marks.add if value else marks.discard)(path)
-            article = by_path.get(path)
-            if article is not None:
-                (self.counts.apply_read if field == READ else self.counts.apply_star)(
-                    article, value)
-                changed[path] = article
+        for start in range(0, len(marks), MARK_CHUNK):
+            if start:
+                yield
+            for path, field, value in marks[start:start + MARK_CHUNK]:
+                flags = self.read if field == READ else self.starred
+                (flags.add if value else flags.discard)(path)
+                article = by_path.get(path)
+                if article is not None:
+                    (self.counts.apply_read if field == READ else self.counts.apply_star)(
+                        article, value)
+                    changed[path] = article
         return list(changed.values())
 
     def new_paths(self) -> Future:
@@ -385,8 +406,7 @@ class Services:
             self.on_error(f"Could not save read/starred marks: {exc}")
 
     def flush(self) -> None:
-        """Wait until every pending bulk mark, undo and state write is done."""
-        self._marker.submit(lambda: None).result()
+        """Wait until every pending state write (marks, undos, sightings) is done."""
         self._writer.submit(lambda: None).result()
 
     # -- links and closing --------------------------------------------------------
@@ -401,7 +421,6 @@ class Services:
             return False
 
     def close(self) -> None:
-        self._marker.shutdown(wait=True)
         self._writer.shutdown(wait=True)
         self.searcher.close()
         if self.store is not None:
@@ -418,3 +437,12 @@ def step_label(verb: str, articles: Sequence[Article], where: str = "") -> str:
     else:
         label = f"{verb}: {len(articles):,} articles"
     return f"{label} {where}" if where else label
+
+
+def _to_the_end(steps: Generator[None, None, list[Article]]) -> list[Article]:
+    """Run a `marking` or `undoing` at once; its result."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value

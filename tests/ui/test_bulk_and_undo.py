@@ -123,3 +123,32 @@ def test_the_palette_offers_every_two_key_command(make_app):
         assert not any(t.startswith("Mark read...") for t in titles)  # the first key alone
 
     run_app_test(make_app(), scenario)
+
+
+def test_bulk_marks_and_undos_change_the_marks_on_the_event_loop_only(make_app, monkeypatch):
+    """The event loop is the one owner of the marks and counts (issue 11): a bulk mark and
+    its undo are applied there a chunk at a time, never from another thread."""
+    import threading
+
+    from reader.state.counts import GroupCounts
+
+    monkeypatch.setattr("reader.session.services.MARK_CHUNK", 3, raising=False)  # 4 chunks
+    threads = set()
+    original = GroupCounts.apply_read
+
+    def apply_read(self, article, read):
+        threads.add(threading.current_thread())
+        return original(self, article, read)
+
+    monkeypatch.setattr(GroupCounts, "apply_read", apply_read)
+
+    async def scenario(pilot, screen):
+        await keys(pilot, "A")
+        assert len(read_paths(screen)) == 12 and "0/0" in unread_label(screen)
+        await keys(pilot, "u")
+        assert read_paths(screen) == set() and "12/12" in unread_label(screen)
+        assert threads == {threading.main_thread()}
+        screen.services.flush()
+        assert screen.services.store.read_set() == set()
+
+    run_app_test(make_app(), scenario)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Callable, Sequence
+from typing import Sequence
 
 from textual import events, work
 from textual.actions import SkipAction
 from textual.timer import Timer
 
 from reader.archive.model import Article
-from reader.state import StateError, Undone
+from reader.state import READ, STAR, StateError, Undone
 from reader.ui.keys import CHORDS, help_rows
 from reader.session.listing import next_unread
 from reader.ui.screens.help import HelpScreen
@@ -24,6 +24,7 @@ SCOPES = {"below": "below the cursor", "above": "above the cursor", "view": "in 
 class ArticleActions:
     """Mixed into MainScreen: one method per key (see reader/ui/keys.py)."""
 
+    _marks_lock: asyncio.Lock | None = None  # bulk marks and undos, in order
     _seen_timer: Timer | None = None  # marks the shown article read (mark_read_on_move)
     _chord: str | None = None  # the first key of a two-key command was pressed
 
@@ -117,14 +118,14 @@ class ArticleActions:
         """Mark read everything in `scope` (below or above the cursor, or in view)."""
         rows = self._rows_of(scope)
         if rows is not None:
-            self._mark_many(self.services.set_read, rows, True, scope)
+            self._mark_many(READ, rows, True, scope)
 
     def action_star_many(self, scope: str) -> None:
         """Star everything in `scope`; unstar it when all of it is starred already."""
         rows = self._rows_of(scope)
         if rows is not None:
             star = not all(self.services.is_starred(a.path) for a in rows)
-            self._mark_many(self.services.set_starred, rows, star, scope)
+            self._mark_many(STAR, rows, star, scope)
 
     def _rows_of(self, scope: str) -> list[Article] | None:
         """The rows below or above the cursor (not the cursor's own), or all; None while
@@ -139,16 +140,17 @@ class ArticleActions:
         return list(rows[cursor + 1:] if scope == "below" else rows[:cursor])
 
     @work(group="marks")
-    async def _mark_many(self, mark: Callable, rows: list[Article], value: bool,
+    async def _mark_many(self, field: int, rows: list[Article], value: bool,
                          scope: str) -> None:
-        """Off the event loop (at 100k rows the sets and counts take a few tenths of a
-        second), in order with the undos; one undo step, even for one article."""
+        """On the event loop, the one owner of the marks, a chunk at a time (at 100k rows
+        the sets and counts take a few tenths of a second: keys and frames go between
+        the chunks), in order with the undos; one undo step, even for one article."""
         where = SCOPES[scope]
-        changed = await asyncio.wrap_future(self.services.in_order(mark, rows, value,
-                                                                   where=where))
+        async with self._marks_in_order():
+            changed = await _stepwise(self.services.marking(field, rows, value, where))
         self._marks_changed(changed)
         verb = {(True, True): "read", (True, False): "unread", (False, True): "starred",
-                (False, False): "unstarred"}[mark == self.services.set_read, value]
+                (False, False): "unstarred"}[field == READ, value]
         if changed:
             self.notify(f"Marked {plural(len(changed), 'article')} {where} {verb}. "
                         "Press u to undo.", timeout=4)
@@ -167,12 +169,21 @@ class ArticleActions:
     async def _undo(self, redo: bool) -> None:
         """Wait (off the event loop) for every mark asked before, then the undo; its
         marks are applied by deltas, as a bulk mark's."""
-        try:
-            undone, changed = await asyncio.wrap_future(self.services.undo(redo))
-        except StateError:
-            return  # the state writer said why (services.on_error)
+        async with self._marks_in_order():
+            try:
+                undone = await asyncio.wrap_future(self.services.undo(redo))
+            except StateError:
+                return  # the state writer said why (services.on_error)
+            changed = await _stepwise(self.services.undoing(undone))
         self._marks_changed(changed)
         self.notify(undo_message(undone, redo), timeout=4)
+
+    def _marks_in_order(self) -> asyncio.Lock:
+        """Bulk marks and undos one at a time, in the order asked: `u` right after `A`
+        undoes that `A`."""
+        if self._marks_lock is None:
+            self._marks_lock = asyncio.Lock()
+        return self._marks_lock
 
     # -- two-key commands (keys.CHORDS) ---------------------------------------------
 
@@ -306,3 +317,14 @@ def undo_message(undone: Undone | None, redo: bool) -> str:
     if not undone.restored:
         return f"Nothing {done.lower()} of {undone.label}:{left}"
     return f"{done}: {undone.label}.{left}"
+
+
+async def _stepwise(steps) -> list[Article]:
+    """Run a `Services.marking` or `undoing` on the event loop, letting it turn between
+    the chunks; their result."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+        await asyncio.sleep(0)
