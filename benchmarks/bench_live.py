@@ -170,7 +170,8 @@ async def scenario(app, args, root: Path) -> None:
     ticker = asyncio.ensure_future(lag.run())
     screen = app.screen
     await wait(lambda: screen.loaded.is_set() and screen.watching.batches >= 1
-               and not screen.background.indexing, "the reader ready and watching", 0.1)
+               and not screen.scanning and not screen.background.indexing,
+               "the reader ready and watching (its first scan over)", 0.1)
     live = Live(app, root, counters, lag)
     print(f"ready: {len(live.services.catalog):,} articles, status "
           f"{' | '.join(screen.status.parts.values())}", flush=True)
