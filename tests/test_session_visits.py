@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from reader.archive import Archive
 from reader.archive.model import Article
-from reader.session.services import Services
+from reader.session.services import Services, to_the_end
 from reader.state import READ, StateStore
 from test_state_support import START
 
@@ -57,16 +57,16 @@ def test_u_right_after_a_bulk_mark_undoes_that_mark(archive_factory, settings, m
     bulk = services.marking(READ, articles[1:], True, where="in view")
     next(bulk)  # the first chunk applied: the marks show at once, the step comes at the end
     assert services.read == {a.path for a in articles[:3]}
-    changed = list_of(bulk)
+    changed = to_the_end(bulk)
     assert len(changed) == 3
     undone = services.undo().result()
     assert undone.label == "mark read: 3 articles in view"
-    changed = services.take_undone(undone)
+    changed = to_the_end(services.undoing(undone))
     assert sorted(a.path for a in changed) == [a.path for a in articles[1:]]
     assert services.read == {articles[0].path}
     assert services.counts[("unread", "")].unread == 3
     undone = services.undo().result()  # the single mark before it: a step too
-    services.take_undone(undone)
+    to_the_end(services.undoing(undone))
     assert undone.label == "mark read \u201cTitle 0\u201d" and services.read == set()
     services.close()
 
@@ -80,16 +80,9 @@ def test_a_mark_made_while_a_bulk_mark_is_applied_is_the_users(archive_factory, 
     bulk = services.marking(READ, articles, True, where="in view")
     next(bulk)  # articles 0 and 1 read; then the user marks 0 unread between two chunks
     services.set_read(articles[:1], False)
-    assert [a.path for a in list_of(bulk)] == [a.path for a in articles[1:]]
+    assert [a.path for a in to_the_end(bulk)] == [a.path for a in articles[1:]]
     services.flush()
     assert services.store.read_set() == {a.path for a in articles[1:]} == services.read
     assert services.counts[("unread", "")].unread == 1
     services.close()
 
-
-def list_of(steps) -> list:
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value

@@ -23,7 +23,7 @@ from reader.archive import Archive, Article, Delta, ParsedArticle
 from reader.index import QueryError, SearchIndex, index_dir_of, update_index
 from reader.index.analysis import fold
 from reader.index.query import ParsedQuery, Scope, parse_query
-from reader.session.catalog import Catalog, folded_titles  # noqa: F401 (folded_titles: tests)
+from reader.session.catalog import Catalog
 
 Progress = Callable[[int, int], None]
 TITLES_ONLY = "index not ready: titles only"

@@ -99,8 +99,8 @@ class Services:
         self.groups = Groups()  # every group's definition; the counts count them all
         self.counts = GroupCounts([], set(), set(), self.groups)
         self.saved = SavedSearches(self, settings.searches, settings.config_path)
-        # The marks: changed by the event loop (set_read, set_starred; a worker's bulk
-        # mark or undo: take_undone).
+        # The marks: changed by the event loop only (set_read, set_starred; a bulk mark or
+        # an undo a chunk at a time: marking, undoing).
         self.read: set[str] = set()
         self.starred: set[str] = set()
         # The newest snapshot made: deltas are applied to it by the scan or watch worker,
@@ -306,7 +306,7 @@ class Services:
 
     def _set(self, field: int, articles: Sequence[Article], value: bool, undoable: bool,
              verb: str, where: str) -> list[Article]:
-        return _to_the_end(self._marking(field, articles, value, undoable, verb, where))
+        return to_the_end(self._marking(field, articles, value, undoable, verb, where))
 
     def _marking(self, field: int, articles: Sequence[Article], value: bool, undoable: bool,
                  verb: str, where: str) -> Generator[None, None, list[Article]]:
@@ -340,15 +340,10 @@ class Services:
     def undo(self, redo: bool = False) -> Future:
         """Undo the newest step of the undo log (or redo the one undone last), on the
         state writer after every mark asked before; the future gives the `Undone` (None:
-        nothing to undo), which `undoing` (or `take_undone`) then applies."""
+        nothing to undo), which `undoing` then applies."""
         if self.store is None:
             return self._writer.submit(lambda: None)
         return self._write(self.store.redo if redo else self.store.undo)
-
-    def take_undone(self, undone: Undone | None) -> list[Article]:
-        """The marks an undo or redo wrote, in the sets and the counts at once (scripts
-        and tests; the reader uses `undoing`); returns the articles changed."""
-        return _to_the_end(self.undoing(undone))
 
     def undoing(self, undone: Undone | None) -> Generator[None, None, list[Article]]:
         """The marks an undo or redo wrote, in the sets and the counts by deltas, a chunk
@@ -439,8 +434,8 @@ def step_label(verb: str, articles: Sequence[Article], where: str = "") -> str:
     return f"{label} {where}" if where else label
 
 
-def _to_the_end(steps: Generator[None, None, list[Article]]) -> list[Article]:
-    """Run a `marking` or `undoing` at once; its result."""
+def to_the_end(steps: Generator[None, None, list[Article]]) -> list[Article]:
+    """Run a `marking` or `undoing` at once (no event loop to let turn); its result."""
     while True:
         try:
             next(steps)

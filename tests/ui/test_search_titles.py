@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from reader.archive.model import Article
-from reader.session.search import Searcher, folded_titles
+from reader.session.catalog import folded_titles
+from reader.session.search import Searcher
 
 
 def art(path: str, title: str) -> Article:
