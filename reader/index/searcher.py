@@ -27,6 +27,7 @@ from reader.index.analysis import fold, script_variants
 from reader.index.matching import ArticleText, filter_query, matches, to_whoosh
 from reader.index.candidates import BROAD, CandidateFinder
 from reader.index.docsets import prefix_docs
+from reader.index.whoosh_patches.term_lookup import live_docnum
 from reader.index.query import Node, ParsedQuery, QueryError, Scope, parse_query
 from reader.index.results import Hit, SearchResults, checked_text
 from reader.index.store import (damaged_path, load_summary, manifest_path, mark_damaged,
@@ -370,7 +371,7 @@ class SearchIndex:
         cache, out = self._docnums, set()
         for path in paths:
             if path not in cache:
-                cache[path] = searcher.document_number(path=path)
+                cache[path] = live_docnum(searcher, path)
             docnum = cache[path]
             if docnum is not None:
                 out.add(docnum)

@@ -34,7 +34,7 @@ from reader.index.whoosh_patches.foreign_segments import (move_segments, part_se
                                                           with_segments)
 from reader.index.whoosh_patches.merge_policy import merge_small_only
 from reader.index.whoosh_patches.posting_pool import use_lean_pool
-from reader.index.whoosh_patches.term_lookup import term_finder
+from reader.index.whoosh_patches.term_lookup import live_docnum
 
 LIMIT_MB = 512
 PROGRESS_EVERY = 50
@@ -302,20 +302,3 @@ class _Batch:
 
 def _keep(_writer, segments):
     return segments
-
-
-def live_docnum(searcher, path: str) -> int | None:
-    """The live document of `path`, or None.  Each segment's term table is asked first
-    (see whoosh_patches/term_lookup.py): Whoosh's `document_number` builds a posting
-    reader per segment, which at 100k articles (50 segments) cost 1.5 s per 1,000 new
-    articles."""
-    from whoosh.reading import TermNotFound
-
-    has = term_finder("path", path)
-    for leaf, offset in searcher.reader().leaf_readers():
-        if has(leaf):
-            try:
-                return offset + leaf.first_id("path", path)
-            except TermNotFound:  # only deleted documents there
-                continue
-    return None

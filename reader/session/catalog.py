@@ -104,12 +104,12 @@ class CatalogChange:
     delta: Delta
     outgoing: tuple[Article, ...] = ()
 
-    @property
+    @cached_property
     def incoming(self) -> tuple[Article, ...]:
         """The new records (added or changed), once each."""
         return tuple({a.path: a for a in (*self.delta.added, *self.delta.changed)}.values())
 
-    @property
+    @cached_property
     def gone(self) -> frozenset[str]:
         """The paths no longer in the catalog."""
         return frozenset(self.delta.removed) & {a.path for a in self.outgoing}

@@ -50,6 +50,8 @@ Progress = Callable[[int, int], None]
 
 
 MARK_CHUNK = 5000  # marks applied between two turns of the event loop (a few ms)
+_VERBS = {(READ, True): "mark read", (READ, False): "mark unread", (STAR, True): "star",
+          (STAR, False): "unstar"}  # each mark as an undo step names it
 
 class Loaded(NamedTuple):
     """A whole catalog and its counts, made in a worker for the event loop to show."""
@@ -281,35 +283,20 @@ class Services:
     def is_starred(self, path: str) -> bool:
         return path in self.starred
 
-    def set_read(self, articles: Sequence[Article], read: bool = True,
-                 undoable: bool = True, where: str = "") -> list[Article]:
-        """Mark articles read or unread now; returns those that changed (saved in the
-        background).  `undoable`: one step of the undo log (every mark the reader makes),
-        named by what it did, to what, and `where` (e.g. "below the cursor")."""
-        return self._set(READ, articles, read, undoable,
-                         "mark read" if read else "mark unread", where)
+    def set_read(self, articles: Sequence[Article], read: bool = True) -> list[Article]:
+        """Mark articles read or unread now, one step of the undo log; returns those that
+        changed (saved in the background)."""
+        return to_the_end(self.marking(READ, articles, read))
 
-    def set_starred(self, articles: Sequence[Article], starred: bool = True,
-                    undoable: bool = True, where: str = "") -> list[Article]:
+    def set_starred(self, articles: Sequence[Article], starred: bool = True) -> list[Article]:
         """Star or unstar articles now, as `set_read`."""
-        return self._set(STAR, articles, starred, undoable, "star" if starred else "unstar",
-                         where)
+        return to_the_end(self.marking(STAR, articles, starred))
 
     def marking(self, field: int, articles: Sequence[Article], value: bool, where: str = ""
                 ) -> Generator[None, None, list[Article]]:
         """A mark of many articles (`READ` or `STAR`), one undo step, applied by the event
         loop a chunk at a time: it yields between chunks (the caller lets the loop run)
         and returns the articles changed."""
-        verb = {(READ, True): "mark read", (READ, False): "mark unread", (STAR, True): "star",
-                (STAR, False): "unstar"}[field, value]
-        return self._marking(field, articles, value, True, verb, where)
-
-    def _set(self, field: int, articles: Sequence[Article], value: bool, undoable: bool,
-             verb: str, where: str) -> list[Article]:
-        return to_the_end(self._marking(field, articles, value, undoable, verb, where))
-
-    def _marking(self, field: int, articles: Sequence[Article], value: bool, undoable: bool,
-                 verb: str, where: str) -> Generator[None, None, list[Article]]:
         marks = self.read if field == READ else self.starred
         count = self.counts.apply_read if field == READ else self.counts.apply_star
         changed: list[Article] = []
@@ -328,7 +315,7 @@ class Services:
                                   if field == READ else
                                   (self.store.acknowledge_star, self.store.mark_starred))
             self._keep(acknowledge, write, [a.path for a in changed], value, changed,
-                       undoable=undoable, label=step_label(verb, changed, where))
+                       undoable=True, label=step_label(_VERBS[field, value], changed, where))
         return changed
 
     def toggle_star(self, article: Article) -> bool:

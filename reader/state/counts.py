@@ -77,8 +77,8 @@ class GroupCounts:
                 yield key
         yield from (g.key for g in self.groups.held() if kind in (None, g.key[0]))
 
-    def add(self, articles: Iterable[Article], read: AbstractSet[str] = frozenset(),
-            starred: AbstractSet[str] = frozenset()) -> None:
+    def add(self, articles: Iterable[Article], read: AbstractSet[str],
+            starred: AbstractSet[str]) -> None:
         """Count these articles too (not counted yet), read and starred as the sets say."""
         self._count(articles, 1, read, starred)
 

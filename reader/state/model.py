@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 READ, STAR = 0, 1  # the two fields of a mark, as the undo log and the import name them
+COLUMNS = {READ: ("read", "read_at"), STAR: ("starred", "star_at")}  # each one's columns
 MAX_AHEAD = timedelta(days=1)  # how far past this machine's clock a change may be dated
 _MAX_AHEAD_US = MAX_AHEAD // timedelta(microseconds=1)
 # The times a datetime can hold in every time zone (UTC offsets stay within a day).

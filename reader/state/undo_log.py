@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from reader.state.model import READ, STAR, Undone
+from reader.state.model import COLUMNS, READ, STAR, Undone
 
 UNDO_DEPTH = 100  # steps the undo log keeps
 UNDO_ITEMS = 300_000  # marks the kept steps hold together, at most (but the newest step)
-_COLUMNS = {READ: ("read", "read_at"), STAR: ("starred", "star_at")}
 # A step's item whose mark is still as that step left it (b: bulk_items, m: marks).
-_AS_LEFT = "((b.field = 0 AND m.read_at = b.new_at) OR (b.field = 1 AND m.star_at = b.new_at))"
+_AS_LEFT = (f"((b.field = {READ} AND m.read_at = b.new_at) "
+            f"OR (b.field = {STAR} AND m.star_at = b.new_at))")
 
 
 def open_step(con: sqlite3.Connection, label: str, now: int) -> int:
@@ -40,7 +40,7 @@ def open_step(con: sqlite3.Connection, label: str, now: int) -> int:
 
 def log_staged(con: sqlite3.Connection, step: int, field: int, value: bool, now: int) -> None:
     """Log, in `step`, the staged paths (temp.staged) whose `field` is not `value` yet."""
-    column, column_at = _COLUMNS[field]
+    column, column_at = COLUMNS[field]
     con.execute(
         f"INSERT INTO bulk_items (change_id, path, field, prev, prev_at, new_at, new) "
         f"SELECT ?, s.path, ?, coalesce(m.{column}, 0), m.{column_at}, ?, ? "
@@ -126,7 +126,7 @@ def _take(con: sqlite3.Connection, select: str, args: tuple) -> None:
 
 
 def _write_taken(con: sqlite3.Connection, now: int) -> None:
-    for field, (column, column_at) in _COLUMNS.items():
+    for field, (column, column_at) in COLUMNS.items():
         con.execute(f"UPDATE marks SET {column} = t.value, {column_at} = ? FROM temp.taken t "
                     f"WHERE t.field = ? AND t.path = marks.path", (now, field))
 

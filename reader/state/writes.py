@@ -12,9 +12,8 @@ from typing import Iterable, Mapping, Union
 
 from reader.archive.model import Article
 from reader.state import transfer, undo_log
-from reader.state.model import READ, STAR
+from reader.state.model import COLUMNS, READ, STAR
 
-COLUMNS = {READ: ("read", "read_at"), STAR: ("starred", "star_at")}
 PathsOrArticles = Iterable[Union[str, Article]]
 ArticleLookup = Union[Mapping[str, Article], Iterable[Article], None]
 

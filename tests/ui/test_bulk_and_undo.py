@@ -132,7 +132,7 @@ def test_bulk_marks_and_undos_change_the_marks_on_the_event_loop_only(make_app, 
 
     from reader.state.counts import GroupCounts
 
-    monkeypatch.setattr("reader.session.services.MARK_CHUNK", 3, raising=False)  # 4 chunks
+    monkeypatch.setattr("reader.session.services.MARK_CHUNK", 3)  # 12 rows: 4 chunks
     threads = set()
     original = GroupCounts.apply_read
 

@@ -54,3 +54,20 @@ def _probe(table, key: bytes, keyhash: int) -> bool:
         if slotpos == end:
             slotpos = tablestart
     return False
+
+
+def live_docnum(searcher, path: str) -> int | None:
+    """The live document of `path`, or None.  Each segment's term table is asked first
+    (see whoosh_patches/term_lookup.py): Whoosh's `document_number` builds a posting
+    reader per segment, which at 100k articles (50 segments) cost 1.5 s per 1,000 new
+    articles."""
+    from whoosh.reading import TermNotFound
+
+    has = term_finder("path", path)
+    for leaf, offset in searcher.reader().leaf_readers():
+        if has(leaf):
+            try:
+                return offset + leaf.first_id("path", path)
+            except TermNotFound:  # only deleted documents there
+                continue
+    return None
