@@ -68,6 +68,7 @@ class SavedSearches:
 
     def __init__(self, services, searches: Iterable[SavedSearch], config_path: Path) -> None:
         self.services = services
+        services.groups.hold_kind(KIND)
         self.searches: list[SavedSearch] = list(searches)
         self.config_path = config_path
         self.counted = False  # the counts have been found once (the index was complete)

@@ -42,7 +42,7 @@ from reader.session.catalog import Catalog, CatalogChange
 from reader.session.gc_pause import gc_paused
 from reader.session.groups import query_group, reclassified, scope_of
 from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, select
-from reader.session.saved_searches import KIND as SEARCH, SavedSearches
+from reader.session.saved_searches import SavedSearches
 from reader.session.search import SearchOutcome, Searcher
 from reader.textsafe import is_openable
 
@@ -233,10 +233,7 @@ class Services:
         return self.group(group).member(self.read, self.starred)
 
     def group(self, key: GroupKey):
-        """The group of `key`; a saved search not yet counted (or whose query cannot be
-        searched) holds nothing yet."""
-        if key[0] == SEARCH and key not in self.groups:
-            return PathGroup(key)
+        """The group of `key` (reader/state/groups.py)."""
         return self.groups.group(key)
 
     # -- held groups (saved searches) -------------------------------------------

@@ -157,9 +157,15 @@ class Groups:
 
     def __init__(self, held: Iterable[PathGroup] = ()) -> None:
         self._held: dict[Key, PathGroup] = {g.key: g for g in held}
+        self._held_kinds: set[str] = {g.key[0] for g in self._held.values()}
+
+    def hold_kind(self, kind: str) -> None:
+        """Groups of `kind` are held ones (saved searches): one not held yet holds nothing."""
+        self._held_kinds.add(kind)
 
     def group(self, key: Key) -> Group:
-        """The group `key` names; KeyError for a kind no group has."""
+        """The group `key` names: one of a held kind not held yet holds nothing; KeyError
+        for a kind no group has."""
         kind, name = key
         if key in self._held:
             return self._held[key]
@@ -169,6 +175,8 @@ class Groups:
             return MarkGroup(kind)
         if kind == "section":
             return Section(KIND[name])
+        if kind in self._held_kinds:
+            return PathGroup(key)
         return FieldGroup(KIND[kind], name)
 
     def held(self) -> tuple[PathGroup, ...]:
@@ -183,6 +191,7 @@ class Groups:
         """Hold `group` (in place of the one of its key, which is returned)."""
         before = self._held.get(group.key)
         self._held[group.key] = group
+        self._held_kinds.add(group.key[0])
         return before
 
     def drop(self, key: Key) -> PathGroup | None:
