@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 from reader.archive.model import Article
 from reader.ui.contrast import readable_style
+from reader.ui.highlight import legible
 from reader.ui.sanitize import clean_line
 from reader.ui.widgets.cells import fit
 from reader.ui.wording import local_date
@@ -67,6 +68,7 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--source { color: $text-accent; }
     ArticleList > .article-list--star { color: $text-warning; }
     ArticleList > .article-list--highlight { color: $text-success; }
+    ArticleList:ansi > .article-list--highlight { color: ansi_magenta; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -244,7 +246,7 @@ class ArticleList(ScrollView, can_focus=True):
         row = self.rich_style + self._style("read" if read else "unread")
         if at_cursor:
             return dict.fromkeys(("title", *PARTS), readable_style(row + self._style("cursor")))
-        title = row + self._colour("highlight") if lit else row
+        title = legible(row + self._colour("highlight")) if lit else row
         return {"title": title, **{name: row + self._colour(name) for name in PARTS}}
 
     def _style(self, name: str) -> Style:
