@@ -37,6 +37,19 @@ class SavedSearch:
     query: str
 
 
+ACTIONS = ("hide", "read", "star", "highlight")  # what a [[rules]] table may do
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A `[[rules]]` table: the articles matching `query` are hidden, read, starred or
+    highlighted (`action`) by the rule, a layer under the user's own marks."""
+
+    name: str
+    query: str
+    action: str
+
+
 @dataclass(frozen=True)
 class Settings:
     data_root: Path
@@ -51,6 +64,7 @@ class Settings:
     watch: bool = True  # follow the archive's changes as they happen (false: only `r`)
     watch_poll_seconds: float = WATCH_POLL_SECONDS  # rescan period where watching fails
     searches: tuple[SavedSearch, ...] = ()  # the [[searches]] tables, in the file's order
+    rules: tuple[Rule, ...] = ()  # the [[rules]] tables, in the file's order
     problems: tuple[str, ...] = ()  # what the config file holds that was ignored, to warn of
 
     @property
@@ -79,6 +93,7 @@ def load_settings(
         raise ConfigError(f"config file {cfg_path} does not exist")
     raw = _read_toml(cfg_path)
     searches, search_problems = read_searches(raw.get("searches", []), cfg_path)
+    rules, rule_problems = read_rules(raw.get("rules", []), cfg_path)
     configured_root = _text(raw, "data_dir")  # checked even where overridden
     root = data_dir or env.get("NEWSREADER_DATA_DIR") or configured_root
     settings = Settings(
@@ -94,7 +109,8 @@ def load_settings(
         watch_poll_seconds=_poll_seconds(raw.get("watch_poll_seconds", WATCH_POLL_SECONDS)),
         keys=_keymap(raw.get("keys", {})),
         searches=searches,
-        problems=_unknown_keys(raw, cfg_path) + search_problems,
+        rules=rules,
+        problems=_unknown_keys(raw, cfg_path) + search_problems + rule_problems,
     )
     return settings
 
@@ -133,19 +149,27 @@ def read_searches(tables: object, path: Path) -> tuple[tuple[SavedSearch, ...],
     """The `[[searches]]` tables (name and query, both non-empty strings, each name once)
     and a warning for each entry skipped.  Whether a query parses is the session's
     business (the config knows nothing of the query language)."""
+    return _entries(tables, path, ("searches", "saved search", "name and query"),
+                    search_problem, lambda t: SavedSearch(t["name"].strip(), t["query"].strip()))
+
+
+def _entries(tables: object, path: Path, words: tuple[str, str, str], problem, make
+             ) -> tuple[tuple, tuple[str, ...]]:
+    """The entries of an array of tables (`words`: its key, what one entry is called, its
+    keys), by name: `problem(table, seen)` says why one is skipped, `make` makes one."""
+    key, noun, keys = words
     if not isinstance(tables, list):
-        return (), (f"{path}: searches must be [[searches]] tables with name and query "
-                    f"(ignored)",)
-    searches: dict[str, SavedSearch] = {}
+        return (), (f"{path}: {key} must be [[{key}]] tables with {keys} (ignored)",)
+    entries: dict[str, object] = {}
     problems = []
     for number, table in enumerate(tables, 1):
-        problem = search_problem(table, searches)
-        if problem:
-            problems.append(f"{path}: saved search {number} {problem} (skipped)")
+        why = problem(table, entries)
+        if why:
+            problems.append(f"{path}: {noun} {number} {why} (skipped)")
         else:
-            searches[table["name"].strip()] = SavedSearch(table["name"].strip(),
-                                                          table["query"].strip())
-    return tuple(searches.values()), tuple(problems)
+            entry = make(table)
+            entries[entry.name] = entry
+    return tuple(entries.values()), tuple(problems)
 
 
 def search_problem(table: object, seen: Mapping[str, SavedSearch]) -> str:
@@ -162,6 +186,39 @@ def search_problem(table: object, seen: Mapping[str, SavedSearch]) -> str:
             return f"needs a {key} (a non-empty string in quotes); its {key} {shown}"
     if table["name"].strip() in seen:
         return f"repeats the name {_short(table['name'].strip())}"
+    return ""
+
+
+def read_rules(tables: object, path: Path) -> tuple[tuple[Rule, ...], tuple[str, ...]]:
+    """The `[[rules]]` tables (a query, an action of ACTIONS, an optional name that
+    defaults to the query, each name once) and a warning for each entry skipped."""
+    return _entries(tables, path, ("rules", "rule", "query and action"), rule_problem, rule_of)
+
+
+def rule_of(table: dict) -> Rule:
+    """The rule of a [[rules]] table `rule_problem` found nothing wrong with."""
+    query = table["query"].strip()
+    return Rule((table.get("name") or "").strip() or query, query, table["action"].strip())
+
+
+def rule_problem(table: object, seen: Mapping[str, Rule]) -> str:
+    """What is wrong with one [[rules]] entry ("" for nothing)."""
+    if not isinstance(table, dict):
+        return f"is not a table with query and action: {_short(table)}"
+    unknown = sorted(set(table) - {"name", "query", "action"})
+    if unknown:
+        return f"has unknown keys {', '.join(map(_short, unknown))}"
+    query, action, name = table.get("query"), table.get("action"), table.get("name", "")
+    if not isinstance(query, str) or not query.strip():
+        shown = "is missing" if query is None else f"is {_short(query)}"
+        return f"needs a query (a non-empty string in quotes); its query {shown}"
+    if not isinstance(action, str) or action.strip() not in ACTIONS:
+        shown = "is missing" if action is None else f"is {_short(action)}"
+        return f"needs an action, one of {', '.join(ACTIONS)}; its action {shown}"
+    if not isinstance(name, str):
+        return f"has a name that is not a string: {_short(name)}"
+    if rule_of(table).name in seen:
+        return f"repeats the name {_short(rule_of(table).name)}"
     return ""
 
 

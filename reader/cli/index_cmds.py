@@ -27,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     search.add_argument("--json", action="store_true", help="print a JSON array of hits")
     search.add_argument("--no-update", action="store_true",
                         help="search the index as it is, without bringing it up to date")
+    search.add_argument("--all", action="store_true",
+                        help="ignore the [[rules]]: hidden articles too, the user's own marks")
     search.set_defaults(func=run_search)
 
 
@@ -74,6 +76,21 @@ def _update(archive, quiet: bool, searching: bool = False):
     return summary
 
 
+def open_index(archive, settings, wanted: bool, no_update: bool):
+    """The archive's index, brought up to date first unless `no_update` (only when it is
+    `wanted`: there is something to search); CommandError when there is none."""
+    from reader.index import SearchIndex, index_dir_of
+
+    if wanted and not no_update:
+        _update(archive, quiet=True, searching=True)
+    index = SearchIndex.open(index_dir_of(archive), root=archive.root,
+                             timezone=settings.timezone)
+    if wanted and not index.status().exists:  # "0 matches" would claim the archive has none
+        raise CommandError(f"no search index yet for {archive.root}: run "
+                           "`newsreader index` first (or without --no-update)")
+    return index
+
+
 def run_index(args: argparse.Namespace, settings) -> int:
     archive = open_archive(args, settings)
     summary = _update(archive, args.quiet)
@@ -82,27 +99,27 @@ def run_index(args: argparse.Namespace, settings) -> int:
 
 
 def run_search(args: argparse.Namespace, settings) -> int:
-    from reader.index import SearchIndex, index_dir_of
     from reader.index.searcher import UNREADABLE
+    from reader.session.rules_offline import applied, search_visible
 
     if args.limit < 0:
         raise CommandError("--limit must be 0 (all) or more")
     archive = open_archive(args, settings)
-    if not args.no_update:
-        _update(archive, quiet=True, searching=True)
-    index = SearchIndex.open(index_dir_of(archive), root=archive.root,
-                             timezone=settings.timezone)
-    if not index.status().exists:  # "0 matches" would claim the archive has none
-        raise CommandError(f"no search index yet for {archive.root}: run "
-                           "`newsreader index` first (or search without --no-update)")
-    results = index.search(args.query, limit=args.limit, sort=args.sort,
-                           state=_state_of(archive))
+    index = open_index(archive, settings, True, args.no_update)
+    state = _state_of(archive)
+    if settings.rules and not args.all:  # hidden hits left out, the rules' marks seen
+        state = applied(settings.rules, index, state)[1]
+    results = search_visible(index, args.query, args.limit, args.sort, state,
+                             getattr(state, "hidden", frozenset()))
     if results.error == UNREADABLE:  # the index, not the query, is at fault
         raise CommandError(UNREADABLE)
     if results.error:
         raise CommandError(f"bad query: {results.error}")
     if args.json:
-        print(json_text([h.as_json() for h in results.hits], indent=1))
+        marks = state or _NothingMarked()
+        read, starred = marks.read_set(), marks.starred_set()
+        print(json_text([dict(h.as_json(), read=h.path in read, starred=h.path in starred)
+                         for h in results.hits], indent=1))
     else:
         _print_hits(results)
     return 0

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 
-from reader.cli.common import CommandError, add_archive_argument, open_archive
-from reader.cli.index_cmds import _state_of, _update
+from reader.cli.common import add_archive_argument, open_archive
+from reader.cli.index_cmds import _state_of, open_index
 from reader.textsafe import clean_line, json_text
 
 
@@ -22,22 +22,22 @@ def register(sub: argparse._SubParsersAction) -> None:
                           help="print a JSON array of {name, query, total, unread, starred}")
     searches.add_argument("--no-update", action="store_true",
                           help="count in the index as it is, without bringing it up to date")
+    searches.add_argument("--all", action="store_true",
+                          help="ignore the [[rules]]: count hidden articles, the user's marks")
     searches.set_defaults(func=run_searches)
 
 
 def run_searches(args: argparse.Namespace, settings) -> int:
-    from reader.index import SearchIndex, index_dir_of
+    from reader.session.rules_offline import applied
     from reader.session.saved_searches import query_problem
 
     archive = open_archive(args, settings)
-    if settings.searches and not args.no_update:
-        _update(archive, quiet=True, searching=True)
-    index = SearchIndex.open(index_dir_of(archive), root=archive.root,
-                             timezone=settings.timezone)
-    if settings.searches and not index.status().exists:
-        raise CommandError(f"no search index yet for {archive.root}: run "
-                           "`newsreader index` first (or without --no-update)")
+    index = open_index(archive, settings, bool(settings.searches), args.no_update)
     state = _state_of(archive)
+    hidden: frozenset[str] = frozenset()
+    if settings.rules and not args.all:  # as the reader counts: hidden ones not at all
+        state = applied(settings.rules, index, state)[1]
+        hidden = state.hidden
     read, starred = (state.read_set(), state.starred_set()) if state else (set(), set())
     rows = []
     for search in settings.searches:
@@ -49,7 +49,7 @@ def run_searches(args: argparse.Namespace, settings) -> int:
         if problem:
             row["problem"] = problem
         else:
-            paths = set(results.paths)
+            paths = set(results.paths) - hidden
             row.update(total=len(paths), unread=len(paths - read),
                        starred=len(paths & starred))
         rows.append(row)

@@ -14,7 +14,18 @@ from typing import AbstractSet, Callable, Iterable, Mapping, Sequence
 from reader.archive.model import Article
 from reader.state.groups import ALL, Key as GroupKey, Member
 
-__all__ = ["ALL", "GroupKey", "ListQuery", "hit_rows", "newest_first", "next_unread", "select"]
+__all__ = ["ALL", "GroupKey", "ListQuery", "hit_rows", "newest_first", "next_unread", "select",
+           "unhidden"]
+
+
+def unhidden(keep: Member, hidden: AbstractSet[str]) -> Member:
+    """`keep` that also leaves out the hidden articles (what the hide rules match: listed
+    in the Hidden node only, reader/session/rules.py)."""
+    if not hidden:
+        return keep
+    if keep is None:
+        return lambda a: a.path not in hidden
+    return lambda a: a.path not in hidden and keep(a)
 
 
 def newest_first(articles: Iterable[Article]) -> list[Article]:

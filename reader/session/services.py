@@ -38,10 +38,12 @@ from reader.config import Settings
 from reader.state import (READ, STAR, STATE_FILE_NAME, GroupCounts, Groups, PathGroup,
                           StateError, StateStore, Undone, saved_marks)
 from reader.state.groups import Key, Member
+from reader.state.rule_marks import HIDDEN_KIND
 from reader.session.catalog import Catalog, CatalogChange
 from reader.session.gc_pause import gc_paused
 from reader.session.groups import query_group, reclassified, scope_of
-from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, select
+from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, select, unhidden
+from reader.session.rules import Rules, RulesFound
 from reader.session.saved_searches import SavedSearches
 from reader.session.search import SearchOutcome, Searcher
 from reader.textsafe import is_openable
@@ -58,6 +60,7 @@ class Loaded(NamedTuple):
 
     catalog: Catalog
     counts: GroupCounts
+    rules: RulesFound | None = None  # the rules of filters only, decided from its records
 
 
 class CatalogStamps:
@@ -101,6 +104,7 @@ class Services:
         self.groups = Groups()  # every group's definition; the counts count them all
         self.counts = GroupCounts([], set(), set(), self.groups)
         self.saved = SavedSearches(self, settings.searches, settings.config_path)
+        self.rules = Rules(self, settings.rules, settings.config_path)  # on the event loop
         # The marks: changed by the event loop only (set_read, set_starred; a bulk mark or
         # an undo a chunk at a time: marking, undoing).
         self.read: set[str] = set()
@@ -129,6 +133,7 @@ class Services:
             return [f"Read/starred marks are not saved this session: {exc}"]
         self.read = self.store.read_set()
         self.starred = self.store.starred_set()
+        self.rules.marks.decided = {READ: self.store.decided(READ), STAR: self.store.decided(STAR)}
         try:
             self.store.visits.begin()
         except StateError:
@@ -155,16 +160,18 @@ class Services:
         with gc_paused():
             catalog = Catalog.of(articles).ready()
             counts = GroupCounts(catalog.articles, self.read, self.starred, self.groups)
+            rules = self.rules.by_records(catalog.articles, list(self.rules.rules))
         with self._head_lock:
             before, self._head = self._head, catalog
         self._see([a.path for a in catalog.articles if a.path not in before.by_path])
-        return Loaded(catalog, counts)
+        return Loaded(catalog, counts, rules)
 
     def take_loaded(self, loaded: Loaded) -> None:
         """On the event loop: show a catalog made by `load`."""
         self.catalog, self.counts = loaded.catalog, loaded.counts
         self.searcher.set_catalog(loaded.catalog)
         self.take_groups(self.groups.held())  # a held path gone from the new catalog
+        self.rules.take_loaded(loaded.rules)
 
     def set_articles(self, articles: Iterable[Article]) -> None:
         """Load and show these articles at once (scripts and tests)."""
@@ -202,6 +209,7 @@ class Services:
         self.counts.remove(change.outgoing)
         self.counts.add(change.incoming, self.read, self.starred)
         self.counts.forget(change.gone)
+        self.rules.on_change(change.gone, change.incoming)  # before anything is shown
 
     def read_article(self, path: str) -> ParsedArticle:
         return self.archive.read(path)
@@ -230,7 +238,8 @@ class Services:
 
     def member(self, group: GroupKey) -> Member:
         """The test of whether an article is in `group` now (None: every one is)."""
-        return self.group(group).member(self.read, self.starred)
+        keep = self.group(group).member(self.read, self.starred)
+        return keep if group[0] == HIDDEN_KIND else unhidden(keep, self.counts.hidden)
 
     def group(self, key: GroupKey):
         """The group of `key` (reader/state/groups.py)."""
@@ -307,12 +316,14 @@ class Services:
             changed += chunk
         if len(articles) > MARK_CHUNK:  # a mark made meanwhile is the user's: not this step's
             changed = [a for a in changed if (a.path in marks) == value]
+        self.rules.marks.decide(field, (a.path for a in changed))  # over any rule's
         if changed and self.store is not None:
             acknowledge, write = ((self.store.acknowledge_read, self.store.mark_read)
                                   if field == READ else
                                   (self.store.acknowledge_star, self.store.mark_starred))
             self._keep(acknowledge, write, [a.path for a in changed], value, changed,
-                       undoable=True, label=step_label(_VERBS[field, value], changed, where))
+                       undoable=True, label=step_label(_VERBS[field, value], changed, where),
+                       own=True)  # the user's, even where a rule's mark had it so
         return changed
 
     def toggle_star(self, article: Article) -> bool:
@@ -345,6 +356,9 @@ class Services:
                     (self.counts.apply_read if field == READ else self.counts.apply_star)(
                         article, value)
                     changed[path] = article
+        for path in self.rules.after_undo(marks):  # a rule's mark where none is the user's
+            if path in by_path:
+                changed[path] = by_path[path]
         return list(changed.values())
 
     def new_paths(self) -> Future:

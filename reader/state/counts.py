@@ -12,6 +12,12 @@ group, whose members a newer `PathGroup` changes (`hold` again: only the
 paths that joined or left are counted).  Nothing is recounted over the archive
 for a change.  A field group whose last article goes leaves `keys()`; a new one
 joins it; a held group stays while it is held, empty or not.
+
+Hidden articles (the members of the held group HIDDEN: what the hide rules match,
+reader/session/rules.py) are counted in HIDDEN only: a hidden article counts as
+removed from every other group, All, Unread and Starred included, and `hold`
+of HIDDEN moves only the articles that joined or left it (`_rehide`), so
+removing a hide rule brings its articles' counts back by a delta.
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
-from typing import AbstractSet, Iterable, Iterator, Sequence
+from typing import AbstractSet, Iterable, Iterator, Mapping, Sequence
 
 from reader.archive.model import Article
 from reader.state.groups import ALL, FIELD_KINDS, FIXED, STARRED, UNREAD, Groups, Key, PathGroup
+from reader.state.rule_marks import HIDDEN
 
 _CHUNK = 5000  # articles counted per C-level pass
 
@@ -52,8 +59,19 @@ class GroupCounts:
         self._unread[ALL] = len(articles) - len(self._read)
         self._star[ALL] = len(self._starred)
         self._star_unread = len(self._starred - self._read)
+        self._hidden: frozenset[str] = frozenset()
+        self._by_path = {a.path: a for a in articles} if HIDDEN in self.groups else {}
         for group in self.groups.held():
-            self._count_paths(group.key, group.paths, 1)
+            if group.key != HIDDEN:
+                self._count_paths(group.key, group.paths, 1)
+        if HIDDEN in self.groups:  # (the registry is read, not changed, in a worker)
+            self._rehide(self.groups.group(HIDDEN).paths, self._by_path)
+        self._by_path = {}
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        """The paths counted in HIDDEN only (a snapshot)."""
+        return self._hidden
 
     def __getitem__(self, key: Key) -> Count:
         if key == UNREAD:
@@ -90,13 +108,13 @@ class GroupCounts:
                starred: AbstractSet[str]) -> None:
         for article in articles:
             is_read, is_starred = article.path in read, article.path in starred
-            keys = (*self.groups.keys_of(article), ALL)
+            keys = self._keys(article)
             _bump(self._total, keys, step)
             if not is_read:
                 _bump(self._unread, keys, step)
             if is_starred:
                 _bump(self._star, keys, step)
-                self._star_unread += step * (not is_read)
+                self._star_unread += step * (not is_read) * (keys[0] != HIDDEN)
             _mark(self._read, article.path, is_read and step > 0)
             _mark(self._starred, article.path, is_starred and step > 0)
 
@@ -106,9 +124,9 @@ class GroupCounts:
             return False
         delta = -1 if read else 1
         (self._read.add if read else self._read.discard)(article.path)
-        for key in chain(self.groups.keys_of(article), (ALL,)):
+        for key in self._keys(article):
             self._unread[key] += delta
-        if article.path in self._starred:
+        if article.path in self._starred and article.path not in self._hidden:
             self._star_unread += delta
         return True
 
@@ -118,22 +136,42 @@ class GroupCounts:
             return False
         delta = 1 if starred else -1
         (self._starred.add if starred else self._starred.discard)(article.path)
-        for key in chain(self.groups.keys_of(article), (ALL,)):
+        for key in self._keys(article):
             self._star[key] += delta
-        if article.path not in self._read:
+        if article.path not in self._read and article.path not in self._hidden:
             self._star_unread += delta
         return True
 
+    def _keys(self, article: Article) -> tuple[Key, ...]:
+        """The keys an article is counted in: HIDDEN alone for a hidden one."""
+        if article.path in self._hidden:
+            return (HIDDEN,)
+        return (*(k for k in self.groups.keys_of(article) if k != HIDDEN), ALL)
+
     # -- held groups ----------------------------------------------------------------
 
-    def hold(self, group: PathGroup) -> None:
+    def hold(self, group: PathGroup, by_path: Mapping[str, Article] | None = None) -> None:
         """Hold `group` and count it: a new one by set operations against the marks, a
         newer version of one held by the paths that joined or left only.  Its paths are
-        of articles counted here."""
+        of articles counted here; HIDDEN's by `by_path` (the catalog's articles)."""
+        if group.key == HIDDEN:
+            self._rehide(group.paths, by_path or {})
+            self.groups.hold(PathGroup(HIDDEN, self._hidden, group.definition))
+            return
         before = self.groups.hold(group)
         old = before.paths if before is not None else frozenset()
-        self._count_paths(group.key, group.paths - old, 1)
-        self._count_paths(group.key, old - group.paths, -1)
+        self._count_paths(group.key, group.paths - old - self._hidden, 1)
+        self._count_paths(group.key, old - group.paths - self._hidden, -1)
+
+    def _rehide(self, paths: frozenset[str], by_path: Mapping[str, Article]) -> None:
+        """Hide these paths and only them: those that joined are uncounted from their
+        groups and counted in HIDDEN, those that left the other way round."""
+        joined = [by_path[p] for p in paths - self._hidden if p in by_path]
+        left = [by_path[p] for p in self._hidden - paths if p in by_path]
+        marks = (set(self._read), set(self._starred))
+        self.remove(joined + left)
+        self._hidden = frozenset(a.path for a in joined) | (self._hidden & paths)
+        self._count(joined + left, 1, *marks)
 
     def drop(self, key: Key) -> None:
         """Stop holding and counting the group of `key`."""
@@ -147,9 +185,11 @@ class GroupCounts:
         for group in self.groups.held():
             if not group.paths.isdisjoint(paths):
                 self.groups.hold(PathGroup(group.key, group.paths - paths, group.definition))
+        self._hidden -= paths
 
     def _count_paths(self, key: Key, paths: AbstractSet[str], step: int) -> None:
         """Count (or uncount) these paths in one group, by set operations on the marks."""
+        paths = paths - self._hidden if self._hidden else paths
         total = len(paths)
         self._total[key] += step * total
         self._unread[key] += step * (total - len(self._read.intersection(paths)))

@@ -37,10 +37,12 @@ class Change:
     paths: tuple[str, ...]
     undoable: bool = False
     label: str = ""
+    own: bool = False  # the user's own mark even where the value is already so (a rule's)
 
     def to_line(self) -> bytes:
+        own = {"o": True} if self.own else {}
         return json.dumps({"f": self.field, "v": self.value, "at": self.at, "u": self.undoable,
-                           "l": self.label, "p": self.paths}, ensure_ascii=False,
+                           "l": self.label, **own, "p": self.paths}, ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8", "surrogatepass") + b"\n"
 
 
@@ -53,7 +55,7 @@ def parse_lines(data: bytes) -> list[Change]:
             item = json.loads(line)
             changes.append(Change(int(item["f"]), bool(item["v"]), int(item["at"]),
                                   tuple(str(p) for p in item["p"]), bool(item["u"]),
-                                  str(item["l"])))
+                                  str(item["l"]), bool(item.get("o", False))))
         except (ValueError, TypeError, KeyError, RecursionError):
             continue
     return changes

@@ -35,7 +35,7 @@ def write(pool: ConnectionPool, item: Acknowledged, only_newer: bool = False) ->
     rows = writes.rows_of(item.items, item.articles)
     with pool.writing() as con:
         return writes.apply(con, change.field, rows, change.value, change.at,
-                            change.label if change.undoable else None, only_newer)
+                            change.label if change.undoable else None, only_newer, change.own)
 
 
 def replay(pool: ConnectionPool, changes: list[Change]) -> bool:
@@ -48,7 +48,8 @@ def replay(pool: ConnectionPool, changes: list[Change]) -> bool:
             for change in changes:
                 writes.apply(con, change.field, writes.rows_of(change.paths, None),
                              change.value, change.at,
-                             change.label if change.undoable else None, only_newer=True)
+                             change.label if change.undoable else None, only_newer=True,
+                             own=change.own)
     except StateError:
         return False
     return True

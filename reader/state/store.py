@@ -37,6 +37,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Iterable
 
 from reader.archive.model import Article
 from reader.state import journal, pending, transfer, undo_log, writes
@@ -121,6 +122,22 @@ class StateStore:
             marked = {row[0] for row in con.execute("SELECT path FROM marks WHERE starred = 1")}
             return pending.overlay(con, self._orphaned, STAR, marked)
 
+    def decided(self, field: int, paths: Iterable[str] | None = None) -> set[str]:
+        """The paths (of `paths`, else all) whose `field` (READ or STAR) the user marked:
+        its time is set (an unread mark leaves one; an undo back to no mark dates it below
+        0: reader/state/undo_log.py) or its value (reader/state/rule_marks.py)."""
+        column, column_at = COLUMNS[field]
+        sql = f"SELECT path FROM marks WHERE ({column_at} >= 0 OR {column} = 1)"
+        with self._pool.reading() as con:
+            if paths is None:
+                return {row[0] for row in con.execute(sql)}
+            wanted, out = list(paths), set()
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                out.update(row[0] for row in con.execute(
+                    f"{sql} AND path IN ({','.join('?' * len(chunk))})", chunk))
+            return out
+
     def mark(self, path: str) -> Mark:
         """The article's state and when each part last changed (all unset if never marked)."""
         with self._pool.reading() as con:
@@ -146,20 +163,22 @@ class StateStore:
     # -- writing ------------------------------------------------------------------
 
     def mark_read(self, paths: PathsOrArticles, read: bool = True, articles: ArticleLookup = None,
-                  *, undoable: bool | None = None, label: str = "") -> int:
+                  *, undoable: bool | None = None, label: str = "", own: bool = False) -> int:
         """Mark articles read (or unread) in one transaction; returns how many changed.
 
         `paths` holds paths or `Article`s; `articles` (a path->Article mapping or
         articles) supplies titles and links to keep beside the marks.  Undoable
         when more than one path is given, unless `undoable` says otherwise.
         """
-        return self._bulk(READ, paths, read, articles, undoable, label or _label(READ, read))
+        return self._bulk(READ, paths, read, articles, undoable, label or _label(READ, read),
+                          own)
 
     def mark_starred(self, paths: PathsOrArticles, starred: bool = True,
                      articles: ArticleLookup = None, *, undoable: bool | None = None,
-                     label: str = "") -> int:
+                     label: str = "", own: bool = False) -> int:
         """Star (or unstar) articles in one transaction; returns how many changed."""
-        return self._bulk(STAR, paths, starred, articles, undoable, label or _label(STAR, starred))
+        return self._bulk(STAR, paths, starred, articles, undoable,
+                          label or _label(STAR, starred), own)
 
     def set_starred(self, path: str, starred: bool, article: Article | None = None) -> bool:
         """Star or unstar one article; True when that changed it."""
@@ -187,32 +206,34 @@ class StateStore:
             return undo_log.redo(con, self._now())
 
     def _bulk(self, field: int, paths: PathsOrArticles, value: bool, articles: ArticleLookup,
-              undoable: bool | None, label: str) -> int:
+              undoable: bool | None, label: str, own: bool = False) -> int:
         rows = writes.rows_of(paths, articles)
         if not rows:
             return 0
         if undoable is None:
             undoable = len(rows) > 1
         with self._pool.writing() as con:
-            return writes.apply(con, field, rows, value, self._now(), label if undoable else None)
+            return writes.apply(con, field, rows, value, self._now(),
+                                label if undoable else None, own=own)
 
     # -- acknowledged first, written later --------------------------------------------
 
     def acknowledge_read(self, paths: PathsOrArticles, read: bool = True,
                          articles: ArticleLookup = None, *, undoable: bool | None = None,
-                         label: str = "") -> Acknowledged:
+                         label: str = "", own: bool = False) -> Acknowledged:
         """Keep a read mark in this process's journal, fsynced, without waiting for the
         database: once this returns a `kill -9` loses nothing of it.  Pass the result to
-        `save()` (from any thread).  StateUnwritableError when it cannot be kept."""
+        `save()` (from any thread).  StateUnwritableError when it cannot be kept.  `own`:
+        written where the user never marked it too (over a rule's mark)."""
         return self._acknowledge(READ, tuple(paths), read, articles, undoable,
-                                 label or _label(READ, read))
+                                 label or _label(READ, read), own)
 
     def acknowledge_star(self, paths: PathsOrArticles, starred: bool = True,
                          articles: ArticleLookup = None, *, undoable: bool | None = None,
-                         label: str = "") -> Acknowledged:
+                         label: str = "", own: bool = False) -> Acknowledged:
         """As `acknowledge_read`, for stars."""
         return self._acknowledge(STAR, tuple(paths), starred, articles, undoable,
-                                 label or _label(STAR, starred))
+                                 label or _label(STAR, starred), own)
 
     def save(self, item: Acknowledged) -> int:
         """Write an acknowledged change; returns how many articles it changed.  Then the
@@ -231,12 +252,12 @@ class StateStore:
         return changed
 
     def _acknowledge(self, field: int, items: tuple, value: bool, articles: ArticleLookup,
-                     undoable: bool | None, label: str) -> Acknowledged:
+                     undoable: bool | None, label: str, own: bool = False) -> Acknowledged:
         """On the caller's thread (the UI's): only what the journal needs; the rows with
         their titles are made by `save()`, in the writer's."""
         paths = tuple(p if type(p) is str else p.path for p in items)
         undoable = len(set(paths)) > 1 if undoable is None else undoable
-        change = Change(field, value, self._now(), paths, undoable, label)
+        change = Change(field, value, self._now(), paths, undoable, label, own)
         self._journal.append(change)
         return Acknowledged(change, items, articles)
 

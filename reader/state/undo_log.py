@@ -38,14 +38,25 @@ def open_step(con: sqlite3.Connection, label: str, now: int) -> int:
                        (now, label)).lastrowid
 
 
-def log_staged(con: sqlite3.Connection, step: int, field: int, value: bool, now: int) -> None:
-    """Log, in `step`, the staged paths (temp.staged) whose `field` is not `value` yet."""
+def differs(field: int, own: bool) -> str:
+    """The SQL test of a mark `m` that a write of `field` changes: its value is not the
+    one written (the parameter), or, for the user's `own` mark, the user never made one
+    (a rule's mark had it so: reader/state/rule_marks.py)."""
+    column, column_at = COLUMNS[field]
+    never = f" OR m.{column_at} IS NULL OR m.{column_at} < 0" if own else ""
+    return f"(coalesce(m.{column}, 0) != ?{never})"
+
+
+def log_staged(con: sqlite3.Connection, step: int, field: int, value: bool, now: int,
+               own: bool = False) -> None:
+    """Log, in `step`, the staged paths (temp.staged) whose `field` is not `value` yet (or,
+    `own`, was never marked)."""
     column, column_at = COLUMNS[field]
     con.execute(
         f"INSERT INTO bulk_items (change_id, path, field, prev, prev_at, new_at, new) "
         f"SELECT ?, s.path, ?, coalesce(m.{column}, 0), m.{column_at}, ?, ? "
         f"FROM temp.staged s LEFT JOIN marks m ON m.path = s.path "
-        f"WHERE coalesce(m.{column}, 0) != ?", (step, field, now, int(value), int(value)))
+        f"WHERE {differs(field, own)}", (step, field, now, int(value), int(value)))
 
 
 def log_items(con: sqlite3.Connection, step: int, items: list[tuple]) -> None:
@@ -80,7 +91,7 @@ def undo(con: sqlite3.Connection, now: int) -> Undone | None:
     step, label = row
     _take(con, f"SELECT b.path, b.field, b.prev, b.prev_at FROM bulk_items b JOIN marks m "
                f"ON m.path = b.path WHERE b.change_id = ? AND {_AS_LEFT}", (step,))
-    _write_taken(con, now)
+    _write_taken(con, now, never=True)
     # The older steps that set what was put back: re-dated with it (see the docstring).
     # A scan of the older steps' items (UNDO_ITEMS at most), each looked up in temp.taken.
     con.execute("UPDATE bulk_items SET new_at = ? WHERE change_id < ? AND EXISTS ("
@@ -99,7 +110,8 @@ def redo(con: sqlite3.Connection, now: int) -> Undone | None:
     step, label, undone_at = row
     _take(con, "SELECT b.path, b.field, coalesce(b.new, 1 - b.prev), NULL FROM bulk_items b "
                "JOIN marks m ON m.path = b.path WHERE b.change_id = ?1 AND "
-               "((b.field = 0 AND m.read_at = ?2) OR (b.field = 1 AND m.star_at = ?2))",
+               "((b.field = 0 AND m.read_at IN (?2, -?2)) OR "
+               "(b.field = 1 AND m.star_at IN (?2, -?2)))",
           (step, undone_at))
     _write_taken(con, now)
     # The step holds again: what it replaced is what the undo left, dated then.
@@ -125,10 +137,17 @@ def _take(con: sqlite3.Connection, select: str, args: tuple) -> None:
     con.execute(f"INSERT INTO temp.taken {select}", args)
 
 
-def _write_taken(con: sqlite3.Connection, now: int) -> None:
+def _write_taken(con: sqlite3.Connection, now: int, never: bool = False) -> None:
+    """Write temp.taken's marks, dated `now`.  `never` (an undo): a mark put back to one the
+    user never made (unset, with no time) is dated minus `now`: still a dated change, the
+    oldest possible to a merge (as a mark never made is), and no mark of the user's, so
+    a rule's mark applies to it again (reader/state/rule_marks.py)."""
+    dated = "CASE WHEN t.prev_at IS NULL AND t.value = 0 THEN -?1 ELSE ?1 END" if never \
+        else "?1"
     for field, (column, column_at) in COLUMNS.items():
-        con.execute(f"UPDATE marks SET {column} = t.value, {column_at} = ? FROM temp.taken t "
-                    f"WHERE t.field = ? AND t.path = marks.path", (now, field))
+        con.execute(f"UPDATE marks SET {column} = t.value, {column_at} = {dated} "
+                    f"FROM temp.taken t WHERE t.field = ?2 AND t.path = marks.path",
+                    (now, field))
 
 
 def _outcome(con: sqlite3.Connection, step: int, label: str) -> Undone:

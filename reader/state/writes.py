@@ -25,13 +25,15 @@ def stage(con: sqlite3.Connection, rows: list[tuple]) -> None:
     con.executemany("INSERT INTO temp.staged VALUES (?, ?, ?)", rows)
 
 
-def upsert_staged(con: sqlite3.Connection, field: int, value: bool, now: int) -> int:
-    """Set `field` to `value` for the staged paths where it differs; returns how many."""
+def upsert_staged(con: sqlite3.Connection, field: int, value: bool, now: int,
+                  own: bool = False) -> int:
+    """Set `field` to `value` for the staged paths where it differs (`own`: or where the
+    user never marked it: reader/state/rule_marks.py); returns how many."""
     column, column_at = COLUMNS[field]
     cursor = con.execute(
         f"INSERT INTO marks (path, {column}, {column_at}, title, link) "
         f"SELECT s.path, ?, ?, s.title, s.link FROM temp.staged s "
-        f"LEFT JOIN marks m ON m.path = s.path WHERE coalesce(m.{column}, 0) != ? "
+        f"LEFT JOIN marks m ON m.path = s.path WHERE {undo_log.differs(field, own)} "
         f"ON CONFLICT (path) DO UPDATE SET {column} = excluded.{column}, "
         f"{column_at} = excluded.{column_at}, title = coalesce(excluded.title, marks.title), "
         f"link = coalesce(excluded.link, marks.link)", (int(value), now, int(value)))
@@ -39,10 +41,11 @@ def upsert_staged(con: sqlite3.Connection, field: int, value: bool, now: int) ->
 
 
 def apply(con: sqlite3.Connection, field: int, rows: list[tuple], value: bool, now: int,
-          label: str | None, only_newer: bool = False) -> int:
+          label: str | None, only_newer: bool = False, own: bool = False) -> int:
     """Set `field` to `value` for `rows` (path, title, link) where it differs, logged as an
     undoable bulk change unless `label` is None; returns how many changed.  `only_newer`:
-    leave the articles whose field changed at `now` or later (a replayed change)."""
+    leave the articles whose field changed at `now` or later (a replayed change).  `own`:
+    written where the user never marked the field too (a rule's mark overruled)."""
     stage(con, rows)
     if only_newer:
         column_at = COLUMNS[field][1]
@@ -51,8 +54,8 @@ def apply(con: sqlite3.Connection, field: int, rows: list[tuple], value: bool, n
     step = None
     if label is not None:
         step = undo_log.open_step(con, label, now)
-        undo_log.log_staged(con, step, field, value, now)
-    changed = upsert_staged(con, field, value, now)
+        undo_log.log_staged(con, step, field, value, now, own)
+    changed = upsert_staged(con, field, value, now, own)
     if step is not None:
         undo_log.finish_step(con, step, changed)
     return changed

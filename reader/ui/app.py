@@ -16,6 +16,7 @@ from reader.config import Settings
 from reader.resources import styles_path
 from reader.ui import cjk_wrap
 from reader.ui.commands import JumpToArticle, SavedSearchCommands
+from reader.ui.rule_commands import RuleCommands
 from reader.ui.key_queue import KeyQueue
 from reader.ui.keys import APP_BINDINGS, SCREEN_BINDINGS, chord_rows, keymap_problems
 from reader.ui.sanitize import clean_line, clean_text
@@ -34,7 +35,7 @@ class NewsReaderApp(App[int]):
     """Three panes over one archive: groups, articles, the article."""
 
     TITLE = "newsreader"
-    COMMANDS = App.COMMANDS | {JumpToArticle, SavedSearchCommands}
+    COMMANDS = App.COMMANDS | {JumpToArticle, SavedSearchCommands, RuleCommands}
     BINDINGS = APP_BINDINGS
 
     def __init__(self, archive: Archive, settings: Settings,

@@ -47,7 +47,25 @@ class JumpToArticle(Provider):
                       text=f"Jump to: {title}", help=markup_safe(f"{date} · {article.source}"))
 
 
-class SavedSearchCommands(Provider):
+class ListedCommands(Provider):
+    """A provider of a list of commands: (text, action, help) from `_commands`."""
+
+    def _commands(self) -> list[tuple[str, object, str]]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for text, action, help in self._commands():
+            yield DiscoveryHit(text, action, help=help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, action, help in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), action, text=text, help=help)
+
+
+class SavedSearchCommands(ListedCommands):
     """"Save this search", and for each saved search: rename, edit the query, move up or
     down, delete (each written to the config file)."""
 
@@ -70,13 +88,3 @@ class SavedSearchCommands(Provider):
                             markup_safe(clean_line(search.query))))
         return out
 
-    async def discover(self) -> Hits:
-        for text, action, help in self._commands():
-            yield DiscoveryHit(text, action, help=help)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, action, help in self._commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), action, text=text, help=help)

@@ -73,6 +73,7 @@ class Indexed(Message):
     text: str
     busy: bool = False
     found: Found | None = None  # the saved searches' members, looked for again
+    rules: object = None  # the rules' members (reader/session/rules.py RulesFound)
 
 
 @dataclass

@@ -119,6 +119,7 @@ class Background:
         for notice in message.notices:
             self.screen.notify(notice, severity="warning", timeout=10)
         self.screen.tree.rebuild(self.services.counts, partial=self.first_scan)
+        self.screen.rule_nodes.show()
         self.screen.listing.refresh()
         self.loaded.set()
 
@@ -225,17 +226,18 @@ class Background:
         self._run(self._index, "index", *self.backlog.take())
 
     def _index(self, delta=None, parsed=None) -> None:
-        found = None
+        found = rules = None
         try:
             message, busy = self.services.update_index(self._progress("index", "Indexing"),
                                                        self.stop_event, self._index_grew,
                                                        delta, parsed)
             if not busy and not self.stop_event.is_set():  # the saved searches' members
                 found = self.services.saved.after_index(delta)
+                rules = self.services.rules.after_index(delta)
         except Exception as exc:  # the index is optional: searching titles still works
             message, busy = f"Index update failed: {exc}", False
         if not self.stop_event.is_set():
-            self.screen.post_message(Indexed(message, busy, found))
+            self.screen.post_message(Indexed(message, busy, found, rules))
 
     def _index_grew(self) -> None:
         """From the index worker, after each commit: a search on screen is run again over
@@ -247,6 +249,7 @@ class Background:
         self.indexing = False
         self.screen.status.set_part("index", message.text)
         self.screen.search_nodes.take(message.found)
+        self.screen.rule_nodes.take(message.rules)
         if message.busy and self.busy_retry_seconds > 0:  # the other newsreader's
             self.screen.set_timer(self.busy_retry_seconds, self.index)  # update ends
         elif message.busy:

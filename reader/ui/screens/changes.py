@@ -19,7 +19,6 @@ from textual.screen import Screen
 
 from reader.archive.model import Article
 from reader.session.catalog import CatalogChange, edited, order_key
-from reader.session.listing import ALL
 
 _PATH = attrgetter("path")
 
@@ -57,7 +56,7 @@ class LiveChanges:
             return
         rows = screen.article_list.rows
         incoming: Sequence[Article] = change.incoming
-        if listing.outcome.paths is None and screen.group == ALL:  # the catalog itself
+        if listing.outcome.paths is None and self.services.member(screen.group) is None:
             articles = change.catalog.articles
             screen.article_list.update_rows(articles if screen.newest_first else articles[::-1])
             return

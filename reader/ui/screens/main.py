@@ -32,6 +32,7 @@ from reader.ui.screens.background import Background
 from reader.ui.screens.watching import Watching
 from reader.ui.screens.changes import LiveChanges
 from reader.ui.screens.list_updates import Listing
+from reader.ui.screens.rule_nodes import RuleNodes
 from reader.ui.screens.search_nodes import SearchNodes
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticlePane
@@ -63,6 +64,7 @@ class MainScreen(ArticleActions, Screen):
         self.listing = Listing(self)
         self.changes = LiveChanges(self)
         self.search_nodes = SearchNodes(self)
+        self.rule_nodes = RuleNodes(self)
 
     def compose(self) -> ComposeResult:
         tz = self.services.settings.tzinfo
@@ -79,11 +81,13 @@ class MainScreen(ArticleActions, Screen):
         article_list = self.article_list
         article_list.is_read = self.services.is_read
         article_list.is_starred = self.services.is_starred
+        article_list.is_highlighted = self.services.rules.is_highlighted
         article_list.border_title = "Articles"
         self.query_one(GroupTree).border_title = "Groups"
         self.article_pane.border_title = "Article"
         self.status.set_part("view", "Loading…")
         self.search_nodes.show()
+        self.rule_nodes.show()
         self.background.start()
 
     def on_unmount(self) -> None:

@@ -13,10 +13,10 @@ from typing import Callable
 
 from textual.screen import Screen
 
-from reader.config import ConfigError, SavedSearch
+from reader.config import SavedSearch
 from reader.session.saved_searches import COUNTING, Found, search_key
 from reader.state.groups import ALL, Key
-from reader.ui.screens.ask import AskScreen
+from reader.ui.screens.ask import ask, attempt
 
 REFUSED = "bad query"  # a node's note when its query is refused (the status says why)
 
@@ -128,15 +128,8 @@ class SearchNodes:
         self._try(deleted)
 
     def _ask(self, prompt: str, default: str, then: Callable[[str], None]) -> None:
-        def answered(text: str | None) -> None:
-            if text is not None:
-                self._try(lambda: then(text))
-
-        self.screen.app.push_screen(AskScreen(prompt, default), answered)
+        ask(self.screen, prompt, default, then)
 
     def _try(self, action: Callable[[], object]) -> None:
         """Do an edit; say why when it cannot be done (nothing changed then)."""
-        try:
-            action()
-        except (ValueError, ConfigError) as exc:
-            self.screen.notify(str(exc), severity="error", timeout=8)
+        attempt(self.screen, action)

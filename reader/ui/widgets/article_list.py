@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 from reader.archive.model import Article
 from reader.ui.contrast import readable_style
+from reader.ui.highlight import legible
 from reader.ui.sanitize import clean_line
 from reader.ui.widgets.cells import fit
 from reader.ui.wording import local_date
@@ -50,6 +51,7 @@ class ArticleList(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "article-list--cursor", "article-list--unread", "article-list--read",
         "article-list--date", "article-list--source", "article-list--star",
+        "article-list--highlight",  # a highlight rule's row (newsboat's highlight-article)
     }
 
     DEFAULT_CSS = """
@@ -65,6 +67,8 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--date { color: $text-secondary; }
     ArticleList > .article-list--source { color: $text-accent; }
     ArticleList > .article-list--star { color: $text-warning; }
+    ArticleList > .article-list--highlight { color: $text-success; }
+    ArticleList:ansi > .article-list--highlight { color: ansi_magenta; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -94,8 +98,9 @@ class ArticleList(ScrollView, can_focus=True):
         self.rows: Sequence[Article] = []
         self.is_read: Lookup = lambda path: False
         self.is_starred: Lookup = lambda path: False
+        self.is_highlighted: Lookup = lambda path: False  # matched by a highlight rule
         self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
-        self._styles: dict[tuple[bool, bool, bool], dict[str, Style]] = {}  # of a row's parts
+        self._styles: dict[tuple[bool, ...], dict[str, Style]] = {}  # of a row's parts
         self.generation = 0  # bumped each time the list shows new rows
 
     # -- calls from the screen ----------------------------------------------------
@@ -205,16 +210,17 @@ class ArticleList(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         article = self.rows[index]
         read, starred = self.is_read(article.path), self.is_starred(article.path)
-        key = (article.path, width, read, starred, index == self.cursor, self.has_focus)
+        lit = self.is_highlighted(article.path)
+        key = (article.path, width, read, starred, lit, index == self.cursor, self.has_focus)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render_row(article, width, read, starred, index == self.cursor)
+            strip = self._render_row(article, width, read, starred, index == self.cursor, lit)
             self._cache[key] = strip
         return strip
 
     def _render_row(self, article: Article, width: int, read: bool, starred: bool,
-                    at_cursor: bool) -> Strip:
-        styles = self._part_styles(read, at_cursor)
+                    at_cursor: bool, lit: bool = False) -> Strip:
+        styles = self._part_styles(read, at_cursor, lit)
         fmt = "%Y-%m-%d %H:%M" if width >= 70 else "%m-%d %H:%M"
         parts = [("●" if not read else " ", "star"), ("★" if starred else " ", "star"),
                  (f" {local_date(article.date, self.tz, fmt)} ", "date")]
@@ -225,22 +231,23 @@ class ArticleList(ScrollView, can_focus=True):
         segments = [Segment(text, styles[name]) for text, name in parts]
         return Strip(segments).adjust_cell_length(width, styles["title"]).simplify()
 
-    def _part_styles(self, read: bool, at_cursor: bool) -> dict[str, Style]:
+    def _part_styles(self, read: bool, at_cursor: bool, lit: bool = False) -> dict[str, Style]:
         """The style of each part of a row.  On the cursor row every part takes the cursor's
         colours, made readable where the theme's are not: a date in its own colour on
         the cursor's bar was unreadable (blue on blue in textual-dark).  Kept until the
         styles change: working them out costs more than drawing the row."""
-        key = (read, at_cursor, self.has_focus)
+        key = (read, at_cursor, self.has_focus, lit)
         styles = self._styles.get(key)
         if styles is None:
-            styles = self._styles[key] = self._work_out_styles(read, at_cursor)
+            styles = self._styles[key] = self._work_out_styles(read, at_cursor, lit)
         return styles
 
-    def _work_out_styles(self, read: bool, at_cursor: bool) -> dict[str, Style]:
+    def _work_out_styles(self, read: bool, at_cursor: bool, lit: bool) -> dict[str, Style]:
         row = self.rich_style + self._style("read" if read else "unread")
         if at_cursor:
             return dict.fromkeys(("title", *PARTS), readable_style(row + self._style("cursor")))
-        return {"title": row, **{name: row + self._colour(name) for name in PARTS}}
+        title = legible(row + self._colour("highlight")) if lit else row
+        return {"title": title, **{name: row + self._colour(name) for name in PARTS}}
 
     def _style(self, name: str) -> Style:
         """A component's style as drawn: colours with an alpha (the blurred cursor is the

@@ -27,7 +27,8 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from reader.state import GroupCounts
-from reader.state.groups import ALL, FIXED, SECTIONS, Key as GroupKey
+from reader.state.groups import ALL, FIXED, SECTIONS, STARRED, Key as GroupKey
+from reader.state.rule_marks import HIDDEN
 from reader.ui.contrast import readable_style
 from reader.ui.sanitize import clean_line
 from reader.ui.wording import group_name
@@ -35,6 +36,7 @@ from reader.ui.widgets.cells import name_and_count
 
 TOP = tuple((key, group_name(key)) for key in FIXED)
 TOGGLE_STYLE = Style.from_meta({"toggle": True})  # what Tree's click handler looks for
+HIDDEN_NAME = "Hidden"  # the node of what the hide rules hide, after Starred
 
 
 class GroupLabel(Text):
@@ -85,6 +87,7 @@ class GroupTree(Tree[GroupKey]):
         self._searches: list[tuple[GroupKey, str]] = []  # saved searches: key, name
         self._notes: dict[GroupKey, str] = {}  # said in place of a search's count
         self._searches_node: TreeNode[GroupKey] | None = None
+        self._hidden: str | None = None  # the Hidden node's note, while it is shown
 
     def rebuild(self, counts: GroupCounts, partial: bool = False) -> None:
         """Build the tree afresh from new counts; expanded sections stay expanded and the
@@ -102,6 +105,8 @@ class GroupTree(Tree[GroupKey]):
         self._add_searches()
         for key, name in TOP:
             self._group_nodes[key] = self.root.add_leaf(self._group_label(key, name), data=key)
+        if self._hidden is not None:
+            self._add_hidden()
         for kind, _title in SECTIONS:
             node = self.root.add(self._section_label(kind), data=("section", kind))
             self._section_nodes[kind] = node
@@ -130,6 +135,26 @@ class GroupTree(Tree[GroupKey]):
         if on is not None and on[0] == "search":
             self.select_key(on if on in self._group_nodes else ALL)
 
+    def set_hidden(self, shown: bool, note: str = "") -> None:
+        """Show the Hidden node (after Starred: what the hide rules hide, beside what is
+        shown) while there are hide rules; `note` in place of its count meanwhile."""
+        node = self._group_nodes.get(HIDDEN)
+        self._hidden = note if shown else None
+        if shown and node is None:
+            self._add_hidden()
+        elif node is not None and not shown:
+            if self.cursor_node is node:
+                self.select_key(ALL)
+            node.remove()
+            del self._group_nodes[HIDDEN]
+        elif node is not None:
+            node.set_label(self._group_label(HIDDEN, HIDDEN_NAME))
+
+    def _add_hidden(self) -> None:
+        after = self._group_nodes.get(STARRED)
+        self._group_nodes[HIDDEN] = self.root.add_leaf(
+            self._group_label(HIDDEN, HIDDEN_NAME), data=HIDDEN, after=after)
+
     def _add_searches(self) -> None:
         if not self._searches:
             return
@@ -142,7 +167,7 @@ class GroupTree(Tree[GroupKey]):
 
     def refresh_counts(self, keys: Iterable[GroupKey]) -> None:
         """Redraw the labels of these groups (after marks changed)."""
-        for key in (*FIXED, *keys):
+        for key in (*FIXED, HIDDEN, *keys):
             node = self._group_nodes.get(key)
             if node is not None:
                 node.set_label(self._group_label(key, self._display_name(key)))
@@ -194,12 +219,16 @@ class GroupTree(Tree[GroupKey]):
         return GroupLabel(dict(SECTIONS)[kind], f"({count:,})", beside=True)
 
     def _group_label(self, key: GroupKey, name: str) -> GroupLabel:
+        if key == HIDDEN and self._hidden:
+            return GroupLabel(name, self._hidden)
         if key in self._notes:
             return GroupLabel(name, self._notes[key])
         count = self.counts[key]
         return group_label(name, count.unread, count.total)
 
     def _display_name(self, key: GroupKey) -> str:
+        if key == HIDDEN:
+            return HIDDEN_NAME
         return dict(self._searches).get(key) or group_name(key)
 
     def _populate(self, section: TreeNode[GroupKey]) -> None:
