@@ -25,8 +25,9 @@ from reader.ui.keys import SCREEN_BINDINGS
 from reader.session.listing import ALL, GroupKey
 from reader.session.search import SearchOutcome
 from reader.session.services import Services
+from reader.state.groups import NEW
 from reader.ui.messages import (CatalogChanged, CatalogLoaded, Indexed, IndexGrew,
-                                Progressed, ScanFinished, Watched)
+                                NewFound, Progressed, ScanFinished, Watched)
 from reader.ui.screens.actions import ArticleActions
 from reader.ui.screens.background import Background
 from reader.ui.screens.watching import Watching
@@ -84,9 +85,11 @@ class MainScreen(ArticleActions, Screen):
         self.article_pane.border_title = "Article"
         self.status.set_part("view", "Loading…")
         self.search_nodes.show()
+        self.services.on_new = lambda: self.post_message(NewFound())  # (from a thread)
         self.background.start()
 
     def on_unmount(self) -> None:
+        self.services.on_new = None
         self.background.stop()
 
     # -- the parts, as the keys, tests and benchmarks see them -----------------------
@@ -151,6 +154,14 @@ class MainScreen(ArticleActions, Screen):
 
     def on_indexed(self, message: Indexed) -> None:
         self.background.indexed(message)
+
+    def on_new_found(self, message: NewFound) -> None:
+        """New's members changed (an arrival the catalog had before the writer said it
+        was new): the node's count, and the list when it is New's."""
+        if self.services.take_new():
+            self.tree.refresh_counts([NEW])
+            if self.group == NEW:
+                self.refresh_list()
 
     def on_watched(self, message: Watched) -> None:
         self.watching.watched(message)
