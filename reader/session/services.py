@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import threading
 import webbrowser
+from datetime import datetime
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import (AbstractSet, Callable, Generator, Iterable, Iterator, Mapping,
@@ -373,6 +374,15 @@ class Services:
             return False
         self.counts.hold(new_group(members))
         return True
+
+    def new_since(self) -> tuple[datetime | None, bool]:
+        """Since when New holds what the reader first saw, and whether this is its first
+        visit (New then starts at its own start); (None, False) without a store."""
+        visits = self.store.visits if self.store is not None else None
+        if visits is None or visits.started is None:
+            return None, False
+        previous = visits.previous_session_start()
+        return (previous, False) if previous is not None else (visits.started, True)
 
     def new_set(self) -> frozenset[str]:
         """`is:new`: the paths first seen since the previous visit started, as New holds

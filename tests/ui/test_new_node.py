@@ -5,7 +5,7 @@ next session still shows what arrived during this one."""
 
 from __future__ import annotations
 
-from reader.state.groups import NEW
+from reader.state.groups import ALL, NEW
 from tests.ui.conftest import article, press, run_app_test, settle, until
 
 ARRIVAL = "en/news/wire/arrived.en.md"
@@ -34,6 +34,11 @@ def test_the_new_node_holds_what_arrived_and_keeps_its_count(make_app, ui_archiv
         names = [str(node.label.name) for node in tree.root.children[:4]]
         assert names == ["All", "Unread", "Starred", "New"]
         assert new_count(screen) == "0/0"  # a first run: the archive as found is not new
+        tree.select_key(NEW)
+        await settle(pilot)
+        assert screen.article_list.rows == [] and "Nothing new" in header(screen)
+        tree.select_key(ALL)
+        await settle(pilot)
         write(ui_archive, ARRIVAL, "Arrived story")
         await rescanned(pilot, screen)
         await until(pilot, lambda: new_count(screen) == "1/1")  # arrived while open
@@ -65,3 +70,15 @@ def test_the_new_node_holds_what_arrived_and_keeps_its_count(make_app, ui_archiv
         assert [a.path for a in screen.article_list.rows] == [ARRIVAL]
 
     run_app_test(make_app(), next_run)
+
+    async def third_run(pilot, screen):  # it came before the second session began
+        screen.tree.select_key(NEW)
+        await settle(pilot)
+        assert new_count(screen) == "0/0"
+        assert "Nothing arrived since the previous session began (" in header(screen)
+
+    run_app_test(make_app(), third_run)
+
+
+def header(screen) -> str:
+    return str(screen.article_pane.query_one("#article-header").render())

@@ -26,6 +26,7 @@ from reader.session.listing import ALL, GroupKey
 from reader.session.search import SearchOutcome
 from reader.session.services import Services
 from reader.state.groups import NEW
+from reader.ui.wording import local_date
 from reader.ui.messages import (CatalogChanged, CatalogLoaded, Indexed, IndexGrew,
                                 NewFound, Progressed, ScanFinished, Watched)
 from reader.ui.screens.actions import ArticleActions
@@ -301,7 +302,18 @@ class MainScreen(ArticleActions, Screen):
             self.article_pane.show_message(
                 "Nothing matches this search here." if outcome.paths is not None else
                 "Scanning the archive: no article found yet." if self.background.first_scan
-                else self.search_nodes.why_empty(self.group) or "No articles here.")
+                else self._why_empty())
+
+    def _why_empty(self) -> str:
+        """Why the group lists nothing (a search's note, New's boundary)."""
+        since, first = self.services.new_since() if self.group == NEW else (None, False)
+        if since is None:
+            return self.search_nodes.why_empty(self.group) or "No articles here."
+        if first:
+            return ("Nothing new: the archive as this first session found it is not new; "
+                    "what arrives while the reader is open is listed here.")
+        when = local_date(since, self.services.settings.tzinfo, "%Y-%m-%d %H:%M")
+        return f"Nothing arrived since the previous session began ({when})."
 
     def _show_article(self, path: str, parsed: ParsedArticle) -> None:
         current = self.article_list.current
