@@ -173,7 +173,7 @@ class Services:
         self.catalog, self.counts = loaded.catalog, loaded.counts
         self.searcher.set_catalog(loaded.catalog)
         self.take_groups(self.groups.held())  # a held path gone from the new catalog
-        self.take_new()
+        self.take_new(whole=True)
 
     def set_articles(self, articles: Iterable[Article]) -> None:
         """Load and show these articles at once (scripts and tests)."""
@@ -211,7 +211,7 @@ class Services:
         self.counts.remove(change.outgoing)
         self.counts.add(change.incoming, self.read, self.starred)
         self.counts.forget(change.gone)
-        self.take_new()
+        self.take_new(a.path for a in change.incoming)
 
     def read_article(self, path: str) -> ParsedArticle:
         return self.archive.read(path)
@@ -366,11 +366,16 @@ class Services:
             return self._writer.submit(set)
         return self._write(self.store.visits.new_paths)
 
-    def take_new(self) -> bool:
-        """On the event loop: hold New as the state writer last found it, of the
-        catalog's articles; returns whether its members changed."""
-        members = self.arrivals.members(self.catalog.by_path)
-        if members is None or (NEW in self.groups and self.group(NEW).paths == members):
+    def take_new(self, incoming: Iterable[str] = (), whole: bool = False) -> bool:
+        """On the event loop: New with what the state writer found since (and the
+        `incoming` paths the writer found before), of the catalog's articles, or all of
+        them anew (`whole`: a new catalog); returns whether its members changed."""
+        joined = self.arrivals.joined(self.catalog.by_path, incoming, whole)
+        held = self.group(NEW).paths
+        if joined is None or (not whole and joined <= held):
+            return False
+        members = frozenset(joined) if whole else held | joined
+        if NEW in self.groups and members == held:
             return False
         self.counts.hold(new_group(members))
         return True
