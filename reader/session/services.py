@@ -374,10 +374,11 @@ class Services:
         held = self.group(NEW).paths
         if joined is None or (not whole and joined <= held):
             return False
-        members = frozenset(joined) if whole else held | joined
-        if NEW in self.groups and members == held:
-            return False
-        self.counts.hold(new_group(members))
+        if whole:
+            self.counts.hold(new_group(joined))
+        else:
+            joined -= held
+            self.counts.grow(new_group(held | joined), joined)
         return True
 
     def new_since(self) -> tuple[datetime | None, bool]:
