@@ -28,21 +28,37 @@ def visit(store_path):
 def test_the_first_visit_is_the_baseline_and_the_next_sees_what_arrived(store_path):
     with visit(store_path) as store:
         assert store.visits.previous_session_start() is None
-        assert sorted(store.visits.see(["a.md", "b.md"])) == ["a.md", "b.md"]
-        assert store.visits.see(["c.md"]) == ["c.md"]  # live, during the first visit
-        assert store.visits.new_paths() == set()
+        assert sorted(store.visits.see(["a.md", "b.md"], baseline=True)) == ["a.md", "b.md"]
+        assert store.visits.new_paths() == set()  # a first run: nothing is new
+        assert not store.visits.sighting_is_new(baseline=True)
+        assert store.visits.see(["c.md"]) == ["c.md"]  # arrived during the first visit
+        assert store.visits.new_paths() == {"c.md"}
         first = store.visits.started
+    with StateStore.open(store_path) as cli:  # the CLI, after a first visit: the same
+        assert cli.visits.new_paths() == {"c.md"}
     with visit(store_path) as store:
         assert store.visits.previous_session_start() == first
-        assert store.visits.new_paths() == set()  # everything of the first visit: baseline
-        assert store.visits.see(["a.md", "d.md"]) == ["d.md"]  # only the unknown path
-        assert store.visits.new_paths() == {"d.md"}
+        assert store.visits.new_paths() == {"c.md"}  # it came after the first visit began
+        assert store.visits.see(["a.md", "d.md"], baseline=True) == ["d.md"]  # only the
+        assert store.visits.sighting_is_new(baseline=True)  # unknown path, and it is new
+        assert store.visits.new_paths() == {"c.md", "d.md"}
         second = store.visits.started
     with visit(store_path) as store:  # d.md came after the second visit started: still new
         assert store.visits.previous_session_start() == second
         assert store.visits.new_paths() == {"d.md"}
     with visit(store_path) as store:
         assert store.visits.new_paths() == set()
+
+
+def test_no_visit_no_new_and_added_spans_in_epoch_seconds(store_path):
+    with StateStore.open(store_path) as store:  # a store the reader never opened
+        assert store.visits.boundary() is None and store.new_set() == set()
+        store.visits.see(["x.md"])
+        assert store.visits.new_paths() == set()  # new since no visit: nothing
+        at = store.visits.first_seen()["x.md"] // 1_000_000
+        assert store.added_between(at, at + 1) == {"x.md"}
+        assert store.added_between(None, at) == frozenset()
+        assert store.added_between(at + 1, None) == frozenset()
 
 
 def test_a_path_deleted_and_added_again_keeps_its_first_sighting(store_path):

@@ -126,12 +126,18 @@ def run_search(args: argparse.Namespace, settings) -> int:
 
 
 class _NothingMarked:
-    """The reading state of an archive never opened in the reader."""
+    """The reading state of an archive never opened in the reader: nothing is read,
+    starred, new (is:new) or first seen on any day (added:)."""
 
     def read_set(self) -> set[str]:
         return set()
 
     def starred_set(self) -> set[str]:
+        return set()
+
+    new_set = read_set
+
+    def added_between(self, start: int | None, end: int | None) -> set[str]:
         return set()
 
 
@@ -145,7 +151,7 @@ def _state_of(archive):
     try:
         return StateStore.open(path)
     except (StateError, OSError) as exc:
-        warn(f"reading state unavailable ({exc}): is: filters cannot be used")
+        warn(f"reading state unavailable ({exc}): is: and added: filters cannot be used")
         return None
 
 

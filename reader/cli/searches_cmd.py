@@ -2,7 +2,8 @@
 
 Each count is that of `newsreader search QUERY --limit 0` (total), and of its
 hits not read (unread) and starred; a query that cannot be a saved search (it
-does not parse, or has an `is:` term) is listed with the reason, not counted.
+does not parse, or has an `is:` term of the marks) is listed with the reason, not
+counted.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def run_searches(args: argparse.Namespace, settings) -> int:
         row = {"name": search.name, "query": search.query}
         problem = query_problem(search.query, index.tz)
         results = None if problem else index.search(search.query, limit=0, sort="date",
-                                                     paths_only=True)
+                                                     paths_only=True, state=state)
         problem = problem or (results.error if results else "")
         if problem:
             row["problem"] = problem

@@ -6,12 +6,20 @@
     tag:x  category:x (cat:x)  lang:x  source:x               metadata filters
     after:YYYY-MM-DD  before:YYYY-MM-DD  date:YYYY[-MM[-DD]]   dates (archive timezone)
     is:read  is:unread  is:starred                             reading state
+    is:new  added:D  added:>D >=D <D <=D  added:D..D           first seen by the reader
 
 `OR` binds tighter than the implicit AND: `a OR b c` is `(a OR b) AND c`.
 Filters always apply to the whole query.  An unmatched `"` is ignored (the
 words after it are searched as typed).  A boost or fuzzy suffix of other search
 engines (`word^2`, `word~1`) is dropped: the plain word is searched.  A date
 range runs to the end of time when its end would be past 9999-12-31.
+
+`is:new` and `added:` are not in the index: they are answered by the reader's
+visits (reader/state/visits.py) through the reading state the search is given,
+as `is:read` is.  `added:` takes the date forms of `date:` (a year, a month, a
+day) and `today`, `yesterday`; `>D`, `>=D`, `<D`, `<=D` compare with such a
+span (`>2026-11` is from December on), and `A..B` runs from A's first day to
+B's last (either end may be left out).
 `QueryError` says, in one line, what is wrong with a malformed query (a field
 with no value is one).
 
@@ -44,7 +52,9 @@ FILTERS = {"tag": "tag", "category": "category", "cat": "category", "lang": "lan
            "source": "source"}
 DATE_FILTERS = ("after", "before", "date")
 STATES = ("read", "unread", "starred")
-FIELD_NAMES = ("title", *FILTERS, *DATE_FILTERS, "is")  # name:value, the value required
+SIGHTINGS = ("new", "added")  # Filter fields the reading state answers (its visits)
+FIELD_NAMES = ("title", *FILTERS, *DATE_FILTERS, "added", "is")  # name:value, the value
+# required
 _FIELD = re.compile(r"([A-Za-z]+):(.*)", re.S)
 _BOOST_OR_FUZZY = re.compile(r"(?<=\S)[~^][0-9]+(?:\.[0-9]+)?$")  # word^2, word~1
 TYPING_PREFIX_MIN = 3  # letters a word being typed needs to be taken as a prefix
@@ -78,9 +88,10 @@ class Node:
 
 @dataclass
 class Filter:
-    field: str  # tag, category, lang, source, date
-    value: object  # folded string, or (start, end) epoch seconds for dates
+    field: str  # tag, category, lang, source, date; new, added (SIGHTINGS)
+    value: object  # folded string, or (start, end) epoch seconds for dates (None for new)
     negated: bool = False
+    moving: bool = False  # its span moves with the clock (added:today)
 
 
 @dataclass
@@ -95,6 +106,11 @@ class ParsedQuery:
     def empty(self) -> bool:
         return self.text is None and not self.filters and not self.states and \
             self.paths is None
+
+    @property
+    def needs_state(self) -> bool:
+        """Whether the reading state answers a term (is:, added:)."""
+        return bool(self.states) or any(f.field in SIGHTINGS for f in self.filters)
 
 
 @dataclass(frozen=True)
@@ -245,9 +261,15 @@ def _highlights(token: str) -> list[str]:
 def _add_filter(parsed: ParsedQuery, name: str, value: str, negate: bool, tz) -> None:
     if name == "is":
         state = value.lower()
-        if state not in STATES:
-            raise QueryError(f"is:{value}: use is:read, is:unread or is:starred")
-        parsed.states.append((state, negate))
+        if state == "new":
+            parsed.filters.append(Filter("new", None, negate))
+        elif state not in STATES:
+            raise QueryError(f"is:{value}: use is:read, is:unread, is:starred or is:new")
+        else:
+            parsed.states.append((state, negate))
+    elif name == "added":
+        span, moving = _added_range(value, tz)
+        parsed.filters.append(Filter("added", span, negate, moving))
     elif name in DATE_FILTERS:
         parsed.filters.append(Filter("date", _date_range(name, value, tz), negate))
     else:
@@ -291,6 +313,47 @@ def _year_or_month_span(year: str, month: str | None) -> tuple[date, date]:
         return date(int(year), 1, 1), date(int(year), 12, 31)
     first = date(int(year), int(month), 1)
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+_COMPARED = re.compile(r"(>=|<=|>|<)(.+)", re.S)  # added:>=2026-11-01
+_MOVING = {"today": 0, "yesterday": 1}  # days back from today
+_NOTHING = 2 ** 62  # a start after every moment: `added:>9999` finds nothing
+ADDED_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD, today or yesterday; >D, >=D, <D, <=D or D..D"
+
+
+def _added_range(value: str, tz) -> tuple[tuple[int | None, int | None], bool]:
+    """`added:`'s [start, end) in epoch seconds (None: open), and whether it moves with
+    the clock (today, yesterday)."""
+    compared = _COMPARED.fullmatch(value)
+    first, sep, last = value.partition("..")
+    try:
+        if compared:
+            operator, day = compared.groups()
+            start, end = _span_seconds(day, tz)
+            span = {">": (_NOTHING if end is None else end, None), ">=": (start, None),
+                    "<": (None, start), "<=": (None, end)}[operator]
+        elif sep and (first or last):
+            span = (_span_seconds(first, tz)[0] if first else None,
+                    _span_seconds(last, tz)[1] if last else None)
+        else:
+            span = _span_seconds(value, tz)
+    except ValueError:
+        raise QueryError(f"added:{value}: not a date (use {ADDED_FORMS})") from None
+    return span, any(part.lower() in _MOVING for part in (value.lstrip("<>="), first, last))
+
+
+def _span_seconds(value: str, tz) -> tuple[int, int | None]:
+    """A day, month or year (or today, yesterday) as [start, end) epoch seconds; the end
+    None past 9999-12-31.  Raises ValueError."""
+    back = _MOVING.get(value.strip().lower())
+    if back is not None:
+        first = last = datetime.now(tz).date() - timedelta(days=back)
+    elif year_or_month := _YEAR_OR_MONTH.fullmatch(value):
+        first, last = _year_or_month_span(*year_or_month.groups())
+    else:
+        first = last = date.fromisoformat(value)
+    return _day_start(first, tz), None if last == date.max else \
+        _day_start(last + timedelta(days=1), tz)
 
 
 def phrase_terms(node: Node) -> list[str]:

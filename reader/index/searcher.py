@@ -28,7 +28,8 @@ from reader.index.matching import ArticleText, filter_query, matches, to_whoosh
 from reader.index.candidates import BROAD, CandidateFinder
 from reader.index.docsets import prefix_docs
 from reader.index.whoosh_patches.term_lookup import live_docnum
-from reader.index.query import Node, ParsedQuery, QueryError, Scope, parse_query
+from reader.index.query import (SIGHTINGS, Filter, Node, ParsedQuery, QueryError, Scope,
+                                parse_query)
 from reader.index.results import Hit, SearchResults, checked_text
 from reader.index.store import (damaged_path, load_summary, manifest_path, mark_damaged,
                                 open_index)
@@ -155,8 +156,8 @@ class SearchIndex:
         results = SearchResults(query, terms=_highlights(parsed))
         if scope is not None:
             parsed = scope.narrow(parsed)
-        if parsed.states and state is None:
-            results.error = "is: filters need the reading state"
+        if parsed.needs_state and state is None:
+            results.error = "is: and added: filters need the reading state"
         elif not parsed.empty:
             with self._lock:
                 self._request = _Request(paths_only, cancelled or _never)
@@ -176,6 +177,9 @@ class SearchIndex:
             self._run(searcher, parsed, results, limit, sort, state)
         except _Cancelled:
             results.hits, results.total, results.cancelled = [], 0, True
+        except _StateUnreadable as exc:  # the state store's fault, not the index's
+            results.hits, results.total = [], 0
+            results.error = f"the reading state cannot be read: {exc}"
         except Exception as exc:  # whatever a damaged segment makes Whoosh raise
             results.hits, results.total = [], 0
             results.error = UNREADABLE
@@ -325,16 +329,18 @@ class SearchIndex:
         exclude: set[int] = set()
         for f in parsed.filters:
             key = (f.field, f.value)
-            if key not in self._filters:
-                self._filters[key] = set(searcher.docs_for_query(filter_query(f)))
-            docs = self._filters[key]
+            if f.field in SIGHTINGS:  # is:new, added: (the reader's visits)
+                docs = self._docnums_of_set(searcher, _state_paths(state, f))
+            elif key not in self._filters:
+                self._filters[key] = docs = set(searcher.docs_for_query(filter_query(f)))
+            else:
+                docs = self._filters[key]
             if f.negated:
                 exclude |= docs
             else:
                 allow = set(docs) if allow is None else allow & docs
         for name, negated in parsed.states:
-            paths = state.starred_set() if name == "starred" else state.read_set()
-            docs = self._docnums_of(searcher, paths)
+            docs = self._docnums_of(searcher, _state_paths(state, name))
             if (name == "unread") != negated:
                 exclude |= docs
             else:
@@ -394,8 +400,24 @@ def _then_newest(order, docs: set[int], finder: CandidateFinder, limit: int | No
         yield docnum, 0.0
 
 
+def _state_paths(state, term: str | Filter):
+    """The paths the reading state gives an is: or added: term (read, starred, new, first
+    seen in a span); a failure to read it is the state's, never the index's damage."""
+    try:
+        if isinstance(term, Filter):  # a frozenset: its docnums are kept per searcher
+            return frozenset(state.new_set() if term.field == "new"
+                             else state.added_between(*term.value))
+        return state.starred_set() if term == "starred" else state.read_set()
+    except Exception as exc:
+        raise _StateUnreadable(str(exc)) from exc
+
+
 class _Cancelled(Exception):
     """The caller's `cancelled` said yes midway."""
+
+
+class _StateUnreadable(Exception):
+    """The reading state (the state store) could not be read."""
 
 
 class _Request(NamedTuple):

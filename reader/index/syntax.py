@@ -15,6 +15,9 @@ QUERY_SYNTAX: list[tuple[str, str]] = [
     ("after:YYYY-MM-DD  before:YYYY-MM-DD", "dated on or after / before a day"),
     ("date:YYYY[-MM[-DD]]", "dated in that year, month or day"),
     ("is:read  is:unread  is:starred", "by reading state"),
+    ("is:new", "arrived since the reader's previous session began (New)"),
+    ("added:YYYY[-MM[-DD]]  added:today", "first seen by the reader then (not its date)"),
+    ("added:>D  >=D  <D  <=D  A..B", "first seen after, from, before, up to, A to B"),
     ("word^2  word~1", "the plain word (no boosts, no fuzzy matching)"),
 ]
 

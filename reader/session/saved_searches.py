@@ -4,10 +4,13 @@ A saved search is a name and a query of the query language (reader/config.py
 reads them, reader/session/searches_file.py writes them back); its node in the
 tree is the query group ("search", name) of reader/session/groups.py, whose
 members are the query's hits, exactly those of `newsreader search QUERY
---limit 0`.  A query with an `is:` term is refused: the members are held
-paths, kept by the archive's deltas, not by the marks, and the node already
+--limit 0`.  A query with an `is:` term of the marks is refused: the members are
+held paths, kept by the archive's deltas, not by the marks, and the node already
 counts its unread and starred (the Unread and Starred nodes, or `is:unread`
-typed within the node, narrow by the marks).
+typed within the node, narrow by the marks).  `is:new` and `added:` dates can be
+saved (`is:new source:reuters`): what is new only grows within a session, by the
+arrivals the deltas bring, and is found afresh at the next start; but not
+`added:today`, which would have to drop members at midnight.
 
 The counts are found in a worker once the index is complete (`after_index`,
 the index worker's last step: every search after a whole update, the searches
@@ -48,6 +51,9 @@ def query_problem(query: str, tz: tzinfo) -> str:
     if parsed.states:
         return ("is: terms cannot be saved: a saved search counts its unread and starred "
                 "itself (type is:unread within its node)")
+    if any(f.moving for f in parsed.filters):
+        return ("added:today and added:yesterday cannot be saved: they move at midnight, "
+                "a saved search's members do not (give the date)")
     if parsed.empty:
         return "the query is empty"
     return ""

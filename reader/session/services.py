@@ -20,13 +20,15 @@ Everything here is plain Python (no widgets).  Who changes what:
   survives a restart.
 - The first sighting of every path the catalog gains is recorded in the state
   store (`_see`, on the state writer), and the visit's start as the store opens:
-  "new since the last visit" (reader/state/visits.py).
+  "new since the last visit" (reader/state/visits.py), the New group's members
+  found there too (reader/session/new_since.py) and held by the event loop.
 """
 
 from __future__ import annotations
 
 import threading
 import webbrowser
+from datetime import datetime
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import (AbstractSet, Callable, Generator, Iterable, Iterator, Mapping,
@@ -37,12 +39,13 @@ from reader.archive.reconcile import StampRow, reconcile, stamp
 from reader.config import Settings
 from reader.state import (READ, STAR, STATE_FILE_NAME, GroupCounts, Groups, PathGroup,
                           StateError, StateStore, Undone, saved_marks)
-from reader.state.groups import Key, Member
+from reader.state.groups import NEW, Key, Member, new_group
 from reader.state.rule_marks import HIDDEN_KIND
 from reader.session.catalog import Catalog, CatalogChange
 from reader.session.gc_pause import gc_paused
 from reader.session.groups import query_group, reclassified, scope_of
 from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, select, unhidden
+from reader.session.new_since import NewArrivals
 from reader.session.rules import Rules, RulesFound
 from reader.session.saved_searches import SavedSearches
 from reader.session.search import SearchOutcome, Searcher
@@ -105,6 +108,9 @@ class Services:
         self.counts = GroupCounts([], set(), set(), self.groups)
         self.saved = SavedSearches(self, settings.searches, settings.config_path)
         self.rules = Rules(self, settings.rules, settings.config_path)  # on the event loop
+        self.groups.hold_kind(NEW[0])
+        self.arrivals = NewArrivals()  # what New holds, as the state writer finds it
+        self.on_new: Callable[[], None] | None = None  # from the writer: New changed
         # The marks: changed by the event loop only (set_read, set_starred; a bulk mark or
         # an undo a chunk at a time: marking, undoing).
         self.read: set[str] = set()
@@ -139,6 +145,7 @@ class Services:
         except StateError:
             pass  # what is new is then counted from no visit: nothing
         self._write(self.store.visits.save_start)  # first: a crash leaves the boundary
+        self._see([])  # what was new already
         return [self.store.notice] if self.store.notice else []
 
     @property
@@ -163,7 +170,8 @@ class Services:
             rules = self.rules.by_records(catalog.articles, list(self.rules.rules))
         with self._head_lock:
             before, self._head = self._head, catalog
-        self._see([a.path for a in catalog.articles if a.path not in before.by_path])
+        self._see([a.path for a in catalog.articles if a.path not in before.by_path],
+                  baseline=True)
         return Loaded(catalog, counts, rules)
 
     def take_loaded(self, loaded: Loaded) -> None:
@@ -172,6 +180,7 @@ class Services:
         self.searcher.set_catalog(loaded.catalog)
         self.take_groups(self.groups.held())  # a held path gone from the new catalog
         self.rules.take_loaded(loaded.rules)
+        self.take_new(whole=True)
 
     def set_articles(self, articles: Iterable[Article]) -> None:
         """Load and show these articles at once (scripts and tests)."""
@@ -210,6 +219,7 @@ class Services:
         self.counts.add(change.incoming, self.read, self.starred)
         self.counts.forget(change.gone)
         self.rules.on_change(change.gone, change.incoming)  # before anything is shown
+        self.take_new(a.path for a in change.incoming)
 
     def read_article(self, path: str) -> ParsedArticle:
         return self.archive.read(path)
@@ -370,11 +380,54 @@ class Services:
             return self._writer.submit(set)
         return self._write(self.store.visits.new_paths)
 
-    def _see(self, paths: list[str]) -> None:
+    def take_new(self, incoming: Iterable[str] = (), whole: bool = False) -> bool:
+        """On the event loop: New with what the state writer found since (and the
+        `incoming` paths the writer found before), of the catalog's articles, or all of
+        them anew (`whole`: a new catalog); returns whether its members changed."""
+        joined = self.arrivals.joined(self.catalog.by_path, incoming, whole)
+        held = self.group(NEW).paths
+        if joined is None or (not whole and joined <= held):
+            return False
+        if whole:
+            self.counts.hold(new_group(joined))
+        else:
+            joined -= held
+            self.counts.grow(new_group(held | joined), joined)
+        return True
+
+    def new_since(self) -> tuple[datetime | None, bool]:
+        """Since when New holds what the reader first saw, and whether this is its first
+        visit (New then starts at its own start); (None, False) without a store."""
+        visits = self.store.visits if self.store is not None else None
+        if visits is None or visits.started is None:
+            return None, False
+        previous = visits.previous_session_start()
+        return (previous, False) if previous is not None else (visits.started, True)
+
+    def new_set(self) -> frozenset[str]:
+        """`is:new`: the paths first seen since the previous visit started, as New holds
+        them (in a worker, before they are first known, after the writer finds them)."""
+        if self.arrivals.paths is None and self.store is not None:
+            self.flush()
+        return self.arrivals.paths or frozenset()
+
+    def added_between(self, start: int | None, end: int | None) -> frozenset[str]:
+        """`added:`: the paths first seen from `start` to `end` (epoch seconds)."""
+        if self.store is None:
+            return frozenset()
+        return self.store.visits.added_between(start, end)
+
+    def _see(self, paths: list[str], baseline: bool = False) -> None:
         """Record the first sighting of these paths (those never seen before), in the
-        background: "new since the last visit" and `added:` (reader/state/visits.py)."""
-        if paths and self.store is not None:
-            self._write(self.store.visits.see, paths)
+        background: "new since the last visit" and `added:` (reader/state/visits.py);
+        `baseline`: a whole catalog's.  New's members are found with them."""
+        if self.store is not None and (paths or self.arrivals.paths is None):
+            self._write(self._record, paths, baseline)
+
+    def _record(self, paths: list[str], baseline: bool) -> None:
+        assert self.store is not None
+        if self.arrivals.record(self.store.visits, paths, baseline) and self.on_new:
+            self.on_new()
 
     def _keep(self, acknowledge: Callable, write: Callable, *args, **kwargs) -> None:
         """Keep a change in the store's journal now (a kill -9 cannot lose it), written to

@@ -173,6 +173,12 @@ class GroupCounts:
         self._hidden = frozenset(a.path for a in joined) | (self._hidden & paths)
         self._count(joined + left, 1, *marks)
 
+    def grow(self, group: PathGroup, joined: AbstractSet[str]) -> None:
+        """Hold `group`: the held one of its key with `joined` added (paths of articles
+        counted here), counted by those alone (`hold` compares the two path sets)."""
+        self.groups.hold(group)
+        self._count_paths(group.key, joined, 1)
+
     def drop(self, key: Key) -> None:
         """Stop holding and counting the group of `key`."""
         if self.groups.drop(key) is not None:

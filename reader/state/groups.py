@@ -204,3 +204,21 @@ class Groups:
         for group in tuple(self._held.values()):
             if path in group.paths:
                 yield group.key
+
+
+# -- "New": the articles first seen since the previous visit started (visits.py) ----------
+
+NEW: Key = ("new", "")
+
+
+@dataclass(frozen=True)
+class NewSince:
+    """The New group's definition: its members are the paths the reader first saw after
+    the boundary of reader/state/visits.py (the previous visit's start), as the state
+    store records them; held, since only the store can say (a path deleted and added
+    again keeps its first sighting)."""
+
+
+def new_group(paths: Iterable[str]) -> PathGroup:
+    """The New group holding `paths`."""
+    return PathGroup(NEW, frozenset(paths), NewSince())

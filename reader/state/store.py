@@ -138,6 +138,14 @@ class StateStore:
                     f"{sql} AND path IN ({','.join('?' * len(chunk))})", chunk))
             return out
 
+    def new_set(self) -> set[str]:
+        """`is:new`: the paths first seen since the previous visit started (visits.py)."""
+        return self.visits.new_paths()
+
+    def added_between(self, start: int | None, end: int | None) -> frozenset[str]:
+        """`added:`: the paths first seen from `start` to `end` (epoch seconds)."""
+        return self.visits.added_between(start, end)
+
     def mark(self, path: str) -> Mark:
         """The article's state and when each part last changed (all unset if never marked)."""
         with self._pool.reading() as con:

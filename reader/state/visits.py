@@ -3,19 +3,26 @@ the last visit" and `added:` dates (no Textual here).
 
     visits = store.visits
     visits.begin(); visits.save_start()   # the reader, as it opens: written at once
-    visits.see(delta_added_paths)         # the paths it had never seen: stamped now
-    visits.new_paths()                    # first seen since the previous visit started
+    visits.see(paths, baseline=True)      # a whole catalog (the cache's, a first scan's)
+    visits.see(delta_added_paths)         # what a scan or a watched batch brought
+    visits.new_paths()                    # first seen after the boundary: "New", is:new
+    visits.added_between(start, end)      # first seen in [start, end): `added:`
 
 A visit's start is committed as the reader opens (its state writer's first write), so a
 crash still leaves the boundary for the next one.  A path's first sighting is kept for good: a file deleted and added
 again (an editor's save, a `git checkout` there and back, a scraper rewriting it) is
 the same article, not a new one, as its marks are kept by path too.
 
-The first visit the store records sees the whole archive at once; every path it sees
-is stamped with that visit's start (the *baseline*), so the next visit's "New" holds
-what arrived after it, not the whole archive.  A process that never began a visit (the
-CLI) sees the visits as the reader left them: its previous visit is the one before the
-newest, so `newsreader search is:new` lists what the reader shows as New.
+New is what was first seen after the *boundary*: the start of the previous visit.  The
+first visit the store records has none: the archive as it first finds it (the whole
+catalogs it loads, `baseline=True`) is stamped with its start, and its boundary is its
+own start, so a first run shows nothing as new (else New would be the whole archive,
+a second All), while files arriving during it (a scan's or a watched batch's delta,
+stamped then) are new, in it and in the next visit, as they would be after any other.
+A process that never began a visit (the CLI) sees the visits as the reader left them:
+its boundary is that of the newest visit (the start of the one before it, or its own
+start when it was the first), so `newsreader search is:new` lists what the reader
+shows as New.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from reader.state.pool import ConnectionPool
 
 VISITS_KEPT = 1_000  # visits the store remembers
 SEE_BATCH = 50_000  # paths recorded in one transaction (a short hold of the write lock)
+_NEVER, _ALWAYS = -2 ** 63, 2 ** 63 - 1  # µs bounds of an open range
 
 
 class Visits:
@@ -41,6 +49,8 @@ class Visits:
         self._id: int | None = None
         self._started: int | None = None
         self._previous: int | None = None
+        self._sightings = 0  # times this process recorded sightings
+        self._added: tuple[tuple, frozenset[str]] | None = None  # the last added_between
 
     def begin(self) -> datetime:
         """Start this process's visit now; the previous one is read at once (a read never
@@ -72,19 +82,42 @@ class Visits:
         with self._pool.reading() as con:
             return us_to_datetime(_start_of(con, 1))
 
-    def see(self, paths: Iterable[str]) -> list[str]:
+    def see(self, paths: Iterable[str], baseline: bool = False) -> list[str]:
         """Record the first sighting of those of `paths` never seen before; returns them.
-        Stamped now, or with the visit's start during the first visit (the baseline)."""
-        first_visit = self._started is not None and self._previous is None
-        at = self._started if first_visit else self._now()
-        wanted, seen = list(paths), []
+        Stamped now, or with the visit's start when they are the first visit's
+        `baseline` (a whole catalog, the archive as the first visit finds it)."""
+        at, wanted, seen = self._stamp(baseline), list(paths), []
         for start in range(0, len(wanted), SEE_BATCH):
             with self._pool.writing() as con:  # paths as one JSON text: 3x executemany's speed
                 seen += [row[0] for row in con.execute(
                     "INSERT OR IGNORE INTO first_seen SELECT value, ? FROM json_each(?) "
                     "WHERE true RETURNING path",
                     (at, json.dumps(wanted[start:start + SEE_BATCH])))]
+        self._sightings += bool(wanted)  # (another process may have stamped them first)
         return seen
+
+    def sighting_is_new(self, baseline: bool = False) -> bool:
+        """Whether paths `see` records now (with this `baseline`) are new ones."""
+        boundary = self.boundary()
+        return boundary is not None and self._stamp(baseline) > boundary
+
+    def _stamp(self, baseline: bool) -> int:
+        """A sighting's time: the first visit's start for its baseline, else now (after
+        that start, which is the first visit's boundary)."""
+        if self._started is None:
+            return self._now()
+        if baseline and self._previous is None:
+            return self._started
+        return max(self._now(), self._started + 1)
+
+    def boundary(self) -> int | None:
+        """The moment (µs) after which a first sighting is new (see the module's notes):
+        the previous visit's start; a first visit's own; None with no visit at all."""
+        if self._started is not None:
+            return self._started if self._previous is None else self._previous
+        with self._pool.reading() as con:
+            newest, before = _start_of(con, 0), _start_of(con, 1)
+        return newest if before is None else before
 
     def first_seen(self, paths: Iterable[str] | None = None) -> dict[str, int]:
         """path -> when first seen (µs since the epoch) for `paths` (None: every path)."""
@@ -102,21 +135,35 @@ class Visits:
 
     def seen_between(self, start: datetime | None = None, end: datetime | None = None
                      ) -> set[str]:
-        """The paths first seen from `start` (inclusive) to `end` (exclusive): `added:`."""
-        low = -2 ** 63 if start is None else datetime_to_us(start)
-        high = 2 ** 63 - 1 if end is None else datetime_to_us(end)
+        """The paths first seen from `start` (inclusive) to `end` (exclusive)."""
+        low = _NEVER if start is None else datetime_to_us(start)
+        high = _ALWAYS if end is None else datetime_to_us(end)
+        return set(self._seen_from(low, high))
+
+    def added_between(self, start: int | None, end: int | None) -> frozenset[str]:
+        """`added:`: the paths first seen from `start` to `end` (epoch seconds, as the
+        query's date filters; None: open).  The answer is kept until this process records
+        sightings again: a search typed letter by letter asks the same range each time."""
+        key = (start, end, self._sightings)
+        kept = self._added
+        if kept is None or kept[0] != key:
+            low = _NEVER if start is None else start * 1_000_000
+            high = _ALWAYS if end is None else end * 1_000_000
+            kept = self._added = (key, frozenset(self._seen_from(low, high)))
+        return kept[1]
+
+    def _seen_from(self, low: int, high: int) -> list[str]:
         with self._pool.reading() as con:
-            return {row[0] for row in con.execute(
-                "SELECT path FROM first_seen WHERE at >= ? AND at < ?", (low, high))}
+            return [row[0] for row in con.execute(
+                "SELECT path FROM first_seen WHERE at >= ? AND at < ?", (low, high))]
 
     def new_paths(self) -> set[str]:
-        """The paths first seen after the previous visit started (empty on a first visit)."""
-        previous = self.previous_session_start()
-        if previous is None:
+        """The paths first seen after the boundary ("New", `is:new`): empty with no
+        visit, and on a first visit until something arrives."""
+        boundary = self.boundary()
+        if boundary is None:
             return set()
-        with self._pool.reading() as con:
-            return {row[0] for row in con.execute(
-                "SELECT path FROM first_seen WHERE at > ?", (datetime_to_us(previous),))}
+        return set(self._seen_from(boundary + 1, _ALWAYS))
 
 
 def _start_of(con: sqlite3.Connection, skip: int) -> int | None:

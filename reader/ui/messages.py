@@ -77,6 +77,14 @@ class Indexed(Message):
 
 
 @dataclass
+class NewFound(Message):
+    """The state writer found New's members changed (Services.on_new): hold them."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, NewFound)
+
+
+@dataclass
 class Watched(Message):
     """A watched batch was scanned (its catalog's message came first): the index takes
     `result`'s delta next.  `notice`: watching fell back to rescans, and why."""

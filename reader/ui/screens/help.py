@@ -45,6 +45,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("The tree shows unread/total for each group: Starred 0/1 is "
                               "one starred article, already read.", style="dim"),
                          id="help-counts")
+            yield Static(Text("New holds what the reader first saw since its previous session "
+                              "began (on a first run: what arrives while it is open); "
+                              "is:new searches it, added: by the day first seen.",
+                              style="dim"), id="help-new")
             yield DataTable(cursor_type="none", zebra_stripes=True, id="help-keys")
             yield Static(Text("\nSearch (/)", style="bold"))
             yield Static(Text(QUERY_NOTE, style="dim"))

@@ -25,8 +25,10 @@ from reader.ui.keys import SCREEN_BINDINGS
 from reader.session.listing import ALL, GroupKey
 from reader.session.search import SearchOutcome
 from reader.session.services import Services
+from reader.state.groups import NEW
+from reader.ui.wording import local_date
 from reader.ui.messages import (CatalogChanged, CatalogLoaded, Indexed, IndexGrew,
-                                Progressed, ScanFinished, Watched)
+                                NewFound, Progressed, ScanFinished, Watched)
 from reader.ui.screens.actions import ArticleActions
 from reader.ui.screens.background import Background
 from reader.ui.screens.watching import Watching
@@ -88,9 +90,11 @@ class MainScreen(ArticleActions, Screen):
         self.status.set_part("view", "Loading…")
         self.search_nodes.show()
         self.rule_nodes.show()
+        self.services.on_new = lambda: self.post_message(NewFound())  # (from a thread)
         self.background.start()
 
     def on_unmount(self) -> None:
+        self.services.on_new = None
         self.background.stop()
 
     # -- the parts, as the keys, tests and benchmarks see them -----------------------
@@ -155,6 +159,14 @@ class MainScreen(ArticleActions, Screen):
 
     def on_indexed(self, message: Indexed) -> None:
         self.background.indexed(message)
+
+    def on_new_found(self, message: NewFound) -> None:
+        """New's members changed (an arrival the catalog had before the writer said it
+        was new): the node's count, and the list when it is New's."""
+        if self.services.take_new():
+            self.tree.refresh_counts([NEW])
+            if self.group == NEW:
+                self.refresh_list()
 
     def on_watched(self, message: Watched) -> None:
         self.watching.watched(message)
@@ -294,7 +306,18 @@ class MainScreen(ArticleActions, Screen):
             self.article_pane.show_message(
                 "Nothing matches this search here." if outcome.paths is not None else
                 "Scanning the archive: no article found yet." if self.background.first_scan
-                else self.search_nodes.why_empty(self.group) or "No articles here.")
+                else self._why_empty())
+
+    def _why_empty(self) -> str:
+        """Why the group lists nothing (a search's note, New's boundary)."""
+        since, first = self.services.new_since() if self.group == NEW else (None, False)
+        if since is None:
+            return self.search_nodes.why_empty(self.group) or "No articles here."
+        if first:
+            return ("Nothing new: the archive as this first session found it is not new; "
+                    "what arrives while the reader is open is listed here.")
+        when = local_date(since, self.services.settings.tzinfo, "%Y-%m-%d %H:%M")
+        return f"Nothing arrived since the previous session began ({when})."
 
     def _show_article(self, path: str, parsed: ParsedArticle) -> None:
         current = self.article_list.current

@@ -1,5 +1,6 @@
 """The tree of groups: Searches (the saved ones, when there are any), All, Unread,
-Starred, then Categories, Tags, Languages, Sources.
+Starred, New (first seen since the previous visit started), then Categories, Tags,
+Languages, Sources.
 
 The saved searches are in the user's order (`set_searches`); a node whose count is
 not known yet (the index is being completed) or cannot be (its query is refused)
@@ -27,14 +28,14 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from reader.state import GroupCounts
-from reader.state.groups import ALL, FIXED, SECTIONS, STARRED, Key as GroupKey
+from reader.state.groups import ALL, FIXED, NEW, SECTIONS, STARRED, Key as GroupKey
 from reader.state.rule_marks import HIDDEN
 from reader.ui.contrast import readable_style
 from reader.ui.sanitize import clean_line
 from reader.ui.wording import group_name
 from reader.ui.widgets.cells import name_and_count
 
-TOP = tuple((key, group_name(key)) for key in FIXED)
+TOP = tuple((key, group_name(key)) for key in (*FIXED, NEW))
 TOGGLE_STYLE = Style.from_meta({"toggle": True})  # what Tree's click handler looks for
 HIDDEN_NAME = "Hidden"  # the node of what the hide rules hide, after Starred
 
@@ -167,7 +168,7 @@ class GroupTree(Tree[GroupKey]):
 
     def refresh_counts(self, keys: Iterable[GroupKey]) -> None:
         """Redraw the labels of these groups (after marks changed)."""
-        for key in (*FIXED, HIDDEN, *keys):
+        for key in (*FIXED, NEW, HIDDEN, *keys):
             node = self._group_nodes.get(key)
             if node is not None:
                 node.set_label(self._group_label(key, self._display_name(key)))
