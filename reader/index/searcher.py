@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 from zoneinfo import ZoneInfo
 
+from whoosh import collectors
 from whoosh import query as wq
 from whoosh.query import Every
 
 from reader.index.analysis import fold, script_variants
-from reader.index.matching import ArticleText, filter_query, matches, to_whoosh
+from reader.index.filters import filter_docs
+from reader.index.matching import ArticleText, matches, to_whoosh
 from reader.index.candidates import BROAD, CandidateFinder
 from reader.index.docsets import prefix_docs
 from reader.index.whoosh_patches.term_lookup import live_docnum
@@ -214,7 +216,8 @@ class SearchIndex:
             finder.docs(word)  # counts its postings in the work
         if finder.work >= BROAD:
             broad = text if text is not None else Node("or", children=words)
-            return ((d, 0.0) for d in finder.broad_order(broad, docs, want))
+            limit = None if self._check(parsed) else want  # checked: past `want` if need be
+            return ((d, 0.0) for d in finder.broad_order(broad, docs, limit))
         required = (to_whoosh(text) or Every()) if text is not None else None
         maybe = wq.Or([to_whoosh(w) for w in words]) if words else None
         if required is not None and maybe is not None:
@@ -237,11 +240,11 @@ class SearchIndex:
         check = self._check(parsed)
         fetch = want if not check or want is None else max(3 * want, 100)
         seen: set[int] = set()
-        for hit in searcher.search(q, limit=fetch, filter=docs):
+        for hit in _scored(searcher, q, docs, fetch):
             seen.add(hit.docnum)
             yield hit.docnum, hit.score or 0.0
         if check and fetch is not None and len(seen) < len(docs):
-            for hit in searcher.search(q, limit=None, filter=docs):
+            for hit in _scored(searcher, q, docs, None):
                 if hit.docnum not in seen:
                     yield hit.docnum, hit.score or 0.0
 
@@ -275,7 +278,8 @@ class SearchIndex:
                 raise _Cancelled
             checked += 1
             if paths_only and not check:
-                hits.append(self._path_of(searcher, docnum))
+                if want is None or len(hits) < want:
+                    hits.append(self._path_of(searcher, docnum))
                 matched += 1
                 continue
             stored = searcher.stored_fields(docnum)
@@ -326,7 +330,7 @@ class SearchIndex:
         for f in parsed.filters:
             key = (f.field, f.value)
             if key not in self._filters:
-                self._filters[key] = set(searcher.docs_for_query(filter_query(f)))
+                self._filters[key] = filter_docs(searcher, self._finder(searcher), f)
             docs = self._filters[key]
             if f.negated:
                 exclude |= docs
@@ -382,6 +386,22 @@ def _highlights(parsed: ParsedQuery) -> list[str]:
     terms = {v for h in parsed.highlights for t in (h, fold(h)) if t
              for v in script_variants(t)}
     return sorted(terms, key=lambda t: (-len(t), t))
+
+
+def _scored(searcher, q, docs: set[int], limit: int | None):
+    """Whoosh's hits of `q` among `docs`, best first (equal scores: lower docnum first),
+    the top `limit` (None: all) exactly as the complete list has them.  Whoosh's own top-N
+    collector skips blocks by their quality and swaps in cheaper matchers as its lowest
+    score rises: with AndMaybe over several segments it left out some of the best hits.
+    Every posting is scored instead (BROAD keeps that cheap)."""
+    if limit is None:
+        top = collectors.UnlimitedCollector()
+    else:
+        top = collectors.TopCollector(limit, usequality=False)
+    top.replace = 0  # no cheaper matcher swapped in midway
+    collector = collectors.FilterCollector(top, docs)
+    searcher.search_with_collector(q, collector)
+    return collector.results()
 
 
 def _then_newest(order, docs: set[int], finder: CandidateFinder, limit: int | None):
