@@ -8,11 +8,15 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import pytest
+from whoosh import query as wq
 
 from conftest import article_text, write_archive
 from reader.archive import Archive
 from reader.index import SearchIndex, index_dir_of, update_index
+from reader.index import prefixes
 from reader.index.filters import filter_docs
+from reader.index.prefixes import PrefixTerms
+from reader.index.whoosh_patches.leaf_ids import segment_prefix_terms
 from reader.index.matching import filter_query
 from reader.index.query import Filter, Scope, parse_query
 
@@ -125,3 +129,29 @@ def test_the_first_page_is_the_complete_lists_head(indexed, sort, scope, broad, 
             assert not first.error and not complete.error
             assert (query, first.paths) == (query, complete.paths[:limit])
             assert first.total == complete.total or not first.total_exact, query
+
+
+def test_a_prefix_typed_on_is_narrowed_from_the_walk_before(indexed, monkeypatch):
+    searcher = indexed._current()
+    terms = PrefixTerms(searcher)
+    walks = []
+    monkeypatch.setattr(prefixes, "segment_prefix_terms",
+                        lambda *a: walks.append(a[2]) or segment_prefix_terms(*a))
+    for prefix in ["sup", "supp", "suppl", "supply", "su", "sup", "support", "thr", "through",
+                   "throughput", "zzz", "银", "银行", "earnings", "ear"]:
+        expected = set(searcher.docs_for_query(wq.Or([wq.Prefix(f, prefix)
+                                                      for f in ("title", "body")])))
+        assert terms.docs(("title", "body"), prefix) == expected, prefix
+    walked = ["ear", "earnings", "su", "sup", "thr", "zzz", "银"]
+    segments = sum(1 for sub, _ in searcher.leaf_searchers() if sub.reader().doc_count_all())
+    assert sorted(set(walks)) == walked and len(walks) == len(walked) * 2 * segments
+
+
+def test_a_prefix_inside_or_finds_every_word_it_starts(indexed):
+    """`银行 OR earn` while typing: `earn` was looked up as the whole word only."""
+    def paths(query):
+        return set(indexed.search(query, limit=0, sort="date", paths_only=True).paths)
+
+    typed = set(indexed.search("银行 OR earn", limit=0, sort="date", paths_only=True,
+                               typing=True).paths)
+    assert typed == paths("银行") | paths("earn*") != paths("银行") | paths("earn")

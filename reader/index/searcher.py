@@ -28,7 +28,6 @@ from reader.index.analysis import fold, script_variants
 from reader.index.filters import filter_docs
 from reader.index.matching import ArticleText, matches, to_whoosh
 from reader.index.candidates import BROAD, CandidateFinder
-from reader.index.docsets import prefix_docs
 from reader.index.whoosh_patches.term_lookup import live_docnum
 from reader.index.query import Node, ParsedQuery, QueryError, Scope, parse_query
 from reader.index.results import Hit, SearchResults, checked_text
@@ -314,9 +313,10 @@ class SearchIndex:
             return None, allow, []
         parts = text.children if text.kind == "and" else [text]
         prefixes = [p for p in parts if p.kind == "prefix"]
+        finder = self._finder(searcher)
         for p in prefixes:
-            docs = prefix_docs(searcher, p.fields, p.text, self._filters, self._stop_if_cancelled)
-            allow = set(docs) if allow is None else allow & docs
+            docs = finder.prefix_docs(p, self._stop_if_cancelled)
+            allow = docs if allow is None else allow & docs
         rest = [p for p in parts if p.kind != "prefix"]
         if not rest:
             return None, allow, prefixes
