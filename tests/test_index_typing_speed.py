@@ -155,3 +155,19 @@ def test_a_prefix_inside_or_finds_every_word_it_starts(indexed):
     typed = set(indexed.search("银行 OR earn", limit=0, sort="date", paths_only=True,
                                typing=True).paths)
     assert typed == paths("银行") | paths("earn*") != paths("银行") | paths("earn")
+
+
+def test_a_run_typed_on_checks_the_texts_the_key_before_read(indexed, monkeypatch):
+    import reader.index.searcher as searcher_module
+
+    read = []
+    checked_text = searcher_module.checked_text
+    monkeypatch.setattr(searcher_module, "checked_text",
+                        lambda root, stored: read.append(stored["path"]) or
+                        checked_text(root, stored))
+    getattr(indexed, "_texts", {}).clear()  # (kept by the tests before)
+    indexed.search("的面上", limit=5, sort="date", paths_only=True, typing=True)
+    before = len(read)
+    typed_on = indexed.search("的面上涨", limit=5, sort="date", paths_only=True, typing=True)
+    assert before > 0 and len(read) == before  # every candidate was checked a key before
+    assert typed_on.paths == indexed.search("的面上涨", limit=0, sort="date").paths[:5]
