@@ -23,8 +23,10 @@ import heapq
 from array import array
 from dataclasses import replace
 from itertools import islice
+from typing import Callable
 
 from reader.index.docsets import term_docs
+from reader.index.prefixes import PrefixTerms
 from reader.index.query import Node, phrase_terms
 
 BROAD = 5000  # postings Whoosh would walk to score: past this, the cheap order is used
@@ -40,6 +42,7 @@ class CandidateFinder:
         self._all: set[int] | None = None
         self._dates: list[int] | None = None
         self._order: tuple[array, array] | None = None
+        self.prefixes = PrefixTerms(searcher)
         self.work = 0  # postings behind the sets made since the last reset
 
     def reset_work(self) -> None:
@@ -67,12 +70,20 @@ class CandidateFinder:
         if kind == "not":
             child = node.children[0]
             return self.all_docs() - self.docs(child) if child.exact else set(self.all_docs())
+        if kind == "prefix":  # (a prefix inside OR or NOT was looked up as a whole word)
+            return self.prefix_docs(node)
         terms = phrase_terms(node) if kind in ("run", "phrase") else [node.text]
         per_field = []
         for fieldname in node.fields:
             sets = sorted((self._term(fieldname, t) for t in terms), key=len)
             per_field.append(set.intersection(*sets) if len(sets) > 1 else sets[0])
         return set().union(*per_field)
+
+    def prefix_docs(self, node: Node, check: Callable[[], None] = lambda: None) -> set[int]:
+        """The documents of a prefix node's words (reader/index/prefixes.py)."""
+        docs = self.prefixes.docs(node.fields, node.text, check)
+        self.work += len(docs)
+        return docs
 
     def _term(self, fieldname: str, term: str) -> set[int]:
         key = (fieldname, term)

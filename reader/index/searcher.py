@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 from zoneinfo import ZoneInfo
 
+from whoosh import collectors
 from whoosh import query as wq
 from whoosh.query import Every
 
 from reader.index.analysis import fold, script_variants
-from reader.index.matching import ArticleText, filter_query, matches, to_whoosh
+from reader.index.filters import filter_docs
+from reader.index.matching import ArticleText, matches, to_whoosh
 from reader.index.candidates import BROAD, CandidateFinder
-from reader.index.docsets import prefix_docs
 from reader.index.whoosh_patches.term_lookup import live_docnum
 from reader.index.query import (SIGHTINGS, Filter, Node, ParsedQuery, QueryError, Scope,
                                 parse_query)
@@ -38,6 +39,7 @@ REFRESH_SECONDS = 0.5
 CANCEL_EVERY = 256  # hits collected between two questions to `cancelled`
 EXACT_CHECKS = 100  # candidates always checked, so that small totals are exact
 PATH_SETS = 8  # scopes' path sets whose docnums are kept per searcher
+TEXTS_KEPT = 1024  # checked articles' texts kept per searcher (about 8 kB each)
 DEFAULT_TZ = "Asia/Shanghai"
 UNREADABLE = "the search index cannot be read: it is rebuilt at the next update"
 
@@ -65,6 +67,7 @@ class SearchIndex:
         self._path_sets: dict[frozenset[str], frozenset[int]] = {}  # per searcher: the same
         self._status: tuple[int, IndexStatus] | None = None
         self._candidates: CandidateFinder | None = None
+        self._texts: dict[int, ArticleText] = {}  # per searcher: the texts checked last
 
     @classmethod
     def open(cls, index_dir: Path, root: Path | None = None,
@@ -123,6 +126,7 @@ class SearchIndex:
             elif not self._searcher.up_to_date():
                 self._searcher = self._searcher.refresh()
                 self._docnums, self._filters, self._paths = {}, {}, {}
+                self._texts = {}
                 self._path_sets = {}
         except Exception:  # caught mid-commit or damaged: keep the last one, retry later
             pass
@@ -186,6 +190,7 @@ class SearchIndex:
             mark_damaged(self.index_dir, f"{type(exc).__name__}: {exc}")
             self._searcher, self._docnums, self._filters = None, {}, {}
             self._paths, self._candidates, self._path_sets = {}, None, {}
+            self._texts = {}
 
     def _run(self, searcher, parsed: ParsedQuery, results: SearchResults, limit: int,
              sort: str, state) -> None:
@@ -218,7 +223,8 @@ class SearchIndex:
             finder.docs(word)  # counts its postings in the work
         if finder.work >= BROAD:
             broad = text if text is not None else Node("or", children=words)
-            return ((d, 0.0) for d in finder.broad_order(broad, docs, want))
+            limit = None if self._check(parsed) else want  # checked: past `want` if need be
+            return ((d, 0.0) for d in finder.broad_order(broad, docs, limit))
         required = (to_whoosh(text) or Every()) if text is not None else None
         maybe = wq.Or([to_whoosh(w) for w in words]) if words else None
         if required is not None and maybe is not None:
@@ -241,11 +247,11 @@ class SearchIndex:
         check = self._check(parsed)
         fetch = want if not check or want is None else max(3 * want, 100)
         seen: set[int] = set()
-        for hit in searcher.search(q, limit=fetch, filter=docs):
+        for hit in _scored(searcher, q, docs, fetch):
             seen.add(hit.docnum)
             yield hit.docnum, hit.score or 0.0
         if check and fetch is not None and len(seen) < len(docs):
-            for hit in searcher.search(q, limit=None, filter=docs):
+            for hit in _scored(searcher, q, docs, None):
                 if hit.docnum not in seen:
                     yield hit.docnum, hit.score or 0.0
 
@@ -279,11 +285,12 @@ class SearchIndex:
                 raise _Cancelled
             checked += 1
             if paths_only and not check:
-                hits.append(self._path_of(searcher, docnum))
+                if want is None or len(hits) < want:
+                    hits.append(self._path_of(searcher, docnum))
                 matched += 1
                 continue
             stored = searcher.stored_fields(docnum)
-            if check and not self._verified(parsed, stored):
+            if check and not self._verified(parsed, docnum, stored):
                 continue
             matched += 1
             if want is None or len(hits) < want:
@@ -301,10 +308,19 @@ class SearchIndex:
             path = self._paths[docnum] = searcher.stored_fields(docnum)["path"]
         return path
 
-    def _verified(self, parsed: ParsedQuery, stored: dict) -> bool:
-        text = checked_text(self.root, stored) if self.root else ""
-        title = (stored.get("meta") or {}).get("title", "")
-        return matches(parsed.text, ArticleText(title, text))
+    def _verified(self, parsed: ParsedQuery, docnum: int, stored: dict) -> bool:
+        """The text check of one candidate.  The last TEXTS_KEPT texts checked are kept,
+        folded as far as a check needed: typing a run on (交易所, 交易所的) checks
+        mostly the candidates the key before checked (a file read and folded costs
+        0.15-0.3 ms: at 100k the first page of a 4-character word checked 100 or more)."""
+        doc = self._texts.get(docnum)
+        if doc is None:
+            text = checked_text(self.root, stored) if self.root else ""
+            doc = ArticleText((stored.get("meta") or {}).get("title", ""), text)
+            if len(self._texts) >= TEXTS_KEPT:
+                del self._texts[next(iter(self._texts))]
+            self._texts[docnum] = doc
+        return matches(parsed.text, doc)
 
     def _prefixes_as_filter(self, searcher, text: Node | None, allow: set[int] | None):
         """Top-level prefix words become a document filter (Whoosh would walk every
@@ -314,9 +330,10 @@ class SearchIndex:
             return None, allow, []
         parts = text.children if text.kind == "and" else [text]
         prefixes = [p for p in parts if p.kind == "prefix"]
+        finder = self._finder(searcher)
         for p in prefixes:
-            docs = prefix_docs(searcher, p.fields, p.text, self._filters, self._stop_if_cancelled)
-            allow = set(docs) if allow is None else allow & docs
+            docs = finder.prefix_docs(p, self._stop_if_cancelled)
+            allow = docs if allow is None else allow & docs
         rest = [p for p in parts if p.kind != "prefix"]
         if not rest:
             return None, allow, prefixes
@@ -332,7 +349,7 @@ class SearchIndex:
             if f.field in SIGHTINGS:  # is:new, added: (the reader's visits)
                 docs = self._docnums_of_set(searcher, _state_paths(state, f))
             elif key not in self._filters:
-                self._filters[key] = docs = set(searcher.docs_for_query(filter_query(f)))
+                self._filters[key] = docs = filter_docs(searcher, self._finder(searcher), f)
             else:
                 docs = self._filters[key]
             if f.negated:
@@ -388,6 +405,22 @@ def _highlights(parsed: ParsedQuery) -> list[str]:
     terms = {v for h in parsed.highlights for t in (h, fold(h)) if t
              for v in script_variants(t)}
     return sorted(terms, key=lambda t: (-len(t), t))
+
+
+def _scored(searcher, q, docs: set[int], limit: int | None):
+    """Whoosh's hits of `q` among `docs`, best first (equal scores: lower docnum first),
+    the top `limit` (None: all) exactly as the complete list has them.  Whoosh's own top-N
+    collector skips blocks by their quality and swaps in cheaper matchers as its lowest
+    score rises: with AndMaybe over several segments it left out some of the best hits.
+    Every posting is scored instead (BROAD keeps that cheap)."""
+    if limit is None:
+        top = collectors.UnlimitedCollector()
+    else:
+        top = collectors.TopCollector(limit, usequality=False)
+    top.replace = 0  # no cheaper matcher swapped in midway
+    collector = collectors.FilterCollector(top, docs)
+    searcher.search_with_collector(q, collector)
+    return collector.results()
 
 
 def _then_newest(order, docs: set[int], finder: CandidateFinder, limit: int | None):
