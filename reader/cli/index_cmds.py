@@ -82,30 +82,37 @@ def run_index(args: argparse.Namespace, settings) -> int:
 
 
 def run_search(args: argparse.Namespace, settings) -> int:
-    from reader.index import SearchIndex, index_dir_of
-    from reader.index.searcher import UNREADABLE
-
     if args.limit < 0:
         raise CommandError("--limit must be 0 (all) or more")
     archive = open_archive(args, settings)
     if not args.no_update:
         _update(archive, quiet=True, searching=True)
-    index = SearchIndex.open(index_dir_of(archive), root=archive.root,
-                             timezone=settings.timezone)
-    if not index.status().exists:  # "0 matches" would claim the archive has none
-        raise CommandError(f"no search index yet for {archive.root}: run "
-                           "`newsreader index` first (or search without --no-update)")
-    results = index.search(args.query, limit=args.limit, sort=args.sort,
-                           state=_state_of(archive))
-    if results.error == UNREADABLE:  # the index, not the query, is at fault
-        raise CommandError(UNREADABLE)
-    if results.error:
-        raise CommandError(f"bad query: {results.error}")
+    results = searched(archive, settings, args.query, _state_of(archive), limit=args.limit,
+                       sort=args.sort)
     if args.json:
         print(json_text([h.as_json() for h in results.hits], indent=1))
     else:
         _print_hits(results)
     return 0
+
+
+def searched(archive, settings, query: str, state, **options):
+    """The index's results for `query` (`options`: limit, sort, paths_only); a missing
+    index, an unreadable one or a bad query is a CommandError."""
+    from reader.index import SearchIndex, index_dir_of
+    from reader.index.searcher import UNREADABLE
+
+    index = SearchIndex.open(index_dir_of(archive), root=archive.root,
+                             timezone=settings.timezone)
+    if not index.status().exists:  # "0 matches" would claim the archive has none
+        raise CommandError(f"no search index yet for {archive.root}: run "
+                           "`newsreader index` first (or without --no-update)")
+    results = index.search(query, state=state, **options)
+    if results.error == UNREADABLE:  # the index, not the query, is at fault
+        raise CommandError(UNREADABLE)
+    if results.error:
+        raise CommandError(f"bad query: {results.error}")
+    return results
 
 
 class _NothingMarked:

@@ -121,6 +121,13 @@ class StateStore:
             marked = {row[0] for row in con.execute("SELECT path FROM marks WHERE starred = 1")}
             return pending.overlay(con, self._orphaned, STAR, marked)
 
+    def read_times(self, since_us: int = 0) -> dict[str, int]:
+        """When each article read now was marked read (µs since the epoch), for those
+        marked since `since_us` ("the archive at a glance": articles read per day)."""
+        with self._pool.reading() as con:
+            return dict(con.execute("SELECT path, read_at FROM marks WHERE read = 1 AND "
+                                    "read_at >= ?", (since_us,)))
+
     def mark(self, path: str) -> Mark:
         """The article's state and when each part last changed (all unset if never marked)."""
         with self._pool.reading() as con:
