@@ -9,7 +9,7 @@ and the state store's read times.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import AbstractSet, Sequence
 
@@ -35,14 +35,17 @@ class GlanceScope:
         """On the event loop: the scope of `group`, narrowed to `hits` when a search is
         on (its hits within the group)."""
         catalog, read, starred = services.catalog, services.read_set(), services.starred_set()
-        chosen = services.group(group)
-        if hits is not None:
-            paths = frozenset(hits) & catalog.by_path.keys()
-            return cls(catalog, read, starred, _holds(paths), paths_totals(paths, read, starred))
-        count = services.counts[group]
-        return cls(catalog, read, starred, chosen.member(read, starred),
-                   Totals(count.total, count.unread, count.starred),
-                   isinstance(chosen, MarkGroup))
+        chosen, count = services.group(group), services.counts[group]
+        scope = cls(catalog, read, starred, chosen.member(read, starred),
+                    Totals(count.total, count.unread, count.starred),
+                    isinstance(chosen, MarkGroup))
+        return scope if hits is None else scope.narrowed(hits)
+
+    def narrowed(self, hits: Sequence[str]) -> "GlanceScope":
+        """This scope as a search's hits within it (in a worker: only copies are read)."""
+        paths = frozenset(hits) & self.catalog.by_path.keys()
+        return replace(self, member=_holds(paths), by_marks=False,
+                       totals=paths_totals(paths, self.read, self.starred))
 
     def counted(self, store, now: datetime, days: int, tz) -> Tally:
         """In a worker: the tally of this scope over the `days` days to `now`."""

@@ -43,12 +43,9 @@ def fit(name: str, width: int) -> str:
 
 
 def trend(change: int) -> str:
-    """▲ 12, ▼ 3, or = 0 (this week against the week before)."""
-    if change > 0:
-        return f"▲{change:,}"
-    if change < 0:
-        return f"▼{-change:,}"
-    return "="
+    """+12, -3, or = (this week against the week before; plain signs, which every
+    terminal draws one cell wide)."""
+    return f"{change:+,}" if change else "="
 
 
 def name_width(names: Sequence[str], most: int) -> int:
