@@ -2,7 +2,8 @@
 
     python scripts/glance_picture.py [OUT_DIR]      (default: docs/)
 
-Writes glance.svg and, where chromium is installed, glance.png (100x30 cells).  The
+Writes glance.png (100x30 cells) with chromium, from the SVG the app exports (kept
+beside it only without chromium).  The
 window ends on the sample's newest day, and a few marks are imported with read times
 in it (as `newsreader state import` takes them), so "Read per day" and the backlog
 have something to show.
@@ -64,15 +65,14 @@ async def shoot(out: Path, data: Path) -> None:
             await pilot.pause()
         await pilot.pause()
         out.write_text(app.export_screenshot(), encoding="utf-8")
-    print(f"saved {out}")
 
 
-def to_png(svg: Path) -> None:
+def to_png(svg: Path, png: Path) -> None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
-        print("no chromium: glance.png not made")
+        shutil.copy(svg, png.with_suffix(".svg"))
+        print(f"no chromium: {png.with_suffix('.svg')} saved instead")
         return
-    png = svg.with_suffix(".png")
     subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
                     f"--screenshot={png}", "--window-size=1290,800", svg.as_uri()],
                    check=True, capture_output=True)
@@ -82,8 +82,9 @@ def to_png(svg: Path) -> None:
 def main() -> None:
     out = (Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs").resolve()
     with tempfile.TemporaryDirectory() as data:
-        asyncio.run(shoot(out / "glance.svg", Path(data)))
-    to_png(out / "glance.svg")
+        svg = Path(data) / "glance.svg"
+        asyncio.run(shoot(svg, Path(data)))
+        to_png(svg, out / "glance.png")
 
 
 if __name__ == "__main__":
