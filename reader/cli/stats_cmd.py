@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "feed), then a query narrowing the figures to its hits")
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")
     stats.add_argument("--days", type=int, default=30, metavar="N",
-                       help="days per day is shown for, to today (default 30)")
+                       help="the days the per-day figures cover, to today (default 30)")
     stats.add_argument("--until", metavar="YYYY-MM-DD", type=date.fromisoformat,
                        help="count as if today were this day (an archive not kept up to date)")
     stats.add_argument("--no-update", action="store_true",

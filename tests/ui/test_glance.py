@@ -210,3 +210,20 @@ def test_glance_snapshot(snap_compare, make_app, size):
         await open_glance(pilot, pilot.app.screen)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=before)
+
+
+def test_the_window_moves_when_the_day_is_over(make_app, monkeypatch):
+    clock = [datetime(*NOW)]
+    monkeypatch.setattr(GlanceScreen, "clock",
+                        staticmethod(lambda tz: clock[0].replace(tzinfo=tz)))
+
+    async def scenario(pilot, screen):
+        glance = await open_glance(pilot, screen)
+        assert str(glance.shown.today) == "2025-02-12" and glance.shown.arrived[-1] == 1
+        clock[0] = datetime(2025, 2, 13, 0, 5)
+        glance.draw()  # (what its timer does every minute)
+        await pilot.app.workers.wait_for_complete()
+        await until(pilot, lambda: str(glance.shown.today) == "2025-02-13")
+        assert glance.shown.arrived[-2:] == (1, 0)
+
+    run_app_test(make_app(), scenario)

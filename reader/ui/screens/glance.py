@@ -42,6 +42,7 @@ from reader.ui.wording import LANGUAGE_NAMES, group_name
 
 DAYS = 30
 REDRAW = 0.25  # seconds between two redraws of live figures, at most
+DAY_CHECK = 60  # seconds between two looks at the clock for a new day
 NARROW = 120  # columns below which the bars are stacked, not side by side
 
 
@@ -91,6 +92,7 @@ class GlanceScreen(ModalScreen[GroupKey | None]):
         self.query_one("#glance-head", Static).update(Text("Counting…", style="italic"))
         self.services.observers.append(self)
         self.recount()
+        self.set_interval(DAY_CHECK, self.draw)  # open past midnight: the window moves
         self.query_one("#glance-days").focus()
 
     def on_unmount(self) -> None:
