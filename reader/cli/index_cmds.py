@@ -125,6 +125,21 @@ def run_search(args: argparse.Namespace, settings) -> int:
     return 0
 
 
+def searched(archive, settings, query: str, state, **options):
+    """The index's results for `query` (`options`: limit, sort, paths_only), the index
+    already brought up to date by the caller; a missing index, an unreadable one or a bad
+    query is a CommandError."""
+    from reader.index.searcher import UNREADABLE
+
+    index = open_index(archive, settings, True, no_update=True)
+    results = index.search(query, state=state, **options)
+    if results.error == UNREADABLE:  # the index, not the query, is at fault
+        raise CommandError(UNREADABLE)
+    if results.error:
+        raise CommandError(f"bad query: {results.error}")
+    return results
+
+
 class _NothingMarked:
     """The reading state of an archive never opened in the reader: nothing is read,
     starred, new (is:new) or first seen on any day (added:)."""

@@ -32,7 +32,7 @@ from datetime import datetime
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import (AbstractSet, Callable, Generator, Iterable, Iterator, Mapping,
-                    NamedTuple, Sequence)
+                    NamedTuple, Protocol, Sequence)
 
 from reader.archive import Archive, Article, Delta, ParsedArticle, ScanResult
 from reader.archive.reconcile import StampRow, reconcile, stamp
@@ -57,6 +57,16 @@ Progress = Callable[[int, int], None]
 MARK_CHUNK = 5000  # marks applied between two turns of the event loop (a few ms)
 _VERBS = {(READ, True): "mark read", (READ, False): "mark unread", (STAR, True): "star",
           (STAR, False): "unstar"}  # each mark as an undo step names it
+
+class Observer(Protocol):
+    """What is told of every change the event loop takes (the glance screen, while open)."""
+
+    def catalog_loaded(self) -> None: ...
+
+    def catalog_changed(self, change: CatalogChange) -> None: ...
+
+    def marks_changed(self, field: int, articles: Sequence[Article], value: bool) -> None: ...
+
 
 class Loaded(NamedTuple):
     """A whole catalog and its counts, made in a worker for the event loop to show."""
@@ -123,6 +133,8 @@ class Services:
         self.searcher = Searcher(archive)
         self.searcher.state = self  # is: filters read the marks in memory, not the disk
         self.on_error: Callable[[str], None] | None = None  # called from any thread
+        # Told on the event loop of each catalog and mark change (the glance screen).
+        self.observers: list[Observer] = []
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="state-writer")
         # Bulk marks and undos, off the event loop and in the order asked: each queues its
         # write before the next starts, so `u` right after a bulk mark undoes that mark.
@@ -181,6 +193,8 @@ class Services:
         self.take_groups(self.groups.held())  # a held path gone from the new catalog
         self.rules.take_loaded(loaded.rules)
         self.take_new(whole=True)
+        for observer in tuple(self.observers):
+            observer.catalog_loaded()
 
     def set_articles(self, articles: Iterable[Article]) -> None:
         """Load and show these articles at once (scripts and tests)."""
@@ -220,6 +234,8 @@ class Services:
         self.counts.forget(change.gone)
         self.rules.on_change(change.gone, change.incoming)  # before anything is shown
         self.take_new(a.path for a in change.incoming)
+        for observer in tuple(self.observers):
+            observer.catalog_changed(change)
 
     def read_article(self, path: str) -> ParsedArticle:
         return self.archive.read(path)
@@ -324,6 +340,7 @@ class Services:
                 (marks.add if value else marks.discard)(article.path)
                 count(article, value)
             changed += chunk
+            self._tell_marks(field, chunk, value)
         if len(articles) > MARK_CHUNK:  # a mark made meanwhile is the user's: not this step's
             changed = [a for a in changed if (a.path in marks) == value]
         self.rules.marks.decide(field, (a.path for a in changed))  # over any rule's
@@ -358,10 +375,14 @@ class Services:
         for start in range(0, len(marks), MARK_CHUNK):
             if start:
                 yield
+            told: dict[tuple[int, bool], list[Article]] = {}
             for path, field, value in marks[start:start + MARK_CHUNK]:
                 flags = self.read if field == READ else self.starred
+                flipped = (path in flags) != value
                 (flags.add if value else flags.discard)(path)
                 article = by_path.get(path)
+                if article is not None and flipped:
+                    told.setdefault((field, value), []).append(article)
                 if article is not None:
                     (self.counts.apply_read if field == READ else self.counts.apply_star)(
                         article, value)
@@ -369,7 +390,13 @@ class Services:
         for path in self.rules.after_undo(marks):  # a rule's mark where none is the user's
             if path in by_path:
                 changed[path] = by_path[path]
+            for (field, value), articles in told.items():
+                self._tell_marks(field, articles, value)
         return list(changed.values())
+
+    def _tell_marks(self, field: int, articles: Sequence[Article], value: bool) -> None:
+        for observer in tuple(self.observers):
+            observer.marks_changed(field, articles, value)
 
     def new_paths(self) -> Future:
         """The paths first seen since the previous visit started ("New", `is:new`); a

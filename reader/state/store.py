@@ -146,6 +146,13 @@ class StateStore:
         """`added:`: the paths first seen from `start` to `end` (epoch seconds)."""
         return self.visits.added_between(start, end)
 
+    def read_times(self, since_us: int = 0) -> dict[str, int]:
+        """When each article read now was marked read (µs since the epoch), for those
+        marked since `since_us` ("the archive at a glance": articles read per day)."""
+        with self._pool.reading() as con:
+            return dict(con.execute("SELECT path, read_at FROM marks WHERE read = 1 AND "
+                                    "read_at >= ?", (since_us,)))
+
     def mark(self, path: str) -> Mark:
         """The article's state and when each part last changed (all unset if never marked)."""
         with self._pool.reading() as con:

@@ -15,6 +15,7 @@ from textual.binding import Binding
 
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticlePane
+from reader.ui.widgets.day_chart import DayChart
 from reader.ui.widgets.group_tree import GroupTree
 from reader.ui.widgets.search_box import SearchBox
 
@@ -60,6 +61,7 @@ SCREEN_BINDINGS = [
             show=False, key_display="{"),
     Binding("right_curly_bracket", "resize_list(2)", "Taller list", id="list_taller",
             show=False, key_display="}"),
+    Binding("i", "glance", "Archive at a glance", id="glance"),
     Binding("q", "quit", "Quit", id="quit"),
 ]
 
@@ -76,6 +78,12 @@ HELP_BINDINGS = [
     Binding("space,pagedown", "scroll('page_down')", "Page down", show=False,
             id="help.page_down"),
     Binding("pageup", "scroll('page_up')", "Page up", show=False, id="help.page_up"),
+]
+
+# Keys of the "Archive at a glance" screen (reader/ui/screens/glance.py); its charts' own
+# (left/right) are DayChart's.
+GLANCE_BINDINGS = [
+    Binding("escape,q,i", "dismiss", "Close", id="glance.close", key_display="escape,q,i"),
 ]
 
 # Two-key commands (as TT-RSS's `c n` / `c p`): the binding of the first key (above, its
@@ -107,7 +115,8 @@ def binding_scopes() -> dict[str, list[Binding]]:
     """Every rebindable binding, by where it acts."""
     return {"": SCREEN_BINDINGS + APP_BINDINGS, "List": ArticleList.BINDINGS,
             "Article": ArticlePane.BINDINGS, "Tree": GroupTree.BINDINGS,
-            "Search box": SearchBox.BINDINGS, "Help": HELP_BINDINGS}
+            "Search box": SearchBox.BINDINGS, "Help": HELP_BINDINGS,
+            "Glance": GLANCE_BINDINGS, "Glance chart": DayChart.BINDINGS}
 
 
 def key_display(binding: Binding, keymap: Mapping[str, str]) -> str:

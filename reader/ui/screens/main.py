@@ -143,6 +143,14 @@ class MainScreen(ArticleActions, Screen):
     def action_save_search(self) -> None:
         self.search_nodes.save_current()
 
+    def action_glance(self) -> None:
+        """The archive at a glance for the group and the search shown; Enter on one of
+        its categories or tags selects that group here."""
+        from reader.ui.screens.glance import GlanceScreen
+
+        screen = GlanceScreen(self.services, self.group, self.search_text, self.outcome)
+        self.app.push_screen(screen, lambda key: key and self.tree.select_key(key))
+
     # -- messages from the workers ----------------------------------------------------
 
     def on_catalog_loaded(self, message: CatalogLoaded) -> None:

@@ -1,0 +1,84 @@
+"""`newsreader stats [ARCHIVE] [QUERY] [--json] [--days N]`: the glance figures from the
+shell, JSON equal to counting the files, text as sparklines and bars, a query narrowing
+them as `newsreader search` finds its hits."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import article_text
+from rich.cells import cell_len
+
+from reader.archive import Archive
+from reader.cli.main import main as newsreader
+from reader.state import STATE_FILE_NAME, StateStore
+
+SOURCES = ("路透社", "wire")
+
+
+def files() -> dict[str, str]:
+    out = {}
+    for i in range(20):
+        source, lang = SOURCES[i % 2], ("zh-CN", "en")[i % 2]
+        out[f"{lang}/news/{source}/{i:02d}.{lang}.md"] = article_text(
+            f"Story {i}", date=f"2025-02-{14 - i // 2:02d} {8 + i % 3:02d}:00:00",
+            body="英伟达 chips." if i % 4 == 0 else "Rain.", tags=["芯片" if i % 3 else "rain"],
+            categories=["科技"])
+    return out
+
+
+def run(capsys, settings, *args) -> tuple[int, str, str]:
+    settings.config_path.touch()
+    code = newsreader(["--data-dir", str(settings.data_root), "--config",
+                       str(settings.config_path), *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_stats_json_counts_the_files(archive_factory, settings, capsys):
+    root = archive_factory(files())
+    code, out, _ = run(capsys, settings, "stats", str(root), "--json", "--until", "2025-02-14")
+    assert code == 0
+    shown = json.loads(out)
+    days = {d["date"]: d["articles"] for d in shown["days"]}
+    assert len(days) == 30 and days["2025-02-14"] == 2 and days["2025-02-05"] == 2
+    assert sum(days.values()) == shown["total"] == 20
+    assert sum(shown["hours_today"]) == 2
+    sources = {r["name"]: r for r in shown["sources"]}
+    assert sources["路透社"]["this_week"] == 7 and sources["路透社"]["last_week"] == 3
+    assert shown["categories"] == [{"name": "科技", "articles": 14}]
+    assert {t["name"]: t["articles"] for t in shown["tags"]} == {"芯片": 9, "rain": 5}
+
+
+def test_stats_counts_your_reading_from_the_state_file(archive_factory, settings, capsys):
+    root = archive_factory(files())
+    archive = Archive.open(root, settings)
+    archive.scan()
+    paths = sorted(a.path for a in archive.cached())[:5]
+    with StateStore.open(archive.data_dir / STATE_FILE_NAME) as store:
+        store.mark_read(paths)
+        store.mark_starred(paths[:2])
+    archive.close()
+    code, out, _ = run(capsys, settings, "stats", str(root), "--json")  # today: the clock
+    shown = json.loads(out)
+    assert (shown["total"], shown["unread"], shown["starred"]) == (20, 15, 2)
+    assert shown["days"][-1]["read"] == 5  # read today, whatever the articles' dates
+    assert shown["days"][-1]["backlog"] == 15 and shown["days"][-2]["backlog"] == 20
+
+
+def test_stats_text_draws_sparklines_and_bars_and_a_query_narrows(
+        archive_factory, settings, capsys):
+    root = archive_factory(files())
+    code, out, _ = run(capsys, settings, "stats", str(root), "--until", "2025-02-14",
+                       "--days", "14")
+    assert code == 0
+    assert re.search(r"Articles per day +[ ▁▂▃▄▅▆▇█]{14}  today 2", out)
+    bars = [line for line in out.splitlines() if "unread" in line and "█" in line]
+    assert len(bars) == 4  # two sources, two languages
+    assert len({cell_len(line[:line.index("█")]) for line in bars[:2]}) == 1  # 路透社, wire
+    code, out, _ = run(capsys, settings, "stats", str(root), "英伟达", "--json",
+                       "--until", "2025-02-14")
+    assert code == 0 and json.loads(out)["total"] == 5 and json.loads(out)["scope"] == "英伟达"
+    code, out, err = run(capsys, settings, "stats", str(root), "--days", "0")
+    assert code == 2 and "--days" in err

@@ -1,0 +1,229 @@
+"""The screen "Archive at a glance" (i): the figures of the group and search shown, at
+80x24 and 200x60, readable in every built-in theme, live as files arrive and marks
+change, and a category or tag one key away from its list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from rich.cells import cell_len
+from textual.widgets import OptionList, Sparkline
+
+from reader.session.glance import count_totals, tally
+from reader.session.glance_figures import figures
+from reader.session.glance_scope import now_in
+from reader.session.glance_window import Window
+from reader.ui.screens.glance import GlanceScreen
+from reader.ui.widgets.day_chart import DayChart
+from reader.ui.widgets.week_bars import WeekBars
+from tests.ui.conftest import article, press, run_app_test, settle, until
+from tests.ui.test_looks import Drawn, text_contrasts
+
+BOX = set("╭╮╰╯─│ ")
+NOW = (2025, 2, 12, 12, 0)  # the sample's newest article is 2025-02-12 10:00
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setattr(GlanceScreen, "clock", staticmethod(lambda tz: datetime(*NOW, tzinfo=tz)))
+
+
+async def open_glance(pilot, screen):
+    await press(pilot, "i")
+    glance = pilot.app.screen
+    assert isinstance(glance, GlanceScreen)
+    await pilot.app.workers.wait_for_complete()
+    await until(pilot, lambda: glance.shown is not None)
+    await pilot.pause()
+    return glance
+
+
+def fresh(services, tz, member=None, now=None):
+    """The figures counted afresh from the reader's state now."""
+    catalog = services.catalog
+    window = Window.ending(now or datetime(*NOW, tzinfo=tz), 30, tz)
+    read_at = services.store.read_times() if services.store else {}
+    counted = tally(catalog, window, services.read, services.starred, member,
+                    count_totals(catalog.articles, services.read, services.starred, member),
+                    read_at)
+    return figures(counted, "")
+
+
+def same(a, b) -> bool:
+    return a.as_json() | {"scope": ""} == b.as_json() | {"scope": ""}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+def test_the_screen_shows_the_figures_at_two_sizes(make_app, size):
+    async def scenario(pilot, screen):
+        glance = await open_glance(pilot, screen)
+        tz = screen.services.settings.tzinfo
+        assert same(glance.shown, fresh(screen.services, tz))
+        days = glance.query_one("#glance-days", DayChart)
+        assert glance.query_one("#glance-days Sparkline", Sparkline).data == list(
+            glance.shown.arrived)
+        assert days.has_focus and "Wed 02-12: 1" in str(days.query_one(".chart-caption").render())
+        await pilot.press("left")
+        await pilot.pause()
+        assert "Tue 02-11: 1" in str(days.query_one(".chart-caption").render())
+        marker = str(days.query_one(".chart-marker").render())
+        assert marker.index("▔") == days.cells * 28  # under the day the caption names
+        assert "12 articles · 12 unread · 0 starred" in str(
+            glance.query_one("#glance-head").render())
+        for widget in glance.query(DayChart):  # every chart drawn whole, inside the screen
+            assert widget.region.right <= size[0] and widget.size.width > 0
+        assert glance.query_one("#glance").border_title == "Archive at a glance: All"
+        await press(pilot, "escape")
+        assert pilot.app.screen is screen
+
+    run_app_test(make_app(), scenario, size=size)
+
+
+def test_names_are_aligned_by_cells_and_the_numbers_shown(make_app):
+    async def scenario(pilot, screen):
+        glance = await open_glance(pilot, screen)
+        lines = str(glance.query_one("#glance-langs", WeekBars).render()).splitlines()
+        names = {"English", "简体中文", "繁體中文"}
+        rows = [line for line in lines if any(line.startswith(n) for n in names)]
+        assert len(rows) == 3
+        assert len({cell_len(line[:line.index("█")]) for line in rows}) == 1
+        assert len({cell_len(line) for line in rows}) == 1  # the numbers end aligned
+
+    run_app_test(make_app(), scenario, size=(100, 30))
+
+
+def test_every_theme_draws_the_glance_readably(make_app):
+    problems = []
+
+    async def scenario(pilot, screen):
+        glance = await open_glance(pilot, screen)
+        for theme in sorted(pilot.app.available_themes):
+            pilot.app.theme = theme
+            await pilot.pause()
+            drawn = Drawn(pilot.app)
+            region = glance.query_one("#glance").content_region
+            for y in range(region.y, region.bottom):
+                row = drawn.cells(y, region.x, region.right - 1)  # (not the scrollbar)
+                for ratio, text in text_contrasts(pilot.app, row):
+                    if ratio < 3.0 and not set(text) <= BOX:  # (frames are decoration)
+                        problems.append(f"{theme} row {y}: {text!r} {ratio}")
+        assert not problems, problems[:20]
+
+    run_app_test(make_app(), scenario, size=(100, 30))
+
+
+def test_the_glance_is_live_as_files_arrive_and_marks_change(make_app, archive_factory,
+                                                              monkeypatch):
+    """On the real clock: marks are stamped with it."""
+    from tests.ui.conftest import sample_files
+
+    monkeypatch.setattr(GlanceScreen, "clock", staticmethod(now_in))
+    root = archive_factory(sample_files(), name="live")
+
+    async def scenario(pilot, screen):
+        glance = await open_glance(pilot, screen)
+        services, tz = screen.services, screen.services.settings.tzinfo
+        before = glance.shown.arrived[-1]
+        assert before == 0
+        folder = root / "zh-CN/news/路透社"
+        folder.mkdir(parents=True)
+        for i in range(3):
+            (folder / f"new{i}.zh-CN.md").write_text(article(
+                f"新闻 {i}", f"{now_in(tz):%Y-%m-%d} 00:00:0{i}", "正文。", tags=["新"]),
+                encoding="utf-8")
+        screen.action_rescan()
+        await settle(pilot)
+        services.set_read(list(services.articles[:2]))
+        services.set_starred(list(services.articles[2:3]))
+        services.flush()
+        glance.draw()
+        await pilot.pause()
+        assert glance.shown.arrived[-1] == before + 3
+        assert glance.shown.read[-1] == 2 and glance.shown.starred == 1
+        assert "路透社" in {r.name for r in glance.shown.sources}
+        assert same(glance.shown, fresh(services, tz, now=now_in(tz)))
+        assert glance.query_one("#glance-days Sparkline", Sparkline).data[-1] == before + 3
+
+    run_app_test(make_app(root), scenario)
+
+
+def test_a_search_narrows_the_glance_and_a_tag_is_one_key_away(make_app):
+    async def scenario(pilot, screen):
+        await press(pilot, "slash", *"gold", "enter")
+        hits = set(screen.outcome.paths)
+        glance = await open_glance(pilot, screen)
+        assert glance.query_one("#glance").border_title.endswith("All · search gold")
+        assert glance.shown.total == len(hits) == 3
+        tags = glance.query_one("#glance-tags", OptionList)
+        assert tags.get_option_at_index(0).id == "gold"
+        tags.focus()
+        await press(pilot, "enter")
+        assert pilot.app.screen is screen
+        await settle(pilot)
+        assert screen.group == ("tag", "gold")
+
+    run_app_test(make_app(), scenario)
+
+
+def test_the_key_is_in_the_palette_and_the_help(make_app):
+    async def scenario(pilot, screen):
+        commands = [c.title for c in pilot.app.get_system_commands(screen)]
+        assert "Archive at a glance" in commands
+        from reader.ui.keys import help_rows
+
+        assert ("i", "Archive at a glance", "glance") in list(help_rows({}))
+
+    run_app_test(make_app(), scenario)
+
+
+def test_a_group_by_the_marks_is_counted_again_after_a_mark(make_app):
+    async def scenario(pilot, screen):
+        screen.tree.select_key(("unread", ""))
+        await settle(pilot)
+        glance = await open_glance(pilot, screen)
+        services = screen.services
+        services.set_read(list(services.articles[:1]))
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        unread = lambda a: a.path not in services.read  # noqa: E731
+        assert same(glance.shown, fresh(services, services.settings.tzinfo, unread))
+        assert glance.shown.total == 11
+
+    run_app_test(make_app(), scenario)
+
+
+def test_today_by_hour_has_its_cursor_on_this_hour(make_app):
+    async def scenario(pilot, screen):
+        glance = await open_glance(pilot, screen)
+        assert sum(glance.shown.hours) == 1  # 2025-02-12 10:00 is today
+        assert glance.query_one("#glance-hours", DayChart).cursor == NOW[3]
+
+    run_app_test(make_app(), scenario)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+def test_glance_snapshot(snap_compare, make_app, size):
+    async def before(pilot):
+        pilot.app.screen.preview_delay = 0
+        await settle(pilot)
+        await open_glance(pilot, pilot.app.screen)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=before)
+
+
+def test_the_window_moves_when_the_day_is_over(make_app, monkeypatch):
+    clock = [datetime(*NOW)]
+    monkeypatch.setattr(GlanceScreen, "clock",
+                        staticmethod(lambda tz: clock[0].replace(tzinfo=tz)))
+
+    async def scenario(pilot, screen):
+        glance = await open_glance(pilot, screen)
+        assert str(glance.shown.today) == "2025-02-12" and glance.shown.arrived[-1] == 1
+        clock[0] = datetime(2025, 2, 13, 0, 5)
+        glance.draw()  # (what its timer does every minute)
+        await pilot.app.workers.wait_for_complete()
+        await until(pilot, lambda: str(glance.shown.today) == "2025-02-13")
+        assert glance.shown.arrived[-2:] == (1, 0)
+
+    run_app_test(make_app(), scenario)
