@@ -53,7 +53,8 @@ def sightings_at_scale(folder: Path, n: int) -> None:
     with StateStore.open(path) as store:
         store.visits.begin()
         store.visits.save_start()
-        timed(f"see {n:,} paths (first visit: the baseline)", store.visits.see, paths)
+        timed(f"see {n:,} paths (first visit: the baseline)", store.visits.see, paths,
+              baseline=True)
     with StateStore.open(path) as store:
         store.visits.begin()
         store.visits.save_start()
