@@ -6,7 +6,8 @@ For each query of each class (those of bench_index.py, and "typing prefix": the
 first 3-5 letters of an English word, as a word is being typed), the search box
 is given the query but its last character and the list is left to settle; then
 the last key is pressed and the time to the first page of hits drawn (and to the
-complete list drawn, 0.15 s of quiet typing included) is taken.  The article
+complete list drawn, 0.15 s of quiet typing included) is taken, and the CPU time
+the first page's search took in its worker thread.  The article
 pane shows no preview meanwhile (its rendering is not what a keystroke waits
 for: while one types, the preview waits for the typing to rest).  `--data` is a
 data dir whose index of the archive is complete (it is used, never rebuilt);
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -88,6 +90,33 @@ class LastKey:
         return min(since())
 
 
+class SearchClock:
+    """Wall and CPU time (of the worker's thread) of each first-page search the reader
+    runs: on a shared machine the CPU time is what the search itself cost, the wall
+    time what the key waited for it."""
+
+    def __init__(self):
+        self.first: dict[str, tuple[float, float]] = {}
+        self._search = Services.search
+
+    def __enter__(self) -> "SearchClock":
+        search, first = self._search, self.first
+
+        def timed(services, query, group=ALL, limit=0, *args, **kwargs):
+            wall, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return search(services, query, group, limit, *args, **kwargs)
+            finally:
+                if limit > 0:
+                    first[query] = (time.perf_counter() - wall, time.thread_time() - cpu)
+
+        Services.search = timed
+        return self
+
+    def __exit__(self, *exc) -> None:
+        Services.search = self._search
+
+
 def _listing(app) -> bool:
     return any(w.group == "list" and w.is_running for w in app.workers)
 
@@ -106,21 +135,23 @@ def run(root: Path, data: Path, classes: dict[str, list[str]], order: str) -> li
         await pilot.press("slash")
         keys = LastKey(pilot, screen, clock)
         for name, queries in classes.items():
-            firsts, completes = [], []
+            firsts, completes, cpus = [], [], []
             for query in queries:
                 first, complete = await keys.measure(query)
                 firsts.append(first)
                 completes.append(complete)
+                cpus.append(searches.first.get(query, (0.0, 0.0))[1])
             slowest = sorted(zip(firsts, queries), reverse=True)[:3]
             lines.append(f"  {name:16} {pct(firsts, .5):7.1f} {pct(firsts, .95):7.1f} "
                          f"{max(firsts) * 1000:7.1f} {pct(completes, .5):9.1f} "
-                         f"{pct(completes, .95):7.1f}   {len(queries)}   slowest: "
+                         f"{pct(completes, .95):7.1f} {pct(cpus, .5):6.1f} {pct(cpus, .95):6.1f}"
+                         f"   {len(queries)}   slowest: "
                          + ", ".join(f"{q!r} {t * 1000:.0f}" for t, q in slowest))
         lines.append(f"  (index: {index_part()}; last status: "
                      f"{screen.status.parts.get('search', '')})")
         screen.stop_background()
 
-    with PaintClock() as clock:
+    with PaintClock() as clock, SearchClock() as searches:
         asyncio.run(launch(root, settings_for(data), scenario))
     return lines
 
@@ -155,11 +186,18 @@ def main() -> None:
     args = parser.parse_args()
     classes = classes_for(args.archive, args.data, args.queries)
     print(f"keystroke to list at {args.archive}, hits by {args.order} (ms): first page "
-          f"p50 / p95 / max, complete list p50 / p95, queries", flush=True)
+          f"p50 / p95 / max, complete list p50 / p95, the first page's search CPU p50 / p95, "
+          f"queries; {_load()}", flush=True)
     print("\n".join(run(args.archive, args.data, classes, args.order)), flush=True)
-    print("the first page as the reader asks for it, no UI (ms): wall p50 / p95, "
-          "CPU p50 / p95", flush=True)
+    print(f"the first page as the reader asks for it, no UI (ms): wall p50 / p95, "
+          f"CPU p50 / p95 of the calling thread; {_load()}", flush=True)
     print("\n".join(calls(args.archive, args.data, classes)), flush=True)
+    print(f"  ({_load()})")
+
+
+def _load() -> str:
+    """The machine's load (wall times on a shared machine are read beside it)."""
+    return "load average %.2f %.2f %.2f" % os.getloadavg()
 
 
 if __name__ == "__main__":
