@@ -30,36 +30,62 @@ _TABLE = re.compile(r"\s*\[")
 _KEPT = re.compile(r"\s*(#.*)?$")  # a comment or blank line of a block: kept on edits
 
 
-def file_searches(path: Path) -> list[SavedSearch]:
-    """The saved searches the config file holds now (none if it cannot be read)."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return []
-    return list(read_searches(raw.get("searches", []), path)[0])
-
-
 def write_searches(path: Path, searches: Sequence[SavedSearch],
-                   was: Sequence[str | None] = ()) -> None:
+                   was: Sequence[str | None] = (),
+                   expected: Sequence[SavedSearch] | None = None) -> None:
     """Write `searches` as the config file's [[searches]] tables, keeping the rest of the
     file as it is; `was[i]`: the name `searches[i]` has in the file now (renamed), if
-    any.  Raises ConfigError (nothing written) when that cannot be done safely."""
+    any.  Raises ConfigError (nothing written) when that cannot be done safely, or when
+    the file's searches are not `expected` (when given): the file is read once, checked
+    and edited as read, and replaced only if it still reads so."""
+    text, before = _read(path, expected)
+    new = searches_text(text, searches, was)
+    _check(new, before, searches, path)
+    _replace(path, new, text if expected is not None else None)
+
+
+def _read(path: Path, expected: Sequence[SavedSearch] | None) -> tuple[str, dict]:
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         before = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        if expected:  # it held them when the reader read it
+            raise _changed(path) from None
         raise ConfigError(f"cannot read {path} to save the searches: {exc}") from None
-    new = searches_text(text, searches, was)
-    _check(new, before, searches, path)
+    if expected is not None and \
+            list(read_searches(before.get("searches", []), path)[0]) != list(expected):
+        raise _changed(path)  # never overwrite what the user wrote meanwhile
+    return text, before
+
+
+def _replace(path: Path, new: str, was: str | None) -> None:
+    """`path` atomically replaced by `new`, unless it no longer holds `was` (when given)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(new)
+        if was is not None and _now(path) != was:  # edited by hand while this was made
+            raise _changed(path)
         os.replace(tmp, path)
+    except ConfigError:
+        os.unlink(tmp)
+        raise
     except OSError as exc:
         os.unlink(tmp)
         raise ConfigError(f"cannot write {path}: {exc}") from None
+
+
+def _now(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _changed(path: Path) -> ConfigError:
+    return ConfigError(f"{path}: its [[searches]] were changed since the reader read "
+                       "them; restart the reader to edit them here")
 
 
 def searches_text(text: str, searches: Sequence[SavedSearch],
