@@ -26,8 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_searches(args: argparse.Namespace, settings) -> int:
-    from reader.index import SearchIndex, index_dir_of
-    from reader.session.saved_searches import query_problem
+    from reader.index import QueryError, SearchIndex, index_dir_of
+    from reader.session.saved_searches import parse_saved
 
     archive = open_archive(args, settings)
     if settings.searches and not args.no_update:
@@ -42,10 +42,11 @@ def run_searches(args: argparse.Namespace, settings) -> int:
     rows = []
     for search in settings.searches:
         row = {"name": search.name, "query": search.query}
-        problem = query_problem(search.query, index.tz)
-        results = None if problem else index.search(search.query, limit=0, sort="date",
-                                                     paths_only=True)
-        problem = problem or (results.error if results else "")
+        try:  # as a saved search's node counts it: every hit, as a set
+            results = index.hit_set(parse_saved(search.query, index.tz))
+            problem = results.error
+        except QueryError as exc:
+            problem = str(exc)
         if problem:
             row["problem"] = problem
         else:

@@ -25,7 +25,6 @@ from dataclasses import replace
 from itertools import islice
 
 from reader.index.docsets import term_docs
-from reader.index.matching import filter_query
 from reader.index.query import Filter, Node, phrase_terms
 
 BROAD = 5000  # postings Whoosh would walk to score: past this, the cheap order is used
@@ -61,18 +60,27 @@ class CandidateFinder:
     def filter_docs(self, f: Filter) -> set[int]:
         """The live documents of a filter (negation aside): a tag, category, language or
         source from posting blocks (`lang:zh` also takes zh-CN, zh-HK ...), a date range
-        from Whoosh's numeric terms."""
+        from the date column."""
         if f.field == "date":
-            return self._cached(("date", f.value), lambda: self._whoosh_docs(filter_query(f)))
+            return self._cached(("date", f.value), lambda: self._dated(*f.value))
         value = str(f.value)
         prefix = value + "-" if f.field == "lang" and "-" not in value else None
         return self._cached(("filter", f.field, value), lambda: term_docs(
             self.searcher, f.field, [value], prefix, leaves=self.leaves))
 
-    def _whoosh_docs(self, q) -> set[int]:
+    def _dated(self, start: int | None, end: int | None) -> set[int]:
+        """The live documents dated from `start` until before `end` (None: no bound),
+        from the date column (every document has a date), as `filter_query`'s range."""
+        low, high = -2 ** 63 if start is None else start, 2 ** 63 if end is None else end
         if self.leaves is None:
-            return set(self.searcher.docs_for_query(q))
-        return {offset + d for sub, offset in self.leaves for d in sub.docs_for_query(q)}
+            dates = self.dates()
+            return {d for d in self.all_docs() if low <= dates[d] < high}
+        out: set[int] = set()
+        for sub, offset in self.leaves:
+            reader = sub.reader()
+            dates = list(reader.column_reader("date"))
+            out.update(offset + d for d in reader.all_doc_ids() if low <= dates[d] < high)
+        return out
 
     def docs(self, node: Node) -> set[int]:
         """A superset of the node's matches (exact unless the node is not `exact`)."""

@@ -27,7 +27,7 @@ from reader.index.analysis import fold, script_variants
 from reader.index.matching import ArticleText, filter_query, matches, to_whoosh
 from reader.index.candidates import BROAD, CandidateFinder
 from reader.index.docsets import prefix_docs
-from reader.index.hit_sets import hit_docs
+from reader.index.hit_sets import hit_docs, text_check
 from reader.index.path_table import PathTable
 from reader.index.whoosh_patches.term_lookup import live_docnum
 from reader.index.query import Node, ParsedQuery, QueryError, Scope, parse_query
@@ -381,9 +381,9 @@ class SearchIndex:
         allow, exclude = self._set_filter(finder, table, parsed, state)
         if within is not None:
             allow = within if allow is None else allow & within
+        check = text_check(parsed.text, self.root) if parsed.text is not None else None
         docs = hit_docs(finder, parsed.text, allow, exclude,
-                        lambda d: self._verified(parsed, searcher.stored_fields(d)),
-                        self._stop_if_cancelled)
+                        lambda d: check(searcher.stored_fields(d)), self._stop_if_cancelled)
         results.set_hits([table.paths[d] for d in docs], True)
         results.total = len(docs)
 
