@@ -24,12 +24,18 @@ HK = "content/zh-HK/news/{}/{}.md"
 BODIES = ["The central bank held rates.", "A bank run in the north; central heating.",
           "Harvest is late.", "英伟达发布新芯片。", "Central heating and a bank holiday.",
           "英国伟大的达人。", "Centre of the market, centrally.", "美国银行的消息。"]
+PHRASES = ["Interest Rates rose.", "INTEREST RATES", "interest-rates", "interest\nrates",
+           "the interest ratesX", "美国经济interest rates", "ｉｎｔｅｒｅｓｔ rates",
+           "interest rates\u0301 up", "interest\u200brates", "interest rate", "interest\u00a0rates",
+           "美国 rates", "利率interest rates。", "the interest_rates", "İnterest rates"]
 QUERIES = ["bank", '"central bank"', "英伟达", "英偉達", "harvest OR 英伟达", "bank -central",
            "-英伟达", "英伟达 -芯片", '-"central bank"', "source:daily bank", "lang:en -bank",
            "lang:zh", "lang:zh-hk", "tag:ai", "cent*", "cent* OR 英伟达", "after:2025-02-05",
            "date:2025-02", "before:2025-02-04 bank", "is:unread bank", "is:starred",
            "-is:read 英伟达", "title:story", "美", '芯片 OR "bank holiday"', "-source:wire",
-           '"heating and"', "nothing-here", "英伟达 OR 伟大 OR nvidia"]
+           '"heating and"', "nothing-here", "英伟达 OR 伟大 OR nvidia", '"interest rates"',
+           '"rates interest"', '"美国 rates"', '"美国经济 interest"', '"interest rates" -美国',
+           '"interest rates" OR 美国', 'title:"interest rates"', '"利率 interest"']
 
 
 class Marks:
@@ -69,6 +75,9 @@ def index(tmp_path_factory):
     first = {EN.format("wire" if i % 3 else "daily", i): story(i, ["AI"] if i % 4 == 0 else ())
              for i in range(24)}
     first[ZH.format("xinhua", "z1")] = article_text("芯片", body="英伟达的新闻。")
+    first.update({EN.format("rates", i): article_text(
+        text if i % 2 else f"Rates {i}", body=f"{text}\n", summary=text if i % 3 == 0 else "")
+        for i, text in enumerate(PHRASES)})
     first[HK.format("hk", "h1")] = article_text("晶片", body="英偉達的新聞。美國。")
     root = tmp / "archive"
     for rel, text in first.items():
@@ -169,3 +178,11 @@ def test_a_few_paths_are_searched_in_their_segments_only(index):
     assert found(index, "bank OR -英伟达", Marks((), ()), Scope(paths=newest))
     searcher, _, finder = index._within
     assert 0 < len(finder.leaves) < len(list(searcher.leaf_searchers()))
+
+
+def test_a_phrase_is_found_where_its_words_stand_together_whatever_the_case(index):
+    hits = {p.rsplit("/", 1)[1] for p in found(index, '"interest rates"', Marks((), ()))}
+    written = [t for i, t in enumerate(PHRASES) if f"{i}.en.md" in hits]
+    assert {"Interest Rates rose.", "INTEREST RATES", "interest-rates", "interest\nrates",
+            "ｉｎｔｅｒｅｓｔ rates", "利率interest rates。", "the interest_rates"} <= set(written)
+    assert not {"the interest ratesX", "interest rate", "interest rates\u0301 up"} & set(written)

@@ -14,19 +14,16 @@ where the rest of the query leaves the answer open.  Each node gives two sets,
     NOT a          sure = neither a's sure nor maybe    maybe = a's maybe
 
 so `英伟达 OR nvidia` reads no article that says nvidia, and `英伟达 lang:en` reads
-only the English candidates.  The text check (`verify`) is the listing's own
-(reader/index/matching.py), so the set is exactly the listing's.
+only the English candidates.  The text check (`verify`: reader/index/set_check.py)
+answers as the listing's own, so the set is exactly the listing's.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Callable
 
 from reader.index.candidates import CandidateFinder
-from reader.index.matching import ArticleText, matches
 from reader.index.query import Node
-from reader.index.results import checked_text
 
 CHECK_EVERY = 64  # texts checked between two calls of `check` (it raises to stop)
 
@@ -51,31 +48,6 @@ def hit_docs(finder: CandidateFinder, text: Node | None, allow: set[int] | None,
         if verify(docnum):
             sure.add(docnum)
     return sure
-
-
-def text_check(node: Node, root: Path | None) -> Callable[[dict], bool]:
-    """Whether an article (its stored fields) matches `node` by its text: the listing's
-    check (`matches`), with the file read only when the title leaves it open (a run or
-    phrase in the title is a hit without its body: a third of 英伟达's at 100k)."""
-    def check(stored: dict) -> bool:
-        title = (stored.get("meta") or {}).get("title", "")
-        doc = ArticleText(title, "")
-        doc.raw = _LazyBody(title, lambda: checked_text(root, stored) if root else "")
-        return matches(node, doc)
-
-    return check
-
-
-class _LazyBody(dict):
-    """ArticleText's raw fields, the body read on first use."""
-
-    def __init__(self, title: str, body: Callable[[], str]):
-        super().__init__(title=title)
-        self._body = body
-
-    def __missing__(self, key: str) -> str:
-        value = self[key] = self._body() if key == "body" else ""
-        return value
 
 
 def split(finder: CandidateFinder, node: Node) -> tuple[set[int], set[int]]:

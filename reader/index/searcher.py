@@ -27,7 +27,8 @@ from reader.index.analysis import fold, script_variants
 from reader.index.matching import ArticleText, filter_query, matches, to_whoosh
 from reader.index.candidates import BROAD, CandidateFinder
 from reader.index.docsets import prefix_docs
-from reader.index.hit_sets import hit_docs, text_check
+from reader.index.hit_sets import hit_docs
+from reader.index.set_check import text_check
 from reader.index.path_table import PathTable
 from reader.index.whoosh_patches.term_lookup import live_docnum
 from reader.index.query import Node, ParsedQuery, QueryError, Scope, parse_query
