@@ -70,3 +70,17 @@ def article_text(title: str = "A title", date: str = "2025-02-14 15:12:52", body
             lines.append(f'{key}: "{value}"')
     lines.append("---")
     return "\n".join(lines) + "\n\n" + body
+
+
+def indexed_services(root: Path, settings: Settings):
+    """Services on `root` with its catalog loaded and its index complete (close them)."""
+    import threading
+
+    from reader.archive import Archive
+    from reader.session.services import Services
+
+    services = Services(Archive.open(root, settings), settings)
+    services.open_state()
+    services.set_articles(services.scan().articles)
+    services.update_index(lambda done, total: None, threading.Event())
+    return services

@@ -29,8 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_searches(args: argparse.Namespace, settings) -> int:
+    from reader.index import QueryError
     from reader.session.rules_offline import applied
-    from reader.session.saved_searches import query_problem
+    from reader.session.saved_searches import parse_saved
 
     archive = open_archive(args, settings)
     index = open_index(archive, settings, bool(settings.searches), args.no_update)
@@ -43,10 +44,11 @@ def run_searches(args: argparse.Namespace, settings) -> int:
     rows = []
     for search in settings.searches:
         row = {"name": search.name, "query": search.query}
-        problem = query_problem(search.query, index.tz)
-        results = None if problem else index.search(search.query, limit=0, sort="date",
-                                                     paths_only=True, state=state)
-        problem = problem or (results.error if results else "")
+        try:  # as a saved search's node counts it: every hit, as a set
+            results = index.hit_set(parse_saved(search.query, index.tz), state=state)
+            problem = results.error
+        except QueryError as exc:
+            problem = str(exc)
         if problem:
             row["problem"] = problem
         else:

@@ -27,18 +27,21 @@ from typing import Callable
 
 from reader.index.docsets import term_docs
 from reader.index.prefixes import PrefixTerms
-from reader.index.query import Node, phrase_terms
+from reader.index.query import Filter, Node, phrase_terms
 
 BROAD = 5000  # postings Whoosh would walk to score: past this, the cheap order is used
 MAX_CACHED = 512
 
 
 class CandidateFinder:
-    """Docnum sets per searcher; term sets are cached (a keystroke repeats most terms)."""
+    """Docnum sets per searcher; term sets are cached (a keystroke repeats most terms).
+    `leaves`: only these (sub-searcher, offset) pairs of the searcher are read (the
+    segments that hold a few paths: a query group looked for again within a delta)."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, leaves=None):
         self.searcher = searcher
-        self._terms: dict[tuple[str, str], set[int]] = {}
+        self.leaves = leaves
+        self._terms: dict[tuple, set[int]] = {}
         self._all: set[int] | None = None
         self._dates: list[int] | None = None
         self._order: tuple[array, array] | None = None
@@ -50,8 +53,37 @@ class CandidateFinder:
 
     def all_docs(self) -> set[int]:
         if self._all is None:
-            self._all = set(self.searcher.reader().all_doc_ids())
+            if self.leaves is None:
+                self._all = set(self.searcher.reader().all_doc_ids())
+            else:
+                self._all = {offset + d for sub, offset in self.leaves
+                             for d in sub.reader().all_doc_ids()}
         return self._all
+
+    def filter_docs(self, f: Filter) -> set[int]:
+        """The live documents of a filter (negation aside): a tag, category, language or
+        source from posting blocks (`lang:zh` also takes zh-CN, zh-HK ...), a date range
+        from the date column."""
+        if f.field == "date":
+            return self._cached(("date", f.value), lambda: self._dated(*f.value))
+        value = str(f.value)
+        prefix = value + "-" if f.field == "lang" and "-" not in value else None
+        return self._cached(("filter", f.field, value), lambda: term_docs(
+            self.searcher, f.field, [value], prefix, leaves=self.leaves))
+
+    def _dated(self, start: int | None, end: int | None) -> set[int]:
+        """The live documents dated from `start` until before `end` (None: no bound),
+        from the date column (every document has a date), as `filter_query`'s range."""
+        low, high = -2 ** 63 if start is None else start, 2 ** 63 if end is None else end
+        if self.leaves is None:
+            dates = self.dates()
+            return {d for d in self.all_docs() if low <= dates[d] < high}
+        out: set[int] = set()
+        for sub, offset in self.leaves:
+            reader = sub.reader()
+            dates = list(reader.column_reader("date"))
+            out.update(offset + d for d in reader.all_doc_ids() if low <= dates[d] < high)
+        return out
 
     def docs(self, node: Node) -> set[int]:
         """A superset of the node's matches (exact unless the node is not `exact`)."""
@@ -71,6 +103,10 @@ class CandidateFinder:
             child = node.children[0]
             return self.all_docs() - self.docs(child) if child.exact else set(self.all_docs())
         if kind == "prefix":  # (a prefix inside OR or NOT was looked up as a whole word)
+            if self.leaves is not None:  # a delta's segments only: not the kept walks
+                return set().union(*(self._cached(("prefix", f, node.text), lambda f=f: term_docs(
+                    self.searcher, f, [], prefix=node.text, leaves=self.leaves))
+                    for f in node.fields))
             return self.prefix_docs(node)
         terms = phrase_terms(node) if kind in ("run", "phrase") else [node.text]
         per_field = []
@@ -86,11 +122,14 @@ class CandidateFinder:
         return docs
 
     def _term(self, fieldname: str, term: str) -> set[int]:
-        key = (fieldname, term)
+        return self._cached((fieldname, term), lambda: term_docs(
+            self.searcher, fieldname, [term], leaves=self.leaves))
+
+    def _cached(self, key: tuple, make) -> set[int]:
         if key not in self._terms:
             if len(self._terms) > MAX_CACHED:
                 self._terms.clear()
-            self._terms[key] = term_docs(self.searcher, fieldname, [term])
+            self._terms[key] = make()
         self.work += len(self._terms[key])
         return self._terms[key]
 

@@ -17,13 +17,14 @@ MAX_CACHED = 256
 
 
 def term_docs(searcher, fieldname: str, terms: list[str], prefix: str | None = None,
-              check: Callable[[], None] = lambda: None) -> set[int]:
+              check: Callable[[], None] = lambda: None, leaves=None) -> set[int]:
     """Live documents that have any of `terms` (or any term starting with `prefix`)
     in `fieldname`.  Each segment is read on its own: its own lexicon for a prefix,
     rather than Whoosh's merged one, which is merged in Python.  `check` is called
-    before each segment (it raises to stop: a common prefix takes a tenth of a second)."""
+    before each segment (it raises to stop: a common prefix takes a tenth of a second).
+    `leaves`: only these of the searcher's (sub-searcher, offset) pairs are read."""
     out: set[int] = set()
-    for sub, offset in searcher.leaf_searchers():
+    for sub, offset in searcher.leaf_searchers() if leaves is None else leaves:
         check()
         reader = sub.reader()
         if not reader.doc_count_all():  # an empty index's EmptyReader has no lexicon

@@ -92,15 +92,19 @@ class ArticleText:
         return self._stems[fieldname]
 
 
-def matches(node: Node, doc: ArticleText) -> bool:
-    """Whether the article's text satisfies the node, exactly."""
+def matches(node: Node, doc: ArticleText, leaf=None) -> bool:
+    """Whether the article's text satisfies the node, exactly; `leaf(node, doc)`, when
+    given, answers for a word, run or phrase first (None: it cannot tell)."""
     kind = node.kind
     if kind == "and":
-        return all(matches(c, doc) for c in node.children)
+        return all(matches(c, doc, leaf) for c in node.children)
     if kind == "or":
-        return any(matches(c, doc) for c in node.children)
+        return any(matches(c, doc, leaf) for c in node.children)
     if kind == "not":
-        return not matches(node.children[0], doc)
+        return not matches(node.children[0], doc, leaf)
+    known = None if leaf is None else leaf(node, doc)
+    if known is not None:
+        return known
     return any(_field_matches(node, doc, f) for f in node.fields)
 
 

@@ -28,6 +28,9 @@ from reader.index.analysis import fold, script_variants
 from reader.index.filters import filter_docs
 from reader.index.matching import ArticleText, matches, to_whoosh
 from reader.index.candidates import BROAD, CandidateFinder
+from reader.index.hit_sets import hit_docs
+from reader.index.set_check import text_check
+from reader.index.path_table import PathTable
 from reader.index.whoosh_patches.term_lookup import live_docnum
 from reader.index.query import (SIGHTINGS, Filter, Node, ParsedQuery, QueryError, Scope,
                                 parse_query)
@@ -68,6 +71,9 @@ class SearchIndex:
         self._status: tuple[int, IndexStatus] | None = None
         self._candidates: CandidateFinder | None = None
         self._texts: dict[int, ArticleText] = {}  # per searcher: the texts checked last
+        self._segment_paths: dict[str, list[str | None]] = {}  # segment id -> its paths
+        self._table: PathTable | None = None  # per searcher (hit_set's)
+        self._within: tuple[object, tuple, CandidateFinder] | None = None  # hit_set's
 
     @classmethod
     def open(cls, index_dir: Path, root: Path | None = None,
@@ -158,27 +164,34 @@ class SearchIndex:
         except QueryError as exc:
             return SearchResults(query, error=str(exc))
         results = SearchResults(query, terms=_highlights(parsed))
+        request = _Request(paths_only, cancelled or _never)
+        self._run_or_report(parsed, scope, state, results, request, lambda searcher, narrowed:
+                            self._run(searcher, narrowed, results, limit, sort, state))
+        results.seconds = time.perf_counter() - started
+        return results
+
+    def _run_or_report(self, parsed: ParsedQuery, scope: Scope | None, state,
+                       results: SearchResults, request: "_Request", run) -> None:
+        """`run(searcher, parsed narrowed by scope)` on the last commit, under the lock;
+        a damaged index file becomes an error result, and the index is marked for a
+        rebuild at the next update."""
         if scope is not None:
             parsed = scope.narrow(parsed)
         if parsed.needs_state and state is None:
             results.error = "is: and added: filters need the reading state"
         elif not parsed.empty:
             with self._lock:
-                self._request = _Request(paths_only, cancelled or _never)
+                self._request = request
                 searcher = self._current()
                 if searcher is not None:
-                    self._run_or_report(searcher, parsed, results, limit, sort, state)
+                    self._reporting(results, lambda: run(searcher, parsed))
                 elif manifest_path(self.index_dir).exists() or \
                         damaged_path(self.index_dir).exists():
                     results.error = UNREADABLE
-        results.seconds = time.perf_counter() - started
-        return results
 
-    def _run_or_report(self, searcher, parsed, results, limit, sort, state) -> None:
-        """Run the search; a damaged index file becomes an error result, and the index is
-        marked for a rebuild at the next update."""
+    def _reporting(self, results: SearchResults, run: Callable[[], None]) -> None:
         try:
-            self._run(searcher, parsed, results, limit, sort, state)
+            run()
         except _Cancelled:
             results.hits, results.total, results.cancelled = [], 0, True
         except _StateUnreadable as exc:  # the state store's fault, not the index's
@@ -191,6 +204,7 @@ class SearchIndex:
             self._searcher, self._docnums, self._filters = None, {}, {}
             self._paths, self._candidates, self._path_sets = {}, None, {}
             self._texts = {}
+            self._table, self._within, self._segment_paths = None, None, {}
 
     def _run(self, searcher, parsed: ParsedQuery, results: SearchResults, limit: int,
              sort: str, state) -> None:
@@ -366,6 +380,70 @@ class SearchIndex:
             docs = self._docnums_of_set(searcher, parsed.paths)
             allow = docs if allow is None else allow & docs
         return allow, exclude or None
+
+    # -- every hit as a set (held groups: reader/index/hit_sets.py) ---------------
+
+    def hit_set(self, parsed: ParsedQuery, state=None, scope: Scope | None = None,
+                cancelled: Callable[[], bool] | None = None) -> SearchResults:
+        """Every hit of an already parsed query within `scope`, as `results.paths` in no
+        order: exactly what `search(query, limit=0)` lists, found without ranking,
+        sorting or hit records.  A scope of paths (a delta's) is searched in the segments
+        that hold them only.  Errors and `cancelled` as in `search`."""
+        started = time.perf_counter()
+        results = SearchResults("")
+        request = _Request(True, cancelled or _never)
+        self._run_or_report(parsed, scope, state, results, request, lambda searcher, narrowed:
+                            self._find_set(searcher, narrowed, results, state))
+        results.seconds = time.perf_counter() - started
+        return results
+
+    def _find_set(self, searcher, parsed: ParsedQuery, results: SearchResults, state) -> None:
+        table = self._path_table(searcher)
+        within = None if parsed.paths is None else table.docnums(parsed.paths)
+        finder = self._finder(searcher) if within is None else \
+            self._within_finder(searcher, table, within)
+        allow, exclude = self._set_filter(finder, table, parsed, state)
+        if within is not None:
+            allow = within if allow is None else allow & within
+        check = text_check(parsed.text, self.root) if parsed.text is not None else None
+        docs = hit_docs(finder, parsed.text, allow, exclude,
+                        lambda d: check(searcher.stored_fields(d)), self._stop_if_cancelled)
+        results.set_hits([table.paths[d] for d in docs], True)
+        results.total = len(docs)
+
+    def _path_table(self, searcher) -> PathTable:
+        if self._table is None or self._table.searcher is not searcher:
+            self._table = PathTable(searcher, self._segment_paths)
+        return self._table
+
+    def _within_finder(self, searcher, table: PathTable, docnums: set[int]) -> CandidateFinder:
+        """A finder reading only the segments that hold `docnums` (kept while the same
+        segments are asked for on this searcher: the groups of one delta)."""
+        leaves = table.leaves_of(docnums)
+        key = tuple(offset for _, offset in leaves)
+        if self._within is None or self._within[:2] != (searcher, key):
+            self._within = (searcher, key, CandidateFinder(searcher, leaves))
+        return self._within[2]
+
+    def _set_filter(self, finder: CandidateFinder, table: PathTable, parsed: ParsedQuery,
+                    state) -> tuple[set[int] | None, set[int]]:
+        """`_doc_filter` for hit_set: (allowed or None, excluded)."""
+        allow: set[int] | None = None
+        exclude: set[int] = set()
+        for f in parsed.filters:
+            docs = (table.docnums(_state_paths(state, f)) if f.field in SIGHTINGS
+                    else finder.filter_docs(f))  # is:new, added: (the reader's visits)
+            if f.negated:
+                exclude |= docs
+            else:
+                allow = set(docs) if allow is None else allow & docs
+        for name, negated in parsed.states:
+            docs = table.docnums(_state_paths(state, name))
+            if (name == "unread") != negated:
+                exclude |= docs
+            else:
+                allow = docs if allow is None else allow & docs
+        return allow, exclude
 
     def _by_date_only(self, searcher, parsed, results, limit, allow, exclude) -> None:
         """Filters only: the allowed articles newest first, from the date column."""

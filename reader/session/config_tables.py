@@ -59,15 +59,14 @@ def file_entries(kind: TableKind, path: Path) -> list:
 
 
 def write_entries(kind: TableKind, path: Path, entries: Sequence,
-                  was: Sequence[str | None] = ()) -> None:
+                  was: Sequence[str | None] = (), expected: Sequence | None = None) -> None:
     """Write `entries` as the config file's tables of the kind, keeping the rest of the
     file as it is; `was[i]`: the name `entries[i]` has in the file now (renamed), if
-    any.  Raises ConfigError (nothing written) when that cannot be done safely."""
-    try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        before = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read {path} to save the {kind.name}: {exc}") from None
+    any.  Raises ConfigError (nothing written) when that cannot be done safely, or when
+    the file's entries of the kind are not `expected` (when given: what the reader
+    read): the file is read once, checked and edited as read, and replaced only if it
+    still reads so (never overwrite what the user wrote meanwhile)."""
+    text, before = _read(kind, path, expected)
     new = entries_text(kind, text, entries, was)
     _check(kind, new, before, entries, path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -75,10 +74,41 @@ def write_entries(kind: TableKind, path: Path, entries: Sequence,
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(new)
+        if expected is not None and _now(path) != text:  # edited by hand meanwhile
+            raise _changed(kind, path)
         os.replace(tmp, path)
+    except ConfigError:
+        os.unlink(tmp)
+        raise
     except OSError as exc:
         os.unlink(tmp)
         raise ConfigError(f"cannot write {path}: {exc}") from None
+
+
+def _read(kind: TableKind, path: Path, expected: Sequence | None) -> tuple[str, dict]:
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        before = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        if expected:  # it held them when the reader read it
+            raise _changed(kind, path) from None
+        raise ConfigError(f"cannot read {path} to save the {kind.name}: {exc}") from None
+    if expected is not None and \
+            list(kind.read(before.get(kind.name, []), path)[0]) != list(expected):
+        raise _changed(kind, path)
+    return text, before
+
+
+def _now(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _changed(kind: TableKind, path: Path) -> ConfigError:
+    return ConfigError(f"{path}: its [[{kind.name}]] were changed since the reader read "
+                       "them; restart the reader to edit them here")
 
 
 def entries_text(kind: TableKind, text: str, entries: Sequence,

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import AbstractSet, Iterable, Mapping
 
 from reader.archive.model import Article
-from reader.index.query import Filter, ParsedQuery, QueryError, Scope, parse_query
+from reader.index.query import Filter, ParsedQuery, QueryError, Scope
 from reader.index.schema import fold_value
 from reader.index.searcher import SearchIndex
 from reader.state.groups import FieldGroup, Group, Key, MarkGroup, PathGroup
@@ -60,12 +60,11 @@ class QueryDefinition:
     parsed: ParsedQuery = field(compare=False, hash=False, repr=False)
 
 
-def query_group(key: Key, query: str, index: SearchIndex, state,
+def query_group(key: Key, definition: QueryDefinition, index: SearchIndex, state,
                 by_path: Mapping[str, Article]) -> PathGroup:
-    """The group of `query`'s hits in the index now, of the articles in `by_path` (the
+    """The group of the query's hits in the index now, of the articles in `by_path` (the
     catalog's); `state` gives the marks to `is:` terms.  Raises QueryError."""
-    definition = QueryDefinition(query, parse_query(query, index.tz))
-    return PathGroup(key, _hits(index, query, state, by_path), definition)
+    return PathGroup(key, _hits(index, definition.parsed, state, by_path), definition)
 
 
 def reclassified(groups: Iterable[PathGroup], paths: AbstractSet[str], index: SearchIndex,
@@ -78,21 +77,20 @@ def reclassified(groups: Iterable[PathGroup], paths: AbstractSet[str], index: Se
     out = []
     for group in groups:
         if isinstance(group.definition, QueryDefinition):
-            found = _hits(index, group.definition.query, state, by_path, within)
+            found = _hits(index, group.definition.parsed, state, by_path, within)
             members = (group.paths - paths) | found
             if members != group.paths:
                 out.append(PathGroup(group.key, members, group.definition))
     return out
 
 
-def _hits(index: SearchIndex, query: str, state, by_path: Mapping[str, Article],
+def _hits(index: SearchIndex, parsed: ParsedQuery, state, by_path: Mapping[str, Article],
           within: frozenset[str] | None = None) -> frozenset[str]:
     """Every hit's path (within these paths, when given) that the catalog holds, as the
     catalog's own string (a million paths are not held twice)."""
     if within is not None and not within:
         return frozenset()
-    results = index.search(query, limit=0, sort="date", state=state, paths_only=True,
-                           scope=Scope(paths=within) if within is not None else None)
+    results = index.hit_set(parsed, state, Scope(paths=within) if within is not None else None)
     if results.error:
         raise QueryError(results.error)
     return frozenset(by_path[p].path for p in results.paths if p in by_path)

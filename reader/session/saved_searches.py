@@ -28,10 +28,9 @@ from pathlib import Path
 from typing import Iterable
 
 from reader.archive.model import Delta
-from reader.config import SavedSearch
-from reader.index.query import QueryError, parse_query
-from reader.config import ConfigError
-from reader.session.searches_file import file_searches, write_searches
+from reader.config import SavedSearch, search_problem
+from reader.index.query import ParsedQuery, QueryError, parse_query
+from reader.session.searches_file import write_searches
 from reader.state.groups import Key, PathGroup
 
 KIND = "search"
@@ -42,20 +41,27 @@ def search_key(name: str) -> Key:
     return (KIND, name)
 
 
+def parse_saved(query: str, tz: tzinfo) -> ParsedQuery:
+    """A saved search's query, parsed (once: the index searches with it); QueryError
+    says why it cannot be a saved search."""
+    parsed = parse_query(query, tz)
+    if parsed.states:
+        raise QueryError("is: terms cannot be saved: a saved search counts its unread and "
+                         "starred itself (type is:unread within its node)")
+    if any(f.moving for f in parsed.filters):
+        raise QueryError("added:today and added:yesterday cannot be saved: they move at "
+                         "midnight, a saved search's members do not (give the date)")
+    if parsed.empty:
+        raise QueryError("the query is empty")
+    return parsed
+
+
 def query_problem(query: str, tz: tzinfo) -> str:
     """Why `query` cannot be a saved search ("" when it can)."""
     try:
-        parsed = parse_query(query, tz)
+        parse_saved(query, tz)
     except QueryError as exc:
         return str(exc)
-    if parsed.states:
-        return ("is: terms cannot be saved: a saved search counts its unread and starred "
-                "itself (type is:unread within its node)")
-    if any(f.moving for f in parsed.filters):
-        return ("added:today and added:yesterday cannot be saved: they move at midnight, "
-                "a saved search's members do not (give the date)")
-    if parsed.empty:
-        return "the query is empty"
     return ""
 
 
@@ -99,14 +105,11 @@ class SavedSearches:
         found = Found(whole=searches is None)
         for search in list(self.searches) if searches is None else searches:
             key = search_key(search.name)
-            problem = query_problem(search.query, self.services.settings.tzinfo)
             try:
-                if not problem:
-                    found.groups.append(self.services.query_group(key, search.query))
+                parsed = parse_saved(search.query, self.services.settings.tzinfo)
+                found.groups.append(self.services.query_group(key, search.query, parsed))
             except QueryError as exc:
-                problem = str(exc)
-            if problem:
-                found.problems[key] = problem
+                found.problems[key] = str(exc)
         return found
 
     def after_index(self, delta: Delta | None) -> Found:
@@ -144,11 +147,12 @@ class SavedSearches:
         self._write([*self.searches, search])
         return search
 
-    def rename(self, key: Key, name: str) -> None:
+    def rename(self, key: Key, name: str) -> SavedSearch:
+        """A new name for a saved search (its members and counts go with it)."""
         name, search = name.strip(), self._of(key)
         if name == search.name:
-            return
-        self._check(name, search.query)
+            return search
+        self._check(name, search.query, search)
         renamed = replace(search, name=name)
         self._write([renamed if s is search else s for s in self.searches],
                     renamed_from=search.name)
@@ -159,11 +163,12 @@ class SavedSearches:
                                                  group.definition)])
         if key in self.problems:
             self.problems[search_key(name)] = self.problems.pop(key)
+        return renamed
 
     def edit(self, key: Key, query: str) -> SavedSearch:
         """A new query for a saved search: its old members go (found again by `find`)."""
         query, search = query.strip(), self._of(key)
-        self._check(search.name, query, renaming=False)
+        self._check(search.name, query, search)
         edited = replace(search, query=query)
         self._write([edited if s is search else s for s in self.searches])
         self.services.counts.drop(key)
@@ -193,23 +198,24 @@ class SavedSearches:
             raise ValueError("no such saved search")
         return search
 
-    def _check(self, name: str, query: str, renaming: bool = True) -> None:
-        if not name:
-            raise ValueError("a saved search needs a name")
-        if renaming and self.by_key(search_key(name)) is not None:
-            raise ValueError(f"a saved search is already named {name!r}")
+    def _check(self, name: str, query: str, was: SavedSearch | None = None) -> None:
+        """ValueError unless `name` and `query` can be a saved search beside the others
+        (all but `was`, the one being renamed or edited): the config's own rules
+        (reader/config.py `search_problem`), then the query's."""
+        others = {s.name: s for s in self.searches if s is not was}
+        problem = search_problem({"name": name, "query": query}, others)
+        if problem:
+            raise ValueError(f"the saved search {problem}")
         problem = query_problem(query, self.services.settings.tzinfo)
         if problem:
             raise ValueError(f"cannot save {query!r}: {problem}")
 
     def _write(self, searches: list[SavedSearch], renamed_from: str | None = None) -> None:
-        """Write the new list to the config file (ConfigError: nothing changed), then
-        make it the list."""
-        on_disk = file_searches(self.config_path)
-        if on_disk != self.searches:  # never overwrite what the user wrote meanwhile
-            raise ConfigError(f"{self.config_path}: its [[searches]] were changed since "
-                              "the reader read them; restart the reader to edit them here")
+        """Write the new list to the config file, unless its searches are no longer those
+        the reader holds (the user edited them meanwhile: ConfigError, nothing changed;
+        the file is read once, so no hand edit slips in between the check and the
+        write), then make it the list."""
         was = [renamed_from if renamed_from and search_key(s.name) not in set(self.keys())
                else s.name for s in searches]
-        write_searches(self.config_path, searches, was)
+        write_searches(self.config_path, searches, was, expected=self.searches)
         self.searches = searches

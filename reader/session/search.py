@@ -90,8 +90,9 @@ class Searcher:
     # -- the two index readers ------------------------------------------------------
 
     def _index(self, role: str) -> SearchIndex:
-        """The reader for first pages ("quick") or complete lists ("full"): each has its
-        own searcher and lock.  Opening one reads the manifest: never on the UI thread."""
+        """The reader for first pages ("quick"), complete lists ("full") or query groups
+        ("groups"): each has its own searcher and lock.  Opening one reads the manifest:
+        never on the UI thread."""
         with self._open_lock:
             if role not in self._indexes:
                 self._indexes[role] = SearchIndex.open(
@@ -102,6 +103,12 @@ class Searcher:
     @property
     def index(self) -> SearchIndex:
         return self._index("quick")
+
+    @property
+    def groups_index(self) -> SearchIndex:
+        """The reader for query groups (saved searches: seconds of work at 100k that
+        must not hold up a keystroke's first page behind the same lock)."""
+        return self._index("groups")
 
     def warm_up(self) -> None:
         """Open both readers and their searchers ahead of the first keystroke."""
@@ -229,6 +236,7 @@ class Searcher:
         for role in ("quick", "full"):
             self._index(role).refresh()
             self._index(role).warm()
+        self.groups_index.refresh()  # the query groups are looked for again next
         self._ready = False
         self._ready = self.ready
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Sequence
 
 from reader.config import SavedSearch, read_searches, search_problem
-from reader.session.config_tables import TableKind, entries_text, file_entries, write_entries
+from reader.session.config_tables import TableKind, entries_text, write_entries
 
 SEARCHES = TableKind(
     "searches", read_searches, search_problem,
@@ -17,15 +17,11 @@ SEARCHES = TableKind(
     pairs=lambda search: (("name", search.name), ("query", search.query)))
 
 
-def file_searches(path: Path) -> list[SavedSearch]:
-    """The saved searches the config file holds now (none if it cannot be read)."""
-    return file_entries(SEARCHES, path)
-
-
 def write_searches(path: Path, searches: Sequence[SavedSearch],
-                   was: Sequence[str | None] = ()) -> None:
+                   was: Sequence[str | None] = (),
+                   expected: Sequence[SavedSearch] | None = None) -> None:
     """Write `searches` as the config file's [[searches]] tables (see write_entries)."""
-    write_entries(SEARCHES, path, searches, was)
+    write_entries(SEARCHES, path, searches, was, expected)
 
 
 def searches_text(text: str, searches: Sequence[SavedSearch],

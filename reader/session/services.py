@@ -43,7 +43,8 @@ from reader.state.groups import NEW, Key, Member, new_group
 from reader.state.rule_marks import HIDDEN_KIND
 from reader.session.catalog import Catalog, CatalogChange
 from reader.session.gc_pause import gc_paused
-from reader.session.groups import query_group, reclassified, scope_of
+from reader.index.query import ParsedQuery, parse_query
+from reader.session.groups import QueryDefinition, query_group, reclassified, scope_of
 from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, select, unhidden
 from reader.session.new_since import NewArrivals
 from reader.session.rules import Rules, RulesFound
@@ -273,15 +274,18 @@ class Services:
 
     # -- held groups (saved searches) -------------------------------------------
 
-    def query_group(self, key: Key, query: str) -> PathGroup:
-        """In a worker: the group of `query`'s hits (raises QueryError); `take_groups`
-        holds it."""
-        return query_group(key, query, self.searcher.index, self, self.catalog.by_path)
+    def query_group(self, key: Key, query: str, parsed: ParsedQuery | None = None
+                    ) -> PathGroup:
+        """In a worker: the group of `query`'s hits (`parsed`: the query already parsed;
+        raises QueryError); `take_groups` holds it."""
+        definition = QueryDefinition(query, parsed or parse_query(query, self.settings.tzinfo))
+        return query_group(key, definition, self.searcher.groups_index, self,
+                           self.catalog.by_path)
 
     def regroup(self, paths: Iterable[str]) -> list[PathGroup]:
         """In a worker, once the index has what a delta changed (`paths`): the query
         groups whose members there changed; `take_groups` holds them."""
-        return reclassified(self.groups.held(), set(paths), self.searcher.index, self,
+        return reclassified(self.groups.held(), set(paths), self.searcher.groups_index, self,
                             self.catalog.by_path)
 
     def take_groups(self, groups: Iterable[PathGroup]) -> None:

@@ -27,6 +27,9 @@ names or on behaviour of that version, and is worth what it says (measured).
   leaf_ids       document numbers read block by block from posting blocks (W3
                  leaf matcher's `_read_ids`), for prefixes and filters: Whoosh's
                  constant-score prefix took p95 161 ms at 10k.
+  path_terms     every document's path in a segment from its `path` term records,
+                 the term table read in one piece: 100,000 paths in 0.13 s, where
+                 stored fields took 3.3 s for 67,000 (a saved search's hits).
   abandon        a failed writer's temporary storage and lock released step by
                  step (its `cancel()` raises on a full disk, keeping the lock).
 
