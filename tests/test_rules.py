@@ -16,6 +16,7 @@ from reader.archive import Archive
 from reader.cli.main import main as newsreader
 from reader.config import Rule, load_settings
 from reader.session.listing import ListQuery
+from reader.session.rule_match import matching, record_test
 from reader.session.services import Services, to_the_end
 from reader.state.groups import ALL, STARRED, UNREAD
 from reader.state.rule_marks import HIDDEN
@@ -268,3 +269,32 @@ def test_rules_in_the_config_file(tmp_path):
     assert "rule 2 needs an action, one of hide, read, star, highlight" in problems
     assert "rule 3 needs a query" in problems and "rule 4 has unknown keys 'colour'" in problems
     assert "rule 5 repeats the name 'source:a'" in problems
+
+
+def test_a_rule_of_filters_is_decided_from_the_records_as_the_index_decides(make_reader):
+    services = make_reader("")
+    for query in ("source:tipranks", "lang:zh", "tag:ai -source:daily", "after:2025-02-10",
+                  "date:2025-02", "before:2025-02-05 lang:en", "-tag:ai", "cat:none"):
+        test = record_test(query, services.settings.tzinfo)
+        assert test is not None, query
+        assert matching(services.articles, test) == set(services.search(query).paths or ()
+                                                        ), query
+    assert record_test("bank source:daily", services.settings.tzinfo) is None
+
+
+def test_before_the_index_a_rule_of_filters_applies_and_one_of_words_waits(
+        archive_factory, tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(HIDE_TIPRANKS + '[[rules]]\nquery = "harvest"\naction = "read"\n',
+                    encoding="utf-8")
+    settings = load_settings(data_dir=tmp_path / "data", config_path=path, env={})
+    services = Services(Archive.open(archive_factory(files()), settings), settings)
+    try:
+        services.open_state()
+        services.set_articles(services.scan().articles)  # no index yet
+        assert len(services.counts.hidden) == 6 and services.counts[ALL].total == 13
+        assert [r.query for r in services.rules.pending()] == ["harvest"]
+        assert services.rules.note(services.rules.rules[1]) == "applying…"
+        assert counted(services) == brute_force(services)
+    finally:
+        services.close()

@@ -112,6 +112,14 @@ class Rules:
                 found.members[rule.name] = (rule.query, matching(articles, test))
         return found
 
+    def hidden_by(self, found: RulesFound, by_path) -> frozenset[str]:
+        """In the load worker: what the hide rules hide in a new catalog (`by_path`), the
+        rules of filters only by `found`, the others as they are now."""
+        members = dict(self.members)  # (a snapshot: the loop may replace it meanwhile)
+        members.update({name: paths for name, (_, paths) in found.members.items()})
+        return frozenset(p for r in list(self.rules) if r.action == "hide"
+                         for p in members.get(r.name, ()) if p in by_path)
+
     def find(self, rules: Iterable[Rule] | None = None) -> RulesFound:
         """The members of the rules with words (all by default), from the index."""
         found = RulesFound(whole=rules is None)
@@ -214,6 +222,8 @@ class Rules:
         if hidden != services.counts.hidden:
             changed |= hidden ^ services.counts.hidden
             services.counts.hold(PathGroup(HIDDEN, hidden), services.catalog.by_path)
+        elif services.groups.group(HIDDEN).paths != hidden:  # counted so by `load`
+            services.groups.hold(PathGroup(HIDDEN, hidden))
         for field_, action in ((READ, "read"), (STAR, "star")):
             changed |= self._mark(field_, *self.marks.flips(field_, union[action]))
         changed |= union["highlight"] ^ self.highlighted
