@@ -234,7 +234,7 @@ def test_a_preview_counts_before_anything_is_saved(make_reader):
 def test_rules_test_prints_each_rule(make_reader, capsys):
     services = make_reader(HIDE_TIPRANKS + '[[rules]]\nquery = "is:read"\naction = "read"\n')
     out = cli(services, capsys, "rules", "test", str(services.archive.root), "--no-update")
-    assert "source:tipranks  [hide]  source:tipranks\n    6 matches" in out
+    assert out.startswith("[hide]  source:tipranks\n    6 matches\n    2025-02-18  Story 17\n")
     assert "Story 17" in out and "cannot be applied: is: terms" in out
     rows = json.loads(cli(services, capsys, "rules", "test", str(services.archive.root),
                           "--no-update", "--json"))
@@ -298,3 +298,11 @@ def test_before_the_index_a_rule_of_filters_applies_and_one_of_words_waits(
         assert counted(services) == brute_force(services)
     finally:
         services.close()
+
+
+def test_the_first_page_leaves_out_what_a_rule_of_filters_hides(make_reader):
+    services = make_reader()
+    first = services.rules.shown(services.archive.cached_newest(10))
+    assert len(first) == 10 - sum(a.source == "tipranks"
+                                  for a in services.archive.cached_newest(10))
+    assert not any(a.source == "tipranks" for a in first)

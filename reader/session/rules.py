@@ -120,6 +120,13 @@ class Rules:
         return frozenset(p for r in list(self.rules) if r.action == "hide"
                          for p in members.get(r.name, ()) if p in by_path)
 
+    def shown(self, articles: Sequence[Article]) -> list[Article]:
+        """These records less those a hide rule of filters only hides (the first page,
+        shown before the catalog is loaded: a hidden source never flashes)."""
+        hidden = set().union(*(paths for _, paths in self.by_records(
+            articles, [r for r in list(self.rules) if r.action == "hide"]).members.values()))
+        return [a for a in articles if a.path not in hidden]
+
     def find(self, rules: Iterable[Rule] | None = None) -> RulesFound:
         """The members of the rules with words (all by default), from the index."""
         found = RulesFound(whole=rules is None)
