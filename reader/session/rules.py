@@ -176,7 +176,10 @@ class Rules:
         if test is not None:
             paths = matching(catalog.articles, test)
         else:
-            paths = self.services.query_group((KIND, query), query).paths
+            try:
+                paths = self.services.query_group((KIND, query), query).paths
+            except QueryError as exc:  # no index yet, or an unreadable one
+                return Preview(query, action, note=f"{exc}: found once the index is ready")
             note = "" if self.counted else "the index is not complete: more may match"
         sample = newest(paths, catalog.by_path, catalog.rank, SAMPLE)
         return Preview(query, action, paths, tuple(sample), note)
