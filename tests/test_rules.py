@@ -16,6 +16,7 @@ from reader.archive import Archive
 from reader.cli.main import main as newsreader
 from reader.config import Rule, load_settings
 from reader.session.listing import ListQuery
+from reader.session.rule_match import matching, record_test
 from reader.session.services import Services, to_the_end
 from reader.state.groups import ALL, STARRED, UNREAD
 from reader.state.rule_marks import HIDDEN
@@ -233,7 +234,7 @@ def test_a_preview_counts_before_anything_is_saved(make_reader):
 def test_rules_test_prints_each_rule(make_reader, capsys):
     services = make_reader(HIDE_TIPRANKS + '[[rules]]\nquery = "is:read"\naction = "read"\n')
     out = cli(services, capsys, "rules", "test", str(services.archive.root), "--no-update")
-    assert "source:tipranks  [hide]  source:tipranks\n    6 matches" in out
+    assert out.startswith("[hide]  source:tipranks\n    6 matches\n    2025-02-18  Story 17\n")
     assert "Story 17" in out and "cannot be applied: is: terms" in out
     rows = json.loads(cli(services, capsys, "rules", "test", str(services.archive.root),
                           "--no-update", "--json"))
@@ -268,3 +269,40 @@ def test_rules_in_the_config_file(tmp_path):
     assert "rule 2 needs an action, one of hide, read, star, highlight" in problems
     assert "rule 3 needs a query" in problems and "rule 4 has unknown keys 'colour'" in problems
     assert "rule 5 repeats the name 'source:a'" in problems
+
+
+def test_a_rule_of_filters_is_decided_from_the_records_as_the_index_decides(make_reader):
+    services = make_reader("")
+    for query in ("source:tipranks", "lang:zh", "tag:ai -source:daily", "after:2025-02-10",
+                  "date:2025-02", "before:2025-02-05 lang:en", "-tag:ai", "cat:none"):
+        test = record_test(query, services.settings.tzinfo)
+        assert test is not None, query
+        assert matching(services.articles, test) == set(services.search(query).paths or ()
+                                                        ), query
+    assert record_test("bank source:daily", services.settings.tzinfo) is None
+
+
+def test_before_the_index_a_rule_of_filters_applies_and_one_of_words_waits(
+        archive_factory, tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(HIDE_TIPRANKS + '[[rules]]\nquery = "harvest"\naction = "read"\n',
+                    encoding="utf-8")
+    settings = load_settings(data_dir=tmp_path / "data", config_path=path, env={})
+    services = Services(Archive.open(archive_factory(files()), settings), settings)
+    try:
+        services.open_state()
+        services.set_articles(services.scan().articles)  # no index yet
+        assert len(services.counts.hidden) == 6 and services.counts[ALL].total == 13
+        assert [r.query for r in services.rules.pending()] == ["harvest"]
+        assert services.rules.note(services.rules.rules[1]) == "applying…"
+        assert counted(services) == brute_force(services)
+    finally:
+        services.close()
+
+
+def test_the_first_page_leaves_out_what_a_rule_of_filters_hides(make_reader):
+    services = make_reader()
+    first = services.rules.shown(services.archive.cached_newest(10))
+    assert len(first) == 10 - sum(a.source == "tipranks"
+                                  for a in services.archive.cached_newest(10))
+    assert not any(a.source == "tipranks" for a in first)

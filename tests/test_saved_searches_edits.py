@@ -8,7 +8,7 @@ import pytest
 from conftest import article_text, indexed_services
 
 from reader.config import ConfigError, SavedSearch, load_settings
-from reader.session import searches_file
+from reader.session import config_tables
 
 EN = "content/en/news/wire/{}.en.md"
 CONFIG = '''[[searches]]
@@ -36,13 +36,13 @@ def services(archive_factory, settings):
 
 
 def test_a_hand_edit_landing_while_an_edit_is_written_is_kept(services, monkeypatch):
-    path, made = services.saved.config_path, searches_file.searches_text
+    path, made = services.saved.config_path, config_tables.entries_text
 
     def edited_meanwhile(*args):  # after the file was read, before it is replaced
         path.write_text(HAND, encoding="utf-8")
         return made(*args)
 
-    monkeypatch.setattr(searches_file, "searches_text", edited_meanwhile)
+    monkeypatch.setattr(config_tables, "entries_text", edited_meanwhile)
     with pytest.raises(ConfigError, match="changed since the reader read them"):
         services.saved.delete(("search", "Bank"))
     assert path.read_text(encoding="utf-8") == HAND

@@ -64,7 +64,8 @@ def _print(rows: list[dict], as_json: bool, config_path) -> None:
     if not rows:
         print(f"No rules: add [[rules]] tables (query, action) to {config_path}.")
     for row in rows:
-        head = f"{clean_line(row['name'])}  [{row['action']}]  {clean_line(row['query'])}"
+        name = "" if row["name"] == row["query"] else f"{clean_line(row['name'])}  "
+        head = f"{name}[{row['action']}]  {clean_line(row['query'])}"
         if "problem" in row:
             print(f"{head}\n    cannot be applied: {row['problem']}")
             continue

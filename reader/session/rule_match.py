@@ -11,17 +11,18 @@ else (words, or a filter the records cannot answer) needs the index.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Mapping
+from itertools import chain, compress
+from operator import and_, attrgetter, methodcaller, not_
+from typing import Callable, Iterable, Mapping, Sequence
 
 from reader.archive.model import Article
 from reader.index.query import Filter, ParsedQuery, QueryError, parse_query
 from reader.index.schema import fold_value
 
-Test = Callable[[Article], bool]
+Mask = Callable[[Sequence[Article]], Iterable[bool]]  # a test of many records at once
+_DATE, _STAMP = attrgetter("date"), methodcaller("timestamp")
 _FIELDS = {"tag": ("tags", True), "category": ("categories", True),
            "source": ("source", False), "lang": ("lang", False)}
-
-
 STATES = ("is: terms cannot be in a rule: its matches follow the archive, not the marks "
           "(a read rule of is:unread would chase its own tail)")
 
@@ -35,47 +36,73 @@ def query_problem(query: str, tz) -> str:
     return STATES if parsed.states else "the query is empty" if parsed.empty else ""
 
 
-def record_test(query: str, tz) -> Test | None:
-    """The test of an article's record for `query`, or None when it needs the index (it
-    has words, or a filter that is not the record's).  Raises QueryError."""
+def record_test(query: str, tz) -> Mask | None:
+    """The test of the articles' records for `query` (each record's answer, in order), or
+    None when it needs the index (it has words, or a filter that is not the record's).
+    Raises QueryError."""
     parsed: ParsedQuery = parse_query(query, tz)
     if parsed.text is not None or parsed.states:
         return None
-    tests = [_filter_test(f) for f in parsed.filters]
-    if any(t is None for t in tests):
+    masks = [_filter_mask(f) for f in parsed.filters]
+    if any(m is None for m in masks):
         return None
-    return lambda article: all(t(article) for t in tests)
+
+    def test(articles: Sequence[Article]) -> Iterable[bool]:
+        answers = [mask(articles) for mask in masks]
+        return map(all, zip(*answers)) if len(answers) > 1 else answers[0]
+
+    return test
 
 
-def _filter_test(f: Filter) -> Test | None:
-    test = _date_test(f.value) if f.field == "date" else _field_test(f.field, f.value)
-    if test is None or not f.negated:
-        return test
-    return lambda article: not test(article)
+def _filter_mask(f: Filter) -> Mask | None:
+    """One filter's test, at C speed over many records: each distinct value is decided
+    once (a few thousand values over 100,000 records)."""
+    if f.field == "date":
+        mask = _date_mask(f.value)
+    elif f.field in _FIELDS and isinstance(f.value, str):
+        mask = _field_mask(*_FIELDS[f.field], _value_test(f.field, f.value))
+    else:
+        return None
+    return (lambda articles: map(not_, mask(articles))) if f.negated else mask
 
 
-def _date_test(span) -> Test:
+def _value_test(name: str, value: str) -> Callable[[str], bool]:
+    """Whether a record's value is the filter's, folded as the index folds it (`lang:zh`
+    is also zh-CN's)."""
+    if name == "lang" and "-" not in value:
+        prefix = value + "-"
+        return lambda v: (folded := fold_value(v)) == value or folded.startswith(prefix)
+    return lambda v: fold_value(v) == value
+
+
+def _field_mask(attr: str, multi: bool, good: Callable[[str], bool]) -> Mask:
+    def mask(articles: Sequence[Article]) -> Iterable[bool]:
+        values = list(map(attrgetter(attr), articles))
+        distinct = set(chain.from_iterable(values)) if multi else set(values)
+        kept = {v for v in distinct if good(v)}
+        if multi:
+            return map(not_, map(kept.isdisjoint, values))
+        return map(kept.__contains__, values)
+
+    return mask
+
+
+def _date_mask(span) -> Mask:
     start, end = span
     low = -2 ** 63 if start is None else start
     high = 2 ** 63 if end is None else end
-    return lambda article: low <= int(article.date.timestamp()) < high
+    # low <= int(t) < high is low <= t < high for whole-second bounds (t >= 0)
+
+    def mask(articles: Sequence[Article]) -> Iterable[bool]:
+        stamps = list(map(_STAMP, map(_DATE, articles)))
+        return map(and_, map(float(low).__le__, stamps), map(float(high).__gt__, stamps))
+
+    return mask
 
 
-def _field_test(name: str, value: object) -> Test | None:
-    if name not in _FIELDS or not isinstance(value, str):
-        return None
-    attr, multi = _FIELDS[name]
-    if name == "lang" and "-" not in value:
-        prefix = value + "-"
-        return lambda a: (lang := fold_value(a.lang)) == value or lang.startswith(prefix)
-    if multi:
-        return lambda a: any(fold_value(v) == value for v in getattr(a, attr))
-    return lambda a: fold_value(getattr(a, attr)) == value
-
-
-def matching(articles: Iterable[Article], test: Test) -> frozenset[str]:
+def matching(articles: Sequence[Article], test: Mask) -> frozenset[str]:
     """The paths of the articles the test keeps."""
-    return frozenset(a.path for a in articles if test(a))
+    return frozenset(compress(map(attrgetter("path"), articles), test(articles)))
 
 
 def newest(paths: Iterable[str], by_path: Mapping[str, Article], rank: Mapping[str, int],

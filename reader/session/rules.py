@@ -112,6 +112,21 @@ class Rules:
                 found.members[rule.name] = (rule.query, matching(articles, test))
         return found
 
+    def hidden_by(self, found: RulesFound, by_path) -> frozenset[str]:
+        """In the load worker: what the hide rules hide in a new catalog (`by_path`), the
+        rules of filters only by `found`, the others as they are now."""
+        members = dict(self.members)  # (a snapshot: the loop may replace it meanwhile)
+        members.update({name: paths for name, (_, paths) in found.members.items()})
+        return frozenset(p for r in list(self.rules) if r.action == "hide"
+                         for p in members.get(r.name, ()) if p in by_path)
+
+    def shown(self, articles: Sequence[Article]) -> list[Article]:
+        """These records less those a hide rule of filters only hides (the first page,
+        shown before the catalog is loaded: a hidden source never flashes)."""
+        hidden = set().union(*(paths for _, paths in self.by_records(
+            articles, [r for r in list(self.rules) if r.action == "hide"]).members.values()))
+        return [a for a in articles if a.path not in hidden]
+
     def find(self, rules: Iterable[Rule] | None = None) -> RulesFound:
         """The members of the rules with words (all by default), from the index."""
         found = RulesFound(whole=rules is None)
@@ -136,7 +151,7 @@ class Rules:
                 definition = QueryDefinition(rule.query, parse_query(rule.query, self.tz))
                 groups.append(PathGroup((KIND, rule.name), self.members[rule.name],
                                         definition))
-        again = reclassified(groups, paths, services.searcher.index, services,
+        again = reclassified(groups, paths, services.searcher.groups_index, services,
                              services.catalog.by_path)
         return RulesFound({g.key[1]: (g.definition.query, g.paths) for g in again})
 
@@ -161,7 +176,10 @@ class Rules:
         if test is not None:
             paths = matching(catalog.articles, test)
         else:
-            paths = self.services.query_group((KIND, query), query).paths
+            try:
+                paths = self.services.query_group((KIND, query), query).paths
+            except QueryError as exc:  # no index yet, or an unreadable one
+                return Preview(query, action, note=f"{exc}: found once the index is ready")
             note = "" if self.counted else "the index is not complete: more may match"
         sample = newest(paths, catalog.by_path, catalog.rank, SAMPLE)
         return Preview(query, action, paths, tuple(sample), note)
@@ -214,6 +232,8 @@ class Rules:
         if hidden != services.counts.hidden:
             changed |= hidden ^ services.counts.hidden
             services.counts.hold(PathGroup(HIDDEN, hidden), services.catalog.by_path)
+        elif services.groups.group(HIDDEN).paths != hidden:  # counted so by `load`
+            services.groups.hold(PathGroup(HIDDEN, hidden))
         for field_, action in ((READ, "read"), (STAR, "star")):
             changed |= self._mark(field_, *self.marks.flips(field_, union[action]))
         changed |= union["highlight"] ^ self.highlighted

@@ -179,8 +179,9 @@ class Services:
         """In a worker: a whole new catalog and its counts (a first load or scan)."""
         with gc_paused():
             catalog = Catalog.of(articles).ready()
-            counts = GroupCounts(catalog.articles, self.read, self.starred, self.groups)
             rules = self.rules.by_records(catalog.articles, list(self.rules.rules))
+            counts = GroupCounts(catalog.articles, self.read, self.starred, self.groups,
+                                 self.rules.hidden_by(rules, catalog.by_path))
         with self._head_lock:
             before, self._head = self._head, catalog
         self._see([a.path for a in catalog.articles if a.path not in before.by_path],
@@ -293,6 +294,8 @@ class Services:
         count them."""
         known = self.catalog.by_path.keys()
         for group in groups:
+            if group.key[0] == HIDDEN_KIND:  # the rules' (Rules.apply), counted by `load`
+                continue
             self.counts.hold(PathGroup(group.key, frozenset(known & group.paths),
                                        group.definition))
 

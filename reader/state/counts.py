@@ -47,7 +47,7 @@ class GroupCounts:
     registry of groups (`groups`: its held groups are counted too, and kept)."""
 
     def __init__(self, articles: Sequence[Article], read: set[str], starred: set[str],
-                 groups: Groups | None = None) -> None:
+                 groups: Groups | None = None, hidden: AbstractSet[str] | None = None) -> None:
         self.groups = groups if groups is not None else Groups()
         known = {a.path for a in articles}
         self._read = set(read) & known
@@ -60,13 +60,13 @@ class GroupCounts:
         self._star[ALL] = len(self._starred)
         self._star_unread = len(self._starred - self._read)
         self._hidden: frozenset[str] = frozenset()
-        self._by_path = {a.path: a for a in articles} if HIDDEN in self.groups else {}
+        if hidden is None:  # (the registry is read, not changed: this runs in a worker)
+            hidden = self.groups.group(HIDDEN).paths if HIDDEN in self.groups else frozenset()
         for group in self.groups.held():
             if group.key != HIDDEN:
                 self._count_paths(group.key, group.paths, 1)
-        if HIDDEN in self.groups:  # (the registry is read, not changed, in a worker)
-            self._rehide(self.groups.group(HIDDEN).paths, self._by_path)
-        self._by_path = {}
+        if hidden:
+            self._rehide(frozenset(hidden), {a.path: a for a in articles})
 
     @property
     def hidden(self) -> frozenset[str]:

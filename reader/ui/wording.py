@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from reader.state.groups import ALL, NEW, SECTIONS, STARRED, UNREAD, Key as GroupKey
+from reader.state.rule_marks import HIDDEN
 from reader.ui.sanitize import clean_line
 
 LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文", "zh-HK": "繁體中文",
                   "zh-TW": "繁體中文"}
-TOP_NAMES = {ALL: "All", UNREAD: "Unread", STARRED: "Starred", NEW: "New"}
+TOP_NAMES = {ALL: "All", UNREAD: "Unread", STARRED: "Starred", NEW: "New", HIDDEN: "Hidden"}
 
 
 def plural(count: int, word: str, prefix: str = "") -> str:

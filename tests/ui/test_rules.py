@@ -40,10 +40,12 @@ def test_a_hide_rule_hides_its_articles_but_in_the_hidden_node(make_app, ui_sett
         assert top == [ALL, ("unread", ""), ("starred", ""), HIDDEN]
         await press(pilot, "slash", *"report", "enter")  # a search leaves them out too
         assert {r.source for r in screen.article_list.rows} == {"wire"}
-        await press(pilot, "escape")
+        assert screen.status.parts["search"].startswith("2 hits")
         screen.tree.select_key(HIDDEN)
         await settle(pilot)
         assert {r.source for r in screen.article_list.rows} == {"daily"}
+        assert screen.status.parts["search"].startswith("2 hits in Hidden")
+        await press(pilot, "escape")
         assert len(screen.article_list.rows) == 6
         screen.tree.select_key(ALL)
         await settle(pilot)

@@ -71,7 +71,7 @@ class Background:
 
     def _load(self) -> None:
         notices = self.services.open_state()
-        first = self.services.archive.cached_newest(FIRST_PAGE)
+        first = self.services.rules.shown(self.services.archive.cached_newest(FIRST_PAGE))
         if first:  # a usable list at once; the full load (~1 s at 100k) follows
             total = self.services.archive.cached_count()
             painted = self.screen.app.call_from_thread(self._first_page_ready, first, total)

@@ -37,7 +37,7 @@ from reader.ui.widgets.cells import name_and_count
 
 TOP = tuple((key, group_name(key)) for key in (*FIXED, NEW))
 TOGGLE_STYLE = Style.from_meta({"toggle": True})  # what Tree's click handler looks for
-HIDDEN_NAME = "Hidden"  # the node of what the hide rules hide, after Starred
+HIDDEN_NAME = group_name(HIDDEN)  # the node of what the hide rules hide, after Starred
 
 
 class GroupLabel(Text):
@@ -228,8 +228,6 @@ class GroupTree(Tree[GroupKey]):
         return group_label(name, count.unread, count.total)
 
     def _display_name(self, key: GroupKey) -> str:
-        if key == HIDDEN:
-            return HIDDEN_NAME
         return dict(self._searches).get(key) or group_name(key)
 
     def _populate(self, section: TreeNode[GroupKey]) -> None:
