@@ -18,7 +18,7 @@ from reader.config import Rule, load_settings
 from reader.session.listing import ListQuery
 from reader.session.rule_match import matching, record_test
 from reader.session.services import Services, to_the_end
-from reader.state.groups import ALL, STARRED, UNREAD
+from reader.state.groups import ALL, NEW, STARRED, UNREAD
 from reader.state.rule_marks import HIDDEN
 
 EN = "content/en/news/{}/{}.en.md"
@@ -141,8 +141,10 @@ def test_removing_a_hide_rule_restores_every_count_by_deltas(make_reader):
     changed = services.rules.delete(services.rules.rules[0].name)
     assert changed and not services.counts.hidden
     assert counted(services) == brute_force(services)
-    after = counted(services)
-    assert after.pop(HIDDEN) == (0, 0, 0) and after == counted(plain)
+    after, before = counted(services), counted(plain)
+    for counts in (after, before):  # New is held once the state writer has answered
+        counts.pop(NEW, None)
+    assert after.pop(HIDDEN) == (0, 0, 0) and after == before
     assert "rules" not in services.settings.config_path.read_text(encoding="utf-8")
 
 
