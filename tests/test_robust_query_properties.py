@@ -17,7 +17,8 @@ from reader.archive import Archive
 from reader.config import Settings
 from reader.index import SearchIndex, index_dir_of, update_index
 from reader.index.matching import filter_query
-from reader.index.query import DATE_FILTERS, FILTERS, STATES, TEXT_FIELDS, QueryError, parse_query
+from reader.index.query import (DATE_FILTERS, FILTERS, SIGHTINGS, STATES, TEXT_FIELDS, QueryError,
+                                parse_query)
 from reader.index.results import SearchResults
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -113,7 +114,7 @@ def test_any_query_parses_or_is_a_short_query_error(query):
         assert message and "\n" not in message.strip() and len(message) < 400 + len(query)
         return
     assert text_fields(parsed.text) <= set(TEXT_FIELDS)
-    assert {f.field for f in parsed.filters} <= set(FILTERS.values()) | {"date"}
+    assert {f.field for f in parsed.filters} <= set(FILTERS.values()) | {"date", *SIGHTINGS}
     assert {name for name, _ in parsed.states} <= set(STATES)
 
 
