@@ -62,7 +62,12 @@ class Background:
                    for w in self.screen.workers)
 
     def _run(self, work: Callable, group: str, *args) -> None:
-        self.screen.run_worker(partial(work, *args), thread=True, exclusive=True, group=group)
+        """`work(*args)` in a thread worker of `group`.  Its name and description are
+        given: Textual would otherwise describe the worker by `repr` of the partial, on
+        the event loop, and the index's arguments (a burst's delta and parsed bodies)
+        make that a repr of megabytes (0.1 s)."""
+        self.screen.run_worker(partial(work, *args), name=work.__name__, group=group,
+                               description=work.__name__, thread=True, exclusive=True)
 
     # -- loading --------------------------------------------------------------------
 
