@@ -5,29 +5,34 @@ holds a catalog (a search, the list being computed) reads one consistent state
 while a newer one is made.  The reader holds one reference (`Services.catalog`)
 and swaps it in one step.
 
-Applying a delta costs in proportion to the change, plus C-speed copies of the
-list and the dict: a small delta inserts by date with bisect and deletes in
-place; a large one (a `git pull`) filters and re-sorts in C (timsort finds the
-two sorted runs).  Nothing loops over every article in Python.  The path of
-each article's place (`rank`), the paths and the folded titles in order are
-derived on first use, also in C.
+Applying a delta costs in proportion to the change, plus C-speed copies: each
+change finds its place by bisection (`Splice`), and the new tuple is put together
+from slices of the old one, so no article is compared with another and no record
+or pair is made anew but the changed ones.  The paths and the (path, folded title)
+pairs in order are carried over by the same splice; only each path's place
+(`rank`) is made again, a chunk at a time, so that no single step holds the GIL
+for long (the event loop, waiting for it, would be late).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+import gc
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import compress
-from operator import attrgetter, not_
-from typing import Iterable, Mapping, Sequence
+from itertools import chain
+from operator import attrgetter
+from typing import Iterable, Iterator, Mapping, Sequence, Sized, TypeVar
 
 from reader.archive.model import Article, Delta
 from reader.index.analysis import fold
 from reader.session.listing import newest_first
 
 _PATH = attrgetter("path")
-_BULK = 1000  # changes from which a delta is applied by filter and sort, not one by one
+_CHUNK = 10_000  # places made per step of `rank` (~1 ms with the GIL held)
+_AGED_FROM = 10_000  # containers from which a young collection costs a late frame: `aged`
+T = TypeVar("T")
+C = TypeVar("C", bound=Sized)
 
 
 def order_key(article: Article) -> tuple[float, str]:
@@ -60,8 +65,13 @@ class Catalog:
 
     @cached_property
     def rank(self) -> dict[str, int]:
-        """Each path's place in `articles`."""
-        return dict(zip(self.paths, range(len(self.articles))))
+        """Each path's place in `articles`, made a chunk at a time (one C call over 100,000
+        paths holds the GIL for tens of milliseconds)."""
+        rank: dict[str, int] = {}
+        paths = self.paths
+        for start in range(0, len(paths), _CHUNK):
+            rank.update(zip(paths[start:start + _CHUNK], range(start, start + _CHUNK)))
+        return rank
 
     @cached_property
     def titles(self) -> list[tuple[str, str]]:
@@ -86,13 +96,27 @@ class Catalog:
         gone = self.outgoing(delta)
         if not incoming and not gone:
             return self
-        by_path = dict(self.by_path)
-        folded = dict(self.folded)
+        by_path, folded = aged(dict(self.by_path)), dict(self.folded)  # (folded: untracked)
         for article in gone:
             del by_path[article.path], folded[article.path]
         by_path.update(incoming)
         folded.update(zip(incoming, folded_titles([a.title for a in incoming.values()])))
-        return Catalog(tuple(edited(self.articles, gone, incoming.values())), by_path, folded)
+        new = sorted(incoming.values(), key=order_key)
+        splice = Splice(self.articles, gone, new)
+        catalog = Catalog(aged(tuple(splice.applied(self.articles, new))), by_path, folded)
+        self._carry(catalog, splice, new)
+        return catalog
+
+    def _carry(self, catalog: "Catalog", splice: "Splice", new: list[Article]) -> None:
+        """The derived parts this snapshot has made, cut by the splice that made `catalog`
+        (`new`: the records it put in), rather than made anew from every article."""
+        made = vars(self)
+        if "paths" in made:
+            vars(catalog)["paths"] = aged(tuple(splice.applied(self.paths,
+                                                               list(map(_PATH, new)))))
+        if "titles" in made:
+            vars(catalog)["titles"] = aged(list(splice.applied(
+                self.titles, [(a.path, catalog.folded[a.path]) for a in new])))
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,30 +144,57 @@ def edited(articles: Sequence[Article], outgoing: Sequence[Article],
     """Articles newest first (the catalog, or a list's rows) less the `outgoing` records
     (as they were: their dates find them; those absent are skipped), with `incoming`
     sorted in."""
-    incoming = list(incoming)
-    if len(outgoing) + len(incoming) >= _BULK:
-        return _merged(articles, {a.path for a in outgoing}, incoming)
-    return _edited(articles, outgoing, incoming)
+    new = sorted(incoming, key=order_key)
+    return list(Splice(articles, outgoing, new).applied(articles, new))
 
 
-def _edited(articles: Sequence[Article], gone: Sequence[Article], incoming: Iterable[Article]
-            ) -> list[Article]:
-    """A few changes, one by one: each a bisect and a C-level move of the list."""
-    out = list(articles)
-    for article in gone:
-        index = bisect_left(out, order_key(article), key=order_key)
-        if index < len(out) and out[index].path == article.path:
-            del out[index]
-    for article in incoming:
-        insort(out, article, key=order_key)
-    return out
+class Splice:
+    """Where a delta cuts a sequence of articles newest first: the places of the records
+    that go (found by their dates) and the places where each new one (`incoming`, newest
+    first) goes in, each found by bisection.  `applied` cuts that sequence, or any other
+    in step with it (its paths, its titles), the same way."""
+
+    def __init__(self, articles: Sequence[Article], outgoing: Iterable[Article],
+                 incoming: Sequence[Article]) -> None:
+        cuts = []  # (place in `articles`, 1: drop it / 0: insert incoming[j] before it, j)
+        for article in outgoing:
+            place = bisect_left(articles, order_key(article), key=order_key)
+            if place < len(articles) and articles[place].path == article.path:
+                cuts.append((place, 1, 0))
+        place = 0
+        for j, article in enumerate(incoming):  # newest first: each after the one before
+            place = bisect_left(articles, order_key(article), place, key=order_key)
+            cuts.append((place, 0, j))
+        cuts.sort()
+        self.cuts = cuts
+
+    def applied(self, old: Sequence[T], new: Sequence[T]) -> Iterator[T]:
+        """`old` (in step with the articles) cut: the dropped places left out, `new[j]`
+        put in at its place."""
+        pieces: list[Sequence[T]] = []
+        start = 0
+        for place, drop, j in self.cuts:
+            pieces.append(old[start:place])
+            if drop:
+                start = place + 1
+            else:
+                pieces.append((new[j],))
+                start = place
+        pieces.append(old[start:])
+        return chain.from_iterable(pieces)
 
 
-def _merged(articles: Sequence[Article], gone: set[str], incoming: list[Article]
-            ) -> list[Article]:
-    """Many changes at once: the survivors filtered and the newcomers sorted in, in C."""
-    kept = list(compress(articles, map(not_, map(gone.__contains__, map(_PATH, articles)))))
-    return newest_first(kept + incoming)
+def aged(container: C) -> C:
+    """`container` (a new one, of up to 100,000 references) out of the garbage collector's
+    young generations at once.  A young collection runs every few hundred allocations, in
+    whichever thread allocates (the event loop, often), and each one that finds such a
+    container young walks everything it refers to with the GIL held: 10-100 ms at 100k,
+    several times over as it ages.  Collected now, in the worker that made it, it is
+    walked once; the old generation is walked only by the rare full collections.  (A
+    dict of strings to strings or ints is not tracked at all: `folded`, `rank`.)"""
+    if len(container) >= _AGED_FROM:
+        gc.collect(1)
+    return container
 
 
 def folded_titles(titles: list[str], chunk: int = 250) -> list[str]:

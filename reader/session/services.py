@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import threading
 import webbrowser
+from contextlib import nullcontext
 from datetime import datetime
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
@@ -56,6 +57,7 @@ Progress = Callable[[int, int], None]
 
 
 MARK_CHUNK = 5000  # marks applied between two turns of the event loop (a few ms)
+GC_PAUSE_FROM = 10_000  # articles from which a load pauses the garbage collector
 _VERBS = {(READ, True): "mark read", (READ, False): "mark unread", (STAR, True): "star",
           (STAR, False): "unstar"}  # each mark as an undo step names it
 
@@ -176,8 +178,11 @@ class Services:
         return self.load(self.archive.cached())
 
     def load(self, articles: Iterable[Article]) -> Loaded:
-        """In a worker: a whole new catalog and its counts (a first load or scan)."""
-        with gc_paused():
+        """In a worker: a whole new catalog and its counts (a first load or scan).  The
+        collector is paused only for a big one: the pause ends with a full collection
+        (~50 ms), which a first look's 200 articles, drawn in a hurry, do not need."""
+        articles = list(articles)
+        with gc_paused() if len(articles) >= GC_PAUSE_FROM else nullcontext():
             catalog = Catalog.of(articles).ready()
             rules = self.rules.by_records(catalog.articles, list(self.rules.rules))
             counts = GroupCounts(catalog.articles, self.read, self.starred, self.groups,

@@ -8,7 +8,7 @@ import threading
 
 import reader.archive.scan as scan_module
 from reader.session.catalog import order_key
-from tests.ui.conftest import sample_files, until
+from tests.ui.conftest import run_app_test, sample_files, until
 from tests.ui.test_first_scan import run_held
 
 
@@ -45,3 +45,31 @@ def test_the_first_look_is_listed_before_the_scan_walks(make_app, archive_factor
         assert list(screen.article_list.rows) == cached
 
     run_held(app, release, during, after)
+
+
+def test_the_watch_and_the_warm_up_wait_for_the_first_look_to_be_drawn(
+        make_app, archive_factory, monkeypatch):
+    """At a first open, what would hold the GIL while the first look's rows are drawn
+    starts once they are: the folder's watch (watchfiles sets up its watches holding the
+    GIL, ~0.5 s at 100,000 files), the first scan that waits for it, and the searcher's
+    warm-up (OpenCC's dictionaries)."""
+    from reader.archive import watch
+    from reader.session.search import Searcher
+
+    app = make_app(archive_factory(sample_files(12)), watch=True)
+    rows_then: dict[str, int] = {}  # what the list held as each started
+    for owner, name, what in ((watch.ArchiveWatcher, "__init__", "watch"),
+                              (Searcher, "warm_up", "warm-up")):
+        def started(*args, _real=getattr(owner, name), _what=what, **kwargs):
+            rows_then.setdefault(_what, len(app.screen.article_list.rows))
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(owner, name, started)
+    app.services.archive.look_ahead()  # as the CLI, before the app starts
+
+    async def scenario(pilot, screen):
+        await until(pilot, lambda: len(rows_then) == 2 and screen.watching.batches >= 1
+                    and not screen.scanning)
+        assert rows_then == {"watch": 12, "warm-up": 12}
+        assert screen.status.parts["scan"] == "Scanned: +12 ~0 -0"
+
+    run_app_test(app, scenario)

@@ -133,3 +133,25 @@ def test_an_error_inside_still_turns_collection_back_on():
         with gc_paused():
             raise RuntimeError("a broken catalog")
     assert gc.isenabled()
+
+
+def test_a_small_load_makes_no_full_collection(archive_factory, settings):
+    """A first look's 200 articles are loaded while the reader hurries to draw them: no
+    pause, so no full collection at its end (~50 ms of the GIL, as the reader starts)."""
+    services = Services(Archive.open(archive_factory(sample_files()), settings), settings)
+    articles = services.scan().articles
+    full: list[int] = []
+
+    def collected(phase: str, info: dict) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full.append(1)
+
+    gc.disable()  # only the collections the load asks for itself
+    gc.callbacks.append(collected)
+    try:
+        loaded = services.load(articles)
+    finally:
+        gc.callbacks.remove(collected)
+        gc.enable()
+        services.close()
+    assert len(loaded.catalog) == len(articles) and not full

@@ -49,6 +49,7 @@ class Background:
         self.services = screen.services
         self.stop_event = threading.Event()
         self.loaded = threading.Event()  # set once the first list is shown
+        self.first_rows = threading.Event()  # set once rows have been drawn
         self.first_scan = False  # a scan of an archive with nothing cached is under way:
         # the catalog is what it has found so far
         self.indexing = False  # an index update is under way (one at a time)
@@ -62,7 +63,12 @@ class Background:
                    for w in self.screen.workers)
 
     def _run(self, work: Callable, group: str, *args) -> None:
-        self.screen.run_worker(partial(work, *args), thread=True, exclusive=True, group=group)
+        """`work(*args)` in a thread worker of `group`.  Its name and description are
+        given: Textual would otherwise describe the worker by `repr` of the partial, on
+        the event loop, and the index's arguments (a burst's delta and parsed bodies)
+        make that a repr of megabytes (0.1 s)."""
+        self.screen.run_worker(partial(work, *args), name=work.__name__, group=group,
+                               description=work.__name__, thread=True, exclusive=True)
 
     # -- loading --------------------------------------------------------------------
 
@@ -81,20 +87,43 @@ class Background:
         loaded = self.services.load_cached()
         notices += self.services.archive.notices
         self.screen.post_message(CatalogLoaded(loaded, notices=tuple(notices), first=True))
-        self.services.searcher.warm_up()  # the index readers, before the first keystroke
         self._show_first_look()
+        self._until_loaded()
+        if not self.stop_event.is_set():  # after the first rows: it holds the GIL ~0.5 s
+            self.screen.app.call_from_thread(self._watch_or_scan)
+        self.services.searcher.warm_up()  # the index readers, before the first keystroke
 
     def _show_first_look(self) -> None:
         """A first open: the first look's newest articles (reader/archive/first_look.py,
         started by the CLI before Textual loaded) as what the first scan has found so
-        far, once the cache's empty catalog is shown (this one must come after it).  The
-        scan waits for the look: it is the same as its first batch."""
+        far, once the cache's empty catalog is shown (this one must come after it), and
+        then drawn (`first_rows`: the folder's watch, the scan and the searcher's warm-up
+        wait for that, or they would hold the GIL while it is drawn).  The scan waits
+        for the look: it is the same as its first batch."""
         newest = self.services.archive.looked_newest(self.stop_event)
-        while newest and not self.loaded.wait(0.1):
+        if not newest or not self._until_loaded():
+            return
+        self.screen.post_message(CatalogLoaded(self.services.load(newest), so_far=True))
+        self.first_rows.wait(FIRST_PAINT_WAIT)
+
+    def _until_loaded(self) -> bool:
+        """In the load worker: wait until the cache's catalog is shown; False if the
+        screen went away first."""
+        while not self.loaded.wait(0.1):
             if self.stop_event.is_set():
-                return
-        if newest and not self.stop_event.is_set():
-            self.screen.post_message(CatalogLoaded(self.services.load(newest), so_far=True))
+                return False
+        return not self.stop_event.is_set()
+
+    def _watch_or_scan(self) -> None:
+        """On the event loop, once the first rows are drawn: the folder watched (the
+        first scan starts once it is), or scanned now where watching is off."""
+        if not self.stop_event.is_set() and not self.screen.watching.start():
+            self.rescan()
+
+    def rows_shown(self, rows: list) -> None:
+        """On the event loop: the list has rows from now on (drawn after this refresh)."""
+        if rows and not self.first_rows.is_set():
+            self.screen.call_after_refresh(self.first_rows.set)
 
     def _first_page_ready(self, first: list, total: int) -> threading.Event:
         """Show the first page; the event is set once it is on the screen."""
@@ -112,10 +141,8 @@ class Background:
     def catalog_loaded(self, message: CatalogLoaded) -> None:
         """A whole catalog: the cache's (then the scan starts), or a first scan's."""
         self.services.take_loaded(message.loaded)
-        if message.first:  # the scan starts now, or once the folder is watched
+        if message.first:  # the load worker then starts the watch (or the scan)
             self.first_scan = not self.services.articles  # first: an empty catalog says why
-            if not self.screen.watching.start():
-                self.rescan()
         for notice in message.notices:
             self.screen.notify(notice, severity="warning", timeout=10)
         self.screen.tree.rebuild(self.services.counts, partial=self.first_scan)
