@@ -120,6 +120,7 @@ def million(catalog: Catalog) -> Catalog:
 
 
 async def screen_bench(root: Path, settings: Settings) -> None:
+    from benchmarks.bench_ui import wait_until as until
     from reader.ui.app import NewsReaderApp
     from reader.ui.screens.glance import GlanceScreen
 
@@ -146,14 +147,6 @@ async def screen_bench(root: Path, settings: Settings) -> None:
             print(f"  screen open, {label:<14} key to figures drawn "
                   f"{ms([o[0] for o in opened])}; counted in the worker "
                   f"{ms([o[1] for o in opened])}")
-
-
-async def until(pilot, condition, timeout: float = 1800.0) -> None:
-    deadline = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > deadline:
-            raise TimeoutError("condition not reached")
-        await pilot.pause()
 
 
 def cli_bench(root: Path, data: Path) -> None:
