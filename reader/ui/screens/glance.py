@@ -44,6 +44,7 @@ DAYS = 30
 REDRAW = 0.25  # seconds between two redraws of live figures, at most
 DAY_CHECK = 60  # seconds between two looks at the clock for a new day
 NARROW = 120  # columns below which the bars are stacked, not side by side
+TALL = 40  # lines from which the charts are drawn taller
 
 
 class GlanceScreen(ModalScreen[GroupKey | None]):
@@ -101,6 +102,7 @@ class GlanceScreen(ModalScreen[GroupKey | None]):
 
     def on_resize(self) -> None:
         self.query_one("#glance-bars").set_class(self.size.width < NARROW, "-stack")
+        self.set_class(self.size.height >= TALL, "-tall")
 
     def action_dismiss(self) -> None:
         self.dismiss(None)
