@@ -126,7 +126,7 @@ class GlanceScreen(ModalScreen[GroupKey | None]):
         return (bool(self.search) and outcome is not None and outcome.paths is not None
                 and outcome.complete and not outcome.malformed)
 
-    @work(thread=True, exclusive=True, group="glance")
+    @work(thread=True, exclusive=True, group="glance", description="glance count")
     def count(self, taken: GlanceScope, search: str) -> None:
         started = time.perf_counter()
         services, scope = self.services, taken
