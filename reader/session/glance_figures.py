@@ -96,9 +96,9 @@ def figures(counted: Tally, scope: str = "All", top: int = TOP) -> Figures:
 
 def reads_per_day(counted: Tally) -> list[int]:
     per_day = [0] * counted.window.span
-    for _, day in counted.reads.values():
+    for (_, day), count in counted.reads.pairs.items():
         if 0 <= day < len(per_day):
-            per_day[day] += 1
+            per_day[day] += count
     return per_day
 
 
@@ -108,11 +108,11 @@ def backlog(counted: Tally) -> list[int]:
     span = counted.window.span
     later = list(accumulate(reversed(counted.unread_in)))[::-1]  # later[i]: buckets >= i
     crossing = [0] * (span + 1)  # read after a day's end, dated before it: a difference array
-    for dated, read in counted.reads.values():
+    for (dated, read), count in counted.reads.pairs.items():
         start, end = max(dated, 0), min(read, span)
         if start < end:
-            crossing[start] += 1
-            crossing[end] -= 1
+            crossing[start] += count
+            crossing[end] -= count
     open_reads = list(accumulate(crossing))
     return [counted.unread - later[d + 1] + open_reads[d] for d in range(span)]
 

@@ -9,7 +9,7 @@ and the state store's read times.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import AbstractSet, Sequence
 
@@ -21,11 +21,12 @@ from reader.state.groups import Key, MarkGroup
 
 @dataclass(frozen=True)
 class GlanceScope:
-    """A scope and the reader's state when it was taken."""
+    """A scope and the reader's state when it was taken (never printed whole: a worker's
+    description would hold 100k articles)."""
 
-    catalog: Catalog
-    read: frozenset[str]
-    starred: frozenset[str]
+    catalog: Catalog = field(repr=False)
+    read: frozenset[str] = field(repr=False)
+    starred: frozenset[str] = field(repr=False)
     member: Member
     totals: Totals | None
     by_marks: bool = False  # membership follows the marks (Unread, Starred): counted again

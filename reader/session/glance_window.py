@@ -84,8 +84,20 @@ class Window:
     def days_of(self, newest_first: Sequence[Article]) -> list[Sequence[Article]]:
         """The articles of each day of the span (oldest day first), sliced out of a
         catalog's articles (newest first) by bisecting their dates: O(span log n)."""
-        bounds = [self.index_of(newest_first, t) for t in self.starts]
+        bounds = self.bounds_of(newest_first)
         return [newest_first[bounds[i + 1]:bounds[i]] for i in range(self.span)]
+
+    def bounds_of(self, newest_first: Sequence[Article]) -> list[int]:
+        """Where each day of the span starts in articles newest first (then where today
+        ends): the article at place r is in bucket i where bounds[i+1] <= r < bounds[i],
+        that is bisect_left(-bounds, -r) - 1."""
+        return [self.index_of(newest_first, t) for t in self.starts]
+
+    @cached_property
+    def starts_us(self) -> tuple[int, ...]:
+        """`starts` in µs since the epoch (the state store's times): a time's bucket is
+        bisect_right(starts_us, us) - 1."""
+        return tuple(int(t * 1e6) for t in self.starts)
 
     def hours_of(self, today: Sequence[Article]) -> list[int]:
         """How many of today's articles (newest first) fall in each hour."""

@@ -44,6 +44,7 @@ DAYS = 30
 REDRAW = 0.25  # seconds between two redraws of live figures, at most
 DAY_CHECK = 60  # seconds between two looks at the clock for a new day
 NARROW = 120  # columns below which the bars are stacked, not side by side
+TALL = 40  # lines from which the charts are drawn taller
 
 
 class GlanceScreen(ModalScreen[GroupKey | None]):
@@ -101,6 +102,7 @@ class GlanceScreen(ModalScreen[GroupKey | None]):
 
     def on_resize(self) -> None:
         self.query_one("#glance-bars").set_class(self.size.width < NARROW, "-stack")
+        self.set_class(self.size.height >= TALL, "-tall")
 
     def action_dismiss(self) -> None:
         self.dismiss(None)
@@ -124,7 +126,7 @@ class GlanceScreen(ModalScreen[GroupKey | None]):
         return (bool(self.search) and outcome is not None and outcome.paths is not None
                 and outcome.complete and not outcome.malformed)
 
-    @work(thread=True, exclusive=True, group="glance")
+    @work(thread=True, exclusive=True, group="glance", description="glance count")
     def count(self, taken: GlanceScope, search: str) -> None:
         started = time.perf_counter()
         services, scope = self.services, taken
