@@ -1,7 +1,8 @@
 """End to end, keeping up: the installed `newsreader` in a real terminal (tmux), its
 own config file.  A search saved in the reader (`b`) becomes a node of the tree's
 Searches section with its count, written to the config file, and the count follows
-a mark at once."""
+a mark at once; a hide rule added from the palette is previewed, then takes its
+articles out of All and its count into Hidden."""
 
 from __future__ import annotations
 
@@ -55,5 +56,22 @@ def test_a_search_saved_in_the_reader_is_a_node_with_a_live_count(archive_factor
         term.keys("m")  # the article under the cursor (a hit of gold) read
         term.wait_until(lambda s: tree_row(s, "Gold watch").endswith("2/3")
                         and tree_row(s, "All").endswith("11/12"), "the counts after a mark")
+        term.keys("Escape")  # the search cleared: All listed
+        term.wait_until(lambda s: "12 in view" in s, "All listed again")
+        term.keys("C-p")
+        term.keys("Add a rule: hide", literal=True)
+        term.wait_for("Add a rule: hide the articles")
+        term.keys("Enter")
+        term.wait_for("A rule to hide the articles matching:")
+        term.keys("source:wire", literal=True)  # the six even articles, none of them read
+        term.keys("Enter")
+        term.wait_for("Matches 6 articles now")  # the preview, before anything is saved
+        assert "[[rules]]" not in config.read_text(encoding="utf-8")
+        term.keys("Enter")
+        screen = term.wait_until(lambda s: tree_row(s, "Hidden").endswith("6/6")
+                                 and tree_row(s, "All").endswith("5/6"),
+                                 "the hidden articles out of All, counted in Hidden")
+        assert "6 in view" in screen and tree_row(screen, "Gold watch").endswith("2/3")
+        assert 'query = "source:wire"' in config.read_text(encoding="utf-8")
         term.keys("q")
         term.wait_exit()
