@@ -14,7 +14,6 @@ from conftest import article_text, write_archive
 from reader.archive import Archive
 from reader.index import SearchIndex, index_dir_of, update_index
 from reader.index import prefixes
-from reader.index.filters import filter_docs
 from reader.index.prefixes import PrefixTerms
 from reader.index.whoosh_patches.leaf_ids import segment_prefix_terms
 from reader.index.matching import filter_query
@@ -80,7 +79,7 @@ def test_a_filters_documents_are_those_whoosh_finds(indexed, text):
     assert any(sub.reader().has_deletions() for sub, _ in searcher.leaf_searchers())
     f = parse_query(text, indexed.tz).filters[0]
     expected = set(searcher.docs_for_query(filter_query(f)))
-    assert filter_docs(searcher, indexed._finder(searcher), f) == expected
+    assert indexed._finder(searcher).filter_docs(f) == expected
     assert expected or text in ("lang:e", "before:2024-01-01")
 
 

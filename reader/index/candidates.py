@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
+from bisect import bisect_right
 from dataclasses import replace
 from itertools import islice
 from typing import Callable
@@ -74,16 +75,32 @@ class CandidateFinder:
     def _dated(self, start: int | None, end: int | None) -> set[int]:
         """The live documents dated from `start` until before `end` (None: no bound),
         from the date column (every document has a date), as `filter_query`'s range."""
-        low, high = -2 ** 63 if start is None else start, 2 ** 63 if end is None else end
         if self.leaves is None:
-            dates = self.dates()
-            return {d for d in self.all_docs() if low <= dates[d] < high}
+            return self._dated_in_order(start, end)
+        low, high = -2 ** 63 if start is None else start, 2 ** 63 if end is None else end
         out: set[int] = set()
         for sub, offset in self.leaves:
             reader = sub.reader()
             dates = list(reader.column_reader("date"))
             out.update(offset + d for d in reader.all_doc_ids() if low <= dates[d] < high)
         return out
+
+    def _dated_in_order(self, start: int | None, end: int | None) -> set[int]:
+        """The whole searcher's: a slice of the newest-first order, whose dates fall as it
+        goes (two bisections and one set made from an array, not a pass over every
+        document: the first `after:2024-06-01` took 0.2 s at 100,000 articles)."""
+        order, _ = self.newest_order()
+        dates = self.dates()
+
+        def older(docnum: int) -> int:  # rises along the newest-first order
+            return -dates[docnum]
+
+        first = 0 if end is None else bisect_right(order, -end, key=older)  # dated >= end
+        last = len(order) if start is None else bisect_right(order, -start, key=older)
+        docs = set(order[first:last])
+        if self.searcher.reader().has_deletions():
+            docs &= self.all_docs()
+        return docs
 
     def docs(self, node: Node) -> set[int]:
         """A superset of the node's matches (exact unless the node is not `exact`)."""

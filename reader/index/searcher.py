@@ -25,7 +25,6 @@ from whoosh import query as wq
 from whoosh.query import Every
 
 from reader.index.analysis import fold, script_variants
-from reader.index.filters import filter_docs
 from reader.index.matching import ArticleText, matches, to_whoosh
 from reader.index.candidates import BROAD, CandidateFinder
 from reader.index.hit_sets import hit_docs
@@ -363,7 +362,7 @@ class SearchIndex:
             if f.field in SIGHTINGS:  # is:new, added: (the reader's visits)
                 docs = self._docnums_of_set(searcher, _state_paths(state, f))
             elif key not in self._filters:
-                self._filters[key] = docs = filter_docs(searcher, self._finder(searcher), f)
+                self._filters[key] = docs = self._finder(searcher).filter_docs(f)
             else:
                 docs = self._filters[key]
             if f.negated:
