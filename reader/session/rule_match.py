@@ -27,13 +27,22 @@ STATES = ("is: terms cannot be in a rule: its matches follow the archive, not th
           "(a read rule of is:unread would chase its own tail)")
 
 
+def parse_rule(query: str, tz) -> ParsedQuery:
+    """A rule's query, parsed (once: the index searches with it); QueryError says why
+    it cannot be a rule's."""
+    parsed = parse_query(query, tz)
+    if parsed.states or parsed.empty:
+        raise QueryError(STATES if parsed.states else "the query is empty")
+    return parsed
+
+
 def query_problem(query: str, tz) -> str:
     """Why `query` cannot be a rule's ("" when it can)."""
     try:
-        parsed = parse_query(query, tz)
+        parse_rule(query, tz)
     except QueryError as exc:
         return str(exc)
-    return STATES if parsed.states else "the query is empty" if parsed.empty else ""
+    return ""
 
 
 def record_test(query: str, tz) -> Mask | None:

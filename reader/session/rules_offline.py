@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import AbstractSet, Iterable
 
 from reader.config import ACTIONS, Rule
-from reader.session.rule_match import query_problem
+from reader.index.query import QueryError
+from reader.session.rule_match import parse_rule
 from reader.state.model import READ, STAR
 from reader.state.rule_marks import RuleMarks
 
@@ -44,11 +45,12 @@ def rule_matches(rules: Iterable[Rule], index) -> list[RuleMatches]:
     parse, matches nothing and says why)."""
     out = []
     for rule in rules:
-        problem = query_problem(rule.query, index.tz)
-        if problem:
-            out.append(RuleMatches(rule, problem=problem))
+        try:
+            parsed = parse_rule(rule.query, index.tz)
+        except QueryError as exc:
+            out.append(RuleMatches(rule, problem=str(exc)))
             continue
-        results = index.search(rule.query, limit=0, sort="date", paths_only=True)
+        results = index.hit_set(parsed)  # as the reader finds a rule's: a set
         out.append(RuleMatches(rule, frozenset(results.paths), results.error or ""))
     return out
 
