@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from dataclasses import replace
 from datetime import timezone
@@ -72,7 +73,7 @@ def test_the_look_stats_each_file_open_as_the_walk_does_and_opens_no_pipe(archiv
     root = archive_factory(misleading(6))
     os.mkfifo(root / "en/news/s0/pipe.md")  # opening it to read would block
     os.symlink("00.md", root / "en/news/s0/link.md")  # inside the archive: followed
-    looked = [peek_listed(root, walk_listed(root, share=(k, 2)), UTC)[0] for k in range(2)]
+    looked = [peek_listed(root, walk_listed(root, share=(k, 2)), UTC).found() for k in range(2)]
     by_path = attrgetter("fs_rel")
     problems = []
     walked = sorted(walk(root, problems), key=by_path)
@@ -90,6 +91,21 @@ def test_the_look_holds_the_true_newest_whatever_the_mtimes_say(scanned):
     assert len(listed) == count
     assert listed[:count - 3] == truth[:count - 3]  # broken.md first: its file time
     assert len(look.take_dates()) == len(truth)
+
+
+def test_a_share_picks_its_newest_by_the_scan_s_order_where_dates_tie(archive_factory):
+    """Equal dates across the count's edge go by path, undated files first: the order of
+    `newest_first`, which the scan parses in."""
+    files = {f"en/news/s0/{name}.md": article_text(name, date=date) for name, date in [
+        ("e", "2025-03-05 10:00:00"), ("b", "2025-03-05 10:00:00"), ("d", "2025-03-06 10:00:00"),
+        ("a", "2025-03-05 10:00:00"), ("c", "2025-03-04 10:00:00")]}
+    files["en/news/s0/undated.md"] = "No front matter.\n"
+    root = archive_factory(files)
+    walked = list(walk(root))
+    expected = [f.fs_rel for f in newest_module.newest_first(root, walked, UTC)]
+    for count in range(1, 7):
+        peeked = peek_listed(root, walk_listed(root), UTC)
+        assert [f.fs_rel for _, f in peeked.newest(count)] == expected[:count]
 
 
 def test_the_first_scan_after_a_look_reads_no_date_again_and_stores_the_same(
@@ -149,8 +165,22 @@ def test_no_worker_process_to_be_had_no_look(archive_factory, settings, monkeypa
     def refused(process):
         raise OSError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(multiprocessing.get_context("spawn").Process, "start", refused)
+    for method in ("spawn", "fork"):
+        monkeypatch.setattr(multiprocessing.get_context(method).Process, "start", refused)
     archive = Archive.open(archive_factory(misleading(6)), settings)
     archive.look_ahead()
     assert archive._look is None and archive.looked_newest() == []
     assert len(archive.scan().added) == 9
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork is used on Linux only")
+def test_the_look_forks_while_this_process_has_one_thread_and_spawns_beside_others(
+        monkeypatch):
+    """A forked worker starts at once (the CLI looks before any thread starts); beside
+    other threads, a fork could inherit a lock one of them holds: spawn."""
+    from reader.archive.first_look import _context
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert _context().get_start_method() == "fork"
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert _context().get_start_method() == "spawn"

@@ -23,6 +23,7 @@ import heapq
 import math
 import multiprocessing
 import os
+import sys
 import threading
 from array import array
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from reader.archive.model import Article
-from reader.archive.newest import order_key, peek_listed
+from reader.archive.newest import peek_listed
 from reader.archive.scan import _FIRST_BATCH, _parse_batch, _start_worker
 from reader.archive.walk import walk_listed
 
@@ -77,13 +78,11 @@ def look_at_share(root: Path, tz: tzinfo, follow: str, share: tuple[int, int],
                   count: int = COUNT) -> Share:
     """One worker's part: the files of `share` (see `walk`), their dates, and its
     `count` newest parsed (the archive's newest `count` are among the workers' ones)."""
-    found, dates = peek_listed(root, walk_listed(root, follow, share), tz)  # the scan
-    # reports the files that cannot be read
-    newest = heapq.nsmallest(count, zip(map(order_key, found, dates), found))
+    peeked = peek_listed(root, walk_listed(root, follow, share), tz)  # the scan reports
+    # the files that cannot be read
+    newest = peeked.newest(count)
     parsed = _parse_batch(root, [f for _, f in newest], tz)
-    stamps = array("q", [n for f in found for n in (f.size, f.mtime_ns)])
-    return Share([f.fs_rel for f in found], stamps,
-                 array("d", [math.nan if date is None else date for date in dates]),
+    return Share(peeked.fs_rels, peeked.stamps, peeked.dates,
                  [(key, None if isinstance(outcome, str) else outcome)
                   for (key, _), (_, outcome) in zip(newest, parsed)])
 
@@ -101,8 +100,7 @@ class FirstLook:
 
     def __init__(self, root: Path, tz: tzinfo, follow: str, workers: int | None = None):
         workers = workers or max(1, min(MAX_WORKERS, os.cpu_count() or 1))
-        # spawn: the reader runs threads, and a forked child can deadlock on their locks
-        context = multiprocessing.get_context("spawn")
+        context = _context()
         self._lock = threading.Lock()  # the UI and the first scan may wait at once
         self._look: Look | None = None
         self._done = False
@@ -163,6 +161,17 @@ class FirstLook:
                 worker.terminate()
             worker.join(1)
         self._pipes, self._workers = [], []
+
+
+def _context():
+    """fork where it is safe: on Linux, while this process has no thread but its main one
+    (the CLI starts the look before anything starts a thread).  A forked worker begins at
+    once; a spawned one starts a new interpreter and imports the reader first (0.3-0.4 s
+    a worker, on the cores the reader is loading on).  With other threads running, a
+    forked child could inherit one of their locks held and deadlock on it: spawn then."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _look_and_send(pipe: Connection, root: Path, tz: tzinfo, follow: str,

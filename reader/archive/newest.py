@@ -18,9 +18,13 @@ processes, reader/archive/first_look.py, and the scan that follows reuses them).
 
 from __future__ import annotations
 
+import heapq
+import math
 import os
 import re
 import stat
+from array import array
+from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -35,7 +39,10 @@ PEEK_BYTES = 1024
 _CLOSING = {b"-": b"\n---", b"+": b"\n+++", b"{": b"\n}"}
 _DATE_KEYS = {b"-": (b"\ndate", b'\n"date"'), b"+": (b"\ndate",), b"{": (b'"date"',)}
 _DATE_VALUE = re.compile(rb"""\n?"?date"?[ \t]*[:=][ \t]*["']?([0-9][0-9T:.+\- Zz]*)""")
+_YAML_DATE = re.compile(rb"""\n"?date"?[ \t]*:[ \t]*["']?([0-9][0-9T:.+\- Zz]*)""")
 _EPOCH = datetime(1970, 1, 1)
+_FILE_FLAGS = os.O_RDONLY | os.O_NONBLOCK  # a file that became a pipe does not block
+_FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY
 
 
 # A date read, by the file's fs_rel: (size, mtime_ns, date) of the file as it was read.
@@ -84,22 +91,78 @@ def peek_dates(root: Path, fs_rels: list[str], tz: tzinfo) -> list[float | None]
         peek.close()
 
 
-def peek_listed(root: Path, listed: Iterable[tuple[str, os.DirEntry]], tz: tzinfo
-                ) -> tuple[list[FoundFile], list[float | None]]:
+@dataclass
+class Peeked:
+    """The files a look read, in arrays (cheap to build and to send between processes):
+    their fs_rels, the size and mtime_ns of each in turn (`stamps`), and the date of each
+    (NaN where none was seen)."""
+
+    fs_rels: list[str]
+    stamps: array
+    dates: array
+
+    def found(self) -> list[FoundFile]:
+        sizes, mtimes = self.stamps[0::2], self.stamps[1::2]
+        return [found_file(*file) for file in zip(self.fs_rels, map(_Stat, sizes, mtimes))]
+
+    def date(self, i: int) -> float | None:
+        return None if math.isnan(self.dates[i]) else self.dates[i]
+
+    def newest(self, count: int) -> list[tuple[tuple, FoundFile]]:
+        """The `count` first files in parse order (`order_key`), with their keys."""
+        dates = self.dates
+        dated = heapq.nlargest(count, (d for d in dates if not math.isnan(d)))
+        floor = dated[-1] if len(dated) == count else -math.inf
+        chosen = [i for i, d in enumerate(dates) if not d < floor]  # NaN too: undated
+        found = [found_file(self.fs_rels[i], _Stat(self.stamps[2 * i], self.stamps[2 * i + 1]))
+                 for i in chosen]
+        keyed = sorted(zip(map(order_key, found, map(self.date, chosen)), found))
+        return keyed[:count]
+
+
+@dataclass(frozen=True, slots=True)
+class _Stat:  # what found_file reads of an os.stat_result
+    st_size: int
+    st_mtime_ns: int
+
+
+def peek_listed(root: Path, listed: Iterable[tuple[str, os.DirEntry]], tz: tzinfo) -> Peeked:
     """The files `walk_listed` gives, each opened once for its stat and its date (the first
     look: a file that is not regular or cannot be read is left to the scan, which says
-    why)."""
-    peek = _Peeker(root)
-    found, dates = [], []
+    why).  The loop of the first look, 100,000 files at a first open: kept tight."""
+    out = Peeked([], array("q"), array("d"))
+    add_rel, add_stamp, add_date = out.fs_rels.append, out.stamps.append, out.dates.append
+    offsets, is_regular, nan = {}, stat.S_ISREG, math.nan
+    folder, folder_fd = None, -1  # a folder's files come together: one open folder
     try:
         for fs_rel, entry in listed:
-            seen = peek.found_and_date(fs_rel, entry, tz)
-            if seen is not None:
-                found.append(seen[0])
-                dates.append(seen[1])
+            place, _, name = fs_rel.rpartition("/")
+            try:
+                if not entry.is_file():  # the listing's type (a symlink: its target's)
+                    continue  # never opened: a named pipe would block
+                if place != folder:
+                    if folder_fd >= 0:
+                        os.close(folder_fd)
+                    folder, folder_fd = None, -1
+                    folder_fd = os.open(os.path.join(root, place), _FOLDER_FLAGS)
+                    folder = place
+                fd = os.open(name, _FILE_FLAGS, dir_fd=folder_fd)
+                try:
+                    st, head = os.fstat(fd), os.read(fd, PEEK_BYTES)
+                finally:
+                    os.close(fd)
+            except OSError:
+                continue
+            if is_regular(st.st_mode):
+                add_rel(fs_rel)
+                add_stamp(st.st_size)
+                add_stamp(st.st_mtime_ns)
+                date = front_matter_date(head, tz, offsets)
+                add_date(nan if date is None else date)
     finally:
-        peek.close()
-    return found, dates
+        if folder_fd >= 0:
+            os.close(folder_fd)
+    return out
 
 
 def front_matter_date(head: bytes, tz: tzinfo, offsets: dict | None = None) -> float | None:
@@ -110,6 +173,11 @@ def front_matter_date(head: bytes, tz: tzinfo, offsets: dict | None = None) -> f
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     opening = head[:1]
+    if opening == b"-":  # YAML, nearly every file: one search
+        end = head.find(b"\n---", 1)
+        match = _YAML_DATE.search(head, 0, end if end > 0 else len(head))
+        return (_timestamp(match.group(1).decode("ascii").strip(), tz,
+                           {} if offsets is None else offsets) if match else None)
     if opening not in _CLOSING:
         return None
     end = head.find(_CLOSING[opening], 1)
@@ -133,10 +201,10 @@ def _timestamp(text: str, tz: tzinfo, offsets: dict) -> float | None:
         return moment.timestamp() if moment is not None else None
     if moment.tzinfo is not None:
         return moment.timestamp()
-    day = moment.date()
-    offset = offsets.get(day)
+    offset = offsets.get(text[:10])  # an ISO date's day is in its first ten characters
     if offset is None:
-        offset = offsets[day] = tz.utcoffset(datetime.combine(day, time(12))).total_seconds()
+        noon = datetime.combine(moment.date(), time(12))
+        offset = offsets[text[:10]] = tz.utcoffset(noon).total_seconds()
     return (moment - _EPOCH).total_seconds() - offset
 
 
@@ -152,37 +220,23 @@ class _Peeker:
 
     def date_of(self, fs_rel: str, tz: tzinfo) -> float | None:
         try:
-            _, head = self._read(fs_rel, with_stat=False)
+            head = self._read(fs_rel)
         except OSError:  # gone or unreadable: the parse will say why
             return None
         return front_matter_date(head, tz, self.offsets)
 
-    def found_and_date(self, fs_rel: str, entry: os.DirEntry, tz: tzinfo
-                       ) -> tuple[FoundFile, float | None] | None:
-        """The file's record, statted open, and its date; None for a file that is not
-        regular (never opened: a named pipe would block) or cannot be read."""
-        try:
-            if not entry.is_file():  # the type the listing gave (a symlink: its target's)
-                return None
-            st, head = self._read(fs_rel, with_stat=True)
-        except OSError:
-            return None
-        if not stat.S_ISREG(st.st_mode):
-            return None
-        return found_file(fs_rel, st), front_matter_date(head, tz, self.offsets)
-
-    def _read(self, fs_rel: str, with_stat: bool) -> tuple[os.stat_result | None, bytes]:
+    def _read(self, fs_rel: str) -> bytes:
         folder, _, name = fs_rel.rpartition("/")
-        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK, dir_fd=self._open_folder(folder))
+        fd = os.open(name, _FILE_FLAGS, dir_fd=self._open_folder(folder))
         try:
-            return (os.fstat(fd) if with_stat else None), os.read(fd, PEEK_BYTES)
+            return os.read(fd, PEEK_BYTES)
         finally:
             os.close(fd)
 
     def _open_folder(self, folder: str) -> int:
         if self.folder_fd < 0 or folder != self.folder:
             self.close()
-            self.folder_fd = os.open(os.path.join(self.root, folder), os.O_RDONLY | os.O_DIRECTORY)
+            self.folder_fd = os.open(os.path.join(self.root, folder), _FOLDER_FLAGS)
             self.folder = folder
         return self.folder_fd
 
