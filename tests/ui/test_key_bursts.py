@@ -14,6 +14,7 @@ import threading
 from textual import events
 from textual._xterm_parser import XTermParser
 
+from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.search_box import SearchBox
 from tests.ui.conftest import run_app_test, settle, until
 
@@ -185,6 +186,30 @@ def test_a_burst_at_the_first_frame_reaches_the_search_box(make_app):
             screen = app.screen
             screen.preview_delay = 0
             post_write(app, "/gold")
+            await settle(pilot)
+            assert box(screen).value == "gold"
+            assert titles(screen) == gold_titles(screen) and len(titles(screen)) == 3
+
+    asyncio.run(main())
+
+
+def test_keys_typed_before_the_screen_is_composed_wait_for_it(make_app, monkeypatch):
+    """A loaded machine: the terminal sends keys before the main screen has its widgets
+    (the reader crashed: NoMatches for the search box, asked whether keys must wait)."""
+    real_compose = MainScreen.compose
+
+    def compose(screen):
+        post_write(screen.app, "/gold")  # in the app's queue before any widget exists
+        yield from real_compose(screen)
+
+    monkeypatch.setattr(MainScreen, "compose", compose)
+    app = make_app()
+    assert MainScreen(app.services).keys_must_wait()  # not composed: keys wait
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = app.screen
+            screen.preview_delay = 0
             await settle(pilot)
             assert box(screen).value == "gold"
             assert titles(screen) == gold_titles(screen) and len(titles(screen)) == 3

@@ -59,6 +59,7 @@ class MainScreen(ArticleActions, Screen):
         self.group: GroupKey = ALL
         self.search_text = ""
         self.newest_first = True
+        self.composed = False  # on_mount: the widgets are there, keys may reach them
         self._preview: Timer | None = None
         self._open_when_shown: str | None = None
         self.background = Background(self)
@@ -92,6 +93,8 @@ class MainScreen(ArticleActions, Screen):
         self.rule_nodes.show()
         self.services.on_new = lambda: self.post_message(NewFound())  # (from a thread)
         self.background.start()
+        self.composed = True
+        self.keys_may_go()
 
     def on_unmount(self) -> None:
         self.services.on_new = None
@@ -205,7 +208,11 @@ class MainScreen(ArticleActions, Screen):
     def keys_must_wait(self) -> bool:
         """True while the next key would act on rows that are not yet those of what was
         typed before it: the search box holds text not yet searched, or the list is
-        being recomputed.  Typing in the box and moving in the tree never wait."""
+        being recomputed, or the screen has no widgets yet (keys typed as the reader
+        starts on a busy machine: on_mount lets them go).  Typing in the box and moving
+        in the tree never wait."""
+        if not self.composed:
+            return True
         if isinstance(self.focused, (SearchBox, GroupTree)):
             return False
         return self.query_one(SearchBox).value != self.search_text or not self.list_is_current()
