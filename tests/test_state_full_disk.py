@@ -120,13 +120,52 @@ def test_a_disk_that_fills_while_reading_says_so_and_keeps_every_earlier_mark(
         services.set_read(rest)  # neither the journal nor the database can take them
         services.flush()
         assert errors and "the disk is full" in errors[0] and "cannot be saved now" in errors[0]
+        assert "saved once the disk takes writes again" in errors[0]
         assert services.store.read_set() == {first.path}
+        services.retry_unsaved()  # the reader's timer: still full, still held
+        services.flush()
+        assert services.store.unsaved == 1 and services.is_read(rest[0].path)
     finally:
-        services.close()
+        lost = services.close()
+    assert lost == 1  # the one change held in memory: the reader says so as it quits
     (small_disk / "filler").unlink()
     with StateStore.open(archive.data_dir / STATE_FILE_NAME) as store:
         assert store.read_set() == {first.path}
     assert corrupt_files(archive.data_dir) == []
+
+
+def test_marks_a_full_disk_refused_are_saved_once_it_has_room_again(small_disk,
+                                                                   archive_factory):
+    """The attack's case: `A` on a full disk showed every article read, said the marks
+    could not be saved, and lost them all, though space was freed before the quit."""
+    from reader.session.services import Services
+
+    settings = Settings(data_root=small_disk / "data", config_path=small_disk / "none.toml")
+    files = {f"content/en/news/s/{i}.en.md": article_text(f"Story {i}") for i in range(50)}
+    archive = Archive.open(archive_factory(files), settings)
+    services = Services(archive, settings, open_link=lambda url: True)
+    errors: list[str] = []
+    services.on_error = errors.append
+    try:
+        assert services.open_state() == []
+        services.set_articles(archive.scan().articles)
+        first, *rest = services.articles
+        services.set_read([first])
+        services.flush()
+        fill(small_disk)
+        services.set_read(rest)
+        services.toggle_star(rest[0])
+        services.flush()
+        assert services.store.unsaved == 2
+        (small_disk / "filler").unlink()  # room again: the next try saves them, in order
+        services.retry_unsaved()
+        services.flush()
+        assert services.store.unsaved == 0 and errors[-1].startswith("Read/starred marks saved")
+    finally:
+        assert services.close() == 0
+    with StateStore.open(archive.data_dir / STATE_FILE_NAME) as store:
+        assert store.read_set() == {a.path for a in services.articles}
+        assert store.starred_set() == {rest[0].path}
 
 
 # -- errors injected into the open path -----------------------------------------------

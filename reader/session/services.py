@@ -357,10 +357,9 @@ class Services:
             changed = [a for a in changed if (a.path in marks) == value]
         self.rules.marks.decide(field, (a.path for a in changed))  # over any rule's
         if changed and self.store is not None:
-            acknowledge, write = ((self.store.acknowledge_read, self.store.mark_read)
-                                  if field == READ else
-                                  (self.store.acknowledge_star, self.store.mark_starred))
-            self._keep(acknowledge, write, [a.path for a in changed], value, changed,
+            acknowledge = (self.store.acknowledge_read if field == READ else
+                           self.store.acknowledge_star)
+            self._keep(acknowledge, [a.path for a in changed], value, changed,
                        undoable=True, label=step_label(_VERBS[field, value], changed, where),
                        own=True)  # the user's, even where a rule's mark had it so
         return changed
@@ -468,17 +467,29 @@ class Services:
         if self.arrivals.record(self.store.visits, paths, baseline) and self.on_new:
             self.on_new()
 
-    def _keep(self, acknowledge: Callable, write: Callable, *args, **kwargs) -> None:
+    def _keep(self, acknowledge: Callable, *args, **kwargs) -> None:
         """Keep a change in the store's journal now (a kill -9 cannot lose it), written to
-        the database in the background; where no journal can be kept (a full disk), the
-        write alone, which reports its failure."""
+        the database in the background.  Where no journal can be kept (a full disk) the
+        store holds the change and writes it at the next write that works (`retry_unsaved`,
+        the next mark, the close); the user is told."""
         assert self.store is not None
         try:
             kept = acknowledge(*args, **kwargs)
-        except StateError:
-            self._write(write, *args, **kwargs)
+        except StateError as exc:
+            if self.on_error is not None:
+                self.on_error(f"Could not save read/starred marks: {exc}")
             return
         self._write(self.store.save, kept)
+
+    def retry_unsaved(self) -> None:
+        """Try the marks whose write failed again, in the writer (a timer calls this: the
+        disk may have room again); says so once they are saved."""
+        if self.store is not None and self.store.unsaved:
+            self._write(self._retried)
+
+    def _retried(self) -> None:
+        if self.store is not None and not self.store.retry() and self.on_error is not None:
+            self.on_error("Read/starred marks saved: the state file takes writes again.")
 
     def _write(self, fn: Callable, *args, **kwargs) -> Future:
         future = self._writer.submit(fn, *args, **kwargs)
@@ -505,12 +516,14 @@ class Services:
         except webbrowser.Error:
             return False
 
-    def close(self) -> None:
+    def close(self) -> int:
+        """Close everything; returns how many mark changes could not be saved (held in
+        memory only, the disk still full): the reader says so as it quits."""
         self._writer.shutdown(wait=True)
         self.searcher.close()
-        if self.store is not None:
-            self.store.close()
+        lost = self.store.close() if self.store is not None else 0
         self.archive.close()
+        return lost
 
 
 def step_label(verb: str, articles: Sequence[Article], where: str = "") -> str:

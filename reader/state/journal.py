@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import errno
 import os
 import secrets
 import threading
@@ -80,8 +81,9 @@ class Journal:
                 _write_line(self._fd, change.to_line())
                 self.unsaved += 1
             except OSError as exc:
-                raise StateUnwritableError(f"cannot keep marks in {self.path} ({exc}): marks "
-                                           "cannot be saved now") from exc
+                why = " (the disk is full)" if exc.errno == errno.ENOSPC else ""
+                raise StateUnwritableError(f"cannot keep marks in {self.path} ({exc}){why}: "
+                                           "marks cannot be saved now") from exc
 
     def saved(self) -> None:
         """The database holds one more of the changes: emptied when it holds them all."""

@@ -27,6 +27,8 @@ class Acknowledged:
     change: Change
     items: tuple  # the paths or Articles it was given
     articles: writes.ArticleLookup = None  # titles and links to keep beside the marks
+    journaled: bool = True  # False: the journal could not be written (a full disk), the
+    # change is held in memory only until a write succeeds
 
 
 def write(pool: ConnectionPool, item: Acknowledged, only_newer: bool = False) -> int:

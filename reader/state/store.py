@@ -41,7 +41,7 @@ from typing import Iterable
 
 from reader.archive.model import Article
 from reader.state import journal, pending, transfer, undo_log, writes
-from reader.state.errors import DamagedStateError, StateError
+from reader.state.errors import DamagedStateError, StateError, StateUnwritableError
 from reader.state.journal import Change, Journal
 from reader.state.model import (READ, STAR, BulkChange, ImportReport, Mark, Undone,
                                 now_us, us_to_datetime)
@@ -91,10 +91,28 @@ class StateStore:
         store._adopt_orphans()
         return store
 
-    def close(self) -> None:
-        """Close the file; a journal still holding unsaved changes stays for the next open."""
+    def close(self) -> int:
+        """Close the file, after one last try at the changes whose write failed; a journal
+        still holding unsaved changes stays for the next open.  Returns how many changes
+        are lost: held in memory only (no journal could be written) and still unsaved."""
+        self._retry()
+        with self._lock:
+            lost = sum(not item.journaled for item in self._failed)
         self._journal.close()
         self._pool.close()
+        return lost
+
+    @property
+    def unsaved(self) -> int:
+        """Changes acknowledged whose write failed so far (to be tried again)."""
+        with self._lock:
+            return len(self._failed)
+
+    def retry(self) -> int:
+        """Try the failed writes again now (the disk may have room again); how many are
+        still unsaved."""
+        self._retry()
+        return self.unsaved
 
     def __enter__(self) -> "StateStore":
         return self
@@ -262,7 +280,8 @@ class StateStore:
             exc.args = (f"{exc} (kept in {self._journal.path}, to be saved when the state "
                         "file takes writes again)",)
             raise
-        self._journal.saved()
+        if item.journaled:
+            self._journal.saved()
         self._retry()
         return changed
 
@@ -273,7 +292,14 @@ class StateStore:
         paths = tuple(p if type(p) is str else p.path for p in items)
         undoable = len(set(paths)) > 1 if undoable is None else undoable
         change = Change(field, value, self._now(), paths, undoable, label, own)
-        self._journal.append(change)
+        try:
+            self._journal.append(change)
+        except StateUnwritableError as exc:  # held here, and written once a write works
+            with self._lock:
+                self._failed.append(Acknowledged(change, items, articles, journaled=False))
+            exc.args = (f"{exc}; kept in memory and saved once the disk takes writes again "
+                        "(quitting before then loses them)",)
+            raise
         return Acknowledged(change, items, articles)
 
     def _retry(self) -> None:
@@ -286,7 +312,8 @@ class StateStore:
                 with self._lock:
                     self._failed.append(item)
                 continue
-            self._journal.saved()
+            if item.journaled:
+                self._journal.saved()
         if self._orphaned:
             self._adopt_orphans()
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Iterable
 
 from textual import events
@@ -24,6 +25,8 @@ from reader.ui.screens.main import MainScreen
 from reader.session.services import Services
 from reader.ui.svg_cells import fix_text_lengths
 from reader.ui.theme_colours import reader_variables
+
+UNSAVED_RETRY = 10.0  # seconds between two tries at marks a full disk refused
 
 
 def style_files() -> list:
@@ -52,6 +55,7 @@ class NewsReaderApp(App[int]):
         self.services.on_error = lambda message: self.notify(message, severity="error")
         self.sub_title = str(archive.root)
         self.key_queue = KeyQueue(self, super().on_event, self._keys_must_wait)
+        self.lost_marks = 0  # mark changes that could not be saved by the close
 
     async def on_event(self, event: events.Event) -> None:
         if self.key_queue.takes(event):  # one at a time, in order (see key_queue.py)
@@ -67,6 +71,7 @@ class NewsReaderApp(App[int]):
         return MainScreen(self.services)
 
     def on_mount(self) -> None:
+        self.set_interval(UNSAVED_RETRY, self.services.retry_unsaved)  # a full disk freed
         for problem in self.settings.problems:
             self.notify(problem, severity="warning", timeout=15)
         if self.settings.keys:
@@ -106,7 +111,7 @@ class NewsReaderApp(App[int]):
                 yield SystemCommand(what, f"keys: {keys}", _runner(screen, action))
 
     def on_unmount(self) -> None:
-        self.services.close()
+        self.lost_marks = self.services.close()
 
 
 def _runner(screen: Screen, action: str):
@@ -128,4 +133,8 @@ def run_app(archive: Archive, settings: Settings) -> int:
     """Run the reader in this terminal until the user quits; returns the exit code."""
     app = NewsReaderApp(archive, settings)
     result = app.run()
-    return int(result or 0)
+    if app.lost_marks:  # the screen is gone: the terminal is told
+        print(f"newsreader: {app.lost_marks:,} read/starred change(s) could not be saved: "
+              "the state file took no writes (a full disk?)", file=sys.stderr)
+        return 1
+    return app.return_code or int(result or 0)  # a crash: Textual's code (1), not 0
