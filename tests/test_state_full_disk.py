@@ -99,20 +99,27 @@ def test_the_reader_shows_the_saved_marks_while_the_disk_is_full(small_disk, arc
     assert corrupt_files(archive.data_dir) == []
 
 
-def test_a_disk_that_fills_while_reading_says_so_and_keeps_every_earlier_mark(
-        small_disk, archive_factory):
+def services_on(disk, archive_factory, count: int, padding: str = ""):
+    """(archive, Services with its state open and `count` articles loaded, the errors it
+    reports) with the data dir on `disk`."""
     from reader.session.services import Services
 
-    settings = Settings(data_root=small_disk / "data", config_path=small_disk / "none.toml")
-    files = {f"content/en/news/s/{i}.en.md": article_text(f"Story {i} " + "long " * 40)
-             for i in range(400)}
+    settings = Settings(data_root=disk / "data", config_path=disk / "none.toml")
+    files = {f"content/en/news/s/{i}.en.md": article_text(f"Story {i} {padding}")
+             for i in range(count)}
     archive = Archive.open(archive_factory(files), settings)
     services = Services(archive, settings, open_link=lambda url: True)
     errors: list[str] = []
     services.on_error = errors.append
+    assert services.open_state() == []
+    services.set_articles(archive.scan().articles)
+    return archive, services, errors
+
+
+def test_a_disk_that_fills_while_reading_says_so_and_keeps_every_earlier_mark(
+        small_disk, archive_factory):
+    archive, services, errors = services_on(small_disk, archive_factory, 400, "long " * 40)
     try:
-        assert services.open_state() == []
-        services.set_articles(archive.scan().articles)
         first, *rest = services.articles
         services.set_read([first])
         services.flush()
@@ -138,17 +145,8 @@ def test_marks_a_full_disk_refused_are_saved_once_it_has_room_again(small_disk,
                                                                    archive_factory):
     """The attack's case: `A` on a full disk showed every article read, said the marks
     could not be saved, and lost them all, though space was freed before the quit."""
-    from reader.session.services import Services
-
-    settings = Settings(data_root=small_disk / "data", config_path=small_disk / "none.toml")
-    files = {f"content/en/news/s/{i}.en.md": article_text(f"Story {i}") for i in range(50)}
-    archive = Archive.open(archive_factory(files), settings)
-    services = Services(archive, settings, open_link=lambda url: True)
-    errors: list[str] = []
-    services.on_error = errors.append
+    archive, services, errors = services_on(small_disk, archive_factory, 50)
     try:
-        assert services.open_state() == []
-        services.set_articles(archive.scan().articles)
         first, *rest = services.articles
         services.set_read([first])
         services.flush()
