@@ -130,6 +130,24 @@ def test_new_holds_what_arrived_since_the_previous_visit_began(root, settings):
     third.close()
 
 
+def test_a_first_open_stopped_before_its_scan_ended_leaves_nothing_new(root, settings):
+    """Killed (or quit) while the first scan was under way: the next visit's scan finds
+    the rest of the archive as it was, which is no news; what arrives after it is."""
+    first = Services(Archive.open(root, settings), settings, open_link=lambda url: True)
+    assert first.open_state() == []
+    first.set_articles([first.archive.read(path_of(0)).article])  # the first look's, alone
+    settle(first)
+    first.close()  # no scan ended
+
+    second = opened(root, settings)
+    assert new_members(second) == set() == brute_new(second)
+    second.close()
+    write(root, path_of(6))  # while the reader is closed, after the archive was seen whole
+    third = opened(root, settings)
+    assert new_members(third) == {path_of(6)} == brute_new(third)
+    third.close()
+
+
 def test_added_dates_search_the_first_sightings(root, settings):
     first = opened(root, settings)
     arrive(first, root, path_of(5))

@@ -31,6 +31,7 @@ def test_the_first_visit_is_the_baseline_and_the_next_sees_what_arrived(store_pa
         assert sorted(store.visits.see(["a.md", "b.md"], baseline=True)) == ["a.md", "b.md"]
         assert store.visits.new_paths() == set()  # a first run: nothing is new
         assert not store.visits.sighting_is_new(baseline=True)
+        store.visits.finish_baseline()  # its first scan ended: the archive seen whole
         assert store.visits.see(["c.md"]) == ["c.md"]  # arrived during the first visit
         assert store.visits.new_paths() == {"c.md"}
         first = store.visits.started
@@ -48,6 +49,23 @@ def test_the_first_visit_is_the_baseline_and_the_next_sees_what_arrived(store_pa
         assert store.visits.new_paths() == {"d.md"}
     with visit(store_path) as store:
         assert store.visits.new_paths() == set()
+
+
+def test_a_first_visit_killed_during_its_first_scan_leaves_nothing_new(store_path):
+    """The attack's case: a first open killed while the status said "found so far"; the
+    next visit's scan found the rest of the archive, and New held 9,759 of 9,959.  The
+    baseline lasts until a whole scan has ended, in whichever visit."""
+    with visit(store_path) as store:
+        store.visits.see(["a.md"], baseline=True)  # the first look's, then the kill
+    with visit(store_path) as store:
+        store.visits.see(["a.md", "b.md"], baseline=True)  # the cache's catalog, the scan's
+        assert not store.visits.sighting_is_new(baseline=True)
+        assert store.visits.see(["c.md"]) == ["c.md"]  # a watched arrival: new
+        store.visits.finish_baseline()
+        assert store.visits.new_paths() == {"c.md"}
+    with visit(store_path) as store:
+        assert store.visits.see(["d.md"], baseline=True) == ["d.md"]  # seen whole before:
+        assert store.visits.new_paths() == {"c.md", "d.md"}  # what a scan finds is news
 
 
 def test_no_visit_no_new_and_added_spans_in_epoch_seconds(store_path):

@@ -133,6 +133,7 @@ class Services:
         self._head = self.catalog
         self._head_lock = threading.Lock()
         self._scan_lock = threading.Lock()
+        self._scanned_whole = False  # a scan of the whole archive has ended (New's baseline)
         self.searcher = Searcher(archive)
         self.searcher.state = self  # is: filters read the marks in memory, not the disk
         self.on_error: Callable[[str], None] | None = None  # called from any thread
@@ -190,7 +191,7 @@ class Services:
         with self._head_lock:
             before, self._head = self._head, catalog
         self._see([a.path for a in catalog.articles if a.path not in before.by_path],
-                  baseline=True)
+                  baseline=True, whole=self._scanned_whole)
         return Loaded(catalog, counts, rules)
 
     def take_loaded(self, loaded: Loaded) -> None:
@@ -211,7 +212,10 @@ class Services:
              ) -> ScanResult:
         """A scan of the whole folder (one scan at a time: `r` and the watcher take turns)."""
         with self._scan_lock:
-            return self.archive.scan(progress, cancel)
+            result = self.archive.scan(progress, cancel)
+        if cancel is None or not cancel.is_set():  # the archive seen whole: its sightings
+            self._scanned_whole = True  # end the baseline of New (reader/state/visits.py)
+        return result
 
     def scan_paths(self, paths: Iterable[str]) -> ScanResult:
         """A scan of only these paths (a watched batch)."""
@@ -229,7 +233,8 @@ class Services:
             delta = reconcile(self.archive.cache, CatalogStamps(before), result.scope,
                               result.delta)
             self._head = before.apply(delta).ready()
-        self._see([a.path for a in delta.added])
+        whole = result.scope is None  # a whole scan: part of the baseline, until it ends
+        self._see([a.path for a in delta.added], baseline=whole, whole=whole)
         return CatalogChange(self._head, delta, tuple(before.outgoing(delta)))
 
     def take(self, change: CatalogChange) -> None:
@@ -455,16 +460,21 @@ class Services:
             return frozenset()
         return self.store.visits.added_between(start, end)
 
-    def _see(self, paths: list[str], baseline: bool = False) -> None:
+    def _see(self, paths: list[str], baseline: bool = False, whole: bool = False) -> None:
         """Record the first sighting of these paths (those never seen before), in the
         background: "new since the last visit" and `added:` (reader/state/visits.py);
-        `baseline`: a whole catalog's.  New's members are found with them."""
-        if self.store is not None and (paths or self.arrivals.paths is None):
-            self._write(self._record, paths, baseline)
+        `baseline`: a whole catalog's or a whole scan's; `whole`: a scan of the whole
+        archive has ended, so the baseline is complete once these are recorded.  New's
+        members are found with them."""
+        if self.store is not None and (paths or whole or self.arrivals.paths is None):
+            self._write(self._record, paths, baseline, whole)
 
-    def _record(self, paths: list[str], baseline: bool) -> None:
+    def _record(self, paths: list[str], baseline: bool, whole: bool = False) -> None:
         assert self.store is not None
-        if self.arrivals.record(self.store.visits, paths, baseline) and self.on_new:
+        grew = self.arrivals.record(self.store.visits, paths, baseline)
+        if whole:
+            self.store.visits.finish_baseline()
+        if grew and self.on_new:
             self.on_new()
 
     def _keep(self, acknowledge: Callable, *args, **kwargs) -> None:

@@ -22,7 +22,8 @@ from pathlib import Path
 from reader.state.errors import DamagedStateError, StateError, is_busy, kind_of, refusal
 
 APPLICATION_ID = 0x4E525354  # "NRST": marks the file as a newsreader state file
-SCHEMA_VERSION = 2  # 2: the undo log keeps undone steps (redo); visits and first sightings
+SCHEMA_VERSION = 3  # 2: the undo log keeps undone steps (redo); visits and first sightings
+# 3: when the archive was first seen whole (the baseline of "new": visits.py)
 BUSY_TIMEOUT_S = 30.0
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -62,7 +63,13 @@ CREATE TABLE IF NOT EXISTS first_seen (  -- when the reader first saw each artic
     at    INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS first_seen_at ON first_seen (at);
+CREATE TABLE IF NOT EXISTS baseline (  -- one row: when a scan of the whole archive first
+    at  INTEGER NOT NULL              -- ended, its sightings recorded (visits.py)
+);
 """
+# A format-2 file with sightings had its baseline: its first visit's (it ended or not).
+# (run after SCHEMA, which makes the table)
+UPGRADE_FROM_2 = "INSERT INTO baseline (at) SELECT min(at) FROM first_seen HAVING count(*) > 0"
 # Format 1's tables made format 2's (then SCHEMA adds the new tables and indexes).
 UPGRADE_FROM_1 = """
 ALTER TABLE bulk_changes ADD COLUMN undone INTEGER;  -- the undo's time, while undone
@@ -190,8 +197,9 @@ def _create_schema(con: sqlite3.Connection) -> None:
     con.execute("BEGIN IMMEDIATE")
     try:
         version = con.execute("PRAGMA user_version").fetchone()[0]
-        upgrade = UPGRADE_FROM_1 + ";" if version == 1 else ""
-        for statement in _statements(upgrade + SCHEMA):
+        before = UPGRADE_FROM_1 + ";" if version == 1 else ""
+        after = ";" + UPGRADE_FROM_2 if version == 2 else ""
+        for statement in _statements(before + SCHEMA + after):
             con.execute(statement)
         con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

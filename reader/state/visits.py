@@ -15,10 +15,14 @@ the same article, not a new one, as its marks are kept by path too.
 
 New is what was first seen after the *boundary*: the start of the previous visit.  The
 first visit the store records has none: the archive as it first finds it (the whole
-catalogs it loads, `baseline=True`) is stamped with its start, and its boundary is its
-own start, so a first run shows nothing as new (else New would be the whole archive,
-a second All), while files arriving during it (a scan's or a watched batch's delta,
-stamped then) are new, in it and in the next visit, as they would be after any other.
+catalogs it loads and whole scans' deltas, `baseline=True`) is stamped with the first
+visit's start, and its boundary is its own start, so a first run shows nothing as new
+(else New would be the whole archive, a second All), while files arriving during it (a
+watched batch's delta, stamped then) are new, in it and in the next visit, as they
+would be after any other.  The baseline lasts until a scan of the whole archive has
+ended and its sightings are recorded (`finish_baseline`): a first visit killed while
+its first scan was under way leaves the rest of the archive to the next visit's scan,
+and that is no news either.
 A process that never began a visit (the CLI) sees the visits as the reader left them:
 its boundary is that of the newest visit (the start of the one before it, or its own
 start when it was the first), so `newsreader search is:new` lists what the reader
@@ -51,6 +55,8 @@ class Visits:
         self._previous: int | None = None
         self._sightings = 0  # times this process recorded sightings
         self._added: tuple[tuple, frozenset[str]] | None = None  # the last added_between
+        self._baseline_done = False  # once True, for good
+        self._first_start: int | None = None  # the oldest visit's start (the baseline's)
 
     def begin(self) -> datetime:
         """Start this process's visit now; the previous one is read at once (a read never
@@ -102,13 +108,40 @@ class Visits:
         return boundary is not None and self._stamp(baseline) > boundary
 
     def _stamp(self, baseline: bool) -> int:
-        """A sighting's time: the first visit's start for its baseline, else now (after
-        that start, which is the first visit's boundary)."""
+        """A sighting's time: the first visit's start for the baseline (until it is
+        finished), else now (after this visit's start, a first visit's boundary)."""
         if self._started is None:
             return self._now()
-        if baseline and self._previous is None:
-            return self._started
+        if baseline and not self.baseline_done():
+            return self._oldest_start()
         return max(self._now(), self._started + 1)
+
+    def baseline_done(self) -> bool:
+        """Whether the archive has been seen whole once (`finish_baseline`)."""
+        if not self._baseline_done:
+            with self._pool.reading() as con:
+                self._baseline_done = con.execute("SELECT 1 FROM baseline").fetchone() \
+                    is not None
+        return self._baseline_done
+
+    def finish_baseline(self) -> None:
+        """A scan of the whole archive ended and its sightings are recorded: from now on
+        every first sighting is stamped when it is made."""
+        if self.baseline_done():
+            return
+        with self._pool.writing() as con:
+            con.execute("INSERT INTO baseline (at) SELECT ? WHERE NOT EXISTS "
+                        "(SELECT 1 FROM baseline)", (self._now(),))
+        self._baseline_done = True
+
+    def _oldest_start(self) -> int:
+        if self._previous is None:
+            return self._started  # type: ignore[return-value]
+        if self._first_start is None:
+            with self._pool.reading() as con:
+                oldest = con.execute("SELECT min(started) FROM visits").fetchone()[0]
+            self._first_start = min(oldest or self._previous, self._previous)
+        return self._first_start
 
     def boundary(self) -> int | None:
         """The moment (µs) after which a first sighting is new (see the module's notes):
