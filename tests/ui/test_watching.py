@@ -186,3 +186,24 @@ def test_a_batch_goes_to_the_index_without_a_repr_of_it_on_the_event_loop(
         assert not described
 
     run_app_test(app, scenario)
+
+
+def test_the_status_never_says_up_to_date_while_a_batch_waits_for_the_index(make_app):
+    """The attack's D3: a burst arrived during an index update; the update ended with
+    "Index up to date" for seconds while the burst was still to be indexed."""
+    from reader.archive.model import Delta, ScanResult
+    from reader.ui.messages import Indexed
+    from tests.ui.conftest import settle
+
+    async def scenario(pilot, screen):
+        background = screen.background
+        edited = screen.services.articles[0]
+        background.indexing = True  # an update under way: the batch waits in the backlog
+        background.index_changes(ScanResult(delta=Delta(changed=(edited,))))
+        assert screen.status.parts["index"] == "Indexing…"
+        background.indexed(Indexed("Index up to date"))  # the update under way ends
+        assert screen.status.parts["index"] == "Indexing…"  # the batch is taken next
+        await settle(pilot)
+        assert screen.status.parts["index"] == "Index up to date"
+
+    run_app_test(make_app(), scenario)

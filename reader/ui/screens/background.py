@@ -240,8 +240,11 @@ class Background:
         self._index_next()
 
     def index_changes(self, result: ScanResult) -> None:
-        """Index what a watched batch changed, from the articles its scan parsed."""
+        """Index what a watched batch changed, from the articles its scan parsed (the
+        status says so at once: not "up to date" while a batch waits)."""
         self.backlog.add(result.delta, result.parsed)
+        if self.backlog:
+            self.screen.status.set_part("index", "Indexing…")
         self._index_next()
 
     def _index_next(self) -> None:
@@ -274,7 +277,8 @@ class Background:
 
     def indexed(self, message: Indexed) -> None:
         self.indexing = False
-        self.screen.status.set_part("index", message.text)
+        more = bool(self.backlog) and not message.busy  # taken next: not "up to date"
+        self.screen.status.set_part("index", "Indexing…" if more else message.text)
         self.screen.search_nodes.take(message.found)
         self.screen.rule_nodes.take(message.rules)
         if message.busy and self.busy_retry_seconds > 0:  # the other newsreader's

@@ -18,7 +18,9 @@ from __future__ import annotations
 from textual.screen import Screen
 
 from reader.textsafe import clean_line
-from reader.ui.messages import Watched
+from reader.ui.messages import Progressed, Watched
+
+SAY_READING = 200  # changed files in a batch from which the status says it reads them
 
 
 class Watching:
@@ -52,6 +54,9 @@ class Watching:
         for batch in batches:
             if stop.is_set():
                 return
+            if batch.paths and len(batch.paths) >= SAY_READING:  # a burst takes seconds
+                self.screen.post_message(Progressed("watch", f"reading {len(batch.paths):,} "
+                                                    "changed files…"))
             result = None if batch.missing else self._scan(batch, stop)
             if stop.is_set():
                 return
