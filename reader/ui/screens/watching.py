@@ -91,7 +91,7 @@ class Watching:
         elif message.notice and not message.watched:
             every = self.services.settings.watch_poll_seconds
             status.set_part("watch", f"not watched: rescan every {every:g} s")
-        elif message.watched and message.result is not None:  # a watched batch scanned
+        elif message.watched:  # a watched batch done (its "reading…" over)
             status.set_part("watch", "")
         if message.notice:
             self.screen.notify(clean_line(message.notice), severity="warning", timeout=10)
