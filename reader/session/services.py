@@ -49,7 +49,7 @@ from reader.session.groups import QueryDefinition, query_group, reclassified, sc
 from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, select, unhidden
 from reader.session.new_since import NewArrivals
 from reader.session.rules import Rules, RulesFound
-from reader.session.saved_searches import SavedSearches
+from reader.session.saved_searches import Found, SavedSearches
 from reader.session.search import SearchOutcome, Searcher
 from reader.textsafe import is_openable
 
@@ -287,6 +287,17 @@ class Services:
         definition = QueryDefinition(query, parsed or parse_query(query, self.settings.tzinfo))
         return query_group(key, definition, self.searcher.groups_index, self,
                            self.catalog.by_path)
+
+    def groups_at_start(self) -> tuple[Found, RulesFound] | None:
+        """In a worker, once the cache's catalog is loaded: the saved searches' and the
+        rules' members from the index as the last update left it, when that update was
+        complete (a warm start), without waiting for this start's scan and index update
+        (half a minute at 100k, which find them again, reading only the segments they
+        add); None while the index is not complete (they wait for it, "counting…")."""
+        status = self.searcher.groups_index.status()
+        if not (status.exists and status.complete):
+            return None
+        return self.saved.find(), self.rules.find()
 
     def regroup(self, paths: Iterable[str]) -> list[PathGroup]:
         """In a worker, once the index has what a delta changed (`paths`): the query
