@@ -355,10 +355,14 @@ class Services:
         marks = self.read if field == READ else self.starred
         count = self.counts.apply_read if field == READ else self.counts.apply_star
         changed: list[Article] = []
+        adopted: list[Article] = []  # already so by a rule's mark alone: the user's now
         for start in range(0, len(articles), MARK_CHUNK):
             if start:
                 yield
-            chunk = [a for a in articles[start:start + MARK_CHUNK] if (a.path in marks) != value]
+            part = articles[start:start + MARK_CHUNK]
+            chunk = [a for a in part if (a.path in marks) != value]
+            adopted += self.rules.marks.by_rule_only(field, (a for a in part
+                                                              if (a.path in marks) == value))
             for article in chunk:
                 (marks.add if value else marks.discard)(article.path)
                 count(article, value)
@@ -366,15 +370,22 @@ class Services:
             self._tell_marks(field, chunk, value)
         if len(articles) > MARK_CHUNK:  # a mark made meanwhile is the user's: not this step's
             changed = [a for a in changed if (a.path in marks) == value]
-        self.rules.marks.decide(field, (a.path for a in changed))  # over any rule's
-        if changed and self.store is not None:
+        self._keep_marks(field, [*changed, *adopted], value, where)
+        return changed
+
+    def _keep_marks(self, field: int, articles: list[Article], value: bool, where: str
+                    ) -> None:
+        """The user's marks of a step, over any rule's: decided, and written (one undo
+        step).  Those a rule's mark already showed so are written too: removing the rule
+        then leaves them as the user marked them (`A` on what a read rule marked)."""
+        self.rules.marks.decide(field, (a.path for a in articles))
+        if articles and self.store is not None:
             acknowledge, write = ((self.store.acknowledge_read, self.store.mark_read)
                                   if field == READ else
                                   (self.store.acknowledge_star, self.store.mark_starred))
-            self._keep(acknowledge, write, [a.path for a in changed], value, changed,
-                       undoable=True, label=step_label(_VERBS[field, value], changed, where),
+            self._keep(acknowledge, write, [a.path for a in articles], value, articles,
+                       undoable=True, label=step_label(_VERBS[field, value], articles, where),
                        own=True)  # the user's, even where a rule's mark had it so
-        return changed
 
     def toggle_star(self, article: Article) -> bool:
         """Star or unstar one article (one undo step); returns whether it is starred now."""
