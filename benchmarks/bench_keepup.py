@@ -11,11 +11,16 @@ average beside it:
 
 - first rows, in a fresh process (imports included, as bench_ui's warm start), with
   no config and with the 20 saved searches, `--runs` times each, alternating;
-- with the searches: from the process start to every saved search counted, the
+- with the searches: from the process start, and from the cache's catalog taken
+  (`Services.take_loaded`, the issue's "at start": target 2 s), to every saved
+  search counted, the
   finding's own wall and thread CPU time (all 20, in the background worker), and the
   event loop's lag while they are found (a 10 ms heartbeat);
 - a mark's count update: `m` posted as a key on an article of a saved search's list ->
-  the tree drawn with that node's new count, `--marks` times (p50 / p95);
+  the tree drawn with that node's new count, `--marks` times (p50 / p95) pressed 0.1 s
+  after `j` (the article's preview, due 0.15 s after `j`, drawn meanwhile), and as
+  many once the article is shown; with the event loop's CPU time from the key to the
+  count drawn (what a loaded machine's wall time hides);
 - a burst of `--files` new files (copies of articles of the 5 biggest sources, each
   with a token) -> every saved search's count taking them (each search's total grows by
   the sources it held), with the re-finding's own wall and CPU time (`after_index` on
@@ -113,27 +118,37 @@ class Timed:
 
 
 class TreeClock:
-    """When the tree was drawn, each time (the count a mark changes is drawn there)."""
+    """When the tree was drawn, each time (the count a mark changes is drawn there), and
+    the event loop's CPU time then (the tree is drawn on the loop)."""
 
     def __init__(self) -> None:
         from reader.ui.widgets.group_tree import GroupTree
 
         self.painted: list[float] = []
-        real, painted = GroupTree.render_line, self.painted
+        self.cpu: list[float] = []
+        real, painted, cpu = GroupTree.render_line, self.painted, self.cpu
 
         def timed(widget, y):
             painted.append(time.perf_counter())
+            cpu.append(time.thread_time())
             return real(widget, y)
 
         GroupTree.render_line = timed
+
+    def first_after(self, started: float) -> tuple[float, float]:
+        """(when, loop CPU then) of the first line drawn after `started`."""
+        at = next(i for i in range(max(0, len(self.painted) - 50), len(self.painted))
+                  if self.painted[i] > started)
+        return self.painted[at], self.cpu[at]
 
 
 def counted(services, keys) -> bool:
     return all(key in services.groups for key in keys)
 
 
-async def counts_ready(screen, finding: Timed) -> dict:
-    """Every saved search counted; the loop's lag sampled (10 ms) while they are found."""
+async def counts_ready(screen, finding: Timed, loading: Timed) -> dict:
+    """Every saved search counted (and when, after the cache's catalog was taken:
+    `loading`); the loop's lag sampled (10 ms) while they are found."""
     services = screen.services
     keys, lags = services.saved.keys(), []
     loop = asyncio.get_running_loop()
@@ -142,40 +157,62 @@ async def counts_ready(screen, finding: Timed) -> dict:
         await asyncio.sleep(0.01)
         if finding.running:
             lags.append(max(0.0, loop.time() - expected))
+    ready = time.time()
     wall, cpu = finding.calls[-1] if finding.calls else (0.0, 0.0)
-    return {"ready": time.time(), "find_started": finding.started[-1], "find_wall": wall, "find_cpu": cpu, "load": load(),
+    return {"ready": ready, "loaded": loading.started[0], "find_started": finding.started[-1],
+            "find_wall": wall, "find_cpu": cpu, "load": load(),
             "lag95": quantile(lags, 0.95) if lags else 0.0, "lagmax": max(lags, default=0.0)}
 
 
 async def marks(app, screen, count: int, trees: TreeClock, marking: Timed) -> dict:
-    """`m` on the articles of MARK_ON's list, one after another (j between)."""
+    """`m` on the articles of MARK_ON's list, one after another (j between), pressed 0.1 s
+    after j (the article shown 0.15 s after j is drawn meanwhile), then as many once the
+    article is shown and the loop idle: (latency, loop CPU) of each, in both ways."""
     from textual import events
 
-    tree, latencies = screen.tree, []
+    tree, out = screen.tree, {}
     tree.select_key(MARK_ON)
     total = screen.services.counts[MARK_ON].total
     await wait(lambda: screen.group == MARK_ON and len(screen.article_list.rows) == total
                and screen.list_complete, "the saved search listed", 0.01)
     screen.article_list.focus()
     await asyncio.sleep(0.2)
-    for _ in range(count):
-        before = tree._group_nodes[MARK_ON].label.count
-        started = time.perf_counter()
-        app.post_message(events.Key("m", "m"))
-        await wait(lambda: tree._group_nodes[MARK_ON].label.count != before
-                   and any(t > started for t in trees.painted[-50:]), "the mark counted", 0.001)
-        painted = min(t for t in trees.painted[-50:] if t > started)
-        latencies.append(painted - started)
-        app.post_message(events.Key("j", "j"))
-        await asyncio.sleep(0.1)
-    return {"marks": latencies, "load": load(), "set_read": marking.calls[-count:]}
+    for way in ("after j", "idle"):
+        latencies, cpus = [], []
+        for _ in range(count):
+            if way == "idle":
+                await wait(lambda: article_idle(app, screen), "the article shown", 0.01)
+            before = tree._group_nodes[MARK_ON].label.count
+            started, cpu = time.perf_counter(), time.thread_time()
+            app.post_message(events.Key("m", "m"))
+            await wait(lambda: tree._group_nodes[MARK_ON].label.count != before
+                       and any(t > started for t in trees.painted[-50:]), "the mark counted",
+                       0.005)  # (the draw's own time is taken: a poll of 5 ms, not 1, keeps
+            # the poll's CPU out of the loop's, which its wait shares)
+            painted, painted_cpu = trees.first_after(started)
+            latencies.append(painted - started)
+            cpus.append(painted_cpu - cpu)
+            app.post_message(events.Key("j", "j"))
+            await asyncio.sleep(0.1)
+        out[way] = {"marks": latencies, "cpu": cpus, "load": load()}
+    out["set_read"] = marking.calls[-2 * count:]
+    return out
+
+
+def article_idle(app, screen) -> bool:
+    """The cursor's article is shown and no article is being read or drawn."""
+    current = screen.article_list.current
+    return current is not None and screen.article_pane.shown_path == current.path and \
+        not any(w.group in ("article", "article-render") and not w.is_finished
+                for w in app.workers)
 
 
 async def burst(screen, root: Path, files: int, refinding: Timed, lag: LagMeter) -> dict:
     services = screen.services
     sources = pick_sources(root, files, 5, seed=12)
     rel = [s.relative_to(root).as_posix() for s in sources]
-    expected = {key: services.counts[key].total + len(services.groups.group(key).paths & set(rel))
+    shown = set(rel) - services.counts.hidden  # a copy of a hidden article is hidden too
+    expected = {key: services.counts[key].total + len(services.groups.group(key).paths & shown)
                 for key in services.saved.keys()}
     calls = len(refinding.calls)
     lag.samples, lag.active = [], True
@@ -201,7 +238,10 @@ def child(root: str, data: str, config: str, searches: bool, marks_n: int, files
     from reader.ui.screens.actions import ArticleActions
 
     settings = load_settings(data_dir=data, config_path=config, env={})
+    from reader.session.services import Services
+
     finding, refinding = Timed(SavedSearches, "find"), Timed(SavedSearches, "after_index")
+    loading = Timed(Services, "take_loaded")  # the cache's catalog taken (the first call)
     marking = Timed(ArticleActions, "set_read")  # the mark, its counts and the tree's labels
     trees, lag, out = TreeClock(), LagMeter(), {}
 
@@ -212,7 +252,7 @@ def child(root: str, data: str, config: str, searches: bool, marks_n: int, files
         out["first"] = time.time() - (time.perf_counter() - min(
             t for g, t in clock.painted.items() if g > 0))
         if searches:
-            out["counts"] = await counts_ready(screen, finding)
+            out["counts"] = await counts_ready(screen, finding, loading)
             if marks_n:
                 out["marks"] = await marks(app, screen, marks_n, trees, marking)
             if files:
@@ -245,13 +285,18 @@ def run_child(root: Path, data: Path, config: Path, searches: bool, marks_n: int
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["first"] -= started
     if "counts" in result:
-        result["counts"]["ready"] -= started
-        result["counts"]["find_started"] -= started
+        for key in ("ready", "loaded", "find_started"):
+            result["counts"][key] -= started
     return result
+
+
+COUNTS_TARGET = 2.0  # seconds from the catalog loaded to every saved search counted
+MARK_TARGET = 100.0  # ms from a mark to its count drawn in the tree (p95)
 
 
 def first_rows(root: Path, data: Path, plain: Path, keepup: Path, runs: int) -> None:
     times: dict[str, list[float]] = {"no config": [], "20 searches": []}
+    after_load, cpus = [], []
     for number in range(runs):
         for label, config in (("no config", plain), ("20 searches", keepup)):
             result = run_child(root, data, config, label != "no config")
@@ -259,25 +304,40 @@ def first_rows(root: Path, data: Path, plain: Path, keepup: Path, runs: int) -> 
             line = f"run {number} {label:12}: first rows {result['first']:.2f} s"
             if "counts" in result:
                 c = result["counts"]
-                line += (f", all counts {c['ready']:.2f} s after the start (finding from "
-                         f"{c['find_started']:.2f} s: {c['find_wall']:.2f} s wall, {c['find_cpu']:.2f} s CPU; loop lag "
+                after_load.append(c["ready"] - c["loaded"])
+                cpus.append(c["find_cpu"])
+                line += (f", all counts {c['ready']:.2f} s after the start, "
+                         f"{c['ready'] - c['loaded']:.2f} s after the catalog was loaded "
+                         f"(at {c['loaded']:.2f} s; finding from {c['find_started']:.2f} s: "
+                         f"{c['find_wall']:.2f} s wall, {c['find_cpu']:.2f} s CPU; loop lag "
                          f"p95 {c['lag95'] * 1000:.0f} ms, max {c['lagmax'] * 1000:.0f} ms, "
                          f"{c['load']})")
             print(f"{line}; {load()}", flush=True)
     plain_median, keepup_median = (median(times[k]) for k in times)
     print(f"first rows median: no config {plain_median:.2f} s, 20 searches "
-          f"{keepup_median:.2f} s ({(keepup_median / plain_median - 1) * 100:+.0f}%)")
+          f"{keepup_median:.2f} s ({(keepup_median / plain_median - 1) * 100:+.0f}%; "
+          f"target: within 10%)")
+    print(f"TARGET 20 saved searches counted after the catalog was loaded: median "
+          f"{median(after_load):.2f} s, max {max(after_load):.2f} s over {len(after_load)} "
+          f"runs (finding's CPU median {median(cpus):.2f} s); target {COUNTS_TARGET:.0f} s: "
+          f"{'met' if max(after_load) <= COUNTS_TARGET else 'NOT met'}")
 
 
 def live(root: Path, data: Path, keepup: Path, marks_n: int, files: int) -> None:
     result = run_child(root, data, keepup, True, marks_n, files)
     if "marks" in result:
-        ms = [x * 1000 for x in result["marks"]["marks"]]
+        for way in ("after j", "idle"):
+            marked = result["marks"][way]
+            ms, cpu = [x * 1000 for x in marked["marks"]], [x * 1000 for x in marked["cpu"]]
+            p95 = quantile(ms, 0.95)
+            print(f"TARGET a mark's count drawn ({way}): p50 {quantile(ms, 0.5):.1f} ms, p95 "
+                  f"{p95:.1f} ms, max {max(ms):.1f} ms over {len(ms)} marks (target p95 "
+                  f"{MARK_TARGET:.0f} ms: {'met' if p95 <= MARK_TARGET else 'NOT met'}); the "
+                  f"loop's CPU from the key to the count drawn p50 {quantile(cpu, 0.5):.1f} ms, "
+                  f"p95 {quantile(cpu, 0.95):.1f} ms ({marked['load']})")
         own = [c * 1000 for _, c in result["marks"]["set_read"]]
-        print(f"a mark's count drawn: p50 {quantile(ms, 0.5):.1f} ms, p95 "
-              f"{quantile(ms, 0.95):.1f} ms, max {max(ms):.1f} ms over {len(ms)} marks; the "
-              f"mark itself (counts, labels) CPU p50 {quantile(own, 0.5):.2f} ms, p95 "
-              f"{quantile(own, 0.95):.2f} ms ({result['marks']['load']})")
+        print(f"the mark itself (counts, labels) CPU p50 {quantile(own, 0.5):.2f} ms, p95 "
+              f"{quantile(own, 0.95):.2f} ms")
     if "burst" in result:
         b = result["burst"]
         refinds = ", ".join(f"{w * 1000:.0f} ms wall / {c * 1000:.0f} ms CPU"
@@ -334,7 +394,8 @@ def main() -> None:
     keepup = write_config(args.work / "keepup.toml", SEARCHES, RULES if args.rules else [])
     print(f"{len(SEARCHES)} saved searches, {len(RULES) if args.rules else 0} rules; "
           f"{load()}", flush=True)
-    first_rows(root, data_root, plain, keepup, args.runs)
+    if args.runs:
+        first_rows(root, data_root, plain, keepup, args.runs)
     live(root, data_root, keepup, args.marks, args.files)
     searches_command(root, data_root, keepup)
     if args.files:

@@ -19,6 +19,7 @@ from reader.session.listing import ListQuery
 from reader.session.rule_match import matching, record_test
 from reader.session.services import Services, to_the_end
 from reader.state.groups import ALL, NEW, STARRED, UNREAD
+from reader.state.model import READ
 from reader.state.rule_marks import HIDDEN
 
 EN = "content/en/news/{}/{}.en.md"
@@ -308,3 +309,32 @@ def test_the_first_page_leaves_out_what_a_rule_of_filters_hides(make_reader):
     assert len(first) == 10 - sum(a.source == "tipranks"
                                   for a in services.archive.cached_newest(10))
     assert not any(a.source == "tipranks" for a in first)
+
+
+def test_marking_all_read_makes_a_read_rules_marks_the_users(make_reader):
+    """`A` (or `c a`) over articles a read rule already shows read: the user marked them
+    all read, so removing the rule leaves them read (and an undo of that step gives them
+    back to the rule), as it does for the articles the mark itself changed."""
+    services = make_reader('[[rules]]\nquery = "source:daily"\naction = "read"\n')
+    daily = {a.path for a in services.articles if a.source == "daily"}
+    assert daily <= services.read and not services.store.read_set() & daily
+    to_the_end(services.marking(READ, list(services.articles), True, "in view"))
+    services.flush()
+    assert daily <= services.store.read_set()  # the user's marks now
+    services.rules.delete(services.rules.rules[0].name)
+    assert daily <= services.read and counted(services) == brute_force(services)
+    again = make_reader("")
+    assert daily <= again.read
+
+
+def test_an_undone_mark_all_read_gives_the_rules_marks_back(make_reader):
+    services = make_reader('[[rules]]\nquery = "source:daily"\naction = "read"\n')
+    daily = {a.path for a in services.articles if a.source == "daily"}
+    to_the_end(services.marking(READ, list(services.articles), True, "in view"))
+    services.flush()
+    to_the_end(services.undoing(services.undo().result()))
+    services.flush()
+    assert services.read == daily and not services.store.read_set() & daily
+    assert counted(services) == brute_force(services)
+    services.rules.delete(services.rules.rules[0].name)
+    assert not services.read & daily

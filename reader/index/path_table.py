@@ -23,6 +23,7 @@ class PathTable:
         self.searcher = searcher
         self.paths: list[str | None] = []  # by docnum
         self._leaves = []  # (sub-searcher, offset, segment paths)
+        self.segment_ids: list[str] = []  # each leaf's segment id, in the same order
         fresh: dict[str, list[str | None]] = {}
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
@@ -32,10 +33,12 @@ class PathTable:
             key = segment.segment_id()
             table = fresh[key] = kept[key] if key in kept else segment_paths(reader)
             self._leaves.append((sub, offset, table))
+            self.segment_ids.append(key)
             self.paths.extend(table)
         kept.clear()
         kept.update(fresh)
         self._live: dict[str, int] | None = None
+        self._offsets: list[int] | None = None
 
     def docnums(self, paths: Iterable[str]) -> set[int]:
         """The live documents of these paths (a path not in the index has none)."""
@@ -44,9 +47,20 @@ class PathTable:
 
     def leaves_of(self, docnums: set[int]) -> list:
         """The (sub-searcher, offset) pairs of the segments that hold any of `docnums`."""
-        starts = [offset for _, offset, _ in self._leaves]
+        starts = self._starts()
         held = {bisect_right(starts, d) - 1 for d in docnums}
         return [self._leaves[i][:2] for i in sorted(held) if i >= 0]
+
+    def locate(self, docnum: int) -> tuple[str, int]:
+        """The segment id of a docnum and its number within that segment (both stable
+        for as long as the segment lives: a segment's documents never change)."""
+        i = bisect_right(self._starts(), docnum) - 1
+        return self.segment_ids[i], docnum - self._leaves[i][1]
+
+    def _starts(self) -> list[int]:
+        if self._offsets is None:
+            self._offsets = [offset for _, offset, _ in self._leaves]
+        return self._offsets
 
     def _live_docnums(self) -> dict[str, int]:
         if self._live is None:

@@ -28,7 +28,8 @@ from reader.index.analysis import fold, script_variants
 from reader.index.matching import ArticleText, matches, to_whoosh
 from reader.index.candidates import BROAD, CandidateFinder
 from reader.index.hit_sets import hit_docs
-from reader.index.set_check import text_check
+from reader.index.set_check import TextCheck
+from reader.index.kept_checks import CHECKS_FILE, KeptChecks
 from reader.index.path_table import PathTable
 from reader.index.whoosh_patches.term_lookup import live_docnum
 from reader.index.query import (SIGHTINGS, Filter, Node, ParsedQuery, QueryError, Scope,
@@ -73,6 +74,7 @@ class SearchIndex:
         self._segment_paths: dict[str, list[str | None]] = {}  # segment id -> its paths
         self._table: PathTable | None = None  # per searcher (hit_set's)
         self._within: tuple[object, tuple, CandidateFinder] | None = None  # hit_set's
+        self._kept_checks = KeptChecks(self.index_dir / CHECKS_FILE)  # hit_set's text checks
 
     @classmethod
     def open(cls, index_dir: Path, root: Path | None = None,
@@ -404,11 +406,19 @@ class SearchIndex:
         allow, exclude = self._set_filter(finder, table, parsed, state)
         if within is not None:
             allow = within if allow is None else allow & within
-        check = text_check(parsed.text, self.root) if parsed.text is not None else None
-        docs = hit_docs(finder, parsed.text, allow, exclude,
-                        lambda d: check(searcher.stored_fields(d)), self._stop_if_cancelled)
+        check = None if parsed.text is None or parsed.text.exact else TextCheck(
+            parsed.text, self.root, finder.docs, searcher.stored_fields, table.locate,
+            self._kept_checks)
+        docs = hit_docs(finder, parsed.text, allow, exclude, check, self._stop_if_cancelled)
         results.set_hits([table.paths[d] for d in docs], True)
         results.total = len(docs)
+
+    def keep_checks(self) -> None:
+        """Save the text checks hit_set made (kept_checks.py), of the segments the last
+        hit set's searcher holds: once after a batch of hit sets, not after each."""
+        with self._lock:
+            if self._table is not None:
+                self._kept_checks.save(set(self._table.segment_ids))
 
     def _path_table(self, searcher) -> PathTable:
         if self._table is None or self._table.searcher is not searcher:

@@ -6,8 +6,12 @@ thousands of files, most of the time in folding each text (NFKC, OpenCC, case) a
 splitting it into tokens.  These make it cheaper, none changing an answer (the
 listing's check is `matches`; this module only answers some leaves first):
 
-- each AND and OR asks its cheapest parts first (a run is a substring test, a
-  phrase folds and tokenizes the whole text), so `"federal reserve" OR 美联储`
+- an exact leaf (a word, a prefix, a run of one or two characters) is answered by
+  the index's documents of it, never by folding and tokenizing the text;
+- an inexact leaf's answer for a document is kept per segment (and across runs:
+  reader/index/kept_checks.py), so a candidate is read once, not at every start;
+- each AND and OR asks its cheapest parts first (an exact leaf is a set lookup, a run
+  a substring test, a phrase folds and tokenizes the whole text), so `"federal reserve" OR 美联储`
   seldom folds an article that says 美联储;
 - the file is read only when the title and then the stored summary, tags and
   categories (the body field's first part) leave the answer open;
@@ -28,6 +32,7 @@ from pathlib import Path
 from typing import Callable
 
 from reader.index.analysis import CJK_CHARS, is_cjk
+from reader.index.kept_checks import KeptChecks, leaf_key
 from reader.index.matching import ArticleText, matches
 from reader.index.query import Node
 from reader.index.results import checked_text
@@ -36,21 +41,65 @@ from reader.index.schema import body_field
 _WORD_CHAR = rf"[^\W{CJK_CHARS}_]"  # a letter or digit of a word (not a CJK character)
 _WORD = re.compile(_WORD_CHAR)
 _CJK = re.compile(f"[{CJK_CHARS}]")
-_COST = {"run": 0, "word": 1, "prefix": 1, "phrase": 2}
+_COST = {"run": 1, "phrase": 2}  # an exact leaf costs 0: a set lookup
 
 
-def text_check(node: Node, root: Path | None) -> Callable[[dict], bool]:
-    """Whether an article (its stored fields) matches `node` by its text, the file read
-    only when the title leaves it open (a third of 特朗普's hits at 100k read no file)."""
-    node = cheap_first(node)
+class TextCheck:
+    """Whether a candidate (by docnum) matches `node` by its text.  Each leaf is
+    answered by the cheapest means at hand: an exact one (a word, a prefix, a short
+    run) by the index's documents of it (`exact_docs`), an inexact one (a long run, a
+    phrase) by the answers kept for its segment (reader/index/kept_checks.py), else by
+    the text: the stored title and summary first, the file read only when they leave
+    it open (a third of 特朗普's hits at 100k read no file).  A candidate whose leaves
+    are all answered so reads no stored field either."""
 
-    def check(stored: dict) -> bool:
-        meta = stored.get("meta") or {}
+    def __init__(self, node: Node, root: Path | None, exact_docs: Callable[[Node], set[int]],
+                 stored: Callable[[int], dict], locate: Callable[[int], tuple[str, int]],
+                 kept: KeptChecks) -> None:
+        self.node = cheap_first(node)
+        self.root, self.exact_docs, self.stored, self.locate = root, exact_docs, stored, locate
+        self.kept = kept
+        self._exact: dict[int, set[int]] = {}  # id(leaf) -> its documents
+        self._answers: dict[tuple[int, str], dict[int, bool]] = {}  # (id(leaf), segment)
+
+    def __call__(self, docnum: int) -> bool:
+        segment, local = self.locate(docnum)
+        doc: ArticleText | None = None
+
+        def leaf(node: Node, _doc) -> bool:
+            nonlocal doc
+            if node.exact:
+                return docnum in self._docs_of(node)
+            answers = self._answers_of(node, segment)
+            known = answers.get(local)
+            if known is None:
+                doc = doc or self._article(docnum)
+                known = answers[local] = matches(node, doc, _leaf)
+                self.kept.changed()
+            return known
+
+        return matches(self.node, None, leaf)
+
+    def _docs_of(self, node: Node) -> set[int]:
+        docs = self._exact.get(id(node))
+        if docs is None:
+            docs = self._exact[id(node)] = self.exact_docs(node)
+        return docs
+
+    def _answers_of(self, node: Node, segment: str) -> dict[int, bool]:
+        key = (id(node), segment)
+        answers = self._answers.get(key)
+        if answers is None:
+            answers = self._answers[key] = self.kept.of(leaf_key(node), segment)
+        return answers
+
+    def _article(self, docnum: int) -> ArticleText:
+        """The article's title, its body read from the file on first use."""
+        stored = self.stored(docnum)
+        meta, root = stored.get("meta") or {}, self.root
         doc = ArticleText(meta.get("title", ""), "")
         doc.raw = _LazyBody(meta, lambda: checked_text(root, stored) if root else "")
-        return matches(node, doc, _leaf)
-
-    return check
+        return doc
 
 
 def cheap_first(node: Node) -> Node:
@@ -64,7 +113,7 @@ def cheap_first(node: Node) -> Node:
 def _cost(node: Node) -> int:
     if node.children:
         return max(map(_cost, node.children))
-    return _COST.get(node.kind, 2)
+    return 0 if node.exact else _COST.get(node.kind, 2)
 
 
 def _leaf(node: Node, doc: ArticleText) -> bool | None:

@@ -81,6 +81,7 @@ def reclassified(groups: Iterable[PathGroup], paths: AbstractSet[str], index: Se
             members = (group.paths - paths) | found
             if members != group.paths:
                 out.append(PathGroup(group.key, members, group.definition))
+    index.keep_checks()
     return out
 
 

@@ -49,7 +49,11 @@ def record_test(query: str, tz) -> Mask | None:
     """The test of the articles' records for `query` (each record's answer, in order), or
     None when it needs the index (it has words, or a filter that is not the record's).
     Raises QueryError."""
-    parsed: ParsedQuery = parse_query(query, tz)
+    return parsed_test(parse_query(query, tz))
+
+
+def parsed_test(parsed: ParsedQuery) -> Mask | None:
+    """`record_test` of a query already parsed."""
     if parsed.text is not None or parsed.states:
         return None
     masks = [_filter_mask(f) for f in parsed.filters]

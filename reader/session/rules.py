@@ -31,9 +31,10 @@ from typing import Iterable, Sequence
 
 from reader.archive.model import Article, Delta
 from reader.config import ACTIONS, ConfigError, Rule
-from reader.index.query import QueryError, parse_query
+from reader.index.query import ParsedQuery, QueryError
 from reader.session.groups import QueryDefinition, reclassified
-from reader.session.rule_match import matching, newest, query_problem, record_test
+from reader.session.rule_match import (matching, newest, parse_rule, parsed_test, query_problem,
+                                       record_test)
 from reader.session.rules_file import file_rules, write_rules
 from reader.state.groups import PathGroup
 from reader.state.model import READ, STAR
@@ -131,12 +132,14 @@ class Rules:
         """The members of the rules with words (all by default), from the index."""
         found = RulesFound(whole=rules is None)
         for rule in list(self.rules) if rules is None else rules:
-            if self._test(rule, found) is None and rule.name not in found.problems:
+            parsed = self._parsed(rule, found)  # once: the index searches with it
+            if parsed is not None and parsed_test(parsed) is None:
                 try:
-                    group = self.services.query_group((KIND, rule.name), rule.query)
+                    group = self.services.query_group((KIND, rule.name), rule.query, parsed)
                     found.members[rule.name] = (rule.query, group.paths)
                 except QueryError as exc:
                     found.problems[rule.name] = str(exc)
+        self.services.searcher.groups_index.keep_checks()  # the text checks, for next time
         return found
 
     def after_index(self, delta: Delta | None) -> RulesFound:
@@ -147,8 +150,9 @@ class Rules:
         paths = {a.path for a in (*delta.added, *delta.changed)} | set(delta.removed)
         services, groups = self.services, []
         for rule in self.rules:
-            if rule.name in self.members and self._test(rule, RulesFound()) is None:
-                definition = QueryDefinition(rule.query, parse_query(rule.query, self.tz))
+            parsed = self._parsed(rule, RulesFound()) if rule.name in self.members else None
+            if parsed is not None and parsed_test(parsed) is None:
+                definition = QueryDefinition(rule.query, parsed)
                 groups.append(PathGroup((KIND, rule.name), self.members[rule.name],
                                         definition))
         again = reclassified(groups, paths, services.searcher.groups_index, services,
@@ -158,11 +162,16 @@ class Rules:
     def _test(self, rule: Rule, found: RulesFound):
         """The record test of a rule (None: it needs the index, or cannot be searched:
         then `found.problems` says why)."""
-        problem = query_problem(rule.query, self.tz)
-        if problem:
-            found.problems[rule.name] = problem
+        parsed = self._parsed(rule, found)
+        return None if parsed is None else parsed_test(parsed)
+
+    def _parsed(self, rule: Rule, found: RulesFound) -> ParsedQuery | None:
+        """A rule's query parsed (None: it cannot be a rule's, `found.problems` says why)."""
+        try:
+            return parse_rule(rule.query, self.tz)
+        except QueryError as exc:
+            found.problems[rule.name] = str(exc)
             return None
-        return record_test(rule.query, self.tz)
 
     def preview(self, query: str, action: str) -> Preview:
         """In a worker: what `query` would match as a rule now, and a sample."""

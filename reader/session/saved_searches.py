@@ -12,10 +12,14 @@ saved (`is:new source:reuters`): what is new only grows within a session, by the
 arrivals the deltas bring, and is found afresh at the next start; but not
 `added:today`, which would have to drop members at midnight.
 
-The counts are found in a worker once the index is complete (`after_index`,
-the index worker's last step: every search after a whole update, the searches
-a delta touched after a delta), never before: until then a node says it is
-counting rather than show a count of a half-built index.  `SavedSearches` is
+The counts are found in a worker from a complete index, never before: until then
+a node says it is counting rather than show a count of a half-built index.  At a
+warm start (the last update was complete) they are found as soon as the cache's
+catalog is loaded, from the index as it is (Services.groups_at_start), before the
+start's scan; then again by `after_index`, the index worker's last step (every
+search after a whole update, reading only the segments it added: the text checks
+are kept per segment, reader/index/kept_checks.py; the searches a delta touched
+after a delta).  `SavedSearches` is
 owned by the event loop (the list, the edits, `take`); its workers read a
 snapshot of the list.
 """
@@ -110,6 +114,7 @@ class SavedSearches:
                 found.groups.append(self.services.query_group(key, search.query, parsed))
             except QueryError as exc:
                 found.problems[key] = str(exc)
+        self.services.searcher.groups_index.keep_checks()  # the text checks, for next time
         return found
 
     def after_index(self, delta: Delta | None) -> Found:

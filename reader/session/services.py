@@ -49,7 +49,7 @@ from reader.session.groups import QueryDefinition, query_group, reclassified, sc
 from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, select, unhidden
 from reader.session.new_since import NewArrivals
 from reader.session.rules import Rules, RulesFound
-from reader.session.saved_searches import SavedSearches
+from reader.session.saved_searches import Found, SavedSearches
 from reader.session.search import SearchOutcome, Searcher
 from reader.textsafe import is_openable
 
@@ -293,6 +293,17 @@ class Services:
         return query_group(key, definition, self.searcher.groups_index, self,
                            self.catalog.by_path)
 
+    def groups_at_start(self) -> tuple[Found, RulesFound] | None:
+        """In a worker, once the cache's catalog is loaded: the saved searches' and the
+        rules' members from the index as the last update left it, when that update was
+        complete (a warm start), without waiting for this start's scan and index update
+        (half a minute at 100k, which find them again, reading only the segments they
+        add); None while the index is not complete (they wait for it, "counting…")."""
+        status = self.searcher.groups_index.status()
+        if not (status.exists and status.complete):
+            return None
+        return self.saved.find(), self.rules.find()
+
     def regroup(self, paths: Iterable[str]) -> list[PathGroup]:
         """In a worker, once the index has what a delta changed (`paths`): the query
         groups whose members there changed; `take_groups` holds them."""
@@ -349,10 +360,14 @@ class Services:
         marks = self.read if field == READ else self.starred
         count = self.counts.apply_read if field == READ else self.counts.apply_star
         changed: list[Article] = []
+        adopted: list[Article] = []  # already so by a rule's mark alone: the user's now
         for start in range(0, len(articles), MARK_CHUNK):
             if start:
                 yield
-            chunk = [a for a in articles[start:start + MARK_CHUNK] if (a.path in marks) != value]
+            part = articles[start:start + MARK_CHUNK]
+            chunk = [a for a in part if (a.path in marks) != value]
+            adopted += self.rules.marks.by_rule_only(field, (a for a in part
+                                                              if (a.path in marks) == value))
             for article in chunk:
                 (marks.add if value else marks.discard)(article.path)
                 count(article, value)
@@ -360,14 +375,21 @@ class Services:
             self._tell_marks(field, chunk, value)
         if len(articles) > MARK_CHUNK:  # a mark made meanwhile is the user's: not this step's
             changed = [a for a in changed if (a.path in marks) == value]
-        self.rules.marks.decide(field, (a.path for a in changed))  # over any rule's
-        if changed and self.store is not None:
+        self._keep_marks(field, [*changed, *adopted], value, where)
+        return changed
+
+    def _keep_marks(self, field: int, articles: list[Article], value: bool, where: str
+                    ) -> None:
+        """The user's marks of a step, over any rule's: decided, and written (one undo
+        step).  Those a rule's mark already showed so are written too: removing the rule
+        then leaves them as the user marked them (`A` on what a read rule marked)."""
+        self.rules.marks.decide(field, (a.path for a in articles))
+        if articles and self.store is not None:
             acknowledge = (self.store.acknowledge_read if field == READ else
                            self.store.acknowledge_star)
-            self._keep(acknowledge, [a.path for a in changed], value, changed,
-                       undoable=True, label=step_label(_VERBS[field, value], changed, where),
+            self._keep(acknowledge, [a.path for a in articles], value, articles,
+                       undoable=True, label=step_label(_VERBS[field, value], articles, where),
                        own=True)  # the user's, even where a rule's mark had it so
-        return changed
 
     def toggle_star(self, article: Article) -> bool:
         """Star or unstar one article (one undo step); returns whether it is starred now."""

@@ -48,6 +48,12 @@ class RuleMarks:
         """These paths hold no mark of the user any more (an undo put back none)."""
         self.decided[field_].difference_update(paths)
 
+    def by_rule_only(self, field_: int, articles: Iterable) -> list:
+        """Those of these articles (marked in `field_`) marked by a rule only: the user
+        never decided them."""
+        ruled, decided = self.ruled[field_], self.decided[field_]
+        return [a for a in articles if a.path in ruled and a.path not in decided]
+
     def flips(self, field_: int, ruled: frozenset[str]) -> tuple[set[str], set[str]]:
         """Make `ruled` the paths the rules mark in `field_`; returns (to mark, to unmark):
         the undecided paths that joined and left it."""

@@ -181,11 +181,47 @@ def test_until_the_index_is_complete_a_node_says_it_is_counting(make_app, ui_set
         notices = [n.message for n in pilot.app._notifications]
         assert any("'Mine': is: terms cannot be saved" in n for n in notices)
 
+    run_held(app, scenario, indexed)
+
+
+def test_at_a_warm_start_the_counts_do_not_wait_for_the_scan_and_the_index(
+        make_app, ui_settings):
+    """The index was complete when the reader last stopped: the counts come from it at
+    once, while this start's scan (and then its index update) still runs."""
+    run_app_test(app_with_searches(make_app, ui_settings, NVIDIA, GOLD), settle_only)
+    app = make_app(searches=(NVIDIA, GOLD))
+    services, scanned = app.services, threading.Event()
+    scan = services.scan
+
+    def held_scan(*args, **kwargs):
+        scanned.wait(30)
+        return scan(*args, **kwargs)
+
+    services.scan = held_scan
+
+    async def scenario(pilot, screen):
+        await until(pilot, lambda: node_count(screen, "Nvidia") == "3/3")  # the scan held
+        assert node_count(screen, "Gold") == "3/3" and not screen.background.indexing
+        scanned.set()
+        await settle(pilot)
+        assert node_count(screen, "Nvidia") == "3/3" and node_count(screen, "Gold") == "3/3"
+
+    run_held(app, scenario, scanned)
+
+
+async def settle_only(pilot, screen) -> None:
+    await settle(pilot)
+
+
+def run_held(app, scenario, held: threading.Event) -> None:
+    """`scenario(pilot, screen)` from the app's start, while `held` holds a worker (set
+    at the end whatever happened, so the worker ends)."""
+
     async def main() -> None:
         async with app.run_test(size=(120, 36)) as pilot:
             try:
                 await scenario(pilot, app.screen)
             finally:
-                indexed.set()
+                held.set()
 
     asyncio.run(main())

@@ -88,10 +88,26 @@ class Background:
         notices += self.services.archive.notices
         self.screen.post_message(CatalogLoaded(loaded, notices=tuple(notices), first=True))
         self._show_first_look()
-        self._until_loaded()
+        if self._until_loaded():
+            self._count_groups()
         if not self.stop_event.is_set():  # after the first rows: it holds the GIL ~0.5 s
             self.screen.app.call_from_thread(self._watch_or_scan)
         self.services.searcher.warm_up()  # the index readers, before the first keystroke
+
+    def _count_groups(self) -> None:
+        """In the load worker, at a warm start: the saved searches and rules counted from
+        the index as it is (Services.groups_at_start), unless the index worker's
+        were taken first (they are newer).  Before the scan starts: a second of work at
+        100k that the scan's thread would otherwise make several (the GIL's share)."""
+        found = self.services.groups_at_start()
+        if found is not None and not self.stop_event.is_set():
+            self.screen.app.call_from_thread(self._take_groups, *found)
+
+    def _take_groups(self, found, rules) -> None:
+        if not self.services.saved.counted:
+            self.screen.search_nodes.take(found)
+        if not self.services.rules.counted:
+            self.screen.rule_nodes.take(rules)
 
     def _show_first_look(self) -> None:
         """A first open: the first look's newest articles (reader/archive/first_look.py,

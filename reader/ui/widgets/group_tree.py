@@ -51,6 +51,11 @@ class GroupLabel(Text):
         super().__init__(f"{self.name} {count}")
 
 
+def _same_label(shown, label: GroupLabel) -> bool:
+    return isinstance(shown, GroupLabel) and (shown.name, shown.count, shown.beside) == (
+        label.name, label.count, label.beside)
+
+
 def group_label(name: str, unread: int, total: int) -> GroupLabel:
     return GroupLabel(name, f"{unread:,}/{total:,}")
 
@@ -167,11 +172,15 @@ class GroupTree(Tree[GroupKey]):
             self._group_nodes[key] = node.add_leaf(self._group_label(key, name), data=key)
 
     def refresh_counts(self, keys: Iterable[GroupKey]) -> None:
-        """Redraw the labels of these groups (after marks changed)."""
-        for key in (*FIXED, NEW, HIDDEN, *keys):
+        """Redraw the labels of these groups (after marks changed), those whose text
+        changed only: each label set is a line drawn again (a mark's count reaches the
+        screen in the frame after it, and Starred, Hidden and New seldom change)."""
+        for key in dict.fromkeys((*FIXED, NEW, HIDDEN, *keys)):
             node = self._group_nodes.get(key)
             if node is not None:
-                node.set_label(self._group_label(key, self._display_name(key)))
+                label = self._group_label(key, self._display_name(key))
+                if not _same_label(node.label, label):
+                    node.set_label(label)
 
     def refresh_all_counts(self) -> None:
         self.refresh_counts(list(self._group_nodes))
