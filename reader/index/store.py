@@ -167,9 +167,10 @@ def _storage(wdir: Path, mapped: bool = True) -> "FileStorage":
     whole index into the updating process each time."""
     from whoosh.filedb.filestore import FileStorage
 
-    from reader.index.whoosh_patches import mapped_parts
+    from reader.index.whoosh_patches import hash_directory, mapped_parts
 
     mapped_parts.install()
+    hash_directory.install()
     return FileStorage(str(wdir), supports_mmap=mapped)
 
 

@@ -32,7 +32,6 @@ from typing import Callable, Mapping, Sequence
 
 from reader.archive import Delta, ParsedArticle
 from reader.index.job import Job
-from reader.index.parts import remove_parts, split, start_parts
 from reader.index.store import load_manifest, manifest_path, open_index, whoosh_dir
 
 Progress = Callable[[str, int, int], None]
@@ -198,9 +197,10 @@ def _merge(summary: UpdateSummary, result: dict) -> None:
 
 def run_job(job: Job, progress: Progress | None, cancel: threading.Event) -> dict:
     """Run the writer in a spawned child and relay its messages; returns its result."""
-    import multiprocessing  # these three: only when there is work (Whoosh, 0.1-0.2 s)
+    import multiprocessing  # these: only when there is work (Whoosh: 0.1-0.2 s)
 
     from reader.index.part_writer import write_part
+    from reader.index.parts import remove_parts, split, start_parts
     from reader.index.writer import write_index
 
     ctx = multiprocessing.get_context("spawn")

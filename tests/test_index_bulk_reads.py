@@ -1,4 +1,5 @@
-"""The date column read per segment in one piece reads as Whoosh's own reader does."""
+"""What the Whoosh patches read in one piece reads as Whoosh's own readers do: the date
+column per segment (numeric_column) and a terms file's hash directory (hash_directory)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from conftest import article_text
 from reader.archive import Archive
 from reader.index import SearchIndex, index_dir_of, update_index
 from reader.index.store import open_index
+from reader.index.whoosh_patches import hash_directory
 from reader.index.whoosh_patches.numeric_column import numeric_values
 
 DATES = ["1969-07-20 20:17:40", "2025-02-14 15:12:52", "1900-01-02 00:00:00",
@@ -39,3 +41,21 @@ def test_the_newest_first_order_is_by_date(archive_factory, settings):
     index = SearchIndex.open(index_dir_of(archive), root=root, timezone="UTC")
     hits = index.search("word", limit=0, sort="date").hits
     assert [h.title for h in hits] == ["t4", "t3", "t1", "t0", "t2"]
+
+
+def test_the_hash_directory_read_at_once_is_whoosh_s(archive_factory, settings, monkeypatch):
+    from whoosh.filedb.filetables import HashReader
+
+    root = archive_factory({f"{i}.md": article_text(f"t{i}", body=f"银行 bank {i}")
+                            for i in range(40)})
+    archive = Archive.open(root, settings)
+    update_index(archive)
+    ours = open_index(index_dir_of(archive)).reader()  # opening installs the patch
+    assert HashReader.__init__ is hash_directory._init
+    monkeypatch.setattr(HashReader, "__init__", hash_directory._original_init)
+    theirs = open_index(index_dir_of(archive)).reader()
+    for (mine, _), (whoosh_s, _) in zip(ours.leaf_readers(), theirs.leaf_readers()):
+        a, b = mine._terms._tindex, whoosh_s._terms._tindex
+        assert (a.tables, a.endofdata, a.startofdata, a.extras) == \
+            (b.tables, b.endofdata, b.startofdata, b.extras)
+    assert list(ours.lexicon("body")) == list(theirs.lexicon("body"))
