@@ -1,6 +1,7 @@
 """Whole-process times of the `newsreader` command line, beside issue 14's targets.
 
     python benchmarks/bench_cli.py --archive /tmp/grow100k --data /tmp/clifast-data [--runs 5]
+        [--full] [--checkout /work/main]   (another checkout's code, to compare)
 
 Each figure is a subprocess from its start to its exit (`python -m reader.cli.main`
 of this checkout, the interpreter itself included), run once to warm the page cache
@@ -42,12 +43,12 @@ TARGET_SEARCH = "<= 150 ms"
 TARGETS = {"search": TARGET_SEARCH, "index": "<= 300 ms", "rss": "<= 200 MB"}
 
 
-def run_once(cmd: list[str]) -> tuple[float, float, int]:
-    """(wall s, CPU s, peak RSS in KB) of one run, its output thrown away."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+def run_once(cmd: list[str], code: Path = ROOT) -> tuple[float, float, int]:
+    """(wall s, CPU s, peak RSS in KB) of one run of `code`'s reader, output thrown away."""
+    env = dict(os.environ, PYTHONPATH=str(code))
     started = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             env=env, cwd=ROOT)
+                             env=env, cwd=code)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -57,9 +58,9 @@ def run_once(cmd: list[str]) -> tuple[float, float, int]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
-def measure(cmd: list[str], runs: int) -> dict:
-    run_once(cmd)  # warm: page cache, .pyc
-    results = [run_once(cmd) for _ in range(runs)]
+def measure(cmd: list[str], runs: int, code: Path) -> dict:
+    run_once(cmd, code)  # warm: page cache, .pyc
+    results = [run_once(cmd, code) for _ in range(runs)]
     return {"wall": statistics.median(r[0] for r in results),
             "cpu": statistics.median(r[1] for r in results),
             "rss": max(r[2] for r in results) / 1024}
@@ -100,12 +101,14 @@ def main() -> None:
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--full", action="store_true", help="also time `index --full`")
+    parser.add_argument("--checkout", type=Path, default=ROOT,
+                        help="the checkout whose code runs (default: this one)")
     args = parser.parse_args()
-    print(f"# {uptime()}")
+    print(f"# {uptime()}; code of {args.checkout}")
     print(f"# medians of {args.runs} runs; CPU = user + system; RSS = the worst run's peak")
     print(f"{'command':44s} {'wall ms':>8s} {'CPU ms':>8s} {'peak MB':>8s}  target")
     for label, cmd, target in rows(args):
-        m = measure(cmd, args.runs)
+        m = measure(cmd, args.runs, args.checkout)
         rss_target = TARGETS["rss"] if label.startswith("search") else ""
         print(f"{label:44s} {m['wall'] * 1000:8.0f} {m['cpu'] * 1000:8.0f} {m['rss']:8.0f}"
               f"  {target}{'; ' + rss_target if rss_target else ''}", flush=True)
