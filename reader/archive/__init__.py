@@ -4,6 +4,7 @@
     articles = archive.cached()        # instant: no file parsed
     archive.look_ahead()               # a first open: its newest, in worker processes
     result = archive.scan(progress)    # parses only new and changed files
+    result = archive.scan_if_changed() # None, without a walk, when no folder changed
     result = archive.scan_paths(paths) # only those paths (what a watcher reported)
     parsed = archive.read(path)        # one article with its body
 """
@@ -17,14 +18,27 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable
 
-from reader.archive.cache import MetadataCache
-from reader.archive.location import archive_data_dir, record_root
+from typing import TYPE_CHECKING
+
 from reader.archive.model import Article, Delta, ParsedArticle, Problem, ScanResult
-from reader.archive.parse import UnreadableFile, parse_file, parse_text
-from reader.archive.walk import refused_link, site_content
 from reader.config import Settings
 
+if TYPE_CHECKING:
+    from reader.archive.cache import MetadataCache
+    from reader.archive.parse import UnreadableFile
+
 __all__ = ["Archive", "Article", "Delta", "ParsedArticle", "Problem", "ScanResult", "UnreadableFile"]
+
+# The parser (YAML, TOML, HTML entities) and the walk are imported when an article is
+# read or the archive walked: `newsreader search` with nothing changed needs neither.
+
+
+def __getattr__(name: str):
+    if name == "UnreadableFile":
+        from reader.archive.parse import UnreadableFile
+
+        return UnreadableFile
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 Progress = Callable[[int, int], None]
 
@@ -44,12 +58,18 @@ class Archive:
 
     @classmethod
     def open(cls, root: Path, settings: Settings) -> "Archive":
+        from reader.archive.location import archive_data_dir
+        from reader.archive.walk import site_content
+
         root = site_content(Path(root).resolve())
         data_dir, notice = archive_data_dir(settings.data_root, root)
         return cls(root, data_dir, settings, notice)
 
     @property
-    def cache(self) -> MetadataCache:
+    def cache(self) -> "MetadataCache":
+        from reader.archive.cache import MetadataCache
+        from reader.archive.location import record_root
+
         with self._lock:
             if self._cache is None:
                 record_root(self.data_dir, self.root)
@@ -119,6 +139,9 @@ class Archive:
         """Parse one article now (for display).  A file that vanished or became unreadable
         since the scan, or that a symlink now leads to outside the archive, yields an empty
         article whose `problem` says so."""
+        from reader.archive.parse import UnreadableFile, parse_file, parse_text
+        from reader.archive.walk import refused_link
+
         fs_path = self.cache.fs_path(path) or path
         try:
             refused = refused_link(os.path.realpath(self.root), fs_path,
@@ -141,6 +164,14 @@ class Archive:
         result = run_scan(self, progress, cancel, known)
         result.seconds = time.perf_counter() - started
         return result
+
+    def scan_if_changed(self, progress: Progress | None = None,
+                        cancel: threading.Event | None = None) -> ScanResult | None:
+        """`scan`, unless no folder changed since the last full scan (None then: no file
+        was listed or read; see reader/archive/folder_stamps.py for what that misses)."""
+        from reader.archive.folder_stamps import unchanged
+
+        return None if unchanged(self) else self.scan(progress, cancel)
 
     def scan_paths(self, rels: Iterable[str]) -> ScanResult:
         """Bring the cache up to date for these paths only (POSIX, relative to the root: files

@@ -154,6 +154,18 @@ class MetadataCache:
         rows = self._query("SELECT fs_path FROM articles WHERE path = ?", (path,))
         return os.fsdecode(rows[0][0]) if rows else None
 
+    def setting(self, name: str) -> str | None:
+        row = self._query("SELECT value FROM settings WHERE name = ?", (name,))
+        return row[0][0] if row else None
+
+    def set_setting(self, name: str, value: str | None) -> None:
+        """Store (None: remove) one named value, e.g. the folder stamps of the last scan."""
+        with self._lock, self._db:
+            if value is None:
+                self._db.execute("DELETE FROM settings WHERE name = ?", (name,))
+            else:
+                self._db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (name, value))
+
     # The index ledger (see the module's docstring); the index writer marks it after each
     # commit, so a crash in between only costs indexing that batch again.
 

@@ -16,7 +16,6 @@ import sqlite3
 from itertools import islice
 from pathlib import Path
 
-from reader.archive.walk import walk
 
 _INFO = "archive.json"
 _SAMPLE = 200
@@ -64,6 +63,8 @@ def _recorded_root(data_dir: Path) -> str | None:
 
 
 def _find_moved(archives: Path, root: Path) -> Path | None:
+    from reader.archive.walk import walk
+
     sample = {f.rel for f in islice(walk(root), _SAMPLE)}
     if not sample:
         return None

@@ -19,12 +19,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from reader.archive import folder_stamps
 from reader.archive.model import Article, Delta, ParsedArticle, Problem, ScanResult
 from reader.archive.newest import Dated, newest_first
 from reader.archive.parent_watch import on_parent_exit
@@ -62,7 +64,11 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
     cache = archive.cache
     result = ScanResult()
     walk_problems: list[Problem] = []
-    found = list(walk(archive.root, walk_problems, archive.settings.follow_symlinks))
+    folders: dict[str, tuple[int, int]] = {}
+    folder_stamps.forget(archive)  # until this scan has run to its end
+    started_ns = time.time_ns()
+    found = list(walk(archive.root, walk_problems, archive.settings.follow_symlinks,
+                      folders=folders))
     check_root(archive)  # gone during the walk: it found nothing, not every file deleted
     stamps = cache.stamps()
     todo = [f for f in found if stamps.get(f.rel) != (f.size, f.mtime_ns)]
@@ -80,6 +86,8 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
     result.delta = changes.delta()
     result.load_articles = cache.articles
     result.problems = walk_problems + cache.problems()
+    if not (cancel is not None and cancel.is_set()):
+        folder_stamps.record(archive, folders, started_ns)
     return result
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Iterator
 
 from reader.archive.model import Problem
-from reader.archive.parse import normalize_rel
 from reader.archive.safe_open import not_regular
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
@@ -37,17 +36,20 @@ class FoundFile:
 
 
 def walk(root: Path, problems: list[Problem] | None = None,
-         follow: str = "inside", folder: str = "", share: tuple[int, int] = (0, 1)
-         ) -> Iterator[FoundFile]:
+         follow: str = "inside", folder: str = "", share: tuple[int, int] = (0, 1),
+         folders: dict[str, tuple[int, int]] | None = None) -> Iterator[FoundFile]:
     """Yield article files under `root`; folders or files that can't be listed, files that
     are not regular files and symlinks not followed (see `refused_link`) go to `problems`.
     With `folder` (a path relative to `root`), only that part of the archive is walked,
     by the same rules (`Archive.scan_paths`: a folder copied in).  With `share` (k, n),
     only the files at the k-th of every n places of each folder's listing: n walks, one
     per worker process, share the files out (reader/archive/first_look.py); the folders
-    are listed by each."""
+    are listed by each.  `folders` gets each folder listed (relative to `root`, "" for
+    the archive) with its (mtime_ns, ctime_ns), taken before it was listed
+    (reader/archive/folder_stamps.py)."""
     problems = [] if problems is None else problems
     walker = _Walker(Path(root), problems, follow, folder, share)
+    walker.stamps = folders
     if not walker.start():
         return
     ids: dict[str, str] = {}  # id -> the file that has it
@@ -73,7 +75,11 @@ def walk_listed(root: Path, follow: str = "inside", share: tuple[int, int] = (0,
 
 def found_file(fs_rel: str, st: os.stat_result) -> FoundFile:
     """The walk's record of the file at `fs_rel` (as the file system spells it)."""
-    rel = fs_rel if fs_rel.isascii() else normalize_rel(fs_rel)  # ASCII: its own id
+    if fs_rel.isascii():  # its own id
+        return FoundFile(fs_rel, fs_rel, st.st_size, st.st_mtime_ns)
+    from reader.archive.parse import normalize_rel  # not at import: parse brings YAML
+
+    rel = normalize_rel(fs_rel)
     return FoundFile(rel, fs_rel, st.st_size, st.st_mtime_ns)
 
 
@@ -147,6 +153,7 @@ class _Walker:
         self.folder = folder  # "": the whole archive
         self.stack = [folder]  # a Hugo site's root was narrowed to content/ by Archive.open
         self.linked: list[str] = []  # symlinked folders, checked against `seen` in turn
+        self.stamps: dict[str, tuple[int, int]] | None = None  # folder -> (mtime, ctime)
 
     def start(self) -> bool:
         try:
@@ -157,7 +164,12 @@ class _Walker:
                                          if not self.folder else _reason(exc)))
             return False
         self.seen.add((st.st_dev, st.st_ino))
+        self._stamp(self.folder, st)
         return True
+
+    def _stamp(self, rel: str, st: os.stat_result) -> None:
+        if self.stamps is not None:
+            self.stamps[rel] = (st.st_mtime_ns, st.st_ctime_ns)
 
     def files(self) -> Iterator[FoundFile]:
         for rel, entry in self.listed():
@@ -238,6 +250,7 @@ class _Walker:
                                                   "not followed"))
             return False
         self.seen.add(key)
+        self._stamp(rel, st)
         if rel.lower().endswith(ARTICLE_SUFFIXES):
             self.problems.append(Problem(rel, "is a folder, not a file"))
         return True

@@ -15,6 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     index = sub.add_parser("index", help="bring the search index up to date")
     add_archive_argument(index, positional=True)
     index.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    index.add_argument("--full", action="store_true",
+                       help="look at every file, also when no folder changed (finds files "
+                       "rewritten in place)")
     index.set_defaults(func=run_index)
     search = sub.add_parser("search", help="search the archive (see docs/query-language.md)",
                             description=QUERY_HELP,
@@ -59,13 +62,14 @@ SEARCHING_ANYWAY = ("the index is being updated by another newsreader; "
                     "searching what is indexed so far")
 
 
-def _update(archive, quiet: bool, searching: bool = False):
+def _update(archive, quiet: bool, searching: bool = False, full: bool = False):
     """Bring the index up to date; before a search, another writer at work is only a
-    notice (its commits so far are searched)."""
+    notice (its commits so far are searched).  Unless `full`, the archive is walked only
+    when one of its folders changed since the last full scan (folder_stamps.py)."""
     from reader.index import update_index
 
     printer = _PhasePrinter(quiet)
-    summary = update_index(archive, progress=printer)
+    summary = update_index(archive, progress=printer, full=full)
     printer.finish()
     if summary.notice:
         warn(summary.notice)
@@ -80,9 +84,11 @@ def open_index(archive, settings, wanted: bool, no_update: bool):
     """The archive's index, brought up to date first unless `no_update` (only when it is
     `wanted`: there is something to search); CommandError when there is none."""
     from reader.index import SearchIndex, index_dir_of
+    from reader.index.whoosh_patches.mapped_parts import touch_pages
 
     if wanted and not no_update:
         _update(archive, quiet=True, searching=True)
+    touch_pages(False)  # one search reads a few pages of the index, not all of them
     index = SearchIndex.open(index_dir_of(archive), root=archive.root,
                              timezone=settings.timezone)
     if wanted and not index.status().exists:  # "0 matches" would claim the archive has none
@@ -93,24 +99,21 @@ def open_index(archive, settings, wanted: bool, no_update: bool):
 
 def run_index(args: argparse.Namespace, settings) -> int:
     archive = open_archive(args, settings)
-    summary = _update(archive, args.quiet)
+    summary = _update(archive, args.quiet, full=args.full)
     print(summary.line())
     return 0
 
 
 def run_search(args: argparse.Namespace, settings) -> int:
     from reader.index.searcher import UNREADABLE
-    from reader.session.rules_offline import applied, search_visible
 
     if args.limit < 0:
         raise CommandError("--limit must be 0 (all) or more")
     archive = open_archive(args, settings)
     index = open_index(archive, settings, True, args.no_update)
-    state = _state_of(archive)
-    if settings.rules and not args.all:  # hidden hits left out, the rules' marks seen
-        state = applied(settings.rules, index, state)[1]
-    results = search_visible(index, args.query, args.limit, args.sort, state,
-                             getattr(state, "hidden", frozenset()))
+    rules = settings.rules if not args.all else ()
+    wanted = rules or args.json or _needs_state(args.query, index)
+    state, results = _ruled_search(index, args, rules, _state_of(archive) if wanted else None)
     if results.error == UNREADABLE:  # the index, not the query, is at fault
         raise CommandError(UNREADABLE)
     if results.error:
@@ -123,6 +126,29 @@ def run_search(args: argparse.Namespace, settings) -> int:
     else:
         _print_hits(results)
     return 0
+
+
+def _needs_state(query: str, index) -> bool:
+    """Whether the query has is: or added: terms: the reading state (and its module) is
+    opened only for them, for --json's marks and for the rules."""
+    from reader.index.query import QueryError, parse_query
+
+    try:
+        return parse_query(query, index.tz).needs_state
+    except QueryError:  # the search says what is wrong
+        return False
+
+
+def _ruled_search(index, args: argparse.Namespace, rules, state):
+    """(the state, the results); with `rules`, the hits they hide are left out and their
+    marks are in the state."""
+    if not rules:
+        return state, index.search(args.query, limit=args.limit, sort=args.sort, state=state)
+    from reader.session.rules_offline import applied, search_visible
+
+    state = applied(rules, index, state)[1]
+    return state, search_visible(index, args.query, args.limit, args.sort, state,
+                                 state.hidden)
 
 
 def searched(archive, settings, query: str, state, **options):

@@ -13,7 +13,6 @@ import argparse
 
 from reader.cli.common import add_archive_argument, open_archive
 from reader.cli.index_cmds import _state_of, open_index
-from reader.state.model import READ, STAR
 from reader.textsafe import clean_line, json_text
 
 SAMPLE = 10  # titles printed per rule
@@ -44,6 +43,8 @@ def run_test(args: argparse.Namespace, settings) -> int:
 
 
 def _row(match, index, decided) -> dict:
+    from reader.state.model import READ, STAR
+
     rule = match.rule
     row: dict = {"name": rule.name, "query": rule.query, "action": rule.action}
     if match.problem:

@@ -16,8 +16,8 @@ import tempfile
 from pathlib import Path
 
 from reader.cli.common import CommandError, add_archive_argument, open_archive, warn
-from reader.state import STATE_FILE_NAME, StateError, StateStore
-from reader.state.transfer import build_document, load_document, write_document
+# reader.state and its transfer format are imported by the commands that use them:
+# every other `newsreader` command starts without them.
 
 
 def register(subparsers) -> None:
@@ -34,6 +34,9 @@ def register(subparsers) -> None:
 
 
 def run_export(args: argparse.Namespace, settings) -> int:
+    from reader.state import STATE_FILE_NAME
+    from reader.state.transfer import build_document, write_document
+
     archive = open_archive(args, settings)
     path = archive.data_dir / STATE_FILE_NAME
     if path.exists():
@@ -50,6 +53,9 @@ def run_export(args: argparse.Namespace, settings) -> int:
 
 
 def run_import(args: argparse.Namespace, settings) -> int:
+    from reader.state import STATE_FILE_NAME, StateError
+    from reader.state.transfer import load_document
+
     source = "stdin" if args.file == "-" else args.file
     try:
         doc = load_document(_read_text(args.file), source)
@@ -85,7 +91,9 @@ def _read_text(file: str) -> str:
         raise CommandError(f"cannot read {file}: {exc}") from exc
 
 
-def _store(path: Path) -> StateStore:
+def _store(path: Path):
+    from reader.state import StateError, StateStore
+
     try:
         return StateStore.open(path)
     except StateError as exc:
@@ -99,6 +107,8 @@ def _articles(archive) -> dict:
 
 def _write_atomically(target: Path, doc: dict) -> None:
     """Write through a temporary file, so a failed export never leaves half a file."""
+    from reader.state.transfer import write_document
+
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)

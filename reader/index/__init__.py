@@ -15,6 +15,10 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from reader.index import whoosh_import
+
+whoosh_import.install()  # Whoosh, once imported, without urllib.request (0.05 s)
+
 if TYPE_CHECKING:
     from reader.index.query import QueryError
     from reader.index.results import Hit, SearchResults

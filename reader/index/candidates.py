@@ -28,6 +28,7 @@ from typing import Callable
 
 from reader.index.docsets import term_docs
 from reader.index.prefixes import PrefixTerms
+from reader.index.whoosh_patches.numeric_column import numeric_values
 from reader.index.query import Filter, Node, phrase_terms
 
 BROAD = 5000  # postings Whoosh would walk to score: past this, the cheap order is used
@@ -81,7 +82,7 @@ class CandidateFinder:
         out: set[int] = set()
         for sub, offset in self.leaves:
             reader = sub.reader()
-            dated = _in_span(list(reader.column_reader("date")), low, high)
+            dated = _in_span(numeric_values(reader, "date"), low, high)
             out.update(offset + d for d in dated & set(reader.all_doc_ids()))
         return out
 
@@ -157,7 +158,7 @@ class CandidateFinder:
     def dates(self) -> list[int]:
         """Every document's date (epoch seconds), indexed by docnum."""
         if self._dates is None:
-            self._dates = list(self.searcher.reader().column_reader("date"))
+            self._dates = numeric_values(self.searcher.reader(), "date")  # 0.27 s -> 12 ms
         return self._dates
 
     def newest_order(self) -> tuple[array, array]:

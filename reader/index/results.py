@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from reader.archive.frontmatter_io import body_of, decode
 from reader.archive.safe_open import read_regular
@@ -73,10 +74,20 @@ class SearchResults:
     total: int = 0  # every matching article, not only the hits returned
     total_exact: bool = True  # False: total estimated from the candidates checked so far
     error: str = ""  # the query is malformed: why, in one line (hits are then empty)
-    terms: list[str] = field(default_factory=list)  # what to highlight in the article
+    terms_of: Callable[[], list[str]] | None = field(default=None, repr=False)
     seconds: float = 0.0
     cancelled: bool = False  # stopped midway at the caller's word: nothing is listed
     _paths: list[str] | None = field(default=None, repr=False)  # a paths_only search's
+    _terms: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def terms(self) -> list[str]:
+        """What to highlight in an article, worked out on first use from `terms_of`: each
+        region's spellings need OpenCC's s2t, s2tw and s2hk converters (0.15 s of CPU to
+        load), which `newsreader search` never asks for."""
+        if self._terms is None:
+            self._terms = self.terms_of() if self.terms_of is not None else []
+        return self._terms
 
     def __len__(self) -> int:
         return len(self.hits) if self._paths is None else len(self._paths)

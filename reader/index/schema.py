@@ -2,7 +2,8 @@
 
 Whoosh pickles the schema into the index, so these classes must stay
 importable under these names; any change to fields or analysis bumps
-`SCHEMA_VERSION`, and an index of another version is rebuilt.
+reader/index/store.py's `SCHEMA_VERSION` (kept there: manifests are read without
+importing Whoosh), and an index of another version is rebuilt.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from whoosh.system import pack_uint
 
 from reader.index.analysis import fold, index_terms
 
-SCHEMA_VERSION = 3  # 3: words glued to Chinese split; summary stored for the text check
 TITLE_BOOST = 3.0
 
 

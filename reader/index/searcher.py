@@ -164,7 +164,7 @@ class SearchIndex:
             parsed = parse_query(query, self.tz, typing)
         except QueryError as exc:
             return SearchResults(query, error=str(exc))
-        results = SearchResults(query, terms=_highlights(parsed))
+        results = SearchResults(query, terms_of=lambda: _highlights(parsed))
         request = _Request(paths_only, cancelled or _never)
         self._run_or_report(parsed, scope, state, results, request, lambda searcher, narrowed:
                             self._run(searcher, narrowed, results, limit, sort, state))

@@ -26,12 +26,16 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
+from typing import TYPE_CHECKING
 
-from reader.index.schema import SCHEMA_VERSION, build_schema
-from reader.index.whoosh_patches import mapped_parts
+if TYPE_CHECKING:
+    from whoosh.filedb.filestore import FileStorage
 
+# Whoosh (0.1-0.2 s to import) is imported by the functions that open an index: the
+# manifest, the ledger's check and `newsreader index` with nothing to do need none of it.
+
+SCHEMA_VERSION = 3  # 3: words glued to Chinese split; summary stored for the text check
+# (bump it with any change to reader/index/schema.py's fields or to the analysis)
 INDEX_NAME = "MAIN"
 
 
@@ -141,6 +145,8 @@ def mark_damaged(index_dir: Path, reason: str) -> None:
 def open_index(index_dir: Path, check: bool = False):
     """The Whoosh index, or None when absent, unreadable or of another schema.  With
     `check`, every segment file is opened too (a truncated or missing one is damage)."""
+    from whoosh import index as whoosh_index
+
     wdir = whoosh_dir(index_dir)
     if load_summary(index_dir) is None:
         return None
@@ -155,16 +161,26 @@ def open_index(index_dir: Path, check: bool = False):
         return None
 
 
-def _storage(wdir: Path, mapped: bool = True) -> FileStorage:
+def _storage(wdir: Path, mapped: bool = True) -> "FileStorage":
     """The index's files; compound segments are read in place (see mapped_parts).  A
     check opens every part only to see that it reads: unmapped, or it would page the
     whole index into the updating process each time."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from reader.index.whoosh_patches import hash_directory, mapped_parts
+
     mapped_parts.install()
+    hash_directory.install()
     return FileStorage(str(wdir), supports_mmap=mapped)
 
 
 def create_index(index_dir: Path, root: str, ledger: str = ""):
     """A new empty index (anything there before is removed) and its manifest."""
+    from whoosh import index as whoosh_index
+
+    from reader.index.schema import build_schema
+    from reader.index.whoosh_patches import mapped_parts
+
     wdir = whoosh_dir(index_dir)
     shutil.rmtree(wdir, ignore_errors=True)
     wdir.mkdir(parents=True, exist_ok=True)
@@ -195,6 +211,8 @@ def release_writer(index_dir: Path) -> None:
 
 def _lock_held(index_dir: Path) -> bool:
     """Whether some process holds Whoosh's write lock now (a pid may have been reused)."""
+    from whoosh.filedb.filestore import FileStorage
+
     wdir = whoosh_dir(index_dir)
     if not wdir.exists():
         return False

@@ -19,11 +19,11 @@ from __future__ import annotations
 import errno
 import os
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from reader.archive.parent_watch import on_parent_exit
+from reader.index.job import Job  # noqa: F401  (what the writer runs: its home is job.py)
 from reader.index.parts import remove_stale
 from reader.index.schema import body_field
 from reader.index.store import (IndexBusy, Manifest, claim_writer, create_index, load_manifest,
@@ -39,23 +39,6 @@ from reader.index.whoosh_patches.term_lookup import live_docnum
 LIMIT_MB = 512
 PROGRESS_EVERY = 50
 ORPHAN_GRACE = 30.0  # seconds an orphaned writer has to commit what it has done
-
-
-@dataclass
-class Job:
-    index_dir: str
-    root: str
-    timezone: str
-    adds: list[tuple[str, str]] = field(default_factory=list)  # (path, file path under root)
-    removes: list[str] = field(default_factory=list)
-    rebuild: bool = False
-    batch: int = 2000
-    cache: str = ""  # the metadata cache, whose ledger records each commit
-    ledger: str = ""  # the ledger's name, recorded in the manifest
-    parsed: dict = field(default_factory=dict)  # path -> ParsedArticle, from the scan
-    migrate: bool = False  # the manifest held stamps, now in the ledger: write it anew
-    parts: list = field(default_factory=list)  # folders where other processes index the
-    # rest of the delta (reader/index/parts.py): taken into this job's last commit
 
 
 def document(parsed) -> dict:

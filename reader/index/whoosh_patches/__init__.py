@@ -30,8 +30,17 @@ names or on behaviour of that version, and is worth what it says (measured).
   path_terms     every document's path in a segment from its `path` term records,
                  the term table read in one piece: 100,000 paths in 0.13 s, where
                  stored fields took 3.3 s for 67,000 (a saved search's hits).
+  hash_directory  a terms file's directory of 256 hash tables read in one piece, not
+                 256 reads: opening a searcher over 50 segments 0.06 -> ~0.015 s of CPU.
+                 Replaces HashReader.__init__ (`install()`, with mapped_parts').
+  numeric_column  a segment's date column read in one piece, not one document per call:
+                 every date of 100,000 articles (the newest-first order) 0.25 -> 0.012 s.
   abandon        a failed writer's temporary storage and lock released step by
                  step (its `cancel()` raises on a full disk, keeping the lock).
+
+One more reach, outside this package because it must be in place before any Whoosh
+module loads and touches no Whoosh internals: reader/index/whoosh_import.py defers
+the urllib.request that whoosh/compat.py imports and never uses (0.05 s).
 
 Importing this package checks the installed version first: any other raises
 WhooshVersionError, whose message is one line (it is a SystemExit: the CLI, the

@@ -1,0 +1,23 @@
+"""What an index update asks of the writer: a plain record, importable without Whoosh
+(the updater plans a job in the calling process; reader/index/writer.py runs it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Job:
+    index_dir: str
+    root: str
+    timezone: str
+    adds: list[tuple[str, str]] = field(default_factory=list)  # (path, file path under root)
+    removes: list[str] = field(default_factory=list)
+    rebuild: bool = False
+    batch: int = 2000
+    cache: str = ""  # the metadata cache, whose ledger records each commit
+    ledger: str = ""  # the ledger's name, recorded in the manifest
+    parsed: dict = field(default_factory=dict)  # path -> ParsedArticle, from the scan
+    migrate: bool = False  # the manifest held stamps, now in the ledger: write it anew
+    parts: list = field(default_factory=list)  # folders where other processes index the
+    # rest of the delta (reader/index/parts.py): taken into this job's last commit
