@@ -116,3 +116,18 @@ def test_no_update_with_no_index_yet_says_so_instead_of_finding_nothing(capsys, 
     assert code == 2 and out == "" and "no search index yet" in err
     assert "newsreader index" in err
     assert search(capsys, root, tmp_path / "d", "rates")[0] == 0  # updating builds it
+
+
+def test_a_search_of_an_index_not_complete_says_how_much_it_searched(
+        capsys, tmp_path, archive_factory, monkeypatch):
+    """The attack's D4: `search --no-update` after a first index was stopped gave 770 of
+    6,688 hits, exit 0, and no word that the index held a part of the archive."""
+    from reader.index.searcher import IndexStatus, SearchIndex
+
+    root = archive_factory(FILES)
+    assert search(capsys, root, tmp_path / "d", "rates")[0] == 0  # complete: no word
+    monkeypatch.setattr(SearchIndex, "status", lambda index: IndexStatus(2, False, True))
+    code, out, err = search(capsys, root, tmp_path / "d", "rates", "--no-update")
+    assert code == 0 and titles(out)
+    assert err == (f"newsreader: the index is not complete: searched the 2 articles indexed "
+                   f"so far of {len(FILES)} (`newsreader index` completes it)\n")

@@ -91,9 +91,13 @@ def open_index(archive, settings, wanted: bool, no_update: bool):
     touch_pages(False)  # one search reads a few pages of the index, not all of them
     index = SearchIndex.open(index_dir_of(archive), root=archive.root,
                              timezone=settings.timezone)
-    if wanted and not index.status().exists:  # "0 matches" would claim the archive has none
+    status = index.status()
+    if wanted and not status.exists:  # "0 matches" would claim the archive has none
         raise CommandError(f"no search index yet for {archive.root}: run "
                            "`newsreader index` first (or without --no-update)")
+    if wanted and not status.complete:  # partial answers say so, as the reader does
+        warn(f"the index is not complete: searched the {status.indexed:,} articles indexed "
+             f"so far of {archive.cached_count():,} (`newsreader index` completes it)")
     return index
 
 
