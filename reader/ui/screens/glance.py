@@ -191,7 +191,7 @@ class GlanceScreen(ModalScreen[GroupKey | None]):
         if self.tally is None:
             return
         tz = self.services.settings.tzinfo
-        if Window.ending(self.clock(tz), self.days, tz).today != self.tally.window.today:
+        if Window.ending(self.clock(tz), self.days, tz).today != self.tally.reading.window.today:
             self.recount()  # a new day: the window moves
             return
         self.shown = shown = figures(self.tally, group_name(self.group))
