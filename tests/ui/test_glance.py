@@ -272,8 +272,12 @@ def test_days_that_hold_nothing_say_so_and_n_shows_the_days_to_the_newest(
         glance = await open_glance(pilot, screen)
         head = str(glance.query_one("#glance-head").render())
         assert glance.shown.empty and not any(glance.shown.arrived)
-        assert ("Nothing arrived in the last 30 days; the newest article is from 2025-02-12;"
-                " n shows the 30 days to it") in head
+        said = ("Nothing arrived in the last 30 days; the newest article is from 2025-02-12;"
+                " n shows the 30 days to it")
+        assert said in head
+        region = glance.query_one("#glance-head").region  # whole at 80 columns: wrapped
+        rows = pilot.app.screen._compositor.render_strips()[region.y:region.bottom]
+        assert said in " ".join(" ".join(r.text[region.x:region.right].split()) for r in rows)
         await press(pilot, "n")
         await pilot.app.workers.wait_for_complete()
         await until(pilot, lambda: glance.shown.moved)
@@ -295,4 +299,4 @@ def test_days_that_hold_nothing_say_so_and_n_shows_the_days_to_the_newest(
         await until(pilot, lambda: not glance.shown.moved)
         assert glance.shown.empty
 
-    run_app_test(make_app(), scenario)
+    run_app_test(make_app(), scenario, size=(80, 24))
