@@ -136,6 +136,22 @@ class MetadataCache:
         rows = self._query(f"SELECT {_COLUMNS} FROM articles {_NEWEST_FIRST} LIMIT ?", (limit,))
         return [_article(row) for row in rows]
 
+    def articles_since(self, ts: float) -> list[Article]:
+        """The articles dated at or after `ts` (seconds since the epoch), newest first:
+        the last days' records without the archive's (a range of the ts index)."""
+        rows = self._query(f"SELECT {_COLUMNS} FROM articles WHERE ts >= ? {_NEWEST_FIRST}",
+                           (ts,))
+        return [_article(row) for row in rows]
+
+    def dates_of(self, paths: Iterable[str]) -> dict[str, float]:
+        """path -> ts of those of `paths` that are cached articles (their dates, without
+        their records)."""
+        out: dict[str, float] = {}
+        for chunk in _chunks(paths):
+            out.update(self._query(
+                f"SELECT path, ts FROM articles WHERE path IN ({_marks(chunk)})", chunk))
+        return out
+
     def article(self, path: str) -> Article | None:
         rows = self._query(f"SELECT {_COLUMNS} FROM articles WHERE path = ?", (path,))
         return _article(rows[0]) if rows else None

@@ -1,6 +1,9 @@
-"""`newsreader stats [ARCHIVE] [QUERY] [--json] [--days N]`: the archive at a glance, in
-the shell: articles per day and per hour today, per source and language, your reading,
-the week's top categories and tags, as the reader's glance screen counts them.
+"""`newsreader stats [ARCHIVE] [QUERY] [--json] [--days N] [--until DAY|newest]`: the
+archive at a glance, in the shell: articles per day and per hour, per source and
+language, the week's top categories and tags, and your reading, as the reader's glance
+screen counts them, from the cache's rows of the days shown (reader/session/
+glance_cache.py).  `--until` moves what arrived to the days to another day (the newest
+article's, for an archive not kept up to date); your reading stays on the days to today.
 
 A first word that names a folder is the archive; the rest is a query, narrowing the
 figures to its hits as `newsreader search QUERY --limit 0` finds them.
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 
 from reader.cli.common import CommandError, open_archive
@@ -27,8 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")
     stats.add_argument("--days", type=int, default=30, metavar="N",
                        help="the days the per-day figures cover, to today (default 30)")
-    stats.add_argument("--until", metavar="YYYY-MM-DD", type=date.fromisoformat,
-                       help="count as if today were this day (an archive not kept up to date)")
+    stats.add_argument("--until", metavar="YYYY-MM-DD|newest", type=_until,
+                       help="what arrived over the days to this day, or to the day of the "
+                       "newest article (an archive not kept up to date); your reading "
+                       "stays on the days to today")
     stats.add_argument("--no-update", action="store_true",
                        help="count the cache (and index) as they are, without a scan")
     stats.set_defaults(func=run_stats)
@@ -45,9 +50,7 @@ def run_stats(args: argparse.Namespace, settings) -> int:
     if not args.no_update:
         _update(archive, quiet=True, searching=True) if query else archive.scan()
     tz = settings.tzinfo
-    now = (datetime.combine(args.until, time(23, 59, 59), tz) if args.until
-           else now_in(tz))
-    counted = _counted(archive, settings, query, now, args.days)
+    counted = _counted(archive, settings, query, now_in(tz), args.days, args.until)
     shown = figures(counted, scope=query or "All")
     if args.json:
         print(json_text(shown.as_json(), indent=1))
@@ -58,29 +61,32 @@ def run_stats(args: argparse.Namespace, settings) -> int:
     return 0
 
 
+def _until(value: str):
+    from reader.session.glance_cache import NEWEST
+
+    if value == NEWEST:
+        return NEWEST
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a day (YYYY-MM-DD) nor newest: {value!r}")
+
+
 def _archive_and_query(words: list[str]) -> tuple[str | None, str]:
     if words and Path(words[0]).expanduser().is_dir():
         return words[0], " ".join(words[1:])
     return None, " ".join(words)
 
 
-def _counted(archive, settings, query: str, now: datetime, days: int):
-    from reader.session.catalog import Catalog
-    from reader.session.glance import paths_totals
-    from reader.session.glance_scope import GlanceScope
-    from reader.session.listing import newest_first
+def _counted(archive, settings, query: str, now: datetime, days: int, until):
+    """The glance from the cache's rows of the days shown (not every record) and, with
+    a query, its hits as `newsreader search` finds them."""
+    from reader.session.glance_cache import cached_glance
 
-    articles = newest_first(archive.cached())
-    catalog = Catalog(tuple(articles), {a.path: a for a in articles})  # no titles folded
     state = _state_of(archive)
-    read, starred = ((frozenset(state.read_set()), frozenset(state.starred_set()))
-                     if state else (frozenset(), frozenset()))
-    paths = (frozenset(searched(archive, settings, query, state, limit=0, sort="date",
-                                paths_only=True).paths) & catalog.by_path.keys()
-             if query else catalog.by_path.keys())
-    member = (lambda a: a.path in paths) if query else None
-    scope = GlanceScope(catalog, read, starred, member, paths_totals(paths, read, starred))
-    return scope.counted(state, now, days, settings.tzinfo)
+    hits = (frozenset(searched(archive, settings, query, state, limit=0, sort="date",
+                               paths_only=True).paths) if query else None)
+    return cached_glance(archive.cache, state, now, days, settings.tzinfo, hits, until)
 
 
 def _width() -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.session.glance_figures import Figures, Row
+from reader.session.glance_figures import Figures, Row, arrivals_span, notice
 from reader.textsafe import clean_line
 from reader.ui.text_charts import bar, fit, name_width, sparkline, trend
 
@@ -13,13 +13,13 @@ ROWS = 12  # sources shown at most
 def stats_text(shown: Figures, archive: str, width: int = 80) -> str:
     """The figures as lines of text about `width` cells wide."""
     lines = [f"{clean_line(shown.scope)} in {clean_line(archive)}: {shown.total:,} articles, "
-             f"{shown.unread:,} unread, {shown.starred:,} starred",
-             ""]
-    first, last = shown.days[0], shown.today
+             f"{shown.unread:,} unread, {shown.starred:,} starred", *_windows(shown), ""]
+    first, last = shown.days[0], shown.until
+    day = "today" if not shown.moved else f"{last:%m-%d}"
     lines += _chart("Articles per day", shown.arrived,
-                    f"today {shown.arrived[-1]:,}, usual {_usual(shown.usual)}")
+                    f"{day} {shown.arrived[-1]:,}, usual {_usual(shown.usual)}")
     lines.append(" " * LABEL + f"{first:%m-%d} … {last:%m-%d}  (most {max(shown.arrived):,})")
-    lines += _chart("Per hour today", shown.hours, f"most {max(shown.hours):,}")
+    lines += _chart(f"Per hour {day}", shown.hours, f"most {max(shown.hours):,}")
     lines += _chart("Read per day", shown.read, f"today {shown.read[-1]:,}")
     lines += _chart("Unread backlog", shown.backlog, f"now {shown.backlog[-1]:,}",
                     top=max(shown.backlog, default=0))
@@ -27,6 +27,18 @@ def stats_text(shown: Figures, archive: str, width: int = 80) -> str:
               "", *_rows("Languages", shown.langs, width), ""]
     lines += [_top("Top categories", shown.categories), _top("Top tags", shown.tags)]
     return "\n".join(lines)
+
+
+def _windows(shown: Figures) -> list[str]:
+    """Which days the charts cover, and what to say of days that hold nothing."""
+    lines = []
+    if shown.moved:
+        lines.append(f"What arrived: {arrivals_span(shown)}; your reading: the "
+                     f"{len(shown.reading_days)} days to today ({shown.today:%Y-%m-%d})")
+    said = notice(shown)
+    if said and shown.newest is not None and shown.newest != shown.until:
+        said += " (--until newest shows the days to it)"
+    return lines + ([said[0].upper() + said[1:]] if said else [])
 
 
 def _usual(mean: float) -> str:

@@ -139,10 +139,12 @@ class Tally:
                 self.hours = window.hours_of(part)
 
     def count_reads(self, read_at: Mapping[str, int], catalog: Catalog,
-                    read: AbstractSet[str]) -> None:
+                    read: AbstractSet[str], older: AbstractSet[str] = frozenset()) -> None:
         """Take the read times (µs since the epoch, from the state store) of articles in
         scope that are read now: each article's day found by its place in the catalog
-        and each time's by bisection, in C (no date is converted)."""
+        and each time's by bisection, in C (no date is converted).  `older`: the scope's
+        articles dated before the window that the catalog leaves out (a catalog of the
+        window's slice only, `newsreader stats`)."""
         window, rank, articles = self.window, catalog.rank, catalog.articles
         paths = [p for p in read_at if p in read and p in rank]
         places = list(map(rank.__getitem__, paths))
@@ -151,8 +153,14 @@ class Tally:
             paths, places = list(compress(paths, kept)), list(compress(places, kept))
         minus_bounds = [-b for b in window.bounds_of(articles)]
         dated = map(sub, map(partial(bisect_left, minus_bounds), map(neg, places)), repeat(1))
+        self._take_reads(paths, dated, read_at)
+        before = [p for p in read_at if p in older and p in read and p not in rank]
+        self._take_reads(before, repeat(-1), read_at)
+
+    def _take_reads(self, paths: list[str], dated: Iterable[int],
+                    read_at: Mapping[str, int]) -> None:
         times = map(read_at.__getitem__, paths)
-        marked = map(sub, map(partial(bisect_right, window.starts_us), times), repeat(1))
+        marked = map(sub, map(partial(bisect_right, self.window.starts_us), times), repeat(1))
         pairs = list(zip(dated, marked))
         self.reads.of.update(zip(paths, pairs))
         self.reads.pairs.update(pairs)
@@ -217,15 +225,17 @@ class Tally:
 
 def tally(catalog: Catalog, window: Window, read: AbstractSet[str],
           starred: AbstractSet[str], member: Member = None, totals: Totals | None = None,
-          read_at: Mapping[str, int] | None = None) -> Tally:
+          read_at: Mapping[str, int] | None = None,
+          older: AbstractSet[str] = frozenset()) -> Tally:
     """Count a scope's figures in `window`.  `totals`: the scope's over the whole archive
     when the caller has them (else counted here, over every article); `read_at`: read
-    times from the state store (since the window's start will do)."""
+    times from the state store (since the window's start will do); `older`: see
+    `Tally.count_reads`."""
     if totals is None:
         totals = count_totals(catalog.articles, read, starred, member)
     counted = Tally(window, member, totals)
     counted.count_window(catalog.articles, read)
-    counted.count_reads(read_at or {}, catalog, read)
+    counted.count_reads(read_at or {}, catalog, read, older)
     return counted
 
 

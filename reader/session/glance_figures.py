@@ -1,8 +1,11 @@
-"""The figures of a tally (reader/session/glance.py) as the screen and the CLI show them.
+"""The figures of a glance (reader/session/glance_scope.py) as the screen and the CLI show
+them.
 
-`Figures` is plain data made on demand from a `Tally` (a few hundred numbers, no
-article is looked at): per day and per hour, per source and language, your reading,
-the week's top categories and tags, and `as_json()` for `newsreader stats --json`.
+`Figures` is plain data made on demand from the tallies (a few hundred numbers, no
+article is looked at): per day and per hour, per source and language, the week's top
+categories and tags over the days of what arrived (to today, or to another day:
+`until`), your reading over the days to today, and `as_json()` for `newsreader stats
+--json`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from itertools import accumulate
 from collections import Counter
 
 from reader.session.glance import Tally
+from reader.session.glance_scope import Glance
 
 TOP = 10  # categories and tags of the week shown
 
@@ -37,12 +41,14 @@ class Row:
 
 @dataclass(frozen=True)
 class Figures:
-    """What "the archive at a glance" shows for one scope (`days`: oldest first)."""
+    """What "the archive at a glance" shows for one scope: what arrived over `days`, your
+    reading over `reading_days` (to today), both oldest first."""
 
     scope: str
     days: tuple[date, ...]
     arrived: tuple[int, ...]  # articles dated each day
-    hours: tuple[int, ...]  # articles dated each hour of today
+    hours: tuple[int, ...]  # articles dated each hour of the last day (`until`)
+    reading_days: tuple[date, ...]
     read: tuple[int, ...]  # articles read each day (read now)
     backlog: tuple[int, ...]  # articles unread at the end of each day
     total: int
@@ -52,23 +58,42 @@ class Figures:
     langs: tuple[Row, ...]
     categories: tuple[tuple[str, int], ...]  # the week's most frequent, most first
     tags: tuple[tuple[str, int], ...]
+    newest: date | None = None  # the day of the scope's newest article (None: it has none)
 
     @property
-    def today(self) -> date:
+    def until(self) -> date:
+        """The last day of what arrived."""
         return self.days[-1]
 
     @property
+    def today(self) -> date:
+        return self.reading_days[-1]
+
+    @property
+    def moved(self) -> bool:
+        """What arrived is shown over days that do not end today."""
+        return self.until != self.today
+
+    @property
+    def empty(self) -> bool:
+        """Nothing of the scope arrived in the days shown (or after them)."""
+        return not any(self.arrived) and not any(self.hours)
+
+    @property
     def usual(self) -> float:
-        """The mean of the days before today (0 with none)."""
+        """The mean of the days before the last (0 with none)."""
         before = self.arrived[:-1]
         return sum(before) / len(before) if before else 0.0
 
     def as_json(self) -> dict:
         return {"scope": self.scope, "today": self.today.isoformat(),
-                "days": [{"date": d.isoformat(), "articles": n, "read": r, "backlog": b}
-                         for d, n, r, b in zip(self.days, self.arrived, self.read,
-                                               self.backlog)],
-                "hours_today": list(self.hours),
+                "until": self.until.isoformat(),
+                "newest": self.newest.isoformat() if self.newest else None,
+                "days": [{"date": d.isoformat(), "articles": n}
+                         for d, n in zip(self.days, self.arrived)],
+                "hours": list(self.hours),
+                "reading": [{"date": d.isoformat(), "read": r, "backlog": b}
+                            for d, r, b in zip(self.reading_days, self.read, self.backlog)],
                 "total": self.total, "unread": self.unread, "starred": self.starred,
                 "sources": [r.as_json() for r in self.sources],
                 "languages": [r.as_json() for r in self.langs],
@@ -76,22 +101,34 @@ class Figures:
                 "tags": [{"name": n, "articles": c} for n, c in self.tags]}
 
 
-def figures(counted: Tally, scope: str = "All", top: int = TOP) -> Figures:
-    """The figures of a tally now (its last `window.days` days)."""
-    window = counted.window
-    span, first = window.span, window.span - window.days
-    this, last = counted.weeks
+def figures(counted: Glance | Tally, scope: str = "All", top: int = TOP) -> Figures:
+    """The figures now (the last `window.days` days of each window); a lone tally is
+    both what arrived and your reading."""
+    glance = counted if isinstance(counted, Glance) else Glance(counted, counted)
+    arrivals, reading = glance.arrivals, glance.reading
+    this, last = arrivals.weeks
+    tz = arrivals.window.tz
     return Figures(
-        scope=scope,
-        days=tuple(window.day(i) for i in range(first, span)),
-        arrived=tuple(counted.arrived[first:span]),
-        hours=tuple(counted.hours),
-        read=tuple(reads_per_day(counted)[first:]),
-        backlog=tuple(backlog(counted)[first:]),
-        total=counted.total, unread=counted.unread, starred=counted.starred,
+        scope=scope, days=_days(arrivals), arrived=tuple(arrivals.arrived[_shown(arrivals)]),
+        hours=tuple(arrivals.hours), reading_days=_days(reading),
+        read=tuple(reads_per_day(reading)[_shown(reading)]),
+        backlog=tuple(backlog(reading)[_shown(reading)]),
+        total=arrivals.total, unread=arrivals.unread, starred=arrivals.starred,
         sources=rows(this.sources, this.sources_unread, last.sources),
         langs=rows(this.langs, this.langs_unread, last.langs),
-        categories=_top(this.categories, top), tags=_top(this.tags, top))
+        categories=_top(this.categories, top), tags=_top(this.tags, top),
+        newest=glance.newest.astimezone(tz).date() if glance.newest else None)
+
+
+def _shown(counted: Tally) -> slice:
+    """The buckets of the window's days (its span may hold more, for the weeks)."""
+    window = counted.window
+    return slice(window.span - window.days, window.span)
+
+
+def _days(counted: Tally) -> tuple[date, ...]:
+    window = counted.window
+    return tuple(window.day(i) for i in range(window.span)[_shown(counted)])
 
 
 def reads_per_day(counted: Tally) -> list[int]:
@@ -128,3 +165,21 @@ def _top(counter: Counter, top: int) -> tuple[tuple[str, int], ...]:
     ranked = sorted(((n, c) for n, c in counter.items() if n and c > 0),
                     key=lambda item: (-item[1], item[0]))
     return tuple(ranked[:top])
+
+
+def arrivals_span(shown: Figures) -> str:
+    """The days of what arrived, in words: "the last 30 days", "the 30 days to
+    2025-02-14"."""
+    if shown.moved:
+        return f"the {len(shown.days)} days to {shown.until:%Y-%m-%d}"
+    return f"the last {len(shown.days)} days"
+
+
+def notice(shown: Figures) -> str:
+    """What to say of days that hold nothing of the scope ("" when they hold some)."""
+    if not shown.empty:
+        return ""
+    if shown.newest is None:
+        return "nothing here: no article is in this scope"
+    return (f"nothing arrived in {arrivals_span(shown)}; the newest article is from "
+            f"{shown.newest:%Y-%m-%d}")

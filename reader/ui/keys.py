@@ -15,7 +15,8 @@ from textual.binding import Binding
 
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticlePane
-from reader.ui.widgets.day_chart import DayChart
+from reader.ui.widgets.glance_charts import GlanceCharts
+from reader.ui.widgets.top_names import TopNames
 from reader.ui.widgets.group_tree import GroupTree
 from reader.ui.widgets.search_box import SearchBox
 
@@ -81,9 +82,12 @@ HELP_BINDINGS = [
 ]
 
 # Keys of the "Archive at a glance" screen (reader/ui/screens/glance.py); its charts' own
-# (left/right) are DayChart's.
+# (left/right, up/down) are GlanceCharts', its lists' TopNames'.
+GLANCE_WINDOW = Binding("n", "window", "What arrived: the days to the newest article / to today",
+                        id="glance.window")
 GLANCE_BINDINGS = [
     Binding("escape,q,i", "dismiss", "Close", id="glance.close", key_display="escape,q,i"),
+    GLANCE_WINDOW,
 ]
 
 # Two-key commands (as TT-RSS's `c n` / `c p`): the binding of the first key (above, its
@@ -116,7 +120,8 @@ def binding_scopes() -> dict[str, list[Binding]]:
     return {"": SCREEN_BINDINGS + APP_BINDINGS, "List": ArticleList.BINDINGS,
             "Article": ArticlePane.BINDINGS, "Tree": GroupTree.BINDINGS,
             "Search box": SearchBox.BINDINGS, "Help": HELP_BINDINGS,
-            "Glance": GLANCE_BINDINGS, "Glance chart": DayChart.BINDINGS}
+            "Glance": GLANCE_BINDINGS, "Glance chart": GlanceCharts.BINDINGS,
+            "Glance lists": TopNames.BINDINGS}
 
 
 def key_display(binding: Binding, keymap: Mapping[str, str]) -> str:

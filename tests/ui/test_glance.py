@@ -8,14 +8,14 @@ from datetime import datetime
 
 import pytest
 from rich.cells import cell_len
-from textual.widgets import OptionList, Sparkline
 
 from reader.session.glance import count_totals, tally
 from reader.session.glance_figures import figures
 from reader.session.glance_scope import now_in
 from reader.session.glance_window import Window
 from reader.ui.screens.glance import GlanceScreen
-from reader.ui.widgets.day_chart import DayChart
+from reader.ui.widgets.glance_charts import GlanceCharts
+from reader.ui.widgets.top_names import TopNames
 from reader.ui.widgets.week_bars import WeekBars
 from tests.ui.conftest import article, press, run_app_test, settle, until
 from tests.ui.test_looks import Drawn, text_contrasts
@@ -51,7 +51,11 @@ def fresh(services, tz, member=None, now=None):
 
 
 def same(a, b) -> bool:
-    return a.as_json() | {"scope": ""} == b.as_json() | {"scope": ""}
+    return a.as_json() | {"scope": "", "newest": None} == b.as_json() | {"scope": "", "newest": None}
+
+
+def drawn_lines(widget) -> list[str]:
+    return str(widget.render()).splitlines()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
@@ -60,19 +64,21 @@ def test_the_screen_shows_the_figures_at_two_sizes(make_app, size):
         glance = await open_glance(pilot, screen)
         tz = screen.services.settings.tzinfo
         assert same(glance.shown, fresh(screen.services, tz))
-        days = glance.query_one("#glance-days", DayChart)
-        assert glance.query_one("#glance-days Sparkline", Sparkline).data == list(
-            glance.shown.arrived)
-        assert days.has_focus and "Wed 02-12: 1" in str(days.query_one(".chart-caption").render())
+        charts = glance.query_one(GlanceCharts)
+        assert charts.has_focus and charts.charts[0].values == glance.shown.arrived
+        assert "Per day  Wed 02-12: 1" in drawn_lines(charts)[0]
         await pilot.press("left")
         await pilot.pause()
-        assert "Tue 02-11: 1" in str(days.query_one(".chart-caption").render())
-        marker = str(days.query_one(".chart-marker").render())
-        assert marker.index("▔") == days.cells * 28  # under the day the caption names
+        lines = drawn_lines(charts)
+        assert "Per day  Tue 02-11: 1" in lines[0]
+        assert "Read per day  Tue 02-11: 0" in lines[charts.bar_rows + 2]  # one day cursor
+        cells = charts.cells(charts.charts[0])
+        assert lines[charts.bar_rows + 1].index("▔") == cells * 28  # under the day named
         assert "12 articles · 12 unread · 0 starred" in str(
             glance.query_one("#glance-head").render())
-        for widget in glance.query(DayChart):  # every chart drawn whole, inside the screen
+        for widget in (charts, glance.query_one(WeekBars), glance.query_one(TopNames)):
             assert widget.region.right <= size[0] and widget.size.width > 0
+            assert all(cell_len(line) <= widget.size.width for line in drawn_lines(widget))
         assert glance.query_one("#glance").border_title == "Archive at a glance: All"
         await press(pilot, "escape")
         assert pilot.app.screen is screen
@@ -83,12 +89,12 @@ def test_the_screen_shows_the_figures_at_two_sizes(make_app, size):
 def test_names_are_aligned_by_cells_and_the_numbers_shown(make_app):
     async def scenario(pilot, screen):
         glance = await open_glance(pilot, screen)
-        lines = str(glance.query_one("#glance-langs", WeekBars).render()).splitlines()
+        lines = drawn_lines(glance.query_one(WeekBars))
         names = {"English", "简体中文", "繁體中文"}
         rows = [line for line in lines if any(line.startswith(n) for n in names)]
         assert len(rows) == 3
         assert len({cell_len(line[:line.index("█")]) for line in rows}) == 1
-        assert len({cell_len(line) for line in rows}) == 1  # the numbers end aligned
+        assert len({cell_len(line.rstrip()) for line in rows}) == 1  # the numbers end aligned
 
     run_app_test(make_app(), scenario, size=(100, 30))
 
@@ -143,7 +149,7 @@ def test_the_glance_is_live_as_files_arrive_and_marks_change(make_app, archive_f
         assert glance.shown.read[-1] == 2 and glance.shown.starred == 1
         assert "路透社" in {r.name for r in glance.shown.sources}
         assert same(glance.shown, fresh(services, tz, now=now_in(tz)))
-        assert glance.query_one("#glance-days Sparkline", Sparkline).data[-1] == before + 3
+        assert glance.query_one(GlanceCharts).charts[0].values[-1] == before + 3
 
     run_app_test(make_app(root), scenario)
 
@@ -155,9 +161,10 @@ def test_a_search_narrows_the_glance_and_a_tag_is_one_key_away(make_app):
         glance = await open_glance(pilot, screen)
         assert glance.query_one("#glance").border_title.endswith("All · search gold")
         assert glance.shown.total == len(hits) == 3
-        tags = glance.query_one("#glance-tags", OptionList)
-        assert tags.get_option_at_index(0).id == "gold"
-        tags.focus()
+        names = glance.query_one(TopNames)
+        assert names.lists[1].kind == "tag" and names.lists[1].counts[0][0] == "gold"
+        await press(pilot, "tab", "right")
+        assert names.has_focus and names.at == (1, 0)
         await press(pilot, "enter")
         assert pilot.app.screen is screen
         await settle(pilot)
@@ -197,7 +204,8 @@ def test_today_by_hour_has_its_cursor_on_this_hour(make_app):
     async def scenario(pilot, screen):
         glance = await open_glance(pilot, screen)
         assert sum(glance.shown.hours) == 1  # 2025-02-12 10:00 is today
-        assert glance.query_one("#glance-hours", DayChart).cursor == NOW[3]
+        charts = glance.query_one(GlanceCharts)
+        assert charts.cursor(charts.charts[1]) == NOW[3]
 
     run_app_test(make_app(), scenario)
 
@@ -227,3 +235,68 @@ def test_the_window_moves_when_the_day_is_over(make_app, monkeypatch):
         assert glance.shown.arrived[-2:] == (1, 0)
 
     run_app_test(make_app(), scenario)
+
+
+def test_the_screen_is_composed_once_and_opens_again_without_counting(make_app):
+    """Few widgets, composed at the first open only; a later open of the same scope
+    draws the tally kept live while hidden (here after a mark), without a count."""
+    async def scenario(pilot, screen):
+        glance = await open_glance(pilot, screen)
+        assert len(list(glance.walk_children())) <= 8  # (was 30: issue 15's open time)
+        counted, widgets = glance._scope, set(glance.walk_children())
+        await press(pilot, "escape")
+        services = screen.services
+        services.set_read(list(services.articles[:2]))
+        services.flush()
+        await settle(pilot)
+        again = await open_glance(pilot, screen)
+        assert again is glance and set(glance.walk_children()) == widgets
+        assert glance._scope is counted  # not counted again
+        assert glance.shown.unread == 10
+        assert same(glance.shown, fresh(services, services.settings.tzinfo))
+        await press(pilot, "escape")
+        screen.tree.select_key(("lang", "en"))
+        await settle(pilot)
+        english = await open_glance(pilot, screen)
+        assert english._scope is not counted and english.shown.total == 4
+
+    run_app_test(make_app(), scenario)
+
+
+def test_days_that_hold_nothing_say_so_and_n_shows_the_days_to_the_newest(
+        make_app, monkeypatch):
+    monkeypatch.setattr(GlanceScreen, "clock",
+                        staticmethod(lambda tz: datetime(2026, 12, 1, 9, 0, tzinfo=tz)))
+
+    async def scenario(pilot, screen):
+        glance = await open_glance(pilot, screen)
+        head = str(glance.query_one("#glance-head").render())
+        assert glance.shown.empty and not any(glance.shown.arrived)
+        said = ("Nothing arrived in the last 30 days; the newest article is from 2025-02-12;"
+                " n shows the 30 days to it")
+        assert said in head
+        region = glance.query_one("#glance-head").region  # whole at 80 columns: wrapped
+        rows = pilot.app.screen._compositor.render_strips()[region.y:region.bottom]
+        assert said in " ".join(" ".join(r.text[region.x:region.right].split()) for r in rows)
+        await press(pilot, "n")
+        await pilot.app.workers.wait_for_complete()
+        await until(pilot, lambda: glance.shown.moved)
+        shown = glance.shown
+        assert str(shown.until) == "2025-02-12" and str(shown.today) == "2026-12-01"
+        assert shown.arrived[-1] == 1 and sum(shown.arrived) == 12
+        assert shown.reading_days[-1] == shown.today  # your reading stays on real days
+        head = str(glance.query_one("#glance-head").render())
+        assert "what arrived: the 30 days to 2025-02-12; your reading: the 30 days" in head
+        assert "Nothing arrived" not in head
+        titles = [c.title for c in glance.query_one(GlanceCharts).charts]
+        assert titles == ["Per day to 02-12", "02-12 by hour", "Read per day to today",
+                          "Unread backlog to today"]
+        assert drawn_lines(glance.query_one(WeekBars))[0].startswith(
+            "Sources, the week to 02-12")
+        assert "days to today" in glance.query_one("#glance").border_subtitle
+        await press(pilot, "n")
+        await pilot.app.workers.wait_for_complete()
+        await until(pilot, lambda: not glance.shown.moved)
+        assert glance.shown.empty
+
+    run_app_test(make_app(), scenario, size=(80, 24))

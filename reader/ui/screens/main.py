@@ -151,8 +151,8 @@ class MainScreen(ArticleActions, Screen):
         its categories or tags selects that group here."""
         from reader.ui.screens.glance import GlanceScreen
 
-        screen = GlanceScreen(self.services, self.group, self.search_text, self.outcome)
-        self.app.push_screen(screen, lambda key: key and self.tree.select_key(key))
+        GlanceScreen.open(self.app, self.services, self.group, self.search_text, self.outcome,
+                          lambda key: key and self.tree.select_key(key))
 
     # -- messages from the workers ----------------------------------------------------
 

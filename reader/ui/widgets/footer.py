@@ -38,6 +38,15 @@ class ReaderFooter(Footer):
         if self._bindings_ready:
             yield FooterLabel(MORE, classes="-more")
 
+    def bindings_changed(self, screen) -> None:
+        """Not recomposed for a screen that another covers (Textual recomposes the keys
+        when a screen is pushed over this one: 31 keys restyled for nothing, most of
+        the glance screen's open); it is when this screen is shown again."""
+        if screen.app.screen is screen:
+            super().bindings_changed(screen)
+        else:
+            self._bindings_ready = True
+
     async def recompose(self) -> None:
         await super().recompose()
         drop_watchers_of_removed(self)

@@ -1,63 +1,83 @@
-"""The glance screen's bars: a source's or a language's articles this week, with its
-unread, the week before and the trend, a row each, names aligned by terminal cells
-(a Chinese name takes two a character), as wide as the widget."""
+"""The glance screen's bars: per source and per language, the articles of the week with
+their unread, the week before and the trend, a row each, names aligned by terminal
+cells (a Chinese name takes two a character).  One widget draws both tables, side by
+side from `BESIDE` cells, else one under the other."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
 from reader.session.glance_figures import Row
 from reader.ui.text_charts import bar, fit, name_width, trend
+from reader.ui.widgets.text_columns import grid, joined
 
 NUMBERS = " {:>6} {:>6} {:>6} {:>6}"  # this week, unread, last week, trend
 NUMBER_CELLS = len(NUMBERS.format("", "", "", ""))
+BESIDE = 56  # cells a table needs to stand beside the other
+GAP = 3
+MOST = 10  # rows shown of a table
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table of rows; `name_of` turns a row's name into what is shown (a
+    language code into its name)."""
+
+    title: str
+    rows: tuple[Row, ...]
+    name_of: Callable[[str], str] = str
 
 
 class WeekBars(Widget):
-    """Rows of bars; `name_of` turns a row's name into what is shown (a language code
-    into its name)."""
+    """The tables of the week, as wide as the widget."""
 
     COMPONENT_CLASSES = {"week-bars--bar"}
-    DEFAULT_CSS = """
-    WeekBars { height: auto; }
-    WeekBars > .week-bars--bar { color: $reader-focus; }
-    """
 
-    def __init__(self, title: str, name_of: Callable[[str], str] = str, *,
-                 id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.title, self.name_of = title, name_of
-        self.rows: tuple[Row, ...] = ()
-        self.most = 10
+        self.tables: tuple[Table, ...] = ()
 
-    def show(self, rows: Sequence[Row]) -> None:
-        self.rows = tuple(rows)
+    def show(self, tables: Sequence[Table]) -> None:
+        self.tables = tuple(tables)
         self.refresh(layout=True)
 
     def get_content_height(self, container, viewport, width: int) -> int:
-        return 1 + max(1, min(len(self.rows), self.most)) + (len(self.rows) > self.most)
+        return len(self._lines(width)) or 1
 
     def render(self) -> Text:
-        width = self.size.width
-        shown = self.rows[:self.most]
-        names = [self.name_of(r.name) for r in shown]
-        cells = name_width(names, max(6, width // 3))
-        bars = max(1, width - cells - 1 - NUMBER_CELLS)
-        top = max((max(r.this_week, r.last_week) for r in shown), default=0)
-        bar_style = self.get_component_rich_style("week-bars--bar")
-        out = Text(fit(self.title, cells + 1 + bars), style="bold", no_wrap=True,
-                   overflow="crop")
-        out.append(NUMBERS.format("week", "unread", "before", "trend"), style="italic")
-        if not shown:
-            out.append("\nnothing these two weeks", style="italic")
-        for row, name in zip(shown, names):
-            out.append("\n" + fit(name, cells) + " ")
-            out.append(bar(row.this_week, top, bars), style=bar_style)
-            out.append(NUMBERS.format(f"{row.this_week:,}", f"{row.unread:,}",
-                                      f"{row.last_week:,}", trend(row.trend)))
-        if len(self.rows) > self.most:
-            out.append(f"\n… and {len(self.rows) - self.most:,} more", style="italic")
-        return out
+        return joined(self._lines(self.size.width))
+
+    def _lines(self, width: int) -> list[Text]:
+        style = self.get_component_rich_style("week-bars--bar")
+        column = width if width < 2 * BESIDE + GAP else (width - GAP) // 2
+        blocks = [table_lines(t, column, style) for t in self.tables]
+        return grid(blocks, width, BESIDE, GAP, between=1)
+
+
+def table_lines(table: Table, width: int, bar_style: Style) -> list[Text]:
+    """A table's title and header line, then a bar a row (the longest bar: the most
+    this week or the week before), `width` cells wide."""
+    shown = table.rows[:MOST]
+    names = [table.name_of(r.name) or "(none)" for r in shown]
+    cells = name_width(names, max(6, width // 3))
+    bars = max(1, width - cells - 1 - NUMBER_CELLS)
+    top = max((max(r.this_week, r.last_week) for r in shown), default=0)
+    head = Text(fit(table.title, cells + 1 + bars), style="bold")
+    head.append(NUMBERS.format("week", "unread", "before", "trend"), style="italic")
+    out = [head]
+    if not shown:
+        out.append(Text("nothing these two weeks", style="italic"))
+    for row, name in zip(shown, names):
+        line = Text(fit(name, cells) + " ")
+        line.append(bar(row.this_week, top, bars), style=bar_style)
+        line.append(NUMBERS.format(f"{row.this_week:,}", f"{row.unread:,}",
+                                   f"{row.last_week:,}", trend(row.trend)))
+        out.append(line)
+    if len(table.rows) > MOST:
+        out.append(Text(f"… and {len(table.rows) - MOST:,} more", style="italic"))
+    return out
