@@ -48,7 +48,7 @@ def run_stats(args: argparse.Namespace, settings) -> int:
     args.archive, query = _archive_and_query(args.words)
     archive = open_archive(args, settings)
     if not args.no_update:
-        _update(archive, quiet=True, searching=True) if query else archive.scan()
+        _update(archive, quiet=True, searching=True) if query else archive.scan_if_changed()
     tz = settings.tzinfo
     counted = _counted(archive, settings, query, now_in(tz), args.days, args.until)
     shown = figures(counted, scope=query or "All")
