@@ -130,3 +130,20 @@ def test_search_json_gives_each_hit_its_story_one_hit_a_story(sample_root, tmp_p
     assert copies <= {h["path"] for h in every}  # --no-group: each copy its own hit
     assert all(h["story"] == hit["story"] for h in every if h["path"] in copies)
     assert len(every) > len(grouped)
+
+
+BANK_CN = "content/zh-CN/news/tidaldaily/2e80b7d9d0a56b573f760ef56de4e8ef.zh-CN.md"
+BANK_HK = "content/zh-HK/news/tidaldaily/2e80b7d9d0a56b573f760ef56de4e8ef.zh-HK.md"
+
+
+def test_related_json_gives_five_articles_that_are_not_copies(sample_root, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "reader.cli.main", "--data-dir",
+                           str(tmp_path), "related", BANK_CN, "--json", "--archive",
+                           str(sample_root)], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    hits = json.loads(done.stdout)
+    paths = [h["path"] for h in hits]
+    assert 0 < len(paths) <= 5 and BANK_CN not in paths and BANK_HK not in paths
+    assert len({h["story"] or h["path"] for h in hits}) == len(hits)  # one per story
+    assert any("银行" in h["title"] or "銀行" in h["title"] for h in hits)  # on topic

@@ -24,6 +24,7 @@ from reader.stories.bands import BandIndex, band_keys
 from reader.stories.signature import Signature, in_bloom, similarity, tokens
 
 NEAR = 0.5  # estimated Jaccard similarity of the shingle sets (2 x its error at 128 bins)
+REGIONAL = 0.75  # ... for titles in two regions' Chinese words (`regional`)
 MIN_SHINGLES = 30  # below this a text says too little for "exact" or "near"
 TITLE_CJK = 12  # a distinctive title: this many characters with Chinese in it,
 TITLE_LATIN = 30  # or this many letters and digits without
@@ -39,8 +40,10 @@ def match(a: Signature, b: Signature, window: float) -> str:
     enough = min(a.shingles, b.shingles) >= MIN_SHINGLES
     if enough and a.exact == b.exact:
         return "exact copy"
-    if enough and similarity(a, b) >= NEAR and headlines_agree(a, b):
-        return "near copy"
+    if enough:
+        near = similarity(a, b)
+        if near >= NEAR and (headlines_agree(a, b) or near >= REGIONAL and regional(a, b)):
+            return "near copy"
     if a.title == b.title and a.source != b.source and distinctive(a.title):
         return "same title"
     return ""
@@ -57,19 +60,47 @@ def headlines_agree(a: Signature, b: Signature) -> bool:
     it and the other's lacks it (a template filled in for another company: "UBS Adjusts
     Price Target on Fox" / "... on Equifax"), for it when the other's lead has it too (a
     copy under a new headline); a word in neither lead is wording (承压 / 受压), unless
-    such words are much of the titles with nothing for the pair (names in a lead of
-    boilerplate: "Take-Two Price Target Maintained" / "Ascendis Pharma Price ...")."""
+    such words are much of the titles with nothing for the pair, or an English word
+    stands in for another one ("Decoding Baidu's Options" / "Decoding IonQ's ...")."""
     ta, tb = tokens(a.title), tokens(b.title)
+    if not _numbers_agree(ta, tb):
+        return False
+    only_a, only_b = _telling(ta - tb), _telling(tb - ta)
     against = support = 0
-    for words, own, other in ((ta - tb, a.lead, b.lead), (tb - ta, b.lead, a.lead)):
+    for words, own, other in ((only_a, a.lead, b.lead), (only_b, b.lead, a.lead)):
         for word in words:
             if in_bloom(other, word):
                 support += 1
             elif in_bloom(own, word):
                 against += 1
-    if not support and len(ta ^ tb) > WORDING_SHARE * len(ta | tb):
+    if not support and (len(only_a) + len(only_b) > WORDING_SHARE * len(ta | tb)
+                        or _swapped(only_a, only_b)):
         return False
     return against <= AGAINST_SHARE * (support + against)
+
+
+def _telling(words: set[str]) -> set[str]:
+    """Words that can tell two stories apart: not short English ones ("to", "the")."""
+    return {w for w in words if not w.isascii() or len(w) >= 4 or w[0].isdigit()}
+
+
+def _swapped(only_a: set[str], only_b: set[str]) -> bool:
+    return any(w.isascii() for w in only_a) and any(w.isascii() for w in only_b)
+
+
+def regional(a: Signature, b: Signature) -> bool:
+    """Titles that differ in Chinese words only, the same numbers in them: one report in
+    two regions' words (降息 / 減息), when the texts agree closely besides."""
+    ta, tb = tokens(a.title), tokens(b.title)
+    return _numbers_agree(ta, tb) and not any(w.isascii() for w in ta ^ tb)
+
+
+def _numbers_agree(ta: set[str], tb: set[str]) -> bool:
+    """A title's numbers are its facts: two titles whose numbers differ each way ("恒指
+    高开1.1%" / "恒指高开0.98%", yesterday's and today's) are two stories."""
+    na = {t for t in ta if t[0].isdigit()}
+    nb = {t for t in tb if t[0].isdigit()}
+    return not na or not nb or na <= nb or nb <= na
 
 
 class StoryGrouper:

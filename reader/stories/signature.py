@@ -42,7 +42,8 @@ _MIX = 0x9E3779B1  # Knuth's multiplicative constant: spreads CRC-32's bits into
 _LINKS = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<?https?://\S+")
 _LINK_LINE = re.compile(r"^[ \t]*\[[^\]\n]*\]\([^)\n]*\)[ \t]*$", re.M)  # `[source](url)`
 _NOT_WORD = re.compile(r"[\W_]+")
-_WORDS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\W\u3400-\u9fff\uf900-\ufaff_]+")
+_WORDS = re.compile(r"\d+(?:[.,]\d+)+|[\u3400-\u9fff\uf900-\ufaff]+"
+                    r"|[^\W\u3400-\u9fff\uf900-\ufaff_]+")  # 4.265 is one word
 LEAD_CHARS = 400  # folded characters of the body whose words go into `lead`
 LEAD_BITS = 2048
 MAX_BODY = 20_000  # characters of a body in the exact digest (copies differ sooner)
