@@ -147,3 +147,11 @@ def test_related_json_gives_five_articles_that_are_not_copies(sample_root, tmp_p
     assert 0 < len(paths) <= 5 and BANK_CN not in paths and BANK_HK not in paths
     assert len({h["story"] or h["path"] for h in hits}) == len(hits)  # one per story
     assert any("银行" in h["title"] or "銀行" in h["title"] for h in hits)  # on topic
+
+
+def test_signatures_of_another_version_are_computed_again(tmp_path, monkeypatch):
+    from reader.stories import store
+
+    build(ARTICLES, SignatureStore(tmp_path / "s.sqlite3")).close()
+    monkeypatch.setattr(store, "VERSION", "older")
+    assert SignatureStore(tmp_path / "s.sqlite3").load() == {}

@@ -3,7 +3,9 @@
 Two articles are one story (`match`) when their dates are within the window and
 - their folded texts are equal ("exact copy"), or
 - their MinHashes agree on at least `NEAR` of their bins ("near copy": the same
-  report lightly edited, or in the other script), or
+  report lightly edited, or in the other script), their lengths alike, their titles
+  differing in wording only (`headlines_agree`: not a template filled in for another
+  company or hour) or in regional Chinese words only (`regional`), or
 - their folded titles are equal, distinctive (long: not "Sector Update: Tech") and
   from two sources ("same title": a wire story that two outlets cut differently).
 A story is a connected set of such pairs, of two articles or more.  Candidates come
@@ -25,6 +27,7 @@ from reader.stories.signature import Signature, in_bloom, similarity, tokens
 
 NEAR = 0.5  # estimated Jaccard similarity of the shingle sets (2 x its error at 128 bins)
 REGIONAL = 0.75  # ... for titles in two regions' Chinese words (`regional`)
+LENGTH_SHARE = 0.4  # a near copy is at least this long beside the other (not a roundup)
 MIN_SHINGLES = 30  # below this a text says too little for "exact" or "near"
 TITLE_CJK = 12  # a distinctive title: this many characters with Chinese in it,
 TITLE_LATIN = 30  # or this many letters and digits without
@@ -40,7 +43,7 @@ def match(a: Signature, b: Signature, window: float) -> str:
     enough = min(a.shingles, b.shingles) >= MIN_SHINGLES
     if enough and a.exact == b.exact:
         return "exact copy"
-    if enough:
+    if enough and min(a.length, b.length) >= LENGTH_SHARE * max(a.length, b.length):
         near = similarity(a, b)
         if near >= NEAR and (headlines_agree(a, b) or near >= REGIONAL and regional(a, b)):
             return "near copy"

@@ -9,6 +9,7 @@ differs only in its source link, its punctuation or its script is the same text.
 - `exact`: a 64-bit digest of that whole text: equal for exact copies.
 - `title`: the title folded the same way, its words one space apart (copies across
   sources often share it).
+- `length`: how long that text is (a roundup is no copy of one of its items).
 - `lead`: a Bloom filter (2,048 bits) of the words of the body's lead (English words,
   Chinese character pairs): whether a title's words are in this article's opening,
   which tells a copy under another headline ("Stock futures fall as...") from a
@@ -62,6 +63,7 @@ class Signature:
     minhash: bytes  # BINS unsigned 32-bit values (array("I"))
     shingles: int
     lead: int  # a Bloom filter of LEAD_BITS bits
+    length: int  # characters of the text (its body up to MAX_BODY)
 
     def bins(self) -> array:
         values = array("I")
@@ -77,7 +79,7 @@ def signature_of(path: str, date: float, source: str, title: str, body: str) -> 
     hashes = shingle_hashes(text[:TEXT_CHARS])
     lead = bloom(tokens(" ".join(words(folded[:LEAD_CHARS]))))
     return Signature(path, date, source, exact >> 1, title_words,  # (a signed SQLite int)
-                     one_permutation(hashes).tobytes(), len(hashes), lead)
+                     one_permutation(hashes).tobytes(), len(hashes), lead, len(text))
 
 
 def words(folded: str) -> list[str]:

@@ -11,12 +11,12 @@ from typing import Iterable
 from reader.stories.signature import LEAD_BITS, Signature
 
 FILE_NAME = "stories.sqlite3"
-VERSION = "1"  # of the signature: rows of another version are computed again
+VERSION = "2"  # of the signature: rows of another version are computed again
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS signatures (
     path TEXT PRIMARY KEY, size INTEGER, mtime REAL, date REAL, source TEXT,
-    exact INTEGER, title TEXT, minhash BLOB, shingles INTEGER, lead BLOB
+    exact INTEGER, title TEXT, minhash BLOB, shingles INTEGER, lead BLOB, length INTEGER
 ) WITHOUT ROWID;
 """
 Stamp = tuple[int, float]  # the file's size and mtime when its signature was made
@@ -30,9 +30,10 @@ class SignatureStore:
         self._db.executescript(_SCHEMA)
         if self._version() != VERSION:
             with self._db:
-                self._db.execute("DELETE FROM signatures")
+                self._db.execute("DROP TABLE signatures")
                 self._db.execute("INSERT OR REPLACE INTO settings VALUES ('version', ?)",
                                  (VERSION,))
+            self._db.executescript(_SCHEMA)
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> "SignatureStore":
@@ -45,16 +46,16 @@ class SignatureStore:
 
     def load(self) -> dict[str, tuple[Stamp, Signature]]:
         rows = self._db.execute("SELECT path, size, mtime, date, source, exact, title, "
-                                "minhash, shingles, lead FROM signatures")
+                                "minhash, shingles, lead, length FROM signatures")
         return {r[0]: ((r[1], r[2]), _signature(r)) for r in rows}
 
     def put(self, stamped: Iterable[tuple[Stamp, Signature]]) -> None:
         rows = [(s.path, size, mtime, s.date, s.source, s.exact, s.title, s.minhash,
-                 s.shingles, s.lead.to_bytes(LEAD_BITS // 8, "little"))
+                 s.shingles, s.lead.to_bytes(LEAD_BITS // 8, "little"), s.length)
                 for (size, mtime), s in stamped]
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO signatures VALUES "
-                                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def delete(self, paths: Iterable[str]) -> None:
         with self._db:
@@ -66,6 +67,6 @@ class SignatureStore:
 
 
 def _signature(row: tuple) -> Signature:
-    path, _, _, date, source, exact, title, minhash, shingles, lead = row
+    path, _, _, date, source, exact, title, minhash, shingles, lead, length = row
     return Signature(path, date, source, exact, title, minhash, shingles,
-                     int.from_bytes(lead, "little"))
+                     int.from_bytes(lead, "little"), length)
