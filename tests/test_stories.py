@@ -155,3 +155,15 @@ def test_signatures_of_another_version_are_computed_again(tmp_path, monkeypatch)
     build(ARTICLES, SignatureStore(tmp_path / "s.sqlite3")).close()
     monkeypatch.setattr(store, "VERSION", "older")
     assert SignatureStore(tmp_path / "s.sqlite3").load() == {}
+
+
+def test_a_file_changed_since_its_signature_was_stored_is_computed_again(tmp_path):
+    from dataclasses import replace
+
+    build(ARTICLES, SignatureStore(tmp_path / "s.sqlite3")).close()
+    edited = replace(ARTICLES["f/copy.md"][0], mtime=99.0)
+    articles = [a for p, (a, _) in ARTICLES.items() if p != "f/copy.md"] + [edited]
+    bodies = {p: body for p, (_, body) in ARTICLES.items()} | {"f/copy.md": OTHER + " Later."}
+    again = Stories.build(articles, lambda a: bodies[a.path],
+                          SignatureStore(tmp_path / "s.sqlite3"))
+    assert again.story_of("a/zh.md").members == ("a/zh.md", "b/hk.md")

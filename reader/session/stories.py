@@ -81,8 +81,9 @@ class Stories:
         gone = stored.keys() - {a.path for a in articles}
         if gone and self._store is not None:
             self._store.delete(gone)
+        redone = {a.path for a in todo}
         for path, (_, sig) in stored.items():
-            if path not in gone:
+            if path not in gone and path not in redone:
                 self._grouper.add(sig)
         for start in range(0, len(todo), _BATCH):
             if cancel is not None and cancel.is_set():
@@ -173,8 +174,9 @@ def open_stories(archive: Archive, settings: Settings, articles: Iterable[Articl
     """The archive's stories, its signatures kept in its data dir (blocking: a worker)."""
     if not settings.group_stories:
         return Stories.build((), archive_body(archive), enabled=False)
-    return Stories.build(articles, archive_body(archive), SignatureStore.in_dir(archive.data_dir),
-                         settings.story_window_days, progress=progress, cancel=cancel)
+    store = SignatureStore.in_dir(archive.data_dir)
+    return Stories.build(articles, archive_body(archive), store, settings.story_window_days,
+                         progress=progress, cancel=cancel)
 
 
 def archive_body(archive: Archive) -> ReadBody:
