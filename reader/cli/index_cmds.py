@@ -7,6 +7,7 @@ import sys
 
 from reader.cli.common import CommandError, add_archive_argument, open_archive, warn
 from reader.cli.progress import ProgressPrinter
+from reader.cli.story_hits import asked_limit, grouped, open_hit_stories, story_fields
 from reader.textsafe import clean_line, json_text
 from reader.index.syntax import query_help_text
 
@@ -32,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="search the index as it is, without bringing it up to date")
     search.add_argument("--all", action="store_true",
                         help="ignore the [[rules]]: hidden articles too, the user's own marks")
+    search.add_argument("--no-group", action="store_true",
+                        help="every copy of a story as its own hit (default: one per story)")
     search.set_defaults(func=run_search)
 
 
@@ -116,16 +119,25 @@ def run_search(args: argparse.Namespace, settings) -> int:
     archive = open_archive(args, settings)
     index = open_index(archive, settings, True, args.no_update)
     rules = settings.rules if not args.all else ()
+    group = settings.group_stories and not args.no_group
     wanted = rules or args.json or _needs_state(args.query, index)
-    state, results = _ruled_search(index, args, rules, _state_of(archive) if wanted else None)
+    state, results = _ruled_search(index, args, rules, _state_of(archive) if wanted else None,
+                                   asked_limit(args.limit, group))
     if results.error == UNREADABLE:  # the index, not the query, is at fault
         raise CommandError(UNREADABLE)
     if results.error:
         raise CommandError(f"bad query: {results.error}")
+    stories = open_hit_stories(archive, settings) if settings.group_stories else None
+    if stories is not None:
+        results.hits = grouped(results.hits, stories, args.limit) if group \
+            else results.hits
     if args.json:
         marks = state or _NothingMarked()
         read, starred = marks.read_set(), marks.starred_set()
-        print(json_text([dict(h.as_json(), read=h.path in read, starred=h.path in starred)
+        by_path = {a.path: a for a in archive.cached()} if stories is not None else {}
+        print(json_text([dict(h.as_json(), read=h.path in read, starred=h.path in starred,
+                              **(story_fields(h.path, stories, by_path) if stories
+                                 is not None else {"story": None, "copies": []}))
                          for h in results.hits], indent=1))
     else:
         _print_hits(results)
@@ -143,16 +155,15 @@ def _needs_state(query: str, index) -> bool:
         return False
 
 
-def _ruled_search(index, args: argparse.Namespace, rules, state):
-    """(the state, the results); with `rules`, the hits they hide are left out and their
-    marks are in the state."""
+def _ruled_search(index, args: argparse.Namespace, rules, state, limit: int):
+    """(the state, the results of `limit` hits); with `rules`, the hits they hide are left
+    out and their marks are in the state."""
     if not rules:
-        return state, index.search(args.query, limit=args.limit, sort=args.sort, state=state)
+        return state, index.search(args.query, limit=limit, sort=args.sort, state=state)
     from reader.session.rules_offline import applied, search_visible
 
     state = applied(rules, index, state)[1]
-    return state, search_visible(index, args.query, args.limit, args.sort, state,
-                                 state.hidden)
+    return state, search_visible(index, args.query, limit, args.sort, state, state.hidden)
 
 
 def searched(archive, settings, query: str, state, **options):

@@ -11,13 +11,13 @@ import os
 import sys
 
 from reader import __version__
-from reader.cli import (archive_cmds, index_cmds, rules_cmd, searches_cmd, state_cmds,
-                        stats_cmd, watch_cmd)
+from reader.cli import (archive_cmds, index_cmds, related_cmd, rules_cmd, searches_cmd,
+                        state_cmds, stats_cmd, watch_cmd)
 from reader.cli.common import CommandError, add_archive_argument, warn
 from reader.config import ConfigError, load_settings
 
-SUBCOMMANDS = (archive_cmds, index_cmds, rules_cmd, searches_cmd, state_cmds, stats_cmd,
-               watch_cmd)
+SUBCOMMANDS = (archive_cmds, index_cmds, related_cmd, rules_cmd, searches_cmd, state_cmds,
+               stats_cmd, watch_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 from zoneinfo import ZoneInfo
 
 from whoosh import collectors
@@ -138,6 +138,15 @@ class SearchIndex:
         except Exception:  # caught mid-commit or damaged: keep the last one, retry later
             pass
         return self._searcher
+
+    def doc_frequencies(self, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """(documents indexed, how many of them hold each folded body term): what says
+        how distinctive a term is (`reader.session.related`)."""
+        with self._lock:
+            searcher = self._current()
+            if searcher is None:
+                return 0, {}
+            return searcher.doc_count(), {t: searcher.doc_frequency("body", t) for t in terms}
 
     # -- searching ---------------------------------------------------------------
 

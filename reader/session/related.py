@@ -1,0 +1,54 @@
+"""Related articles: more-like-this over an article's most distinctive terms.
+
+An article's signature for this is its few index terms (English words, Chinese
+character pairs, as `reader.index.analysis.index_terms` makes them) that weigh most by
+tf-idf over the index: frequent in it, rare in the archive.  The index's BM25 ranks the
+articles holding any of them (an OR query); the article itself and the copies of its
+story are left out: related is what is not the same report.  Chinese is served as
+English is, since pairs are index terms as words are.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from reader.index.analysis import index_terms, is_cjk
+
+TERMS = 10  # distinctive terms asked for
+RELATED = 5
+
+
+def distinctive_terms(text: str, index, terms: int = TERMS) -> list[str]:
+    """The `terms` index terms of `text` with the highest tf-idf over `index`."""
+    counts = Counter({t: n for t, n in index_terms(text).items() if _telling(t)})
+    total, frequencies = index.doc_frequencies(counts)
+    weighted = {t: n * math.log(total / frequencies[t]) for t, n in counts.items()
+                if 1 < frequencies.get(t, 0) < total / 2}  # shared, yet not everywhere
+    return sorted(weighted, key=lambda t: (-weighted[t], t))[:terms]
+
+
+_OPERATORS = frozenset({"and", "not"})  # (words the query parser could take as syntax)
+
+
+def _telling(term: str) -> bool:
+    if is_cjk(term):
+        return len(term) == 2  # a pair: one character says little
+    return len(term) >= 3 and term.isalnum() and not term.isdigit() \
+        and term not in _OPERATORS
+
+
+def related(path: str, text: str, index, stories=None, limit: int = RELATED) -> list:
+    """The `limit` hits most like the article at `path` (its `text`: title and body),
+    not itself and not a copy of it (`stories`: the session's `Stories`)."""
+    terms = distinctive_terms(text, index)
+    if not terms:
+        return []
+    story = stories.story_of(path) if stories is not None else None
+    left_out = set(story.members) if story is not None else {path}
+    results = index.search(" OR ".join(terms), limit=limit + len(left_out) + 10)
+    hits = [h for h in results.hits if h.path not in left_out]
+    if stories is not None:  # one hit for each other story too
+        kept = {p for p, _ in stories.one_per_story(h.path for h in hits)}
+        hits = [h for h in hits if h.path in kept]
+    return hits[:limit]

@@ -1,0 +1,72 @@
+"""Signatures kept on disk (`stories.sqlite3` in the archive's data dir), so that a warm
+start computes none: each row is stamped with the file's size and mtime, as the metadata
+cache stamps its records, and a row whose stamp differs is computed again."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Iterable
+
+from reader.stories.signature import LEAD_BITS, Signature
+
+FILE_NAME = "stories.sqlite3"
+VERSION = "2"  # of the signature: rows of another version are computed again
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS signatures (
+    path TEXT PRIMARY KEY, size INTEGER, mtime REAL, date REAL, source TEXT,
+    exact INTEGER, title TEXT, minhash BLOB, shingles INTEGER, lead BLOB, length INTEGER
+) WITHOUT ROWID;
+"""
+Stamp = tuple[int, float]  # the file's size and mtime when its signature was made
+
+
+class SignatureStore:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._db = sqlite3.connect(self.path, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+        if self._version() != VERSION:
+            with self._db:
+                self._db.execute("DROP TABLE signatures")
+                self._db.execute("INSERT OR REPLACE INTO settings VALUES ('version', ?)",
+                                 (VERSION,))
+            self._db.executescript(_SCHEMA)
+
+    @classmethod
+    def in_dir(cls, data_dir: Path) -> "SignatureStore":
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        return cls(Path(data_dir) / FILE_NAME)
+
+    def _version(self) -> str:
+        row = self._db.execute("SELECT value FROM settings WHERE name = 'version'").fetchone()
+        return row[0] if row else ""
+
+    def load(self) -> dict[str, tuple[Stamp, Signature]]:
+        rows = self._db.execute("SELECT path, size, mtime, date, source, exact, title, "
+                                "minhash, shingles, lead, length FROM signatures")
+        return {r[0]: ((r[1], r[2]), _signature(r)) for r in rows}
+
+    def put(self, stamped: Iterable[tuple[Stamp, Signature]]) -> None:
+        rows = [(s.path, size, mtime, s.date, s.source, s.exact, s.title, s.minhash,
+                 s.shingles, s.lead.to_bytes(LEAD_BITS // 8, "little"), s.length)
+                for (size, mtime), s in stamped]
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO signatures VALUES "
+                                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def delete(self, paths: Iterable[str]) -> None:
+        with self._db:
+            self._db.executemany("DELETE FROM signatures WHERE path = ?",
+                                 [(p,) for p in paths])
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _signature(row: tuple) -> Signature:
+    path, _, _, date, source, exact, title, minhash, shingles, lead, length = row
+    return Signature(path, date, source, exact, title, minhash, shingles,
+                     int.from_bytes(lead, "little"), length)

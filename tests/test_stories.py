@@ -1,0 +1,172 @@
+"""Stories (reader/stories, reader/session/stories.py): exact and near copies grouped,
+across scripts; a story grows as files arrive and shrinks as they go; grouping off; the
+signatures kept on disk; `newsreader search --json` gives each hit its story."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from reader.archive.model import Article, Delta
+from reader.config import load_settings
+from reader.session.stories import Stories
+from reader.stories.store import SignatureStore
+
+REPO = Path(__file__).resolve().parents[1]
+DAY0 = datetime(2025, 2, 10, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+
+SIMPLIFIED = ("英伟达周二公布第四季度财报，数据中心业务收入同比增长百分之九十三，公司预计下一季度"
+              "营收将继续增长。分析师认为人工智能芯片的需求仍然强劲，股价在盘后交易中上涨。")
+TRADITIONAL = ("英偉達周二公佈第四季度財報，數據中心業務收入同比增長百分之九十三，公司預計下一季度"
+               "營收將繼續增長。分析師認為人工智能芯片的需求仍然強勁，股價在盤後交易中上漲。")
+ENGLISH = ("The central bank held interest rates steady on Wednesday and signalled that it "
+           "expects two cuts later this year, as inflation cooled for a third month in a row "
+           "and the labour market showed signs of slowing. Markets rallied on the news.")
+EDITED = ENGLISH.replace("Wednesday", "Wed.").replace("Markets rallied on the news.",
+                                                      "Stocks rose after the decision.")
+OTHER = ("A storm knocked out power to thousands of homes along the coast overnight, and "
+         "crews expect to restore most of it by the weekend, the utility said in a statement.")
+
+
+def article(path: str, title: str, days: float = 0, source: str = "") -> Article:
+    return Article(path=path, title=title, date=DAY0 + timedelta(days=days),
+                   source=source or path.split("/")[0], size=len(path), mtime=days)
+
+
+ARTICLES = {
+    "a/zh.md": (article("a/zh.md", "英伟达财报超预期"), SIMPLIFIED),
+    "b/hk.md": (article("b/hk.md", "英偉達財報超預期", 0.2), TRADITIONAL),
+    "c/en.md": (article("c/en.md", "Central bank holds rates, signals two cuts"), ENGLISH),
+    "d/en.md": (article("d/en.md", "Central bank holds rates, signals two cuts", 1), EDITED),
+    "e/en.md": (article("e/en.md", "Storm cuts power to coast"), OTHER),
+    "f/copy.md": (article("f/copy.md", "英伟达财报超预期", 2), SIMPLIFIED + "\n\n[f](https://f)"),
+}
+
+
+def build(paths, store=None, **options) -> Stories:
+    return Stories.build([ARTICLES[p][0] for p in paths], lambda a: ARTICLES[a.path][1],
+                         store, **options)
+
+
+def test_exact_and_near_copies_are_one_story_across_scripts():
+    stories = build(ARTICLES)
+    story = stories.story_of("b/hk.md")
+    assert story is not None and set(story.members) == {"a/zh.md", "b/hk.md", "f/copy.md"}
+    assert story.representative == "a/zh.md"  # the earliest
+    assert story.why["f/copy.md"] == "exact copy"  # another link, the same text
+    assert stories.story_of("d/en.md").members == ("c/en.md", "d/en.md")
+    assert stories.story_of("e/en.md") is None  # a story of its own is no story
+
+
+def test_copies_further_apart_than_the_window_are_two_stories():
+    stories = build(["a/zh.md", "f/copy.md"], window_days=1)
+    assert stories.story_of("a/zh.md") is None
+
+
+def test_a_story_grows_as_files_arrive_and_shrinks_as_they_go():
+    stories = build(["a/zh.md", "c/en.md"])
+    assert stories.story_of("a/zh.md") is None
+    changed = stories.apply(Delta(added=(ARTICLES["b/hk.md"][0],)),
+                            {"b/hk.md": TRADITIONAL})
+    assert changed == {"a/zh.md"}
+    assert stories.story_of("a/zh.md").members == ("a/zh.md", "b/hk.md")
+    stories.apply(Delta(added=(ARTICLES["f/copy.md"][0],)))  # read by read_body
+    assert len(stories.story_of("f/copy.md")) == 3
+    assert stories.apply(Delta(removed=("a/zh.md",))) == {"a/zh.md"}
+    assert stories.story_of("b/hk.md").members == ("b/hk.md", "f/copy.md")
+    stories.apply(Delta(removed=("f/copy.md",)))
+    assert stories.story_of("b/hk.md") is None
+
+
+def test_grown_file_by_file_the_stories_are_those_of_a_grouping_at_once():
+    at_once = build(ARTICLES)
+    grown = build([])
+    for path in reversed(list(ARTICLES)):
+        grown.apply(Delta(added=(ARTICLES[path][0],)))
+    assert sorted(s.members for s in grown.all()) == sorted(s.members for s in at_once.all())
+
+
+def test_grouping_off_groups_nothing(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("group_stories = false\nstory_window_days = 3\n", encoding="utf-8")
+    settings = load_settings(data_dir=tmp_path, config_path=config)
+    assert (settings.group_stories, settings.story_window_days) == (False, 3.0)
+    stories = build(ARTICLES, enabled=settings.group_stories)
+    assert stories.story_of("a/zh.md") is None
+    assert not stories.apply(Delta(removed=("a/zh.md",)))
+
+
+def test_a_warm_start_reads_signatures_and_computes_none(tmp_path):
+    build(ARTICLES, SignatureStore(tmp_path / "s.sqlite3")).close()
+
+    def no_body(article):
+        raise AssertionError(f"{article.path} read again")
+    again = Stories.build([a for a, _ in ARTICLES.values()], no_body,
+                          SignatureStore(tmp_path / "s.sqlite3"))
+    assert len(again.story_of("a/zh.md")) == 3
+
+
+def _search(sample_root: Path, tmp_path: Path, *options: str) -> list[dict]:
+    """`newsreader search 银行 --json` with `group_stories = true` (off by default)."""
+    config = tmp_path / "stories.toml"
+    config.write_text("group_stories = true\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "reader.cli.main", "--data-dir",
+                           str(tmp_path), "--config", str(config), "search", "银行", "--json",
+                           "--archive", str(sample_root), *options], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_search_json_gives_each_hit_its_story_one_hit_a_story(sample_root, tmp_path):
+    grouped = _search(sample_root, tmp_path)
+    every = _search(sample_root, tmp_path, "--no-group")
+    stories = [h for h in grouped if h["story"]]
+    assert stories, "the sample feed's simplified and traditional bank report are one story"
+    hit = stories[0]
+    copies = {c["path"] for c in hit["copies"]}
+    assert copies and all(c["why"] and c["title"] and c["source"] for c in hit["copies"])
+    assert not copies & {h["path"] for h in grouped}  # one hit per story
+    assert copies <= {h["path"] for h in every}  # --no-group: each copy its own hit
+    assert all(h["story"] == hit["story"] for h in every if h["path"] in copies)
+    assert len(every) > len(grouped)
+
+
+BANK_CN = "content/zh-CN/news/tidaldaily/2e80b7d9d0a56b573f760ef56de4e8ef.zh-CN.md"
+BANK_HK = "content/zh-HK/news/tidaldaily/2e80b7d9d0a56b573f760ef56de4e8ef.zh-HK.md"
+
+
+def test_related_json_gives_five_articles_that_are_not_copies(sample_root, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "reader.cli.main", "--data-dir",
+                           str(tmp_path), "related", BANK_CN, "--json", "--archive",
+                           str(sample_root)], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    hits = json.loads(done.stdout)
+    paths = [h["path"] for h in hits]
+    assert 0 < len(paths) <= 5 and BANK_CN not in paths and BANK_HK not in paths
+    assert len({h["story"] or h["path"] for h in hits}) == len(hits)  # one per story
+    assert any("银行" in h["title"] or "銀行" in h["title"] for h in hits)  # on topic
+
+
+def test_signatures_of_another_version_are_computed_again(tmp_path, monkeypatch):
+    from reader.stories import store
+
+    build(ARTICLES, SignatureStore(tmp_path / "s.sqlite3")).close()
+    monkeypatch.setattr(store, "VERSION", "older")
+    assert SignatureStore(tmp_path / "s.sqlite3").load() == {}
+
+
+def test_a_file_changed_since_its_signature_was_stored_is_computed_again(tmp_path):
+    from dataclasses import replace
+
+    build(ARTICLES, SignatureStore(tmp_path / "s.sqlite3")).close()
+    edited = replace(ARTICLES["f/copy.md"][0], mtime=99.0)
+    articles = [a for p, (a, _) in ARTICLES.items() if p != "f/copy.md"] + [edited]
+    bodies = {p: body for p, (_, body) in ARTICLES.items()} | {"f/copy.md": OTHER + " Later."}
+    again = Stories.build(articles, lambda a: bodies[a.path],
+                          SignatureStore(tmp_path / "s.sqlite3"))
+    assert again.story_of("a/zh.md").members == ("a/zh.md", "b/hk.md")
