@@ -15,7 +15,7 @@ from reader.archive import Archive
 from reader.index import SearchIndex, index_dir_of, update_index
 from reader.index import prefixes
 from reader.index.prefixes import PrefixTerms
-from reader.index.whoosh_patches.leaf_ids import segment_prefix_terms
+from reader.index.whoosh_patches.prefix_records import segment_prefix_terms
 from reader.index.matching import filter_query
 from reader.index.query import Filter, Scope, parse_query
 
