@@ -170,3 +170,14 @@ def test_a_run_typed_on_checks_the_texts_the_key_before_read(indexed, monkeypatc
     typed_on = indexed.search("的面上涨", limit=5, sort="date", paths_only=True, typing=True)
     assert before > 0 and len(read) == before  # every candidate was checked a key before
     assert typed_on.paths == indexed.search("的面上涨", limit=0, sort="date").paths[:5]
+
+
+def test_a_kept_text_is_checked_without_reading_its_stored_fields(indexed, monkeypatch):
+    searcher = indexed._current()
+    getattr(indexed, "_texts", {}).clear()
+    indexed.search("面上涨", limit=5, sort="date", paths_only=True, typing=True)
+    read, stored_fields = [], searcher.stored_fields
+    monkeypatch.setattr(searcher, "stored_fields", lambda docnum: read.append(docnum) or
+                        stored_fields(docnum))
+    typed_on = indexed.search("面上涨势", limit=5, sort="date", paths_only=True, typing=True)
+    assert read == [] and typed_on.paths

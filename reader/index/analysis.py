@@ -53,13 +53,21 @@ _GLUE_POINT = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z]{3})|(?<=[a-z])(?=[A-Z][0-9])"
                          r"|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 
 _local = threading.local()
+_IDLE_T2S: list[opencc.OpenCC] = []  # t2s converters no thread is using
 
 
-def _converter() -> opencc.OpenCC:
-    conv = getattr(_local, "t2s", None)
-    if conv is None:
-        conv = _local.t2s = opencc.OpenCC("t2s")
-    return conv
+def _t2s(text: str) -> str:
+    """`text` converted by OpenCC's t2s.  Each converter is used by one thread at a time,
+    and handed on to the next thread after: the reader's searches run in a pool's
+    threads, and making a converter costs 5-20 ms (it was made again in each thread)."""
+    try:
+        conv = _IDLE_T2S.pop()
+    except IndexError:
+        conv = opencc.OpenCC("t2s")
+    try:
+        return conv.convert(text)
+    finally:
+        _IDLE_T2S.append(conv)
 
 
 def script_variants(term: str) -> set[str]:
@@ -98,7 +106,7 @@ def _prepared(text: str) -> str:
 
 def _fold_prepared(text: str) -> str:
     if CJK_RUN.search(text):
-        text = _converter().convert(text)
+        text = _t2s(text)
     return text.casefold()
 
 
