@@ -15,7 +15,7 @@ from reader.archive import Archive
 from reader.index import SearchIndex, index_dir_of, update_index
 from reader.index import prefixes
 from reader.index.prefixes import PrefixTerms
-from reader.index.whoosh_patches.leaf_ids import segment_prefix_terms
+from reader.index.whoosh_patches.prefix_records import segment_prefix_terms
 from reader.index.matching import filter_query
 from reader.index.query import Filter, Scope, parse_query
 
@@ -132,6 +132,7 @@ def test_the_first_page_is_the_complete_lists_head(indexed, sort, scope, broad, 
 
 def test_a_prefix_typed_on_is_narrowed_from_the_walk_before(indexed, monkeypatch):
     searcher = indexed._current()
+    prefixes._COMMITS.clear()  # (the tests before walked on this commit)
     terms = PrefixTerms(searcher)
     walks = []
     monkeypatch.setattr(prefixes, "segment_prefix_terms",
@@ -170,3 +171,81 @@ def test_a_run_typed_on_checks_the_texts_the_key_before_read(indexed, monkeypatc
     typed_on = indexed.search("的面上涨", limit=5, sort="date", paths_only=True, typing=True)
     assert before > 0 and len(read) == before  # every candidate was checked a key before
     assert typed_on.paths == indexed.search("的面上涨", limit=0, sort="date").paths[:5]
+
+
+def test_a_kept_text_is_checked_without_reading_its_stored_fields(indexed, monkeypatch):
+    searcher = indexed._current()
+    getattr(indexed, "_texts", {}).clear()
+    indexed.search("面上涨", limit=5, sort="date", paths_only=True, typing=True)
+    read, stored_fields = [], searcher.stored_fields
+    monkeypatch.setattr(searcher, "stored_fields", lambda docnum: read.append(docnum) or
+                        stored_fields(docnum))
+    typed_on = indexed.search("面上涨势", limit=5, sort="date", paths_only=True, typing=True)
+    assert read == [] and typed_on.paths
+
+
+def _prefix_walks(monkeypatch) -> list[str]:
+    walks = []
+    monkeypatch.setattr(prefixes, "segment_prefix_terms",
+                        lambda *a: walks.append(a[2]) or segment_prefix_terms(*a))
+    return walks
+
+
+def test_a_second_searcher_on_the_same_commit_finds_the_walk_made(indexed, monkeypatch):
+    """The complete list's searcher narrows the first page's walk (both on one commit)."""
+    other = SearchIndex.open(indexed.index_dir, root=indexed.root)
+    try:
+        first = indexed.search("earn", limit=5, sort="date", paths_only=True, typing=True)
+        walks = _prefix_walks(monkeypatch)
+        complete = other.search("earn", limit=0, sort="date", paths_only=True, typing=True)
+        assert walks == [] and complete.paths[:5] == first.paths != []
+    finally:
+        other.close()
+
+
+def test_a_commit_after_the_walk_has_its_new_and_deleted_articles_seen(tmp_path, monkeypatch):
+    """Walks are kept per commit: a new segment's words are found, a deleted article's
+    are gone, on the same SearchIndex after it refreshes."""
+    from reader.config import Settings
+
+    monkeypatch.setattr("reader.index.searcher.REFRESH_SECONDS", 0.0)
+    settings = Settings(data_root=tmp_path / "data", config_path=tmp_path / "config.toml")
+    files = {f"content/en/{n}.md": article_text(f"Story {n}", body=f"supply{n} news.\n")
+             for n in range(6)}
+    root = write_archive(tmp_path / "archive", files)
+    archive = Archive.open(root, settings)
+    update_index(archive)
+    index = SearchIndex.open(index_dir_of(archive), root=root)
+    try:
+        def found(query):
+            return sorted(index.search(query, limit=0, sort="date", paths_only=True,
+                                       typing=True).paths)
+
+        assert found("sup") == [f"content/en/{n}.md" for n in range(6)]
+        assert found("supply3") == ["content/en/3.md"]
+        (root / "content/en/3.md").unlink()
+        write_archive(root, {"content/en/new.md": article_text("New", body="supplying.\n")})
+        archive.scan()
+        update_index(archive)
+        walks = _prefix_walks(monkeypatch)
+        assert found("supp") == sorted([f"content/en/{n}.md" for n in range(6) if n != 3]
+                                       + ["content/en/new.md"])
+        assert found("supply3") == [] and walks  # walked again, on the new commit
+    finally:
+        index.close()
+
+
+def test_two_searchers_walking_at_once_find_what_each_finds_alone(indexed):
+    from concurrent.futures import ThreadPoolExecutor
+
+    words = ["thr", "thro", "sup", "supp", "par", "part", "ear", "earn", "the", "tho"] * 3
+    alone = {w: indexed.search(w, limit=0, sort="date", typing=True).paths for w in words}
+    other = SearchIndex.open(indexed.index_dir, root=indexed.root)
+    try:
+        prefixes._COMMITS.clear()
+        with ThreadPoolExecutor(2) as pool:
+            found = list(pool.map(lambda i_w: (indexed if i_w[0] % 2 else other).search(
+                i_w[1], limit=0, sort="date", typing=True).paths, enumerate(words)))
+        assert found == [alone[w] for w in words]
+    finally:
+        other.close()

@@ -313,13 +313,12 @@ class SearchIndex:
                     hits.append(self._path_of(searcher, docnum))
                 matched += 1
                 continue
-            stored = searcher.stored_fields(docnum)
-            if check and not self._verified(parsed, docnum, stored):
+            if check and not self._verified(searcher, parsed, docnum):
                 continue
             matched += 1
             if want is None or len(hits) < want:
-                hits.append(stored["path"] if paths_only else
-                            Hit.from_stored(stored, score, needles, self.root))
+                hits.append(self._path_of(searcher, docnum) if paths_only else Hit.from_stored(
+                    searcher.stored_fields(docnum), score, needles, self.root))
         return hits, checked, matched
 
     def _stop_if_cancelled(self) -> None:
@@ -332,13 +331,16 @@ class SearchIndex:
             path = self._paths[docnum] = searcher.stored_fields(docnum)["path"]
         return path
 
-    def _verified(self, parsed: ParsedQuery, docnum: int, stored: dict) -> bool:
+    def _verified(self, searcher, parsed: ParsedQuery, docnum: int) -> bool:
         """The text check of one candidate.  The last TEXTS_KEPT texts checked are kept,
         folded as far as a check needed: typing a run on (交易所, 交易所的) checks
         mostly the candidates the key before checked (a file read and folded costs
-        0.15-0.3 ms: at 100k the first page of a 4-character word checked 100 or more)."""
+        0.15-0.3 ms: at 100k the first page of a 4-character word checked 100 or more),
+        and a kept text needs no stored fields read either."""
         doc = self._texts.get(docnum)
         if doc is None:
+            stored = searcher.stored_fields(docnum)
+            self._paths.setdefault(docnum, stored["path"])
             text = checked_text(self.root, stored) if self.root else ""
             doc = ArticleText((stored.get("meta") or {}).get("title", ""), text)
             if len(self._texts) >= TEXTS_KEPT:

@@ -20,8 +20,7 @@ import zlib
 from itertools import accumulate
 from typing import Iterator
 
-from whoosh.codec.whoosh3 import (WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3TermInfo,
-                                  W3TermsReader)
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher
 from whoosh.reading import TermNotFound
 
 _BLOCK_LENGTH = struct.Struct("!i")  # negative: the posting list's last block
@@ -50,64 +49,6 @@ def segment_ids_into(reader, fieldname: str, terms: list[str], prefix: str | Non
         except TermNotFound:
             continue
         _term_ids(lexicon, info, fmt, offset, into)
-
-
-def segment_prefix_terms(reader, fieldname: str, prefix: str, offset: int,
-                         terms: dict[bytes, set[int]]) -> None:
-    """Add to `terms` each term of one segment's field that starts with `prefix`, with
-    its documents (plus `offset`; deleted ones too)."""
-    lexicon, fmt = reader._terms, reader.schema[fieldname].format
-    bprefix = prefix.encode("utf-8")
-    buf = getattr(getattr(lexicon, "_tindex", None), "dbfile", None)
-    if isinstance(lexicon, W3TermsReader) and isinstance(getattr(buf, "_buf", None),
-                                                         (bytes, memoryview)) \
-            and type(lexicon._codec).postings_reader is W3Codec.postings_reader:
-        if fieldname in lexicon._fieldmap:
-            _records_from(lexicon, fieldname, bprefix, offset, terms)
-        return
-    for (name, btext), info in lexicon.items_from(fieldname, bprefix):  # another codec
-        if name != fieldname or not btext.startswith(bprefix):
-            return
-        _term_ids(lexicon, info, fmt, offset, terms.setdefault(btext, set()))
-
-
-_RECORD = struct.Struct("!ii")  # an ordered hash file's key and value lengths
-_INFO = W3TermInfo._struct  # a term record's fixed part: flags (inlined?), weight ...
-_POINTER = struct.Struct("!q")  # a posting list's place, after the fixed part
-
-
-def _records_from(lexicon, fieldname: str, bprefix: bytes, offset: int,
-                  terms: dict[bytes, set[int]]) -> None:
-    """The W3 lexicon's term records from the prefix on, parsed in place from the
-    segment's mapped bytes (Whoosh's items_from makes a TermInfo object and two
-    generator steps per term, and reads each length field through a method call):
-    the record's flags say whether its postings are inlined (a pickle of ids,
-    weights, values) or a pointer into the postings file."""
-    tindex = lexicon._tindex
-    start = lexicon._keycoder(fieldname, bprefix)
-    position = tindex.closest_key_pos(start)
-    if position is None:
-        return
-    data, end, skip, postfile = tindex.dbfile._buf, tindex.endofdata, len(start) - len(bprefix), \
-        lexicon._postfile
-    width, fixed = len(start), _INFO.size
-    while position < end:
-        keylen, datalen = _RECORD.unpack_from(data, position)
-        keypos = position + _RECORD.size
-        if data[keypos:keypos + width] != start:
-            return
-        value = keypos + keylen
-        term = bytes(data[keypos + skip:value])
-        ids = terms.get(term)
-        if ids is None:
-            ids = terms[term] = set()
-        if data[value]:  # inlined postings
-            ids.update(map(offset.__add__, pickle.loads(data[value + fixed:value + datalen])[0]))
-        else:
-            for deltas in _block_deltas(postfile, _POINTER.unpack_from(data, value + fixed)[0]):
-                deltas[0] += offset
-                ids.update(accumulate(deltas))
-        position = value + datalen
 
 
 def _term_ids(lexicon, info, fmt, offset: int, into: set[int]) -> None:
