@@ -96,7 +96,8 @@ def test_ten_new_files_cost_no_walk_no_full_read_and_no_manifest_of_stamps(
     assert len(line) < 300 and json.loads(line)["count"] == 310
     rows.clear()
     assert update_index(archive, articles=[]).added == 0  # what is left: one query, no rows
-    assert sum(n for _, n in rows) <= 1, rows
+    assert sum(n for _, n in rows) <= 2, rows  # the ledger's name, the index files' last
+    # check (updater._readable: the check is skipped while they are as it left them)
 
 
 @pytest.mark.parametrize("kind", ["changed", "removed"])

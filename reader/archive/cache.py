@@ -195,6 +195,12 @@ class MetadataCache:
         rows = self._query(f"SELECT path, fs_path FROM articles WHERE {_TO_INDEX}")
         return [(path, os.fsdecode(fs)) for path, fs in rows]
 
+    def anything_to_index(self) -> bool:
+        """Whether an article is not indexed as it is now, or a path is to leave the index
+        (two reads of one row at most)."""
+        return bool(self._query(f"SELECT 1 FROM articles WHERE {_TO_INDEX} LIMIT 1")
+                    or self._query("SELECT 1 FROM index_removals LIMIT 1"))
+
     def to_unindex(self) -> list[str]:
         """Paths forgotten here that the index may still hold."""
         return [row[0] for row in self._query("SELECT path FROM index_removals")]

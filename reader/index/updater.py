@@ -105,11 +105,10 @@ def _readable(index_dir: Path, cache, manifest) -> bool:
     100k, Whoosh imported) is skipped when nothing is to be written (complete, described
     by the ledger, nothing left to index) and no file of the index changed since it
     last passed (their names, sizes and mtimes, kept in the cache)."""
-    idle = (manifest.complete and manifest.ledger == cache.index_ledger()
-            and not cache.to_index() and not cache.to_unindex())
     files = index_files(index_dir)
-    if idle and files and cache.setting(CHECKED) == files:
-        return True
+    if files and cache.setting(CHECKED) == files and manifest.complete \
+            and manifest.ledger == cache.index_ledger() and not cache.anything_to_index():
+        return True  # (in this order: a delta to index reads no row more than it needs)
     readable = open_index(index_dir, check=True) is not None
     if readable and files:
         try:
