@@ -54,6 +54,18 @@ def test_q_quits(make_app):
     assert app.return_code == 0
 
 
+def test_an_article_read_as_the_reader_quits_is_dropped(make_app):
+    """The article worker's result came after the widgets were gone (the reader quitting):
+    a NoMatches failed the worker (seen once in a CI run of test_robust_text)."""
+    async def scenario(pilot, screen):
+        path = screen.article_list.current.path
+        parsed = screen.services.read_article(path)
+        await screen.article_list.remove()  # as the screen is taken down
+        screen._show_article(path, parsed)  # nothing to show it in: nothing happens
+
+    run_app_test(make_app(), scenario)
+
+
 def test_keymap_from_config_rebinds(make_app):
     async def scenario(pilot, screen):
         path = screen.article_list.current.path

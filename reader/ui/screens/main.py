@@ -336,6 +336,8 @@ class MainScreen(ArticleActions, Screen):
         return f"Nothing arrived since the previous session began ({when})."
 
     def _show_article(self, path: str, parsed: ParsedArticle) -> None:
+        if not self.query(ArticleList):  # the reader quit while the file was read: its
+            return  # widgets are gone (a NoMatches here failed the worker)
         current = self.article_list.current
         if current is not None and current.path == path:
             self.article_pane.show(parsed, self.outcome.terms)
