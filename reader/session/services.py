@@ -137,6 +137,7 @@ class Services:
         self.searcher = Searcher(archive)
         self.searcher.state = self  # is: filters read the marks in memory, not the disk
         self.on_error: Callable[[str], None] | None = None  # called from any thread
+        self.on_notice: Callable[[str], None] | None = None  # good news, from any thread
         # Told on the event loop of each catalog and mark change (the glance screen).
         self.observers: list[Observer] = []
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="state-writer")
@@ -520,8 +521,8 @@ class Services:
             self._write(self._retried)
 
     def _retried(self) -> None:
-        if self.store is not None and not self.store.retry() and self.on_error is not None:
-            self.on_error("Read/starred marks saved: the state file takes writes again.")
+        if self.store is not None and not self.store.retry() and self.on_notice is not None:
+            self.on_notice("Read/starred marks saved: the state file takes writes again.")
 
     def _write(self, fn: Callable, *args, **kwargs) -> Future:
         future = self._writer.submit(fn, *args, **kwargs)

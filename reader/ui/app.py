@@ -53,6 +53,7 @@ class NewsReaderApp(App[int]):
         # waits for the event loop (call_from_thread did: a write failing while the app
         # shut down, waiting for that writer, hung the quit for good)
         self.services.on_error = lambda message: self.notify(message, severity="error")
+        self.services.on_notice = self.notify
         self.sub_title = str(archive.root)
         self.key_queue = KeyQueue(self, super().on_event, self._keys_must_wait)
         self.lost_marks = 0  # mark changes that could not be saved by the close

@@ -59,7 +59,6 @@ class MainScreen(ArticleActions, Screen):
         self.group: GroupKey = ALL
         self.search_text = ""
         self.newest_first = True
-        self.composed = False  # on_mount: the widgets are there, keys may reach them
         self._preview: Timer | None = None
         self._open_when_shown: str | None = None
         self.background = Background(self)
@@ -93,8 +92,7 @@ class MainScreen(ArticleActions, Screen):
         self.rule_nodes.show()
         self.services.on_new = lambda: self.post_message(NewFound())  # (from a thread)
         self.background.start()
-        self.composed = True
-        self.keys_may_go()
+        self.keys_may_go()  # (run after this handler, once the screen is mounted)
 
     def on_unmount(self) -> None:
         self.services.on_new = None
@@ -211,7 +209,7 @@ class MainScreen(ArticleActions, Screen):
         being recomputed, or the screen has no widgets yet (keys typed as the reader
         starts on a busy machine: on_mount lets them go).  Typing in the box and moving
         in the tree never wait."""
-        if not self.composed:
+        if not self.is_mounted:
             return True
         if isinstance(self.focused, (SearchBox, GroupTree)):
             return False
