@@ -90,10 +90,11 @@ class ArticleActions:
         tree.counts = self.services.counts
         if len(articles) > 50:
             tree.refresh_all_counts()
+            self.article_list.refresh()  # marks are in the row cache's key
         else:
             keys_of = self.services.groups.keys_of
             tree.refresh_counts({key for a in articles for key in keys_of(a)})
-        self.article_list.refresh()  # marks are in the row cache's key
+            self.article_list.refresh_paths({a.path for a in articles})
         self.show_view_counts()
 
     def action_toggle_read(self) -> None:

@@ -145,6 +145,15 @@ class ArticleList(ScrollView, can_focus=True):
         self.virtual_size = Size(0, rows)
         self._scroll_update(self.virtual_size)
 
+    def refresh_paths(self, paths: set[str]) -> None:
+        """Repaint the rows on screen of these articles (their marks changed), not the
+        whole list: a mark's frame then costs its own row."""
+        top = int(self.scroll_offset.y)
+        width = self.size.width
+        for y, article in enumerate(self.rows[top:top + self.size.height]):
+            if article.path in paths:
+                self.refresh(Region(0, y, width, 1))
+
     @property
     def current(self) -> Article | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
