@@ -218,7 +218,7 @@ def test_undo_leaves_later_changes_alone(store):
     assert (undone.restored, undone.left) == (2, 1)  # a.md and c.md; b.md was changed since
     assert store.read_set() == set()
     assert store.starred_set() == {"c.md"}
-    assert store.mark("a.md").read_at is not None  # the undo is itself a dated change
+    assert store.mark("a.md").read_at is None  # back to no mark: no time, as never marked
 
 
 def test_times_beyond_a_datetime_read_back_clamped(store, store_path):

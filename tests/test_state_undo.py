@@ -77,6 +77,43 @@ def test_redo_leaves_what_changed_since_the_undo(store):
     assert (redone.restored, redone.left) == (1, 1)
 
 
+def stored_times(path):
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT path, read, read_at, starred, star_at FROM marks "
+                           "ORDER BY path").fetchall()
+    finally:
+        con.close()
+
+
+def test_an_undo_back_to_no_mark_stores_no_time_not_one_before_1970(store, store_path):
+    """It stored minus the undo's time: `mark()` said 1914 and an export noted a time
+    outside what an import accepts.  No mark is no time, as a mark never made."""
+    store.mark_read(["a.md"], undoable=True)
+    store.mark_starred(["a.md"], undoable=True)
+    store.undo()
+    store.undo()
+    assert stored_times(store_path) == [("a.md", 0, None, 0, None)]
+    mark = store.mark("a.md")
+    assert (mark.read, mark.read_at, mark.starred, mark.starred_at) == (False, None, False, None)
+    document = store.export_state()
+    assert "notes" not in document
+    assert document["articles"][0]["read_changed"] is None
+    assert store.redo().restored == 1 and store.is_read("a.md")  # still redone
+    assert store.redo().restored == 1 and store.is_starred("a.md")
+
+
+def test_a_time_before_1970_an_older_undo_stored_reads_as_no_time(store, store_path):
+    store.mark_read(["a.md"], undoable=True)
+    store.undo()
+    con = sqlite3.connect(store_path)
+    with con:
+        con.execute("UPDATE marks SET read_at = -1764633600000000")  # as older files hold
+    con.close()
+    assert store.mark("a.md").read_at is None
+    assert "notes" not in store.export_state()
+
+
 def test_every_step_is_undone_after_a_restart(store_path):
     with StateStore.open(store_path) as store:
         store.mark_read(["a.md"], undoable=True)

@@ -37,6 +37,14 @@ def is_trusted(us: object, now: int) -> bool:
             and 0 <= us <= now + _MAX_AHEAD_US)
 
 
+def stored_time(value: object, us: int | None) -> int | None:
+    """A mark's stored change time as it counts: none for an unset mark dated minus a
+    trusted time (an undo back to no mark dated it so, before it left it undated:
+    reader/state/undo_log.py), else as stored."""
+    old_undo = isinstance(us, int) and us < 0 and not value and is_trusted(-us, now_us())
+    return None if old_undo else us
+
+
 def us_to_datetime(us: int | None) -> datetime | None:
     """The time `us` stands for, clamped into what a datetime can hold in every time
     zone: a store may hold any integer (one written before imports were checked)."""

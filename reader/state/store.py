@@ -44,7 +44,7 @@ from reader.state import journal, pending, transfer, undo_log, writes
 from reader.state.errors import DamagedStateError, StateError, StateUnwritableError
 from reader.state.journal import Change, Journal
 from reader.state.model import (READ, STAR, BulkChange, ImportReport, Mark, Undone,
-                                now_us, us_to_datetime)
+                                now_us, stored_time, us_to_datetime)
 from reader.state.pending import Acknowledged
 from reader.state.pool import ConnectionPool
 from reader.state.schema import open_checked
@@ -142,8 +142,9 @@ class StateStore:
 
     def decided(self, field: int, paths: Iterable[str] | None = None) -> set[str]:
         """The paths (of `paths`, else all) whose `field` (READ or STAR) the user marked:
-        its time is set (an unread mark leaves one; an undo back to no mark dates it below
-        0: reader/state/undo_log.py) or its value (reader/state/rule_marks.py)."""
+        its time is set and not below 0 (an unread mark leaves one; an undo back to no mark
+        leaves none, older files dated it below 0: reader/state/undo_log.py) or its value
+        (reader/state/rule_marks.py)."""
         column, column_at = COLUMNS[field]
         sql = f"SELECT path FROM marks WHERE ({column_at} >= 0 OR {column} = 1)"
         with self._pool.reading() as con:
@@ -178,8 +179,9 @@ class StateStore:
                               "WHERE path = ?", (path,)).fetchone()
         if row is None:
             return Mark(path)
-        return Mark(path, bool(row[0]), us_to_datetime(row[1]), bool(row[2]),
-                    us_to_datetime(row[3]), row[4] or "", row[5] or "")
+        return Mark(path, bool(row[0]), us_to_datetime(stored_time(row[0], row[1])),
+                    bool(row[2]), us_to_datetime(stored_time(row[2], row[3])), row[4] or "",
+                    row[5] or "")
 
     def last_bulk_change(self) -> BulkChange | None:
         """What `undo()` would undo now, if anything."""

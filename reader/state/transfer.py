@@ -23,7 +23,7 @@ from typing import IO, Mapping
 
 from reader.archive.model import Article
 from reader.state.model import (READ, STAR, ImportReport, datetime_to_us, is_trusted, iso_to_us,
-                                now_us, us_to_datetime, us_to_iso)
+                                now_us, stored_time, us_to_datetime, us_to_iso)
 from reader.state.errors import StateError
 from reader.textsafe import json_text
 
@@ -70,6 +70,7 @@ def build_document(rows: list[tuple], known: Mapping[str, Article],
                  "link": link or (article.link if article else "")}
         for fld, value, at in ((READ, read, read_at), (STAR, starred, star_at)):
             key, key_at = _FIELDS[fld]
+            at = stored_time(value, at)
             if at is not None and not is_trusted(at, now):
                 notes.append(f"{path}: {key_at} was {_describe(at)}, outside the times an "
                              f"import accepts; written as {us_to_iso(UNTRUSTED_AS)}")

@@ -108,10 +108,13 @@ def redo(con: sqlite3.Connection, now: int) -> Undone | None:
     if row is None:
         return None
     step, label, undone_at = row
+    # Still as the undo left them: dated at the undo, or (put back to no mark) undated.
     _take(con, "SELECT b.path, b.field, coalesce(b.new, 1 - b.prev), NULL FROM bulk_items b "
                "JOIN marks m ON m.path = b.path WHERE b.change_id = ?1 AND "
-               "((b.field = 0 AND m.read_at IN (?2, -?2)) OR "
-               "(b.field = 1 AND m.star_at IN (?2, -?2)))",
+               "((b.field = 0 AND (m.read_at IN (?2, -?2) OR (m.read_at IS NULL "
+               "AND b.prev_at IS NULL AND m.read = 0))) OR "
+               "(b.field = 1 AND (m.star_at IN (?2, -?2) OR (m.star_at IS NULL "
+               "AND b.prev_at IS NULL AND m.starred = 0))))",
           (step, undone_at))
     _write_taken(con, now)
     # The step holds again: what it replaced is what the undo left, dated then.
@@ -139,10 +142,12 @@ def _take(con: sqlite3.Connection, select: str, args: tuple) -> None:
 
 def _write_taken(con: sqlite3.Connection, now: int, never: bool = False) -> None:
     """Write temp.taken's marks, dated `now`.  `never` (an undo): a mark put back to one the
-    user never made (unset, with no time) is dated minus `now`: still a dated change, the
-    oldest possible to a merge (as a mark never made is), and no mark of the user's, so
-    a rule's mark applies to it again (reader/state/rule_marks.py)."""
-    dated = "CASE WHEN t.prev_at IS NULL AND t.value = 0 THEN -?1 ELSE ?1 END" if never \
+    user never made (unset, with no time) is left with no time again, as a mark never
+    made: the oldest to a merge, and no mark of the user's, so a rule's mark applies to
+    it again (reader/state/rule_marks.py).  (Files written before dated it minus the
+    undo's time, a time before 1970 that an export had to explain: such a time is read
+    as no time: model.stored_time.)"""
+    dated = "CASE WHEN t.prev_at IS NULL AND t.value = 0 THEN NULL ELSE ?1 END" if never \
         else "?1"
     for field, (column, column_at) in COLUMNS.items():
         con.execute(f"UPDATE marks SET {column} = t.value, {column_at} = {dated} "
