@@ -24,13 +24,17 @@ def store(store_path):
         yield s
 
 
-def steps(path):
+def rows(path, sql):
     con = sqlite3.connect(path)
     try:
-        return con.execute("SELECT count(*), coalesce(sum(count), 0) FROM bulk_changes "
-                           "WHERE undone IS NULL").fetchone()
+        return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def steps(path):
+    return rows(path, "SELECT count(*), coalesce(sum(count), 0) FROM bulk_changes "
+                      "WHERE undone IS NULL")[0]
 
 
 def test_single_marks_are_steps_undone_newest_first(store):
@@ -78,12 +82,7 @@ def test_redo_leaves_what_changed_since_the_undo(store):
 
 
 def stored_times(path):
-    con = sqlite3.connect(path)
-    try:
-        return con.execute("SELECT path, read, read_at, starred, star_at FROM marks "
-                           "ORDER BY path").fetchall()
-    finally:
-        con.close()
+    return rows(path, "SELECT path, read, read_at, starred, star_at FROM marks ORDER BY path")
 
 
 def test_an_undo_back_to_no_mark_stores_no_time_not_one_before_1970(store, store_path):
