@@ -8,6 +8,7 @@ Nothing is created at import time, nor by loading settings.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -122,9 +123,10 @@ def load_settings(
 
 
 def _read_toml(path: Path) -> dict:
+    text = ""
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
+        text = path.read_bytes().decode("utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         return {}
     except UnicodeDecodeError as exc:
@@ -132,7 +134,9 @@ def _read_toml(path: Path) -> dict:
                           f"{exc.object[exc.start]:#04x} at offset {exc.start})") from None
     except RecursionError:
         raise ConfigError(f"cannot read config file {path}: it is nested too deeply") from None
-    except (OSError, ValueError) as exc:  # TOMLDecodeError, or an integer of 5,000 digits
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(toml_problem(path, text, exc)) from None
+    except (OSError, ValueError) as exc:  # an integer of 5,000 digits
         raise ConfigError(f"cannot read config file {path}: {_short(exc)}") from None
     if not isinstance(data.get("keys", {}), dict):
         raise ConfigError(f"{path}: [keys] must be a table of action = \"key,key\"")
@@ -235,6 +239,27 @@ def _keymap(table: dict) -> dict[str, str]:
             raise ConfigError(f"[keys] {_short(name)} must be a string of keys such as "
                               f'"x" or "x,ctrl+x", not {_short(value)}')
     return dict(table)
+
+
+_TOML_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+
+
+def toml_problem(path: Path, text: str, exc: ValueError) -> str:
+    """A TOML error in one line: the file, line and column, what is wrong, and the line
+    itself (its stretch around the column, when it is long)."""
+    message = str(exc)
+    at = _TOML_AT.search(message)
+    what = (message[:at.start()] if at else message)[:SHOWN_VALUE]
+    if at is None or at.group(1) is None:
+        return f"cannot read config file {path}: {what}{' at its end' if at else ''}"
+    line, column = int(at.group(1)), int(at.group(2))
+    lines = text.splitlines()
+    shown = lines[line - 1] if line <= len(lines) else ""
+    start = max(0, min(column - SHOWN_VALUE // 2, len(shown) - SHOWN_VALUE))
+    stretch = ("…" if start else "") + shown[start:start + SHOWN_VALUE] + (
+        "…" if start + SHOWN_VALUE < len(shown) else "")
+    return (f"cannot read config file {path}, line {line}, column {column}: {what}, in: "
+            f"{stretch.strip()!r}")
 
 
 def _short(value: object) -> str:

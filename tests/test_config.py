@@ -61,6 +61,25 @@ def test_a_bad_config_file_gets_a_clear_message(tmp_path, text, message):
         load_settings(config_path=cfg)
 
 
+@pytest.mark.parametrize("text, message", [
+    ('a = 1\nb = "unended\nc = 2\n', "line 2, column 13: Illegal character '\\n', in: "
+                                        "'b = \"unended'"),
+    ('[[searches]]\nname = "Nvidia"\nquery = 英伟达\n', "line 3, column 9: Invalid value, "
+                                                     "in: 'query = 英伟达'"),
+    ("x = [1,", "Invalid value at its end"),
+    ('title = "' + "x" * 5000 + '" y\n', "line 1, column 5012: Expected newline or end of "
+                                         "document after a statement, in: '…x"),
+], ids=["unended string", "unquoted value", "at the end", "long line"])
+def test_a_toml_error_gives_the_file_line_column_and_the_line(tmp_path, text, message):
+    """The message was cut at 60 characters, before its line and column."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_path=cfg)
+    assert str(caught.value).startswith(f"cannot read config file {cfg}")
+    assert message in str(caught.value) and len(str(caught.value)) < 300
+
+
 def test_importing_the_package_creates_nothing(tmp_path):
     code = "import reader.cli.main, reader.archive, reader.index, reader.state"
     env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "XDG_DATA_HOME": str(tmp_path / "d"),

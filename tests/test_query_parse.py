@@ -106,3 +106,18 @@ def test_every_field_with_no_value_says_it_needs_one(name):
 def test_unknown_field_is_plain_text_and_empty_query_is_empty():
     assert kinds(parse_query("12:30", TZ).text) == ("and", [("word", "12"), ("word", "30")])
     assert parse_query("   ", TZ).empty
+
+
+@pytest.mark.parametrize("query, message", [
+    ("*", r"\* alone is not a query"), ("-*", r"\* alone"), ("title:*", r"\* alone"),
+    ("nvidia * chips", r"\* alone"),
+    ("title:(broken", r"title:\( … \): parentheses do not group"),
+    ("title:(a b)", "parentheses do not group"), ("tag:(ai", r"tag:\("),
+])
+def test_a_lone_star_and_a_field_in_parentheses_are_query_errors(query, message):
+    """`*` found nothing in the index and everything in an empty search box; `title:(a b)`
+    was searched as `title:a b` and `tag:(ai` as the tag "(ai", silently."""
+    with pytest.raises(QueryError, match=message):
+        parse_query(query, TZ)
+    with pytest.raises(QueryError, match=message):
+        parse_query(query, TZ, typing=True)

@@ -49,6 +49,26 @@ def test_a_hand_edit_landing_while_an_edit_is_written_is_kept(services, monkeypa
     assert [s.name for s in services.saved.searches] == ["Bank", "Harvest"]
 
 
+def test_a_config_deleted_while_the_reader_is_open_is_said_so_and_not_recreated(services):
+    """It said the searches "were changed since the reader read them"."""
+    path = services.saved.config_path
+    path.unlink()
+    with pytest.raises(ConfigError, match="was deleted .* nothing was saved; put the file "
+                                          "back, or restart the reader"):
+        services.saved.add("Oil", "oil")
+    assert not path.exists()
+    assert [s.name for s in services.saved.searches] == ["Bank", "Harvest"]
+
+
+def test_a_star_alone_or_a_field_in_parentheses_cannot_be_saved(services):
+    """`*` meant nothing to the index (0 hits) and everything to an empty search box;
+    `title:(broken` was searched as title:broken."""
+    with pytest.raises(ValueError, match=r"\* alone is not a query"):
+        services.saved.add("All", "*")
+    with pytest.raises(ValueError, match="parentheses do not group"):
+        services.saved.add("Broken", "title:(broken")
+
+
 def test_a_bad_name_is_refused_by_the_configs_own_rules(services):
     saved = services.saved
     with pytest.raises(ValueError, match="repeats the name 'Harvest'"):

@@ -20,8 +20,10 @@ as `is:read` is.  `added:` takes the date forms of `date:` (a year, a month, a
 day) and `today`, `yesterday`; `>D`, `>=D`, `<D`, `<=D` compare with such a
 span (`>2026-11` is from December on), and `A..B` runs from A's first day to
 B's last (either end may be left out).
-`QueryError` says, in one line, what is wrong with a malformed query (a field
-with no value is one).
+`QueryError` says, in one line, what is wrong with a malformed query: a field
+with no value, a field's value in parentheses (`title:(a b)`: parentheses do not
+group, so it was searched as `title:a b`), a `*` with no word before it (it meant
+nothing to the index but everything to an empty search box: refused everywhere).
 
 `typing=True` reads the query as the reader's search box holds it while it is
 typed: its last word, when nothing follows it (no space, no closing quote), is
@@ -208,12 +210,18 @@ def _clause(token: str, quoted: bool, negate: bool, parsed: ParsedQuery, tz,
         value = match.group(2).strip().strip('"')
         if not value:
             raise QueryError(f"{name}: needs a value")
+        if value.startswith("(") and not quoted:
+            raise QueryError(f"{name}:( … ): parentheses do not group words here; give each "
+                             f"word its own {name}: ({name}:a {name}:b)")
         if name != "title":
             _add_filter(parsed, name, value, negate, tz)
             return None
         token, fields = match.group(2), ("title",)
     if not quoted:
         token = _BOOST_OR_FUZZY.sub("", token)
+        if token and not token.strip("*"):
+            raise QueryError("* alone is not a query: it ends a word to find every word "
+                             "that starts so (tech*); every article is the All group")
     node = _text_node(token, quoted, fields, open_end)
     if node is None:
         return None

@@ -86,6 +86,10 @@ def write_entries(kind: TableKind, path: Path, entries: Sequence,
 
 
 def _read(kind: TableKind, path: Path, expected: Sequence | None) -> tuple[str, dict]:
+    if expected and not path.exists():  # it held them when the reader read it
+        raise ConfigError(f"{path} was deleted (or moved) since the reader read its "
+                          f"[[{kind.name}]]: nothing was saved; put the file back, or "
+                          f"restart the reader to start a new one")
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         before = tomllib.loads(text)
