@@ -5,13 +5,19 @@ back; a highlight rule's rows are coloured, readably in every built-in theme."""
 
 from __future__ import annotations
 
+import asyncio
+
+from textual.app import App
+
 from reader.config import load_settings
+from reader.state import GroupCounts
 from reader.state.groups import ALL
 from reader.state.rule_marks import HIDDEN
 from reader.ui.messages import Watched
 from reader.ui.rule_commands import RuleCommands
 from reader.ui.screens.ask import AskScreen
 from reader.ui.screens.rule_preview import RulePreviewScreen
+from reader.ui.widgets.group_tree import GroupTree
 from tests.ui.conftest import article, press, run_app_test, settle, until
 from tests.ui.test_looks import TEXT, Drawn, colours, list_row, text_contrasts
 
@@ -143,3 +149,39 @@ def test_highlighted_rows_are_coloured_readably_in_every_theme(make_app, ui_sett
 
     run_app_test(app, scenario, size=(100, 24))
     assert not problems, "\n".join(problems)
+
+
+def test_a_rule_that_hides_rows_drops_them_from_the_list_with_the_counts(
+        make_app, ui_settings, monkeypatch):
+    """D8: the counts dropped at once, the list only once its worker had listed again
+    (up to a second at 100k): a node's count and its list disagreed meanwhile."""
+    app = app_with(make_app, ui_settings, '# no rules yet\n')
+
+    async def scenario(pilot, screen):
+        assert len(screen.article_list.rows) == 12
+        monkeypatch.setattr(screen, "refresh_list", lambda keep=None: None)  # (not yet)
+        gold = {a.path for a in screen.article_list.rows if a.title[:4] in ("Gold", "黄金报告")}
+        _, changed = screen.services.rules.add("gold", "hide", frozenset(gold))
+        screen.rule_nodes.changed(changed)
+        paths = {a.path for a in screen.article_list.rows}
+        assert len(paths) == 9 and not paths & gold and label_count(screen, ALL) == "9/9"
+
+    run_app_test(app, scenario)
+
+
+def test_the_hidden_node_waits_for_the_tree_it_belongs_to():
+    """D8: while the catalog loaded, the tree showed a lone "Hidden applying…"."""
+    class TreeApp(App):
+        def compose(self):
+            yield GroupTree()
+
+    async def scenario():
+        async with TreeApp().run_test() as pilot:
+            tree = pilot.app.query_one(GroupTree)
+            tree.set_hidden(True, "applying…")
+            assert not tree.root.children
+            tree.rebuild(GroupCounts([], set(), set()))
+            assert tree._group_nodes[HIDDEN].label.count == "applying…"
+            assert [n.data for n in tree.root.children[:4]][3] == HIDDEN
+
+    asyncio.run(scenario())

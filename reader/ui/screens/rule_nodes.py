@@ -55,8 +55,19 @@ class RuleNodes:
             return
         keys = {k for a in articles for k in (*field_keys(a), *groups.keys_of(a))}
         self.screen.tree.update_groups(self.services.counts, keys | {HIDDEN})
+        self._drop_hidden_rows()
         self.screen.refresh_list()
         self.screen.show_view_counts()
+
+    def _drop_hidden_rows(self) -> None:
+        """The rows just hidden leave the list in the frame the counts drop (the list's
+        new computation, in a worker, came up to a second later: a node's count and its
+        list disagreed meanwhile); the Hidden group's own list gains them then."""
+        if self.screen.group == HIDDEN:
+            return
+        article_list, hidden = self.screen.article_list, self.services.counts.hidden
+        if any(a.path in hidden for a in article_list.rows):
+            article_list.update_rows([a for a in article_list.rows if a.path not in hidden])
 
     def find(self, rule: Rule) -> None:
         """Find a rule's members in a worker where a preview could not give them (its

@@ -146,8 +146,8 @@ class GroupTree(Tree[GroupKey]):
         shown) while there are hide rules; `note` in place of its count meanwhile."""
         node = self._group_nodes.get(HIDDEN)
         self._hidden = note if shown else None
-        if shown and node is None:
-            self._add_hidden()
+        if shown and node is None and STARRED in self._group_nodes:  # (else at `rebuild`:
+            self._add_hidden()  # a tree of only "Hidden applying…" showed while loading)
         elif node is not None and not shown:
             if self.cursor_node is node:
                 self.select_key(ALL)
