@@ -56,6 +56,16 @@ class KeptChecks:
     def changed(self) -> None:
         self._changed = True
 
+    def leaves(self):
+        """The keys of the leaves with answers kept."""
+        return self._loaded().keys()
+
+    def reload(self) -> None:
+        """Read the file again at the next use (another process wrote it:
+        reader/index/warm_checks.py), unless answers were added here since."""
+        if not self._changed:
+            self._leaves = None
+
     def save(self, live: AbstractSet[str]) -> None:
         """Write the answers of the segments in `live` (the index's now), if any changed."""
         if not self._changed or self._leaves is None:

@@ -431,6 +431,11 @@ class SearchIndex:
             if self._table is not None:
                 self._kept_checks.save(set(self._table.segment_ids))
 
+    def reload_checks(self) -> None:
+        """The text checks another process kept (reader/index/warm_checks.py): read again."""
+        with self._lock:
+            self._kept_checks.reload()
+
     def _path_table(self, searcher) -> PathTable:
         if self._table is None or self._table.searcher is not searcher:
             self._table = PathTable(searcher, self._segment_paths)

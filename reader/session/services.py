@@ -44,6 +44,7 @@ from reader.state.groups import NEW, Key, Member, new_group
 from reader.state.rule_marks import HIDDEN_KIND
 from reader.session.catalog import Catalog, CatalogChange
 from reader.session.gc_pause import gc_paused
+from reader.index import warm_checks
 from reader.index.query import ParsedQuery, parse_query
 from reader.session.groups import QueryDefinition, query_group, reclassified, scope_of
 from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, select, unhidden
@@ -121,6 +122,7 @@ class Services:
         self.counts = GroupCounts([], set(), set(), self.groups)
         self.saved = SavedSearches(self, settings.searches, settings.config_path)
         self.rules = Rules(self, settings.rules, settings.config_path)  # on the event loop
+        self._checking = None  # the child making the text checks ahead (check_ahead)
         self.groups.hold_kind(NEW[0])
         self.arrivals = NewArrivals()  # what New holds, as the state writer finds it
         self.on_new: Callable[[], None] | None = None  # from the writer: New changed
@@ -294,7 +296,7 @@ class Services:
         return query_group(key, definition, self.searcher.groups_index, self,
                            self.catalog.by_path)
 
-    def groups_at_start(self) -> tuple[Found, RulesFound] | None:
+    def groups_at_start(self, stop=lambda: False) -> tuple[Found, RulesFound] | None:
         """In a worker, once the cache's catalog is loaded: the saved searches' and the
         rules' members from the index as the last update left it, when that update was
         complete (a warm start), without waiting for this start's scan and index update
@@ -303,7 +305,24 @@ class Services:
         status = self.searcher.groups_index.status()
         if not (status.exists and status.complete):
             return None
+        if self._checking is not None:  # their text checks, made while the catalog loaded
+            warm_checks.wait(self._checking, stop)
+            self._checking = None
+            self.searcher.groups_index.reload_checks()
         return self.saved.find(), self.rules.find()
+
+    def check_ahead(self) -> None:
+        """At start, on the event loop: the saved searches' and rules' text checks that
+        the index keeps no answers of, made in a child while the catalog loads (at a
+        warm start: the index complete)."""
+        index = self.searcher.groups_index
+        status = index.status()
+        if status.exists and status.complete:
+            queries = [s.query for s in self.saved.searches] + [r.query for r in self.rules.rules]
+            self._checking = warm_checks.start(index.index_dir, index.root,
+                                               self.settings.timezone,
+                                               warm_checks.needed(index.index_dir, queries,
+                                                                  index.tz))
 
     def regroup(self, paths: Iterable[str]) -> list[PathGroup]:
         """In a worker, once the index has what a delta changed (`paths`): the query

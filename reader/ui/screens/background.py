@@ -73,6 +73,7 @@ class Background:
     # -- loading --------------------------------------------------------------------
 
     def start(self) -> None:
+        self.services.check_ahead()  # the text checks, in a child, while the catalog loads
         self._run(self._load, "load")
 
     def _load(self) -> None:
@@ -99,7 +100,7 @@ class Background:
         the index as it is (Services.groups_at_start), unless the index worker's
         were taken first (they are newer).  Before the scan starts: a second of work at
         100k that the scan's thread would otherwise make several (the GIL's share)."""
-        found = self.services.groups_at_start()
+        found = self.services.groups_at_start(self.stop_event.is_set)
         if found is not None and not self.stop_event.is_set():
             self.screen.app.call_from_thread(self._take_groups, *found)
 
