@@ -274,6 +274,9 @@ def child(root: str, data: str, config: str, searches: bool, marks_n: int, files
             if files:
                 out["burst"] = await burst(screen, Path(root), files, refinding, lag)
         ticker.cancel()
+        # The list the rules' members asked for, on the screen before it closes: its rows
+        # arriving while the screen's widgets are removed failed the run (NoMatches).
+        await wait(lambda: screen.list_is_current(), "the list shown", 0.01)
         screen.stop_background()
 
     async def launch():

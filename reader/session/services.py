@@ -312,9 +312,10 @@ class Services:
         return self.saved.find(), self.rules.find()
 
     def check_ahead(self) -> None:
-        """At start, on the event loop: the saved searches' and rules' text checks that
-        the index keeps no answers of, made in a child while the catalog loads (at a
-        warm start: the index complete)."""
+        """At start, in the load worker once the first rows are drawn (a child started
+        before competed with them): the saved searches' and rules' text checks that the
+        index keeps no answers of, made in a child while the catalog loads (at a warm
+        start: the index complete)."""
         index = self.searcher.groups_index
         status = index.status()
         if status.exists and status.complete:

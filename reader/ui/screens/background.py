@@ -73,7 +73,6 @@ class Background:
     # -- loading --------------------------------------------------------------------
 
     def start(self) -> None:
-        self.services.check_ahead()  # the text checks, in a child, while the catalog loads
         self._run(self._load, "load")
 
     def _load(self) -> None:
@@ -85,6 +84,7 @@ class Background:
             # The full load holds the GIL for a second or more: let the first page be
             # drawn before it starts, or the screen waits for it.
             painted.wait(FIRST_PAINT_WAIT)
+        self.services.check_ahead()  # the text checks, in a child, while the catalog loads
         loaded = self.services.load_cached()
         notices += self.services.archive.notices
         self.screen.post_message(CatalogLoaded(loaded, notices=tuple(notices), first=True))
