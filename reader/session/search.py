@@ -111,10 +111,12 @@ class Searcher:
         return self._index("groups")
 
     def warm_up(self) -> None:
-        """Open both readers and their searchers ahead of the first keystroke."""
+        """Open both readers and their searchers ahead of the first keystroke, and make
+        the OpenCC converters a Chinese query's highlights need (0.13 s of CPU)."""
         for role in ("quick", "full"):  # nothing is starred here: only the terms are read
             self._index(role).search("is:starred 的 a", limit=1, state=_NO_MARKS)
             self._index(role).warm()
+        self.index.highlight_terms("銀行")
 
     @property
     def ready(self) -> bool:
