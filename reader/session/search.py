@@ -27,6 +27,9 @@ from reader.session.catalog import Catalog
 
 Progress = Callable[[int, int], None]
 TITLES_ONLY = "index not ready: titles only"
+# a first page's text checks at most, once it has a hit (about 0.1 ms each at 100k): the
+# rest of a long run's candidates are checked for the complete list
+FIRST_PAGE_CHECKS = 100
 _WORD = re.compile(r'"([^"]+)"|(\S+)')
 _OPERATORS = {"and", "or", "not"}
 
@@ -145,7 +148,7 @@ class Searcher:
             # paths only: the list needs no hit records (each docnum's path is cached)
             results = self.index.search(query, limit=limit, sort=sort, state=self.state,
                                         paths_only=True, cancelled=cancelled, typing=True,
-                                        scope=scope)
+                                        scope=scope, checks=FIRST_PAGE_CHECKS)
         else:
             results = self._search_full(query, scope, sort, cancelled)
         if results is None or results.cancelled:
