@@ -7,7 +7,10 @@ first 3-5 letters of an English word, as a word is being typed), the search box
 is given the query but its last character and the list is left to settle; then
 the last key is pressed and the time to the first page of hits drawn (and to the
 complete list drawn, 0.15 s of quiet typing included) is taken, and the CPU time
-the first page's search took in its worker thread.  The article
+the first page's search took in its worker thread.  A first page is the first 100
+hits, or fewer where checking candidates' texts (a CJK run of 3 or more characters,
+a phrase) stopped at FIRST_PAGE_CHECKS with a hit in hand (reader/session/search.py):
+the newest hits, the head of the complete list that follows.  The article
 pane shows no preview meanwhile (its rendering is not what a keystroke waits
 for: while one types, the preview waits for the typing to rest).  `--data` is a
 data dir whose index of the archive is complete (it is used, never rebuilt);

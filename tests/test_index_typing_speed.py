@@ -249,3 +249,24 @@ def test_two_searchers_walking_at_once_find_what_each_finds_alone(indexed):
         assert found == [alone[w] for w in words]
     finally:
         other.close()
+
+
+@pytest.mark.parametrize("sort", ["date", "relevance"])
+@pytest.mark.parametrize("checks", [1, 3, 8])
+def test_a_first_page_checking_few_candidates_is_the_complete_lists_head(indexed, sort, checks):
+    """A keystroke's first page checks at most `checks` candidates once it has a hit: its
+    hits are still the complete list's first ones, never none where there are some."""
+    stopped = 0
+    for query in QUERIES:
+        getattr(indexed, "_texts", {}).clear()  # checked again, not found kept
+        complete = indexed.search(query, limit=0, sort=sort, paths_only=True, typing=True)
+        first = indexed.search(query, limit=30, sort=sort, paths_only=True, typing=True,
+                               checks=checks)
+        assert first.paths == complete.paths[:len(first.paths)], query
+        assert bool(first.paths) == bool(complete.paths), query
+        if len(first.paths) < min(30, len(complete.paths)):
+            stopped += 1
+            assert not first.total_exact, query
+        else:
+            assert first.total == complete.total or not first.total_exact, query
+    assert stopped > 0

@@ -108,3 +108,26 @@ def test_a_newer_keystroke_stops_a_prefix_being_expanded_and_nothing_partial_is_
     finally:
         index.close()
         archive.close()
+
+
+def test_a_keystrokes_first_page_checks_a_few_candidates_and_the_list_follows(
+        archive_factory, settings, monkeypatch):
+    """`面上涨`: most candidates hold 面上 and 上涨 apart; the first page stops checking
+    after FIRST_PAGE_CHECKS of them once it has a hit, the complete list checks them all."""
+    from reader.session import search as session_search
+
+    files = {f"{n:02d}.md": article_text(
+        f"第{n}条", f"2025-01-{1 + n:02d} 10:00:00",
+        "价格面上涨。\n" if n % 4 == 0 else "表面上，股价上涨。\n") for n in range(24)}
+    archive = Archive.open(archive_factory(files), settings)
+    update_index(archive)
+    monkeypatch.setattr(session_search, "FIRST_PAGE_CHECKS", 6)
+    searcher = session_search.Searcher(archive)
+    try:
+        first = searcher.search("面上涨", limit=10)
+        full = searcher.search("面上涨", limit=0)
+        assert full.complete and full.paths == [f"{n:02d}.md" for n in (20, 16, 12, 8, 4, 0)]
+        assert not first.complete and first.paths == full.paths[:1]  # 23 to 18 checked
+    finally:
+        searcher.close()
+        archive.close()

@@ -32,7 +32,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import re
-import threading
 import unicodedata
 from collections import Counter
 from operator import add
@@ -52,22 +51,28 @@ GLUED = re.compile(rf"(?<=[{CJK_CHARS}])[A-Za-z0-9]++"
 _GLUE_POINT = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z]{3})|(?<=[a-z])(?=[A-Z][0-9])"
                          r"|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 
-_local = threading.local()
-_IDLE_T2S: list[opencc.OpenCC] = []  # t2s converters no thread is using
+_IDLE: dict[str, list[opencc.OpenCC]] = {}  # per config: converters no thread is using
 
 
-def _t2s(text: str) -> str:
-    """`text` converted by OpenCC's t2s.  Each converter is used by one thread at a time,
-    and handed on to the next thread after: the reader's searches run in a pool's
-    threads, and making a converter costs 5-20 ms (it was made again in each thread)."""
+def _convert(config: str, text: str) -> str:
+    """`text` converted by OpenCC's `config`.  Each converter is used by one thread at a
+    time, and handed on to the next thread after: the reader's searches run in a pool's
+    threads, and making a converter costs 5-20 ms for t2s, 40-70 ms for s2t, s2tw or
+    s2hk (made again in each new thread, the first CJK query's highlights cost a
+    keystroke 0.13-0.2 s of CPU)."""
+    idle = _IDLE.setdefault(config, [])
     try:
-        conv = _IDLE_T2S.pop()
+        conv = idle.pop()
     except IndexError:
-        conv = opencc.OpenCC("t2s")
+        conv = opencc.OpenCC(config)
     try:
         return conv.convert(text)
     finally:
-        _IDLE_T2S.append(conv)
+        idle.append(conv)
+
+
+def _t2s(text: str) -> str:
+    return _convert("t2s", text)
 
 
 def script_variants(term: str) -> set[str]:
@@ -81,16 +86,8 @@ def script_variants(term: str) -> set[str]:
     for form in regional_forms(fold(term)):
         variants.add(form)
         for config in ("s2t", "s2tw", "s2hk"):
-            variants.add(_opencc(config).convert(form))
+            variants.add(_convert(config, form))
     return variants
-
-
-def _opencc(config: str) -> opencc.OpenCC:
-    conv = getattr(_local, config, None)
-    if conv is None:
-        conv = opencc.OpenCC(config)
-        setattr(_local, config, conv)
-    return conv
 
 
 def fold(text: str) -> str:

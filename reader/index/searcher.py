@@ -65,7 +65,7 @@ class SearchIndex:
         self._checked = 0.0
         self._docnums: dict[str, int | None] = {}
         self._paths: dict[int, str] = {}  # per searcher: docnum -> path
-        self._request = _Request(False, _never)  # the search running (under the lock)
+        self._request = _Request(False, _never, None)  # the search running (under the lock)
         self._filters: dict[tuple, set[int]] = {}  # per searcher: filter -> docnums
         self._path_sets: dict[frozenset[str], frozenset[int]] = {}  # per searcher: the same
         self._status: tuple[int, IndexStatus] | None = None
@@ -161,20 +161,24 @@ class SearchIndex:
     def search(self, query: str, limit: int = 50, sort: str = "relevance",
                state=None, paths_only: bool = False,
                cancelled: Callable[[], bool] | None = None,
-               typing: bool = False, scope: Scope | None = None) -> SearchResults:
+               typing: bool = False, scope: Scope | None = None,
+               checks: int | None = None) -> SearchResults:
         """The articles matching `query` within `scope` (a tree group: see `Scope`):
         `limit` 0 means all; sort "relevance" or "date".
         `paths_only`: no hit records, only `results.paths` (a complete listing of a common
         word costs half a second in records).  `cancelled` is asked every few hundred hits;
         when it says yes the search stops and `results.cancelled` is set.  `typing`: the
-        query is being typed, its last word a prefix (see `parse_query`)."""
+        query is being typed, its last word a prefix (see `parse_query`).  `checks`: at
+        most this many candidates' texts are checked once a hit is found (a keystroke's
+        first page: `面上涨` has 222 candidates at 100k and 6 hits); the hits are then
+        the head of the complete list, fewer than `limit`, and the total estimated."""
         started = time.perf_counter()
         try:
             parsed = parse_query(query, self.tz, typing)
         except QueryError as exc:
             return SearchResults(query, error=str(exc))
         results = SearchResults(query, terms_of=lambda: _highlights(parsed))
-        request = _Request(paths_only, cancelled or _never)
+        request = _Request(paths_only, cancelled or _never, checks)
         self._run_or_report(parsed, scope, state, results, request, lambda searcher, narrowed:
                             self._run(searcher, narrowed, results, limit, sort, state))
         results.seconds = time.perf_counter() - started
@@ -301,10 +305,12 @@ class SearchIndex:
         when checking, at least `check_at_least` candidates are checked so that small
         totals are exact."""
         hits, checked, matched = [], 0, 0
-        paths_only, cancelled = self._request
+        paths_only, cancelled, budget = self._request
         for docnum, score in found:
             if want is not None and len(hits) >= want and checked >= check_at_least:
                 break
+            if check and budget is not None and checked >= budget and hits:
+                break  # a first page: the hits so far are the complete list's head
             if checked % CANCEL_EVERY == 0 and cancelled():
                 raise _Cancelled
             checked += 1
@@ -403,7 +409,7 @@ class SearchIndex:
         that hold them only.  Errors and `cancelled` as in `search`."""
         started = time.perf_counter()
         results = SearchResults("")
-        request = _Request(True, cancelled or _never)
+        request = _Request(True, cancelled or _never, None)
         self._run_or_report(parsed, scope, state, results, request, lambda searcher, narrowed:
                             self._find_set(searcher, narrowed, results, state))
         results.seconds = time.perf_counter() - started
@@ -559,6 +565,7 @@ class _StateUnreadable(Exception):
 class _Request(NamedTuple):
     paths_only: bool
     cancelled: Callable[[], bool]
+    checks: int | None  # candidates checked at most, once a hit is found (None: no limit)
 
 
 def _never() -> bool:

@@ -27,6 +27,9 @@ from reader.session.catalog import Catalog
 
 Progress = Callable[[int, int], None]
 TITLES_ONLY = "index not ready: titles only"
+# a first page's text checks at most, once it has a hit (about 0.1 ms each at 100k): the
+# rest of a long run's candidates are checked for the complete list
+FIRST_PAGE_CHECKS = 100
 _WORD = re.compile(r'"([^"]+)"|(\S+)')
 _OPERATORS = {"and", "or", "not"}
 
@@ -111,10 +114,12 @@ class Searcher:
         return self._index("groups")
 
     def warm_up(self) -> None:
-        """Open both readers and their searchers ahead of the first keystroke."""
+        """Open both readers and their searchers ahead of the first keystroke, and make
+        the OpenCC converters a Chinese query's highlights need (0.13 s of CPU)."""
         for role in ("quick", "full"):  # nothing is starred here: only the terms are read
             self._index(role).search("is:starred 的 a", limit=1, state=_NO_MARKS)
             self._index(role).warm()
+        self.index.highlight_terms("銀行")
 
     @property
     def ready(self) -> bool:
@@ -143,7 +148,7 @@ class Searcher:
             # paths only: the list needs no hit records (each docnum's path is cached)
             results = self.index.search(query, limit=limit, sort=sort, state=self.state,
                                         paths_only=True, cancelled=cancelled, typing=True,
-                                        scope=scope)
+                                        scope=scope, checks=FIRST_PAGE_CHECKS)
         else:
             results = self._search_full(query, scope, sort, cancelled)
         if results is None or results.cancelled:
