@@ -4,7 +4,8 @@
         [--full] [--checkout /work/main]   (another checkout's code, to compare)
 
 Each figure is a subprocess from its start to its exit (`python -m reader.cli.main`
-of this checkout, the interpreter itself included), run once to warm the page cache
+of this checkout, the interpreter itself included; PYTHONDONTWRITEBYTECODE is dropped
+from its environment, as a user's shell has it), run once to warm the page cache
 and the .pyc files, then `--runs` times: the median wall time, the median CPU time
 (user + system, from wait4: the machine is shared, CPU is what a quiet machine
 shows), and the peak resident size of the worst run.  Rows:
@@ -46,6 +47,7 @@ TARGETS = {"search": TARGET_SEARCH, "index": "<= 300 ms", "rss": "<= 200 MB"}
 def run_once(cmd: list[str], code: Path = ROOT) -> tuple[float, float, int]:
     """(wall s, CPU s, peak RSS in KB) of one run of `code`'s reader, output thrown away."""
     env = dict(os.environ, PYTHONPATH=str(code))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # else every run compiles every module anew
     started = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                              env=env, cwd=code)

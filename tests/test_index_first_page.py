@@ -80,6 +80,7 @@ class _CountingSet(set):
 
 def test_the_newest_of_a_broad_set_look_at_a_fraction_of_it(indexed):
     finder = CandidateFinder(indexed._current())
+    finder.newest_order()  # as the reader warms it
     docs = _CountingSet(finder.all_docs())
     newest = finder.newest(docs, 10)
     assert newest == finder.newest(set(docs), None)[:10]
@@ -94,6 +95,26 @@ def test_equal_dates_are_ordered_by_document_number_in_every_way(indexed):
     some = set(every[::5])  # a narrow set: sorted, not walked
     assert finder.newest(some, None) == [d for d in every if d in some]
     assert finder.newest(some, 3) == [d for d in every if d in some][:3]
+
+
+def test_without_the_order_the_newest_are_picked_from_the_dates_alike(indexed):
+    warmed, cold = CandidateFinder(indexed._current()), CandidateFinder(indexed._current())
+    warmed.newest_order()
+    every = warmed.newest(set(warmed.all_docs()), None)
+    for some in (set(every), set(every[::3]), set(every[1::7]), set()):
+        for limit in (None, 1, 5, 40, len(some), len(some) + 1):
+            assert cold.newest(some, limit) == warmed.newest(some, limit)
+    assert cold._order is None  # one search alone never sorts the whole archive
+
+
+@pytest.mark.parametrize("query", ["market", "alpha", "pro*", "report -alpha"])
+def test_a_search_without_warming_lists_what_a_warmed_one_does(indexed, query):
+    cold = SearchIndex.open(indexed.index_dir, root=indexed.root)
+    for sort in ("date", "relevance"):
+        for limit in (0, 7):
+            assert cold.search(query, limit=limit, sort=sort).paths == \
+                indexed.search(query, limit=limit, sort=sort).paths
+    cold.close()
 
 
 @pytest.mark.parametrize("term", ["market", "alpha", "report", "production", "absent"])

@@ -254,3 +254,49 @@ def test_a_new_default_time_zone_re_dates_the_cache_and_the_index(archive_factor
     assert [h.path for h in index.search("date:2025-04-06", limit=0)] == ["a.md"]
     again = update_index(Archive.open(root, utc))
     assert (again.added, again.updated, again.notice) == (0, 0, "")
+
+
+KILLED_AFTER_ITS_FIRST_COMMIT = """
+import os, queue, signal, sys, threading
+from reader.archive import Archive
+from reader.archive.cache import MetadataCache
+from reader.config import Settings
+from reader.index.updater import plan_update
+from reader.index.writer import write_index
+
+root, data = sys.argv[1:3]
+archive = Archive.open(root, Settings(data_root=data, config_path=data + "/none.toml"))
+archive.scan()
+job, _ = plan_update(archive)
+job.batch = 4
+recorded = MetadataCache.mark_indexed
+
+def then_killed(self, *args):  # the first batch committed and recorded: killed at once
+    recorded(self, *args)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+MetadataCache.mark_indexed = then_killed
+write_index(job, queue.Queue(), threading.Event())
+"""
+
+
+def test_a_first_index_killed_midway_resumes_without_redoing_what_was_committed(
+        archive_factory, settings):
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    archive = make(archive_factory, settings, count=10)
+    code = Path(__file__).resolve().parents[1]
+    child = subprocess.run([sys.executable, "-c", KILLED_AFTER_ITS_FIRST_COMMIT,
+                            str(archive.root), str(settings.data_root)],
+                           env=dict(os.environ, PYTHONPATH=str(code)), cwd=code)
+    assert child.returncode == -signal.SIGKILL
+    index_dir = index_dir_of(archive)
+    assert SearchIndex.open(index_dir).status().indexed == 4  # the commit before the kill
+    summary = update_index(archive)
+    assert (summary.added, summary.updated, summary.removed, summary.error) == (6, 0, 0, "")
+    index = SearchIndex.open(index_dir)
+    assert paths(index, "正文") == sorted(ZH.format(i) for i in range(10))
+    assert index.status().indexed == 10 and index.status().complete

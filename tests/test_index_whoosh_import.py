@@ -1,5 +1,6 @@
-"""Whoosh is imported without urllib.request (reader/index/whoosh_import.py), and the real
-urllib.request is what any later import gets."""
+"""Whoosh is imported without urllib.request and whoosh.lang.morph_en
+(reader/index/whoosh_import.py), and the real modules are what any later import or call
+gets."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ assert whoosh.compat.urlretrieve.__module__ == "reader.index.whoosh_import"
 import urllib.request
 assert urllib.request.urlopen and urllib.request.Request
 assert sys.modules["urllib.request"] is urllib.request and urllib.request.__file__
+assert "whoosh.lang.morph_en" not in sys.modules, "morph_en was imported"
+from whoosh.query import terms
+assert "running" in terms.variations("run")  # the real table, loaded by the first call
+assert sys.modules["whoosh.lang.morph_en"].variations is not terms.variations
 print("ok")
 """
 

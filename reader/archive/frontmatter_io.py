@@ -17,14 +17,14 @@ Each is a one-line reason for doctor.
 
 from __future__ import annotations
 
-import json
-import re
 import tomllib
 
 import yaml
 from frontmatter.default_handlers import BaseHandler, YAMLHandler
 
 from reader.archive import yaml_subset
+from reader.archive.body_text import (  # noqa: F401 - decode: parse.py's import
+    TOML_BOUNDARY, YAML_BOUNDARY, _first_line, decode, split_json)
 
 try:
     _YAML_LOADER = yaml.CSafeLoader
@@ -83,7 +83,7 @@ def _too_deep(fm: str) -> bool:
 class _TomlHandler(BaseHandler):
     """TOML (`+++`) through the standard library's tomllib (no third-party toml package)."""
 
-    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    FM_BOUNDARY = TOML_BOUNDARY
     START_DELIMITER = END_DELIMITER = "+++"
 
     def load(self, fm: str, **kwargs: object) -> dict:
@@ -91,6 +91,8 @@ class _TomlHandler(BaseHandler):
 
 
 class _YamlHandler(YAMLHandler):
+    FM_BOUNDARY = YAML_BOUNDARY  # python-frontmatter's, shared with body_of
+
     def load(self, fm: str, **kwargs: object) -> object:
         # The scraper's own shape (two levels deep at most, never too deep) is read 20x
         # faster by yaml_subset; anything else, or too many `<<`, by the full loader.
@@ -110,57 +112,6 @@ def full_load(fm: str) -> object:
 _HANDLERS = (_YamlHandler(), _TomlHandler())
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Bytes to text and a note ('' when clean UTF-8): UTF-8 (a character cut at the end
-    dropped), else GB18030 or Big5, else UTF-8 with replacement characters.  A BOM is
-    dropped and line endings made `\\n`."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text, note = data.decode("utf-8"), ""
-    except UnicodeDecodeError as exc:
-        if exc.reason == "unexpected end of data":  # cut inside a character (a long file
-            text, note = data[:exc.start].decode("utf-8"), ""  # is read only in part)
-        else:
-            text, note = _decode_legacy(data)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, note
-
-
-def _decode_legacy(data: bytes) -> tuple[str, str]:
-    """GB18030 decodes nearly any bytes, so Big5 wins where it decodes too and the GB reading
-    is made of characters outside the common GB2312 set (the mark of a misread)."""
-    candidates = {}
-    for encoding in ("gb18030", "big5"):
-        try:
-            candidates[encoding] = data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    gb = candidates.get("gb18030")
-    if "big5" in candidates and (gb is None or _common_gb_share(gb) < 0.95):
-        return candidates["big5"], "not UTF-8: decoded as BIG5"
-    if gb is not None:
-        return gb, "not UTF-8: decoded as GB18030"
-    return data.decode("utf-8", errors="replace"), "not UTF-8: undecodable bytes shown as \ufffd"
-
-
-def _common_gb_share(text: str) -> float:
-    wide = [ch for ch in text if ord(ch) > 0x2E7F]
-    if not wide:
-        return 1.0
-    common = sum(1 for ch in wide if _in_gb2312(ch))
-    return common / len(wide)
-
-
-def _in_gb2312(ch: str) -> bool:
-    try:
-        ch.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def looks_binary(data: bytes) -> bool:
     return b"\x00" in data[:8192]
 
@@ -172,22 +123,8 @@ def split(text: str) -> tuple[dict, str, str]:
         if handler.detect(text):
             return _split_with(handler, text)
     if text.startswith("{"):
-        return _split_json(text)
+        return split_json(text)
     return {}, text, ""
-
-
-def body_of(text: str) -> str:
-    """The text after its front matter (YAML, TOML or JSON), found as `split` finds it but
-    without parsing the front matter: for a search's text check and snippets."""
-    for handler in _HANDLERS:
-        if handler.detect(text):
-            try:
-                return handler.split(text)[1]
-            except ValueError:  # not closed: `split` keeps the whole text too
-                return text
-    if text.startswith("{"):
-        return _split_json(text)[1]
-    return text
 
 
 def _split_with(handler, text: str) -> tuple[dict, str, str]:
@@ -208,21 +145,3 @@ def _split_with(handler, text: str) -> tuple[dict, str, str]:
     if not isinstance(meta, dict):
         return {}, body, f"front matter is a {type(meta).__name__}, not a mapping"
     return {str(k): v for k, v in meta.items()}, body, ""
-
-
-def _split_json(text: str) -> tuple[dict, str, str]:
-    """Hugo's bare JSON front matter: one object at the top of the file."""
-    try:
-        meta, end = json.JSONDecoder().raw_decode(text)
-    except ValueError as exc:  # a JSONDecodeError, or an integer of 5,000 digits
-        return {}, text, f"invalid JSON front matter: {_first_line(exc)}"
-    except RecursionError:
-        return {}, text, "invalid JSON front matter: nested too deeply"
-    body = text[end:].lstrip("\n")
-    if not isinstance(meta, dict):
-        return {}, body, "JSON front matter is not an object"
-    return meta, body, ""
-
-
-def _first_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())[:200]

@@ -11,7 +11,8 @@ quarter second per keystroke at 100k articles, so such queries are ordered
 title matches first, each part newest first.
 
 "Newest first" is one order for every caller, date then docnum (`newest_order`,
-made once per searcher): the first page of a search is exactly the head of its
+made once per searcher when the reader warms it; a single search picks from the
+dates instead, in the same order): the first page of a search is exactly the head of its
 complete list.  The newest hits of a broad set are found by walking that order
 until enough are in the set (`filter` at C speed: a hundredth of the set's
 size), not by a heap over the whole set.
@@ -174,7 +175,12 @@ class CandidateFinder:
         return self._order
 
     def newest(self, docs: set[int], limit: int | None) -> list[int]:
-        """The first `limit` of `docs` (None: all) in the newest-first order."""
+        """The first `limit` of `docs` (None: all) in the newest-first order.  Until the
+        order is made (`SearchIndex.warm`: the reader's), they are picked from the dates:
+        one search alone (`newsreader search`) would pay more for the order of the whole
+        archive (60 ms at 100k) than its sets cost to sort."""
+        if self._order is None:
+            return newest_by_date(docs, self.dates(), limit)
         order, place = self.newest_order()
         if _walk_is_cheaper(len(docs), len(order), limit):
             found = filter(docs.__contains__, order)
@@ -191,6 +197,15 @@ class CandidateFinder:
             return first
         rest = self.newest(docs - titled, None if limit is None else limit - len(first))
         return first + rest
+
+
+def newest_by_date(docs: set[int], dates, limit: int | None) -> list[int]:
+    """`newest_order`'s head of `docs`, from their dates alone: stable sorts and heaps keep
+    equal dates in docnum order."""
+    ascending = sorted(docs)
+    if limit is None or limit >= len(ascending):
+        return sorted(ascending, key=dates.__getitem__, reverse=True)
+    return heapq.nlargest(limit, ascending, key=dates.__getitem__)
 
 
 def _in_span(dates: list[int], low: int, high: int) -> set[int]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from reader.archive.frontmatter_io import body_of, decode
+from reader.archive.body_text import body_of, decode
 from reader.archive.safe_open import read_regular
 from reader.index.schema import body_field
 from reader.index.snippets import make_snippet, plain

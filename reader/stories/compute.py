@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from reader.archive.frontmatter_io import body_of, decode
+from reader.archive.body_text import body_of, decode
 from reader.archive.model import Article
 from reader.archive.safe_open import read_regular
 from reader.stories.signature import Signature, signature_of

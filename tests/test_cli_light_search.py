@@ -1,0 +1,67 @@
+"""`newsreader search` as a light process: the modules a search does not need are never
+imported (YAML: the hits come from stored fields, and a snippet's body is found without
+parsing the front matter), and a body is found exactly as the full parse finds it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import article_text
+
+from reader.archive import folder_stamps
+from reader.archive.body_text import body_of
+from reader.archive.frontmatter_io import split
+from reader.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[1]
+FILES = {f"news/wsj/{n}.md": article_text(f"nvidia story {n}", body=f"nvidia 美 body {n}\n")
+         for n in range(5)}
+NOT_FOR_A_SEARCH = ("yaml", "frontmatter", "reader.archive.frontmatter_io", "textual",
+                    "reader.cli.stats_cmd", "reader.cli.watch_cmd", "reader.state")
+PROBE = """
+import json, sys
+from reader.archive import folder_stamps
+folder_stamps.RACY_NS = 0  # stamps taken now are trusted (tests/test_cli_update_check.py)
+from reader.cli.main import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+@pytest.mark.parametrize("text", [
+    "---\ntitle: a\n---\nthe body\n---\nafter a rule\n",
+    "---\ntitle: a\n---",
+    "+++\ntitle = 'a'\n+++\nthe body\n",
+    '{"title": "a"}\n\nthe body\n',
+    "---\ntitle: not closed\n",
+    "no front matter at all\n---\n",
+    "----  \ntitle: a\n-----\nbody with --- inside\n",
+    "",
+])
+def test_a_body_is_found_as_the_full_parse_finds_it(text):
+    assert body_of(text) == split(text)[1]
+
+
+def test_a_search_imports_no_yaml_and_no_other_command(tmp_path, archive_factory, capsys,
+                                                        monkeypatch):
+    monkeypatch.setattr(folder_stamps, "RACY_NS", 0)  # as in the probe
+    root = archive_factory(FILES)
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "index", str(root), "-q"]) == 0
+    capsys.readouterr()
+    for query in ("nvidia", "美", "nvid*"):
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        out = subprocess.run([sys.executable, "-c", PROBE, "--data-dir", str(data), "search",
+                              query, "--archive", str(root)],
+                             capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+        lines = out.stdout.splitlines()
+        report = json.loads(lines[-1])
+        assert report["code"] == 0 and "5 of 5 matches" in lines[-2]
+        imported = [m for m in report["modules"]
+                    if any(m == name or m.startswith(name + ".") for name in NOT_FOR_A_SEARCH)]
+        assert not imported, imported
