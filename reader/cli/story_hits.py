@@ -17,10 +17,10 @@ def asked_limit(limit: int, grouped: bool) -> int:
 
 
 def open_hit_stories(archive, settings):
-    """The archive's stories as of its cache (signatures computed for what is new)."""
-    from reader.session.stories import open_stories
+    """The archive's stories as the reader stored them (reader/session/stories.py)."""
+    from reader.session.stories import stored_stories
 
-    return open_stories(archive, settings, archive.cached())
+    return stored_stories(archive, settings)
 
 
 def grouped(hits: list, stories, limit: int) -> list:
