@@ -34,6 +34,13 @@ def _pairs(hits: list, kept: list) -> list:
     return [(by_path[path], story) for path, story in kept]
 
 
+def copies_by_path(archive, stories, paths) -> dict[str, Article]:
+    """The cached records of the copies of `paths`' stories (only those: reading every
+    record cost 1.2 s at 100,000 articles)."""
+    wanted = {p for path in paths if (story := stories.story_of(path)) for p in story.members}
+    return {a.path: a for a in archive.cache.articles_of(wanted)} if wanted else {}
+
+
 def story_fields(path: str, stories, by_path: Mapping[str, Article]) -> dict:
     story = stories.story_of(path)
     if story is None:

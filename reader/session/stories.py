@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import AbstractSet, Callable, Iterable, Mapping, Sequence
 
 from reader.archive import Archive
 from reader.archive.model import Article, Delta
@@ -207,6 +207,9 @@ class Stories:
     def story_of(self, path: str) -> Story | None:
         return self._view.get(path)
 
+    def has_any(self) -> bool:
+        return bool(self._view)
+
     def members(self, story: Story) -> tuple[str, ...]:
         return story.members
 
@@ -251,6 +254,27 @@ def open_stories(archive: Archive, settings: Settings, articles: Iterable[Articl
     store = SignatureStore.in_dir(archive.data_dir)
     return Stories.build(articles, archive_body(archive), store, settings.story_window_days,
                          progress=progress, cancel=cancel)
+
+
+def story_rows(rows: Sequence[Article], stories: Stories, expanded: AbstractSet[str],
+               by_path: Mapping[str, Article]) -> list[Article]:
+    """The list's rows with one row per story: the story's first row in `rows` (in the
+    list's order: the newest copy newest first, the best hit by relevance) stands for
+    it, and the other copies of a story `expanded` (by id) follow it, earliest first,
+    whether the group or the search holds them or not.  Rows of no story stay."""
+    if not stories.enabled or not stories.has_any():
+        return rows if isinstance(rows, list) else list(rows)
+    story_of, seen, out = stories.story_of, set(), []
+    for article in rows:
+        story = story_of(article.path)
+        if story is None:
+            out.append(article)
+        elif story.id not in seen:
+            seen.add(story.id)
+            out.append(article)
+            if story.id in expanded:
+                out.extend(by_path[p] for p in story.copies_of(article.path) if p in by_path)
+    return out
 
 
 def stored_stories(archive: Archive, settings: Settings) -> Stories:
