@@ -170,8 +170,8 @@ class StoryGrouper:
         """Take `signatures` and their stories as a grouping stored them (number ->
         (path, why) of each member): no pair is matched again.  Members without a
         signature are left out."""
-        for sig in signatures:
-            self._register(sig)
+        keyed = [(self._register(sig, banded=False), _keys(sig)) for sig in signatures]
+        self._bands.add_all(keyed)
         for number, members in stories.items():
             slots = {self._slot_of[p] for p, _ in members if p in self._slot_of}
             if len(slots) < 2:
@@ -182,11 +182,12 @@ class StoryGrouper:
             self.why.update((p, why) for p, why in members if p in self._slot_of)
         self._numbers = count(max(stories, default=0) + 1)
 
-    def _register(self, sig: Signature) -> int:
+    def _register(self, sig: Signature, banded: bool = True) -> int:
         slot = len(self._slots)
         self._slots.append(sig)
         self._slot_of[sig.path] = slot
-        self._bands.add(slot, _keys(sig))
+        if banded:  # (else the caller adds the keys of many at once)
+            self._bands.add(slot, _keys(sig))
         self._by_exact.setdefault(sig.exact, set()).add(slot)
         if distinctive(sig.title):
             self._by_title.setdefault(sig.title, set()).add(slot)
