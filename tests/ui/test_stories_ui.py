@@ -122,3 +122,18 @@ def test_a_copy_arriving_joins_its_story_and_a_deleted_copy_leaves_it(make_app, 
                                                (a.path for a in rows)))
 
     run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_a_copy_shown_long_enough_reads_its_whole_story(make_app, monkeypatch):
+    from tests.ui.test_mark_read_on_move import clock as clock_fixture
+
+    clock = clock_fixture.__wrapped__(monkeypatch)
+
+    async def scenario(pilot, screen):
+        await to_story(pilot, screen)
+        assert not screen.services.read
+        clock.passes()
+        await settle(pilot)
+        assert screen.services.read == set(COPIES)
+
+    run_app_test(make_app(group_stories=True, mark_read_on_move=1.0), scenario)
