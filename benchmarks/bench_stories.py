@@ -77,7 +77,7 @@ def timings(archive, articles, window: float) -> Stories:
     n = len(articles)
     print(f"from scratch (files read, signatures computed and stored, grouped): "
           f"{cold:.1f} s CPU ({cold / n * 1000:.2f} ms an article)")
-    print(f"warm start (signatures read back, grouped): {warm:.1f} s CPU")
+    print(f"warm start (stories read back: nothing grouped): {warm:.1f} s CPU")
     found = stories.all()
     print(f"{len(found):,} stories of {sum(map(len, found)):,} articles "
           f"(largest {len(found[0]) if found else 0})")

@@ -7,7 +7,8 @@ import sys
 
 from reader.cli.common import CommandError, add_archive_argument, open_archive, warn
 from reader.cli.progress import ProgressPrinter
-from reader.cli.story_hits import asked_limit, grouped, open_hit_stories, story_fields
+from reader.cli.story_hits import (asked_limit, copies_by_path, grouped, open_hit_stories,
+                                   story_fields)
 from reader.textsafe import clean_line, json_text
 from reader.index.syntax import query_help_text
 
@@ -134,7 +135,8 @@ def run_search(args: argparse.Namespace, settings) -> int:
     if args.json:
         marks = state or _NothingMarked()
         read, starred = marks.read_set(), marks.starred_set()
-        by_path = {a.path: a for a in archive.cached()} if stories is not None else {}
+        by_path = copies_by_path(archive, stories, (h.path for h in results.hits)) \
+            if stories is not None else {}
         print(json_text([dict(h.as_json(), read=h.path in read, starred=h.path in starred,
                               **(story_fields(h.path, stories, by_path) if stories
                                  is not None else {"story": None, "copies": []}))

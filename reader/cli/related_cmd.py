@@ -6,7 +6,7 @@ import argparse
 from dataclasses import replace
 
 from reader.cli.common import CommandError, add_archive_argument, open_archive
-from reader.cli.story_hits import open_hit_stories, story_fields
+from reader.cli.story_hits import copies_by_path, open_hit_stories, story_fields
 from reader.textsafe import clean_line, json_text
 
 
@@ -37,7 +37,8 @@ def run_related(args: argparse.Namespace, settings) -> int:
     hits = related(args.path, f"{article.title}\n{parsed.body}", index, stories,
                    max(args.limit, 1))
     if args.json:
-        by_path = {a.path: a for a in archive.cached()} if stories is not None else {}
+        by_path = copies_by_path(archive, stories, (h.path for h in hits)) \
+            if stories is not None else {}
         print(json_text([dict(h.as_json(), **(story_fields(h.path, stories, by_path)
                                               if stories is not None else {}))
                          for h in hits], indent=1))

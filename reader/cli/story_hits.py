@@ -17,10 +17,10 @@ def asked_limit(limit: int, grouped: bool) -> int:
 
 
 def open_hit_stories(archive, settings):
-    """The archive's stories as of its cache (signatures computed for what is new)."""
-    from reader.session.stories import open_stories
+    """The archive's stories as the reader stored them (reader/session/stories.py)."""
+    from reader.session.stories import stored_stories
 
-    return open_stories(archive, settings, archive.cached())
+    return stored_stories(archive, settings)
 
 
 def grouped(hits: list, stories, limit: int) -> list:
@@ -32,6 +32,13 @@ def grouped(hits: list, stories, limit: int) -> list:
 def _pairs(hits: list, kept: list) -> list:
     by_path = {h.path: h for h in hits}
     return [(by_path[path], story) for path, story in kept]
+
+
+def copies_by_path(archive, stories, paths) -> dict[str, Article]:
+    """The cached records of the copies of `paths`' stories (only those: reading every
+    record cost 1.2 s at 100,000 articles)."""
+    wanted = {p for path in paths if (story := stories.story_of(path)) for p in story.members}
+    return {a.path: a for a in archive.cache.articles_of(wanted)} if wanted else {}
 
 
 def story_fields(path: str, stories, by_path: Mapping[str, Article]) -> dict:

@@ -52,6 +52,7 @@ from reader.session.new_since import NewArrivals
 from reader.session.rules import Rules, RulesFound
 from reader.session.saved_searches import Found, SavedSearches
 from reader.session.search import SearchOutcome, Searcher
+from reader.session.stories import Stories, archive_body, story_rows
 from reader.textsafe import is_openable
 
 Progress = Callable[[int, int], None]
@@ -137,6 +138,10 @@ class Services:
         self._scan_lock = threading.Lock()
         self._scanned_whole = False  # a scan of the whole archive has ended (New's baseline)
         self.searcher = Searcher(archive)
+        # Copies of one story as one row (reader/session/stories.py): the stories once a
+        # worker opened them (swapped by the event loop), the stories shown expanded.
+        self.stories = Stories(archive_body(archive), enabled=False)
+        self.expanded: frozenset[str] = frozenset()
         self.searcher.state = self  # is: filters read the marks in memory, not the disk
         self.on_error: Callable[[str], None] | None = None  # called from any thread
         self.on_notice: Callable[[str], None] | None = None  # good news, from any thread
@@ -272,10 +277,13 @@ class Services:
         catalog = self.catalog  # one snapshot throughout
         keep = self.member(query.group)
         if outcome.paths is None:
-            return select(catalog.articles, query, keep, cancelled)
-        if not outcome.ranked:  # titles only: newest first, as the list
-            query = replace(query, by_relevance=False)
-        return hit_rows(outcome.paths, catalog.by_path, catalog.rank, query, keep)
+            rows = select(catalog.articles, query, keep, cancelled)
+        else:
+            if not outcome.ranked:  # titles only: newest first, as the list
+                query = replace(query, by_relevance=False)
+            rows = hit_rows(outcome.paths, catalog.by_path, catalog.rank, query, keep)
+        return None if rows is None else \
+            story_rows(rows, self.stories, self.expanded, catalog.by_path)
 
     def member(self, group: GroupKey) -> Member:
         """The test of whether an article is in `group` now (None: every one is)."""

@@ -16,8 +16,10 @@ applied in a worker and `story_of` asked on the event loop never meet half-way.
 from __future__ import annotations
 
 import threading
+from itertools import compress
+from operator import attrgetter
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import AbstractSet, Callable, Iterable, Mapping, Sequence
 
 from reader.archive import Archive
 from reader.archive.model import Article, Delta
@@ -27,7 +29,9 @@ from reader.stories.grouping import StoryGrouper
 from reader.stories.store import SignatureStore
 
 ReadBody = Callable[[Article], str]
+COMMAND_GROUPS = 5_000  # articles a command groups itself (about 4 s CPU from scratch)
 _BATCH = 500  # signatures computed between writes to the store (and progress calls)
+_PATH = attrgetter("path")
 
 
 @dataclass(frozen=True)
@@ -54,54 +58,61 @@ class Story:
 
 
 class Stories:
-    def __init__(self, grouper: StoryGrouper, read_body: ReadBody,
-                 store: SignatureStore | None = None, enabled: bool = True) -> None:
-        self._grouper = grouper
+    """The stories as the reader sees them (`story_of`: a dict look-up, for every row
+    drawn), and the grouper that changes them, made only when something changed: a warm
+    start whose files are those the stories stored were grouped from loads the stored
+    stories and nothing else (a few milliseconds and a few MB at 100,000 articles)."""
+
+    def __init__(self, read_body: ReadBody, store: SignatureStore | None = None,
+                 window_days: float = 14.0, enabled: bool = True) -> None:
         self._read_body = read_body
         self._store = store
+        self.window_days = window_days
         self.enabled = enabled
-        self._lock = threading.Lock()
+        self._grouper: StoryGrouper | None = None
+        self._view: dict[str, Story] = {}  # a member's path -> its story
+        self._lock = threading.Lock()  # one change at a time (the grouper, the view)
 
     @classmethod
     def build(cls, articles: Iterable[Article], read_body: ReadBody,
               store: SignatureStore | None = None, window_days: float = 14.0,
               enabled: bool = True, progress: Callable[[int, int], None] | None = None,
               cancel: threading.Event | None = None) -> "Stories":
-        """Every article grouped: stored signatures taken as they are where the file's
-        stamp agrees, the others computed (and stored).  With `enabled` false nothing is
-        computed and no article has a story."""
-        stories = cls(StoryGrouper(window_days), read_body, store, enabled)
+        """Every article grouped: the stored stories taken as they are, or signatures
+        stored where the file's stamp agrees, the others computed (and stored).  With
+        `enabled` false nothing is computed and no article has a story."""
+        stories = cls(read_body, store, window_days, enabled)
         if enabled:
-            stories._group_all(list(articles), progress, cancel)
+            stories.load_stored()
+            stories.catch_up(list(articles), progress, cancel)
         return stories
 
-    def _group_all(self, articles: list[Article], progress, cancel) -> None:
-        stored = self._store.load() if self._store is not None else {}
-        todo = [a for a in articles if stored.get(a.path, (None,))[0] != stamp(a)]
-        gone = stored.keys() - {a.path for a in articles}
-        if gone and self._store is not None:
-            self._store.delete(gone)
-        redone = {a.path for a in todo}
-        for path, (_, sig) in stored.items():
-            if path not in gone and path not in redone:
-                self._grouper.add(sig)
-        for start in range(0, len(todo), _BATCH):
-            if cancel is not None and cancel.is_set():
-                return
-            self._add(todo[start:start + _BATCH], {})
-            if progress is not None:
-                progress(min(start + _BATCH, len(todo)), len(todo))
+    def load_stored(self) -> bool:
+        """Show the stories stored, if they are every stored signature's (in this
+        window): True.  Nothing is grouped; `catch_up` brings them up to date."""
+        store = self._store
+        if store is None or store.grouped() != float(self.window_days):
+            return False
+        view = {}
+        for members in store.stories().values():
+            story = _story([(p, d) for p, d, _ in members], {p: w for p, _, w in members})
+            view.update(dict.fromkeys(story.members, story))
+        self._view = view
+        return True
 
-    def _add(self, articles: Sequence[Article], bodies: Mapping[str, str]) -> set[int]:
-        made = [(stamp(a), signature_for(a, bodies[a.path] if a.path in bodies
-                                         else self._read_body(a))) for a in articles]
-        if self._store is not None:
-            self._store.put(made)
-        touched: set[int] = set()
-        with self._lock:
-            for _, sig in made:
-                touched |= self._grouper.add(sig)
-        return touched
+    def catch_up(self, articles: list[Article], progress=None, cancel=None) -> None:
+        """Group what changed since the stories were stored: `articles` whose stamp
+        differs from their signature's, and the signatures of files gone (a warm start
+        with nothing changed reads the stamps only)."""
+        stored = self._store.stamps() if self._store is not None else {}
+        todo = [a for a in articles if stored.get(a.path) != stamp(a)]
+        gone = stored.keys() - {a.path for a in articles}
+        if not todo and not gone and self._grouper is None and self._view_is_stored():
+            return
+        self._change(gone, todo, {}, progress, cancel)
+
+    def _view_is_stored(self) -> bool:
+        return self._store is not None and self._store.grouped() == float(self.window_days)
 
     def apply(self, delta: Delta, bodies: Mapping[str, str] | None = None) -> frozenset[str]:
         """Group the added and changed articles (`bodies` by path where a scan parsed
@@ -111,30 +122,98 @@ class Stories:
             return frozenset()
         incoming = (*delta.added, *delta.changed)
         before = self._ids_of([*delta.removed, *(a.path for a in incoming)])
-        if delta.removed:
-            with self._lock:
-                for path in delta.removed:
-                    self._grouper.remove(path)
-            if self._store is not None:
-                self._store.delete(delta.removed)
-        self._add(incoming, bodies or {})
+        self._change(delta.removed, incoming, bodies or {})
         return frozenset(before | self._ids_of(a.path for a in incoming))
+
+    def _change(self, gone: Iterable[str], incoming: Sequence[Article],
+                bodies: Mapping[str, str], progress=None, cancel=None) -> None:
+        gone = list(gone)
+        with self._lock:
+            fresh = self._grouper is None and not self._view_is_stored()
+            grouper = self._loaded_grouper()
+            if self._store is not None and gone:
+                self._store.delete(gone)
+            old = self._members_of([*gone, *(a.path for a in incoming)])
+            touched = set(grouper.stories()) if fresh else set()
+            for path in gone:
+                touched |= grouper.remove(path)
+            for start in range(0, len(incoming), _BATCH):
+                if cancel is not None and cancel.is_set():
+                    break
+                batch = incoming[start:start + _BATCH]
+                old |= self._members_of(a.path for a in batch)
+                touched |= self._add(grouper, batch, bodies)
+                if progress is not None:
+                    progress(min(start + _BATCH, len(incoming)), len(incoming))
+            self._show(grouper, old, touched, done=cancel is None or not cancel.is_set())
+
+    def _loaded_grouper(self) -> StoryGrouper:
+        """The grouper, made at the first change: the stored signatures with the stored
+        stories (nothing matched again), or grouped anew when none are stored."""
+        if self._grouper is None:
+            grouper = StoryGrouper(self.window_days)
+            if self._store is not None:
+                signatures = self._store.signatures()
+                if self._view_is_stored():
+                    grouper.restore(signatures, {n: [(p, w) for p, _, w in m] for n, m
+                                                 in self._store.stories().items()})
+                else:
+                    self._store.ungrouped()
+                    for sig in signatures:
+                        grouper.add(sig)
+                    self._view = {}
+            self._grouper = grouper
+        return self._grouper
+
+    def _add(self, grouper: StoryGrouper, articles: Sequence[Article],
+             bodies: Mapping[str, str]) -> set[int]:
+        made = [(stamp(a), signature_for(a, bodies[a.path] if a.path in bodies
+                                         else self._read_body(a))) for a in articles]
+        if self._store is not None:
+            self._store.put(made)
+        touched: set[int] = set()
+        for _, sig in made:
+            touched |= grouper.add(sig)
+        return touched
+
+    def _members_of(self, paths: Iterable[str]) -> set[str]:
+        view = self._view
+        return {p for path in paths if (s := view.get(path)) for p in s.members}
+
+    def _show(self, grouper: StoryGrouper, old: set[str], touched: set[int],
+              done: bool) -> None:
+        """The view (and the store) with the stories `touched` as they are now and the
+        paths of the stories `old` as they were (those in no story now are dropped)."""
+        made = {}
+        for number in touched:
+            members = grouper.members(number)
+            if len(members) > 1:
+                made[number] = _story([(p, grouper.signature(p).date) for p in members],
+                                      {p: grouper.why.get(p, "") for p in members})
+        view = dict(self._view)  # the UI reads the view it holds, never one half made
+        for path in old:
+            view.pop(path, None)
+        for story in made.values():
+            view.update(dict.fromkeys(story.members, story))
+        self._view = view
+        if self._store is not None and not done:
+            self._store.ungrouped()  # grouped anew at the next start
+        elif self._store is not None:
+            rows = [(n, (p, grouper.signature(p).date, s.why.get(p, "")))
+                    for n, s in made.items() for p in s.members]
+            self._store.put_stories(old | {p for s in made.values() for p in s.members},
+                                    rows, self.window_days)
 
     def _ids_of(self, paths: Iterable[str]) -> set[str]:
         return {story.id for story in map(self.story_of, paths) if story is not None}
 
     def story_of(self, path: str) -> Story | None:
-        if not self.enabled:
-            return None
-        with self._lock:
-            number = self._grouper.story_of(path)
-            if number is None:
-                return None
-            members = self._grouper.members(number)
-            dates = {p: self._grouper.signature(p).date for p in members}
-            why = {p: self._grouper.why.get(p, "") for p in members}
-        ordered = tuple(sorted(members, key=lambda p: (dates[p], p)))
-        return Story(ordered, why)
+        return self._view.get(path)
+
+    @property
+    def view(self) -> Mapping[str, Story]:
+        """Every member's story (a snapshot: a change makes a new one)."""
+        return self._view
 
     def members(self, story: Story) -> tuple[str, ...]:
         return story.members
@@ -144,10 +223,8 @@ class Stories:
 
     def all(self) -> list[Story]:
         """Every story (of two articles or more), largest first."""
-        with self._lock:
-            firsts = [members[0] for members in self._grouper.stories().values()]
-        stories = [s for s in map(self.story_of, firsts) if s is not None]
-        return sorted(stories, key=len, reverse=True)
+        unique = {id(s): s for s in self._view.values()}
+        return sorted(unique.values(), key=len, reverse=True)
 
     def one_per_story(self, paths: Iterable[str]) -> list[tuple[str, Story | None]]:
         """`paths` (hits, in their order) with each story's later members left out: the
@@ -168,15 +245,63 @@ class Stories:
             self._store.close()
 
 
+def _story(dated: list[tuple[str, float]], why: Mapping[str, str]) -> Story:
+    ordered = tuple(p for p, _ in sorted(dated, key=lambda pd: (pd[1], pd[0])))
+    return Story(ordered, why)
+
+
 def open_stories(archive: Archive, settings: Settings, articles: Iterable[Article],
                  progress: Callable[[int, int], None] | None = None,
                  cancel: threading.Event | None = None) -> Stories:
     """The archive's stories, its signatures kept in its data dir (blocking: a worker)."""
     if not settings.group_stories:
-        return Stories.build((), archive_body(archive), enabled=False)
+        return Stories(archive_body(archive), enabled=False)
     store = SignatureStore.in_dir(archive.data_dir)
     return Stories.build(articles, archive_body(archive), store, settings.story_window_days,
                          progress=progress, cancel=cancel)
+
+
+def story_rows(rows: Sequence[Article], stories: Stories, expanded: AbstractSet[str],
+               by_path: Mapping[str, Article]) -> list[Article]:
+    """The list's rows with one row per story: the story's first row in `rows` (in the
+    list's order: the newest copy newest first, the best hit by relevance) stands for
+    it, and the other copies of a story `expanded` (by id) follow it, earliest first,
+    whether the group or the search holds them or not.  Rows of no story stay.  The
+    rows of stories are found at C speed (6 ms at 100,000 rows), the rest copied whole."""
+    view = stories.view
+    if not stories.enabled or not view:
+        return rows if isinstance(rows, list) else list(rows)
+    found = compress(range(len(rows)), map(view.__contains__, map(_PATH, rows)))
+    seen: set[str] = set()
+    out: list[Article] = []
+    start = 0
+    for i in found:
+        out += rows[start:i]
+        start = i + 1
+        story = view[rows[i].path]
+        if story.id not in seen:
+            seen.add(story.id)
+            out.append(rows[i])
+            if story.id in expanded:
+                out.extend(by_path[p] for p in story.copies_of(rows[i].path) if p in by_path)
+    out += rows[start:]
+    return out
+
+
+def stored_stories(archive: Archive, settings: Settings) -> Stories:
+    """For a command: the stories as the reader last stored them, without grouping (a
+    few milliseconds: checking them against the cache would cost 0.2 s at 100,000
+    articles, and grouping what changed seconds).  Files new since stand alone until
+    the reader groups them.  An archive of up to `COMMAND_GROUPS` articles is grouped
+    up to date instead; a larger one never grouped has no stories."""
+    if not settings.group_stories:
+        return Stories(archive_body(archive), enabled=False)
+    if archive.cached_count() <= COMMAND_GROUPS:
+        return open_stories(archive, settings, archive.cached())
+    stories = Stories(archive_body(archive), SignatureStore.in_dir(archive.data_dir),
+                      settings.story_window_days)
+    stories.load_stored()
+    return stories
 
 
 def archive_body(archive: Archive) -> ReadBody:

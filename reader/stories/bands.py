@@ -48,6 +48,14 @@ class BandIndex:
         if self._recent_count > max(_MIN_MERGE, len(self._sorted) // 4):
             self._merge()
 
+    def add_all(self, keyed: list[tuple[int, list[int]]]) -> None:
+        """Many (slot, keys) at once (a grouping restored): one sort, not one a merge."""
+        merged = self._sorted.tolist()
+        merged.extend((key << SLOT_BITS) | slot for slot, keys in keyed for key in keys)
+        merged.sort()
+        self._sorted = array("q", merged)
+        self._merge()
+
     def discard(self, slot: int) -> None:
         self._dead.add(slot)
 

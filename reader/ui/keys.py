@@ -63,6 +63,8 @@ SCREEN_BINDINGS = [
     Binding("right_curly_bracket", "resize_list(2)", "Taller list", id="list_taller",
             show=False, key_display="}"),
     Binding("i", "glance", "Archive at a glance", id="glance"),
+    *(Binding(str(n), f"open_copy({n})", f"Open copy {n} of the story (listed under the "
+              "article)", id=f"open_copy_{n}", show=False) for n in range(1, 6)),
     Binding("q", "quit", "Quit", id="quit"),
 ]
 

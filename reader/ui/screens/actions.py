@@ -237,7 +237,7 @@ class ArticleActions:
         typing = getattr(self.focused, "id", None) == "search"
         if current is not None and current.path == article.path == \
                 self.article_pane.shown_path and not typing:
-            self.set_read([article], True)
+            self.set_read(self.stories.read_with(article), True)  # its story (read_story)
 
     # -- links ----------------------------------------------------------------------
 

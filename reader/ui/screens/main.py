@@ -36,6 +36,7 @@ from reader.ui.screens.changes import LiveChanges
 from reader.ui.screens.list_updates import Listing
 from reader.ui.screens.rule_nodes import RuleNodes
 from reader.ui.screens.search_nodes import SearchNodes
+from reader.ui.screens.story_rows import StoryRows
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticlePane
 from reader.ui.widgets.footer import ReaderFooter
@@ -67,6 +68,7 @@ class MainScreen(ArticleActions, Screen):
         self.changes = LiveChanges(self)
         self.search_nodes = SearchNodes(self)
         self.rule_nodes = RuleNodes(self)
+        self.stories = StoryRows(self)
 
     def compose(self) -> ComposeResult:
         tz = self.services.settings.tzinfo
@@ -97,6 +99,7 @@ class MainScreen(ArticleActions, Screen):
     def on_unmount(self) -> None:
         self.services.on_new = None
         self.background.stop()
+        self.stories.stop()
 
     # -- the parts, as the keys, tests and benchmarks see them -----------------------
 
@@ -156,9 +159,11 @@ class MainScreen(ArticleActions, Screen):
 
     def on_catalog_loaded(self, message: CatalogLoaded) -> None:
         self.background.catalog_loaded(message)
+        self.stories.catalog_loaded()
 
     def on_catalog_changed(self, message: CatalogChanged) -> None:
         self.changes.apply(message.change)
+        self.stories.catalog_changed(message.change)
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         self.background.scan_finished(message)
@@ -280,6 +285,12 @@ class MainScreen(ArticleActions, Screen):
     def on_article_list_selected(self, event: ArticleList.Selected) -> None:
         self.open_article(event.article)
 
+    def on_article_list_story_toggled(self, event: ArticleList.StoryToggled) -> None:
+        self.stories.toggle(event.article, event.story)
+
+    def action_open_copy(self, n: int) -> None:
+        self.stories.open_copy(self.article_list.current, n)
+
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
         self.open_url(event.href)
@@ -293,7 +304,7 @@ class MainScreen(ArticleActions, Screen):
         if not self._is_shown(article):
             self.load_article(article.path)
         if self.services.settings.mark_read_on_open:
-            self.set_read([article], True)
+            self.set_read(self.stories.read_with(article), True)
 
     def _is_shown(self, article: Article) -> bool:
         """True when the pane shows this article, highlighted for the current search."""
@@ -339,4 +350,5 @@ class MainScreen(ArticleActions, Screen):
         current = self.article_list.current
         if current is not None and current.path == path:
             self.article_pane.show(parsed, self.outcome.terms)
+            self.article_pane.show_copies(self.stories.copies_text(current))
             self.article_shown(current)

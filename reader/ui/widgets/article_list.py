@@ -25,13 +25,15 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.archive.model import Article
+from reader.session.stories import Story
 from reader.ui.contrast import readable_style
 from reader.ui.highlight import legible
 from reader.ui.sanitize import clean_line
-from reader.ui.widgets.cells import fit
+from reader.ui.widgets.cells import cut, fit
 from reader.ui.wording import local_date
 
 Lookup = Callable[[str], bool]
+StoryOf = Callable[[str], "Story | None"]
 PARTS = ("star", "date", "source")  # the parts of a row with colours of their own
 SOURCE_WIDTH = 12
 _PATH = attrgetter("path")
@@ -46,6 +48,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("home,g", "first", "First", show=False, id="list.first"),
         Binding("end,G", "last", "Last", show=False, id="list.last"),
         Binding("enter", "select", "Open", show=False, id="list.open"),
+        Binding("x", "toggle_story", "Copies", id="list.story"),
     ]
 
     COMPONENT_CLASSES = {
@@ -92,6 +95,14 @@ class ArticleList(ScrollView, can_focus=True):
         article: Article
         index: int
 
+    @dataclass
+    class StoryToggled(Message):
+        """The copies of the cursor's story are to be shown or hidden (x)."""
+
+        article_list: "ArticleList"
+        article: Article
+        story: Story
+
     def __init__(self, tz: tzinfo, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.tz = tz
@@ -99,6 +110,12 @@ class ArticleList(ScrollView, can_focus=True):
         self.is_read: Lookup = lambda path: False
         self.is_starred: Lookup = lambda path: False
         self.is_highlighted: Lookup = lambda path: False  # matched by a highlight rule
+        # Stories (copies of one report): a row stands for its story, its copies below it
+        # when the story is expanded (story_rows in reader/session/stories.py)
+        self.story_of: StoryOf = lambda path: None
+        self.story_label: Callable[[Story], str] = lambda story: f"×{len(story)}"
+        self.expanded: frozenset[str] = frozenset()
+        self.grouping = False  # stories are grouped (x is a key)
         self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
         self._styles: dict[tuple[bool, ...], dict[str, Style]] = {}  # of a row's parts
         self.generation = 0  # bumped each time the list shows new rows
@@ -193,6 +210,16 @@ class ArticleList(ScrollView, can_focus=True):
         if self.current is not None:
             self.post_message(self.Selected(self, self.current, self.cursor))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """x is shown (in the footer) and works only while the list groups stories."""
+        return self.grouping if action == "toggle_story" else True
+
+    def action_toggle_story(self) -> None:
+        article = self.current
+        story = self.story_of(article.path) if article is not None else None
+        if story is not None:
+            self.post_message(self.StoryToggled(self, article, story))
+
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
@@ -220,23 +247,44 @@ class ArticleList(ScrollView, can_focus=True):
         article = self.rows[index]
         read, starred = self.is_read(article.path), self.is_starred(article.path)
         lit = self.is_highlighted(article.path)
-        key = (article.path, width, read, starred, lit, index == self.cursor, self.has_focus)
+        story = self._story_part(index)
+        key = (article.path, width, read, starred, lit, index == self.cursor, self.has_focus,
+               story)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render_row(article, width, read, starred, index == self.cursor, lit)
+            strip = self._render_row(article, width, read, starred, index == self.cursor, lit,
+                                     story)
             self._cache[key] = strip
         return strip
 
+    def _story_part(self, index: int) -> tuple[str, str] | None:
+        """(before the title, after it) for a row of a story: its copies' count and
+        sources after the row that stands for it (▸ when folded, ▾ expanded), an arrow
+        before each copy shown under it."""
+        story = self.story_of(self.rows[index].path)
+        if story is None:
+            return None
+        if index > 0 and self.story_of(self.rows[index - 1].path) is story:
+            return "  ↳ ", ""
+        return ("▾ " if story.id in self.expanded else "▸ "), f"  {self.story_label(story)}"
+
     def _render_row(self, article: Article, width: int, read: bool, starred: bool,
-                    at_cursor: bool, lit: bool = False) -> Strip:
+                    at_cursor: bool, lit: bool = False,
+                    story: tuple[str, str] | None = None) -> Strip:
         styles = self._part_styles(read, at_cursor, lit)
         fmt = "%Y-%m-%d %H:%M" if width >= 70 else "%m-%d %H:%M"
         parts = [("●" if not read else " ", "star"), ("★" if starred else " ", "star"),
                  (f" {local_date(article.date, self.tz, fmt)} ", "date")]
         if width >= 60:
             parts.append((fit(clean_line(article.source), SOURCE_WIDTH) + " ", "source"))
-        used = sum(cell_len(text) for text, _ in parts)
-        parts.append((fit(clean_line(article.title) or "(untitled)", width - used), "title"))
+        before, after = story or ("", "")
+        after = cut(after, max(0, width // 3)) if after else ""
+        used = sum(cell_len(text) for text, _ in parts) + cell_len(before) + cell_len(after)
+        title = fit(clean_line(article.title) or "(untitled)", max(0, width - used))
+        if story is None:
+            parts.append((title, "title"))
+        else:
+            parts += [(before, "star"), (title, "title"), (after, "source")]
         segments = [Segment(text, styles[name]) for text, name in parts]
         return Strip(segments).adjust_cell_length(width, styles["title"]).simplify()
 

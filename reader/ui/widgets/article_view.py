@@ -154,9 +154,24 @@ class ArticlePane(VerticalScroll, can_focus=True):
         self._generation = 0
         self._render_lock = asyncio.Lock()
 
+    DEFAULT_CSS = """
+    ArticlePane > #article-copies {
+        dock: bottom; height: auto; max-height: 7; display: none;
+        border-top: solid $foreground 20%; background: $surface;
+    }
+    """
+
     def compose(self):
         yield Static(Text("Nothing selected.", style="dim"), id="article-header")
         yield Vertical(id="article-body")
+        yield Static(id="article-copies")
+
+    def show_copies(self, text: Text | None) -> None:
+        """Under the article, what the screen lists there (the other copies of its
+        story, each one key away); None: nothing."""
+        copies = self.query_one("#article-copies", Static)
+        copies.update(text or "")
+        copies.display = text is not None
 
     def show(self, parsed: ParsedArticle, terms: tuple[str, ...] = ()) -> None:
         """Show an article (the header now, the body in steps)."""
@@ -184,6 +199,7 @@ class ArticlePane(VerticalScroll, can_focus=True):
         self._shown = None
         self.gone = False
         self.query_one("#article-header", Static).update(Text(message, style="dim"))
+        self.show_copies(None)
         self._generation += 1
         self._render_body("", None, self._generation, "")
 

@@ -1,0 +1,86 @@
+"""Stories stored (reader/stories/store.py, reader/session/stories.py): a warm start
+whose files are unchanged loads the stories and groups nothing; what changes is grouped
+against the stored grouping (no pair matched again) and stored as it changes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from reader.archive.model import Delta
+from reader.session.stories import Stories
+from reader.stories import grouping
+from reader.stories.store import SignatureStore
+from tests.test_stories import ARTICLES, OTHER, article, build
+
+ALL = [a for a, _ in ARTICLES.values()]
+BODIES = {p: body for p, (_, body) in ARTICLES.items()}
+
+
+def _never(article):
+    raise AssertionError(f"{article.path} read again")
+
+
+@pytest.fixture
+def stored(tmp_path):
+    build(ARTICLES, SignatureStore(tmp_path / "s.sqlite3")).close()
+    return tmp_path / "s.sqlite3"
+
+
+def test_a_warm_start_loads_the_stories_and_matches_no_pair(stored, monkeypatch):
+    monkeypatch.setattr(grouping, "match", lambda *a: pytest.fail("a pair matched"))
+    monkeypatch.setattr(SignatureStore, "signatures",
+                        lambda self: pytest.fail("signatures loaded"))
+    again = Stories.build(ALL, _never, SignatureStore(stored))
+    assert again.story_of("b/hk.md").members == ("a/zh.md", "b/hk.md", "f/copy.md")
+    assert again.story_of("b/hk.md").why["f/copy.md"] == "exact copy"
+    assert again.story_of("e/en.md") is None and len(again.all()) == 2
+
+
+def test_a_file_arriving_after_a_warm_start_joins_its_story_without_regrouping(stored):
+    again = Stories.build(ALL, _never, SignatureStore(stored))
+    calls = []
+    real = grouping.match
+    grouping.match = lambda a, b, w: calls.append((a.path, b.path)) or real(a, b, w)
+    try:
+        new = article("g/again.md", "英伟达财报超预期", 3)
+        again.apply(Delta(added=(new,)), {new.path: BODIES["a/zh.md"]})
+    finally:
+        grouping.match = real
+    assert all(a == "g/again.md" for a, _ in calls)  # only the newcomer is matched
+    assert len(again.story_of("a/zh.md")) == 4
+    third = Stories.build([*ALL, new], _never, SignatureStore(stored))
+    assert len(third.story_of("g/again.md")) == 4  # stored as it changed
+
+
+def test_a_deleted_copy_leaves_its_story_in_the_store_too(stored):
+    again = Stories.build(ALL, _never, SignatureStore(stored))
+    again.apply(Delta(removed=("d/en.md",)))
+    assert again.story_of("c/en.md") is None
+    left = [a for a in ALL if a.path != "d/en.md"]
+    third = Stories.build(left, _never, SignatureStore(stored))
+    assert third.story_of("c/en.md") is None and len(third.all()) == 1
+
+
+def test_files_changed_while_the_reader_was_closed_are_grouped_at_the_next_start(stored):
+    edited = replace(ARTICLES["f/copy.md"][0], mtime=99.0)
+    articles = [a for a in ALL if a.path != "f/copy.md"] + [edited]
+    bodies = BODIES | {"f/copy.md": OTHER + " Later."}
+    again = Stories.build(articles, lambda a: bodies[a.path], SignatureStore(stored))
+    assert again.story_of("a/zh.md").members == ("a/zh.md", "b/hk.md")
+    assert again.story_of("f/copy.md").members == ("e/en.md", "f/copy.md")  # its new text
+    third = Stories.build(articles, _never, SignatureStore(stored))
+    assert third.story_of("f/copy.md").members == ("e/en.md", "f/copy.md")
+
+
+def test_a_grouping_cut_short_is_not_taken_for_the_stories(tmp_path):
+    import threading
+
+    cancel = threading.Event()
+    cancel.set()
+    path = tmp_path / "s.sqlite3"
+    Stories.build(ALL, lambda a: BODIES[a.path], SignatureStore(path), cancel=cancel).close()
+    assert SignatureStore(path).grouped() is None
+    again = Stories.build(ALL, lambda a: BODIES[a.path], SignatureStore(path))
+    assert len(again.story_of("a/zh.md")) == 3

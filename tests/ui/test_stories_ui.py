@@ -1,0 +1,139 @@
+"""Pilot tests of stories in the reader: one row per story with its copies' count and
+sources, x shows the copies under it, the article pane lists them (1-5 open one), and
+opening one marks the whole story read (one undo step), or only itself
+(`read_story = "article"`); grouping off lists every copy."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.conftest import article, press, run_app_test, sample_files, settle
+
+BODY = ("The central bank held interest rates steady on Wednesday and signalled that it "
+        "expects two cuts later this year, as inflation cooled for a third month in a row "
+        "and the labour market showed signs of slowing. Markets rallied on the news.\n")
+TITLE = "Central bank holds rates steady and signals two cuts"
+COPIES = {f"en/news/{source}/rates.en.md": article(TITLE, f"2025-02-20 {hour}:00:00", BODY)
+          for source, hour in (("reuters", 9), ("tradingview", 10), ("investing", 11))}
+
+
+@pytest.fixture
+def ui_archive(archive_factory):
+    return archive_factory(sample_files() | COPIES)
+
+
+def story_index(screen) -> int:
+    rows = screen.article_list.rows
+    return next(i for i, a in enumerate(rows) if screen.article_list.story_of(a.path))
+
+
+async def to_story(pilot, screen) -> None:
+    screen.article_list.move_to(story_index(screen))
+    await settle(pilot)
+
+
+def test_a_story_is_one_row_with_its_count_and_sources_and_x_shows_its_copies(make_app):
+    async def scenario(pilot, screen):
+        assert len(screen.article_list.rows) == 13  # 12 articles and one story of 3
+        row = screen.article_list.rows[story_index(screen)]
+        story = screen.article_list.story_of(row.path)
+        assert screen.stories.label(story) == "×3 reuters, tradingview, investing"
+        assert row.path == "en/news/investing/rates.en.md"  # newest first: the newest copy
+        await to_story(pilot, screen)
+        await press(pilot, "x")
+        rows = [a.path for a in screen.article_list.rows]
+        assert len(rows) == 15 and rows[story_index(screen):][:3] == [
+            row.path, "en/news/reuters/rates.en.md", "en/news/tradingview/rates.en.md"]
+        assert screen.article_list.current.path == row.path  # the cursor stayed
+        await press(pilot, "x")
+        assert len(screen.article_list.rows) == 13
+
+    run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_opening_a_copy_reads_the_whole_story_and_u_restores_every_copy(make_app):
+    async def scenario(pilot, screen):
+        await to_story(pilot, screen)
+        assert not screen.services.read  # nothing read before one copy is opened
+        await press(pilot, "enter")
+        assert screen.services.read == set(COPIES)
+        copies = str(screen.article_pane.query_one("#article-copies").content)
+        assert "Also in this story (2)" in copies and "reuters" in copies
+        await press(pilot, "u")
+        assert screen.services.read == set()
+
+    run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_a_copy_is_one_key_away_under_the_article(make_app):
+    async def scenario(pilot, screen):
+        await to_story(pilot, screen)
+        await press(pilot, "enter")
+        await press(pilot, "1")  # the earliest other copy
+        assert screen.article_list.current.path == "en/news/reuters/rates.en.md"
+        assert screen.article_pane.shown_path == "en/news/reuters/rates.en.md"
+
+    run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_read_story_article_marks_only_the_copy_opened(make_app):
+    async def scenario(pilot, screen):
+        await to_story(pilot, screen)
+        await press(pilot, "enter")
+        assert screen.services.read == {"en/news/investing/rates.en.md"}
+
+    run_app_test(make_app(group_stories=True, read_story="article"), scenario)
+
+
+def test_grouping_off_lists_every_copy(make_app):
+    async def scenario(pilot, screen):
+        assert len(screen.article_list.rows) == 15
+
+    run_app_test(make_app(group_stories=False), scenario)
+
+
+def test_search_hits_are_grouped_the_same_way(make_app):
+    async def scenario(pilot, screen):
+        await press(pilot, "slash", *"central", "enter")
+        await settle(pilot)
+        rows = screen.article_list.rows
+        assert len(rows) == 1 and screen.article_list.story_of(rows[0].path) is not None
+
+    run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_a_copy_arriving_joins_its_story_and_a_deleted_copy_leaves_it(make_app, ui_archive):
+    async def scenario(pilot, screen):
+        extra = ui_archive / "en/news/bloomberg/rates.en.md"
+        extra.parent.mkdir(parents=True)
+        extra.write_text(article(TITLE, "2025-02-20 12:00:00", BODY), encoding="utf-8")
+        await press(pilot, "r")
+        await settle(pilot)
+        row = screen.article_list.rows[story_index(screen)]
+        story = screen.article_list.story_of(row.path)
+        assert len(screen.article_list.rows) == 13 and len(story) == 4
+        assert screen.stories.label(story) == "×4 reuters, tradingview, investing +1"
+        for name in ("bloomberg", "reuters", "tradingview"):
+            (ui_archive / f"en/news/{name}/rates.en.md").unlink()
+        await press(pilot, "r")
+        await settle(pilot)
+        rows = screen.article_list.rows
+        assert len(rows) == 13 and not any(map(screen.article_list.story_of,
+                                               (a.path for a in rows)))
+
+    run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_a_copy_shown_long_enough_reads_its_whole_story(make_app, monkeypatch):
+    from tests.ui.test_mark_read_on_move import clock as clock_fixture
+
+    clock = clock_fixture.__wrapped__(monkeypatch)
+
+    async def scenario(pilot, screen):
+        await to_story(pilot, screen)
+        assert not screen.services.read
+        clock.passes()
+        await settle(pilot)
+        assert screen.services.read == set(COPIES)
+
+    run_app_test(make_app(group_stories=True, mark_read_on_move=1.0), scenario)
