@@ -4,9 +4,11 @@ A scan's delta arrives as `CatalogChanged` (see Services.apply_scan) and is appl
 in place: the catalog and counts are swapped (Services.take), the tree's nodes are
 relabelled, added or removed by group key, the list's rows are edited without
 moving what the user sees, and the status says how many arrived since the user
-last looked ("N new"; `N` jumps to the newest).  The open article never moves:
-if its file is deleted it stays readable, marked as gone; if it changed, it is
-shown anew.
+last looked ("N new"; `N` jumps to the newest; a path counted once however often
+its file goes and comes back).  The open article never moves: if its file is
+deleted it stays readable, marked as gone; if it changed, or is written back
+after it went, it is read and shown anew, wherever the cursor is (and the
+cursor, moved off it by its going, comes back to it if it has not moved since).
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from itertools import chain
 from operator import attrgetter
 from typing import Sequence
 
-from textual.screen import Screen
+from functools import partial
 
-from reader.archive.model import Article
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from reader.archive.model import Article, ParsedArticle
 from reader.session.catalog import CatalogChange, edited, order_key
 
 _PATH = attrgetter("path")
@@ -25,12 +30,17 @@ _PATH = attrgetter("path")
 
 class LiveChanges:
     """The screen's part that applies a catalog's deltas to the panes.  It owns
-    `new_paths`: what arrived since the user last jumped to the newest."""
+    `new_paths`: what arrived since the user last jumped to the newest; `left`: the
+    paths whose files went while they were not counted new (back, they are not new);
+    `displaced`: the open article gone from under the cursor, and the path the cursor
+    went to instead."""
 
     def __init__(self, screen: Screen) -> None:
         self.screen = screen
         self.services = screen.services
         self.new_paths: set[str] = set()
+        self.left: set[str] = set()
+        self.displaced: tuple[str, str | None] | None = None
 
     def apply(self, change: CatalogChange) -> None:
         """On the event loop: the delta to the catalog, counts, tree, list, pane, status."""
@@ -40,7 +50,9 @@ class LiveChanges:
         self.services.take(change)
         keys.update(chain.from_iterable(map(keys_of, change.incoming)))
         screen.tree.update_groups(self.services.counts, keys)
+        under_cursor = _path_of(screen.article_list.current)
         self._edit_list(change)
+        self._follow_open_article(change, under_cursor)
         self._count_new(change)
         self._update_open_article(change)
         screen.listing.show_view_counts()
@@ -69,10 +81,31 @@ class LiveChanges:
         screen.article_list.update_rows(_edited_rows(
             rows, change.outgoing, incoming, screen.newest_first, listing.by_relevance))
 
+    def _follow_open_article(self, change: CatalogChange, under_cursor: str | None
+                             ) -> None:
+        """The cursor back on the open article when its file, gone from under the cursor,
+        is back, unless the cursor has moved since (it went to the row that took its
+        place: `displaced`)."""
+        rows, shown = self.screen.article_list, self.screen.article_pane.shown_path
+        if shown is not None and shown == under_cursor and shown in change.gone:
+            self.displaced = shown, _path_of(rows.current)
+            return
+        if self.displaced is None or self.displaced[0] not in _paths(change.incoming):
+            return
+        (gone, took), self.displaced = self.displaced, None
+        if gone == shown and _path_of(rows.current) == took:
+            back = next((i for i, a in enumerate(rows.rows) if a.path == gone), None)
+            if back is not None:
+                rows.move_to(back)
+
     def _count_new(self, change: CatalogChange) -> None:
-        known = set(map(_PATH, change.outgoing))
+        """What arrived, once: a path whose file went while it was not new (it was here
+        before, or the user has seen it since) is not new when it comes back."""
+        gone = change.gone
+        self.left.update(gone - self.new_paths)
+        self.new_paths.difference_update(gone)
+        known = set(map(_PATH, change.outgoing)) | self.left
         self.new_paths.update(a.path for a in change.delta.added if a.path not in known)
-        self.new_paths.difference_update(change.gone)
         self._show_new()
 
     def _show_new(self) -> None:
@@ -83,8 +116,28 @@ class LiveChanges:
         pane = self.screen.article_pane
         if pane.shown_path in change.gone:
             pane.mark_gone()
-        elif pane.shown_path in {a.path for a in change.incoming}:
-            self.screen.load_article(pane.shown_path)  # its new title and body
+        elif pane.shown_path in _paths(change.incoming):  # edited, or back after it went
+            self._read_again(pane.shown_path)
+
+    def _read_again(self, path: str) -> None:
+        """The open article read anew in a worker and shown, its title and body as the
+        file has them now, whether or not the cursor is on it (its own group: a preview
+        the cursor asked for meanwhile is not cancelled)."""
+        self.screen.run_worker(partial(self._reread, path), name="reread",
+                               description="reread", group="reread", thread=True,
+                               exclusive=True)
+
+    def _reread(self, path: str) -> None:
+        parsed = self.services.read_article(path)
+        if not get_current_worker().is_cancelled:
+            self.screen.app.call_from_thread(self._show_again, path, parsed)
+
+    def _show_again(self, path: str, parsed: ParsedArticle) -> None:
+        if not self.screen.query("#article"):  # the reader quit while the file was read
+            return
+        pane = self.screen.article_pane
+        if pane.shown_path == path:  # still the open article
+            pane.show(parsed, pane.shown_terms)
 
     def jump_newest(self) -> None:
         """To the newest article that arrived (the newest of all if none did)."""
@@ -101,6 +154,14 @@ class LiveChanges:
         if self.new_paths:
             self.new_paths.clear()
             self._show_new()
+
+
+def _path_of(article: Article | None) -> str | None:
+    return None if article is None else article.path
+
+
+def _paths(articles: Sequence[Article]) -> set[str]:
+    return set(map(_PATH, articles))
 
 
 def _edited_rows(rows: Sequence[Article], outgoing: Sequence[Article],
