@@ -97,3 +97,20 @@ def test_an_abandoned_batch_is_not_committed_and_the_next_update_indexes_it(
     index = SearchIndex.open(index_dir)
     assert index.status().indexed == 120
     assert len(index.search("quitwords", limit=0).paths) == 120
+
+
+def test_the_writers_run_at_a_lower_priority_than_the_reader():
+    """D6: the index writers yield the CPU to the reader listing a watched burst."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = ("import os; from reader.index.writer import lower_priority, NICENESS; "
+              "before = os.nice(0); lower_priority(); print(before, os.nice(0), NICENESS)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1], check=True).stdout.split()
+    before, after, niceness = map(int, out)
+    assert niceness > 0 and after == min(19, before + niceness)
+    source = Path(__file__).resolve().parents[1] / "reader/index"
+    for module in ("writer.py", "part_writer.py"):  # each child's entry lowers it first
+        assert "    lower_priority()\n" in (source / module).read_text(encoding="utf-8")
