@@ -11,12 +11,13 @@ from whoosh import index as whoosh_index
 from reader.index.parts import finish
 from reader.index.schema import build_schema
 from reader.index.store import INDEX_NAME
-from reader.index.writer import failure_message, open_writer, prepare
+from reader.index.writer import failure_message, lower_priority, open_writer, prepare
 
 
 def write_part(job, part_dir: str, cancel) -> None:
     """Child-process entry: index `job.adds` into a new index in `part_dir`; what was
     done goes to its result file (parts.RESULT) (never raises)."""
+    lower_priority()
     try:
         result = _write(job, Path(part_dir), cancel)
     except Exception as exc:  # reported through the result file

@@ -69,10 +69,10 @@ def wait_result(part_dir: Path, cancel) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def start_parts(ctx, parts: list, stop, target) -> list[threading.Thread]:
+def start_parts(ctx, parts: list, stop, target) -> list[tuple[object, threading.Thread]]:
     """Start a spawned part writer (`target`: reader/index/part_writer.py) per part; each
-    thread returned ends when its child does, having written a result for a child that
-    died without one."""
+    (process, thread) returned: the thread ends when its child does, having written a
+    result for a child that died without one."""
     threads = []
     for job, part_dir in parts:
         child = ctx.Process(target=target, args=(job, str(part_dir), stop), daemon=True,
@@ -80,7 +80,7 @@ def start_parts(ctx, parts: list, stop, target) -> list[threading.Thread]:
         child.start()
         thread = threading.Thread(target=_reap, args=(child, part_dir), daemon=True)
         thread.start()
-        threads.append(thread)
+        threads.append((child, thread))
     return threads
 
 

@@ -14,7 +14,10 @@ in a spawned child process (never forked: the reader runs threads) and commits
 in batches: searches meanwhile see the last commit.
 `progress(phase, done, total)` is called from the calling thread with phase
 "scan", "index" or "finalize"; setting `cancel` stops the writer at its next
-article, keeping what it committed.  When another live process is writing
+article, keeping what it committed and dropping the rest (the next update indexes
+it): the update returns within QUIT_GRACE seconds, so that the reader quits at
+once (a writer still busy then, in a commit, is ended: a kill at any moment leaves
+the index as of its last commit, see reader/index/writer.py).  When another live process is writing
 the index, the summary says so (`busy`, with the `error` line) and nothing
 is done.
 """
@@ -36,6 +39,7 @@ from reader.index.store import load_manifest, manifest_path, open_index, whoosh_
 
 Progress = Callable[[str, int, int], None]
 BATCH = 2000
+QUIT_GRACE = 0.5  # seconds a cancelled writer has to drop its batch and end
 
 
 @dataclass
@@ -203,33 +207,72 @@ def run_job(job: Job, progress: Progress | None, cancel: threading.Event) -> dic
     from reader.index.writer import write_index
 
     ctx = multiprocessing.get_context("spawn")
-    messages, stop = ctx.Queue(), ctx.Event()
+    messages, stopping = ctx.Queue(), _Stopping(ctx)
     job, parts = split(job)  # a big delta: half of it in a second process
-    reapers = start_parts(ctx, parts, stop, write_part)
-    child = ctx.Process(target=write_index, args=(job, messages, stop), daemon=True,
-                        name="newsreader-indexer")
+    children = start_parts(ctx, parts, stopping.stop, write_part)
+    child = ctx.Process(target=write_index, args=(job, messages, stopping.stop,
+                                                  stopping.abandon),
+                        daemon=True, name="newsreader-indexer")
     child.start()
     try:
-        result = _relay(child, messages, stop, progress, cancel, len(job.adds))
+        result = _relay(child, messages, stopping, progress, cancel, len(job.adds))
     finally:
-        child.join()
-        stop.set()  # parts the writer did not wait for (it failed, was busy) end now
-        for reaper in reapers:
+        if cancel.is_set():
+            stopping.quit()
+        _end(child, stopping)
+        stopping.stop.set()  # parts the writer did not wait for (it failed, was busy) end
+        for part, reaper in children:
+            _end(part, stopping)
             reaper.join()
         remove_parts(parts)
         messages.close()
     return result
 
 
-def _relay(child, messages, stop, progress, cancel, total) -> dict:
+class _Stopping:
+    """The events that stop the writer and its parts (`stop`) and drop what they have not
+    committed (`abandon`), and, once the update is cancelled, the time by which they
+    must be gone (QUIT_GRACE seconds after)."""
+
+    def __init__(self, ctx) -> None:
+        self.stop, self.abandon = ctx.Event(), ctx.Event()
+        self.by: float | None = None
+
+    def quit(self) -> None:
+        if self.by is None:
+            self.abandon.set()  # first: seen whenever stop is
+            self.stop.set()
+            self.by = time.monotonic() + QUIT_GRACE
+
+    def left(self) -> float | None:
+        """Seconds left to end (None: not cancelled, no limit)."""
+        return None if self.by is None else max(0.0, self.by - time.monotonic())
+
+
+def _end(process, stopping: _Stopping) -> None:
+    """Wait for `process` to end; cancelled, until the grace is over, then end it (it
+    has committed what it will, and a kill leaves the index as of its last commit)."""
+    process.join(stopping.left())
+    if process.is_alive():
+        process.terminate()
+        process.join()
+
+
+def _relay(child, messages, stopping: _Stopping, progress, cancel, total) -> dict:
+    """The child's messages to `progress` until its result.  Cancelled: the child is told
+    to stop and drop what it has not committed, and its result waited for until the
+    grace is over."""
     import queue
 
     while True:
         if cancel.is_set():
-            stop.set()
+            stopping.quit()
+        left = stopping.left()
         try:
-            message = messages.get(timeout=0.1)
+            message = messages.get(timeout=0.1 if left is None else min(0.1, left))
         except queue.Empty:
+            if left == 0:
+                return {}  # the child is ended (run_job): nothing more was committed
             if not child.is_alive() and messages.empty():
                 return {"error": f"the indexer stopped unexpectedly (exit code {child.exitcode})"}
             continue

@@ -19,14 +19,17 @@ import threading
 from itertools import compress
 from operator import attrgetter
 from dataclasses import dataclass
-from typing import AbstractSet, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, AbstractSet, Callable, Iterable, Mapping, Sequence
 
 from reader.archive import Archive
 from reader.archive.model import Article, Delta
 from reader.config import Settings
-from reader.stories.compute import file_body, signature_for, stamp
-from reader.stories.grouping import StoryGrouper
 from reader.stories.store import SignatureStore
+
+if TYPE_CHECKING:
+    from reader.stories.grouping import StoryGrouper
+# reader.stories.compute and .grouping (the signatures' folding, 40 ms of imports) are
+# imported where something is grouped: a command that reads the stories stored needs none
 
 ReadBody = Callable[[Article], str]
 COMMAND_GROUPS = 5_000  # articles a command groups itself (about 4 s CPU from scratch)
@@ -104,6 +107,8 @@ class Stories:
         """Group what changed since the stories were stored: `articles` whose stamp
         differs from their signature's, and the signatures of files gone (a warm start
         with nothing changed reads the stamps only)."""
+        from reader.stories.compute import stamp
+
         stored = self._store.stamps() if self._store is not None else {}
         todo = [a for a in articles if stored.get(a.path) != stamp(a)]
         gone = stored.keys() - {a.path for a in articles}
@@ -151,6 +156,8 @@ class Stories:
         """The grouper, made at the first change: the stored signatures with the stored
         stories (nothing matched again), or grouped anew when none are stored."""
         if self._grouper is None:
+            from reader.stories.grouping import StoryGrouper
+
             grouper = StoryGrouper(self.window_days)
             if self._store is not None:
                 signatures = self._store.signatures()
@@ -167,6 +174,8 @@ class Stories:
 
     def _add(self, grouper: StoryGrouper, articles: Sequence[Article],
              bodies: Mapping[str, str]) -> set[int]:
+        from reader.stories.compute import signature_for, stamp
+
         made = [(stamp(a), signature_for(a, bodies[a.path] if a.path in bodies
                                          else self._read_body(a))) for a in articles]
         if self._store is not None:
@@ -308,6 +317,8 @@ def archive_body(archive: Archive) -> ReadBody:
     """How an article's body is read for its signature: its file by its id, else by the
     name the cache holds for it ('' when neither can be read)."""
     def read_body(article: Article) -> str:
+        from reader.stories.compute import file_body
+
         body = file_body(archive.root, article.path)
         if body is None:
             fs_path = archive.cache.fs_path(article.path)

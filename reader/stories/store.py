@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from reader.stories.signature import LEAD_BITS, Signature
+if TYPE_CHECKING:  # (imported where a signature is read or written: reading the stories
+    from reader.stories.signature import Signature  # needs no folding)
 
 FILE_NAME = "stories.sqlite3"
 VERSION = "2"  # of the signature: rows of another version are computed again
@@ -102,6 +103,8 @@ class SignatureStore:
             self._db.execute("DELETE FROM settings WHERE name = 'grouped'")
 
     def put(self, stamped: Iterable[tuple[Stamp, Signature]]) -> None:
+        from reader.stories.signature import LEAD_BITS
+
         rows = [(s.path, size, mtime, s.date, s.source, s.exact, s.title, s.minhash,
                  s.shingles, s.lead.to_bytes(LEAD_BITS // 8, "little"), s.length)
                 for (size, mtime), s in stamped]
@@ -119,6 +122,8 @@ class SignatureStore:
 
 
 def _signature(row: tuple) -> Signature:
+    from reader.stories.signature import Signature
+
     path, _, _, date, source, exact, title, minhash, shingles, lead, length = row
     return Signature(path, date, source, exact, title, minhash, shingles,
                      int.from_bytes(lead, "little"), length)

@@ -12,6 +12,7 @@ that ends.  Deltas are applied one at a time, in order, on a thread of this part
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence
@@ -58,8 +59,13 @@ class StoryRows:
         catalog = services.catalog
         progress = lambda done, total: self.screen.post_message(  # noqa: E731
             Progressed("stories", f"grouping stories {done:,}/{total:,}"))
-        stories = open_stories(services.archive, services.settings, catalog.articles,
-                               progress, self._cancel)
+        try:
+            stories = open_stories(services.archive, services.settings, catalog.articles,
+                                   progress, self._cancel)
+        except (OSError, sqlite3.Error) as exc:  # the data dir cannot hold stories.sqlite3
+            app.call_from_thread(self.screen.notify, f"Stories are not grouped: {exc}",
+                                 severity="warning", timeout=10)
+            return
         if not self._cancel.is_set():
             app.call_from_thread(self._opened, stories, catalog)
 
@@ -67,11 +73,10 @@ class StoryRows:
         self.services.stories = stories
         self.screen.article_list.story_of = stories.story_of
         self.screen.article_list.story_label = self.label
-        self.screen.article_list.grouping = stories.enabled
-        self.screen.article_list.refresh_bindings()
         self.screen.status.set_part("stories", "")
         self.ready.set()
-        self._stories_changed()
+        if stories.view:
+            self._stories_changed()
         if self.services.catalog is not catalog:  # a newer one came meanwhile
             self._in_turn(self._catch_up, self.services.catalog)
 
@@ -91,12 +96,19 @@ class StoryRows:
             self.screen.app.call_from_thread(self._stories_changed)
 
     def _catch_up(self, catalog) -> None:
+        before = self.services.stories.view
         self.services.stories.catch_up(list(catalog.articles))
-        if not self._cancel.is_set():
+        if self.services.stories.view is not before and not self._cancel.is_set():
             self.screen.app.call_from_thread(self._stories_changed)
 
     def _stories_changed(self) -> None:
+        """The stories changed: the list's rows, its x key (shown while there is a story
+        to expand) and the copies under the article."""
+        if not self.screen.is_mounted:
+            return
         self._labels.clear()
+        self.screen.article_list.grouping = bool(self.services.stories.view)
+        self.screen.article_list.refresh_bindings()
         self.screen.refresh_list()
         pane = self.screen.article_pane
         shown = self.services.by_path.get(pane.shown_path or "")
