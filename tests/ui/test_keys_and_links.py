@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from reader.ui.screens.help import HelpScreen
 from tests.ui.conftest import article, press, run_app_test, sample_files
 
@@ -62,6 +64,26 @@ def test_an_article_read_as_the_reader_quits_is_dropped(make_app):
         parsed = screen.services.read_article(path)
         await screen.article_list.remove()  # as the screen is taken down
         screen._show_article(path, parsed)  # nothing to show it in: nothing happens
+
+    run_app_test(make_app(), scenario)
+
+
+def test_a_workers_result_after_the_reader_quit_is_dropped(make_app):
+    """Every worker hands its result to the event loop through from_worker: once the
+    widgets are gone (the reader quitting), the result is dropped, not a NoMatches
+    that fails the worker (seen for the list's rows and the stories)."""
+    async def scenario(pilot, screen):
+        calls = []
+
+        def callback(value):
+            calls.append(value)
+            return screen.article_list.current.path
+
+        path = await asyncio.to_thread(screen.from_worker, callback, 1)
+        assert path == screen.article_list.current.path and calls == [1]
+        await screen.article_list.remove()  # as the screen is taken down
+        assert await asyncio.to_thread(screen.from_worker, callback, 2) is None
+        assert calls == [1]
 
     run_app_test(make_app(), scenario)
 

@@ -104,7 +104,7 @@ class Listing:
         first = FIRST_HITS if request.query.newest_first or sort == "relevance" else 0
         outcome = search(request.text, group, first, cancelled, sort=sort)
         if outcome.malformed and request.query == self._shown[1]:
-            self.screen.app.call_from_thread(self._show_malformed, request, outcome)
+            self.screen.from_worker(self._show_malformed, request, outcome)
             return
         if not self._post_rows(request, outcome, cancelled) or outcome.complete:
             return
@@ -121,7 +121,7 @@ class Listing:
         rows = self.services.rows(outcome, request.query, cancelled)
         if rows is None or cancelled():
             return False
-        self.screen.app.call_from_thread(self._show_rows, request, rows, outcome)
+        self.screen.from_worker(self._show_rows, request, rows, outcome)
         return True
 
     def _show_rows(self, request: ListRequest, rows: list[Article],

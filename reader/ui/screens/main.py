@@ -12,6 +12,8 @@ text and the order; the keys are in actions.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -315,7 +317,18 @@ class MainScreen(ArticleActions, Screen):
     def load_article(self, path: str) -> None:
         parsed = self.services.read_article(path)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_article, path, parsed)
+            self.from_worker(self._show_article, path, parsed)
+
+    def from_worker(self, callback: Callable[..., object], *args: object) -> object:
+        """From a worker's thread: `callback(*args)` on the event loop, and its answer;
+        dropped (None) if the reader quit meanwhile, as its widgets are gone (a
+        NoMatches there failed the worker, and the reader's exit with it)."""
+        return self.app.call_from_thread(self._while_shown, callback, *args)
+
+    def _while_shown(self, callback: Callable[..., object], *args: object) -> object:
+        if not self.is_mounted or not self.query(ArticleList):
+            return None
+        return callback(*args)
 
     def rows_shown(self, rows: list[Article], outcome: SearchOutcome) -> None:
         """New rows are on the list: preview the cursor's article, or open the one asked
@@ -345,8 +358,8 @@ class MainScreen(ArticleActions, Screen):
         return f"Nothing arrived since the previous session began ({when})."
 
     def _show_article(self, path: str, parsed: ParsedArticle) -> None:
-        if not self.query(ArticleList):  # the reader quit while the file was read: its
-            return  # widgets are gone (a NoMatches here failed the worker)
+        if not self.query(ArticleList):  # the reader quit while the file was read
+            return
         current = self.article_list.current
         if current is not None and current.path == path:
             self.article_pane.show(parsed, self.outcome.terms)

@@ -77,7 +77,7 @@ class RuleNodes:
 
         def work() -> None:
             found = self.rules.find([rule])
-            self.screen.app.call_from_thread(self.take, found)
+            self.screen.from_worker(self.take, found)
 
         self.screen.run_worker(work, thread=True, group="rules")
 
@@ -130,7 +130,7 @@ class RuleNodes:
         saves it."""
         def work() -> None:
             preview = self.rules.preview(query, action)
-            self.screen.app.call_from_thread(self._show_preview, preview, then)
+            self.screen.from_worker(self._show_preview, preview, then)
 
         self.screen.run_worker(work, thread=True, group="rule-preview", exclusive=True)
 

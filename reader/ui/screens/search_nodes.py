@@ -64,7 +64,7 @@ class SearchNodes:
 
         def work() -> None:
             found = self.saved.find([search])
-            self.screen.app.call_from_thread(self.take, found)
+            self.screen.from_worker(self.take, found)
 
         self.screen.run_worker(work, thread=True, group="saved-search")
 

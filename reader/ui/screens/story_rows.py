@@ -67,7 +67,7 @@ class StoryRows:
                                  severity="warning", timeout=10)
             return
         if not self._cancel.is_set():
-            app.call_from_thread(self._opened, stories, catalog)
+            self.screen.from_worker(self._opened, stories, catalog)
 
     def _opened(self, stories, catalog) -> None:
         self.services.stories = stories
@@ -93,13 +93,13 @@ class StoryRows:
 
     def _apply(self, change: CatalogChange) -> None:
         if self.services.stories.apply(change.delta) and not self._cancel.is_set():
-            self.screen.app.call_from_thread(self._stories_changed)
+            self.screen.from_worker(self._stories_changed)
 
     def _catch_up(self, catalog) -> None:
         before = self.services.stories.view
         self.services.stories.catch_up(list(catalog.articles))
         if self.services.stories.view is not before and not self._cancel.is_set():
-            self.screen.app.call_from_thread(self._stories_changed)
+            self.screen.from_worker(self._stories_changed)
 
     def _stories_changed(self) -> None:
         """The stories changed: the list's rows, its x key (shown while there is a story
