@@ -4,6 +4,7 @@ under the article and marks every copy read."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,13 @@ from tests.ui.test_stories_ui import COPIES, TITLE
 from tests.ui.test_tmux_e2e import TMUX, open_reader
 
 
+LIST_ROW = re.compile(r"▕.  (?:\d{4}-)?02-20 ")  # a list row: its mark, then its date
+
+
 def story_lines(screen: str) -> list[str]:
-    return [line for line in screen.splitlines() if TITLE[:12] in line and "02-20" in line]
+    """The list's rows of the story (not the copies listed under the article)."""
+    return [line for line in screen.splitlines()
+            if TITLE[:12] in line and LIST_ROW.search(line)]
 
 
 @pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
