@@ -34,6 +34,7 @@ from typing import Callable, Iterator
 
 from reader.archive.model import Article
 from reader.archive.newest import peek_listed
+from reader.archive.readahead import read_ahead
 from reader.archive.scan import _FIRST_BATCH, _parse_batch, _start_worker
 from reader.archive.walk import walk_listed
 
@@ -75,11 +76,13 @@ class Look:
 
 
 def look_at_share(root: Path, tz: tzinfo, follow: str, share: tuple[int, int],
-                  count: int = COUNT) -> Share:
+                  count: int = COUNT, cold: bool | None = None) -> Share:
     """One worker's part: the files of `share` (see `walk`), their dates, and its
-    `count` newest parsed (the archive's newest `count` are among the workers' ones)."""
-    peeked = peek_listed(root, walk_listed(root, follow, share), tz)  # the scan reports
-    # the files that cannot be read
+    `count` newest parsed (the archive's newest `count` are among the workers' ones).
+    Its files are read ahead where the page cache is cold (`cold`; None: timed)."""
+    listed = list(walk_listed(root, follow, share))
+    with read_ahead(root, [fs_rel for fs_rel, _ in listed], cold):  # a cold page cache
+        peeked = peek_listed(root, listed, tz)  # the scan reports what cannot be read
     newest = peeked.newest(count)
     parsed = _parse_batch(root, [f for _, f in newest], tz)
     return Share(peeked.fs_rels, peeked.stamps, peeked.dates,
