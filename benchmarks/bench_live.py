@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import multiprocessing
 import os
 import sys
@@ -128,20 +129,26 @@ class Live:
             return False
         return len(self.services.search(token).paths or ()) >= expected
 
-    async def burst(self, number: int, sources: list[Path]) -> dict:
+    def index_busy(self) -> bool:
+        return bool(self.screen.background.indexing or self.screen.background.backlog)
+
+    async def burst(self, number: int, sources: list[Path], searched: bool = True) -> dict:
+        """One burst, timed to the list and (if `searched`) to the search."""
         token, before = f"live{'abcdefghij'[number % 10]}tokq", len(self.services.catalog)
-        counted = self.counters.snapshot()
+        counted, busy = self.counters.snapshot(), self.index_busy()
         load, self.lag.samples, self.lag.active = os.getloadavg()[0], [], True
         _, last = await asyncio.get_running_loop().run_in_executor(  # monotonic: one clock
             self.writer, write, sources, f"l{number}", token)
         shown = await wait(lambda: self.shown(before + len(sources)), "the burst listed")
         self.lag.active = False
-        found = await wait(lambda: self.found(token, len(sources)), "the burst found", 0.1)
+        found = (await wait(lambda: self.found(token, len(sources)), "the burst found", 0.1)
+                 if searched else math.nan)
         reads, rebuilds, parsed, batches = (b - a for a, b in
                                             zip(counted, self.counters.snapshot()))
         return {"shown": shown - last, "found": found - last, "batches": batches,
                 "parsed": parsed, "reads": reads, "rebuilds": rebuilds, "load": load,
-                "lag95": quantile(self.lag.samples, 0.95) * 1000 if self.lag.samples else 0}
+                "lag95": quantile(self.lag.samples, 0.95) * 1000 if self.lag.samples else 0,
+                "busy": busy}
 
     async def edit_title(self, source: Path) -> float:
         text = source.read_text(encoding="utf-8")
@@ -186,14 +193,17 @@ async def scenario(app, args, root: Path) -> None:
     results = []
     for number in range(args.bursts):
         sources = pick_sources(root, args.files, 5, seed=number)
-        results.append(await live.burst(number, sources))
+        # --during-indexing: the next burst comes while the index takes this one
+        last = number == args.bursts - 1
+        results.append(await live.burst(number, sources, last or not args.during_indexing))
         r = results[-1]
-        print(f"burst {number}: listed {r['shown']:.2f} s, searchable {r['found']:.2f} s, "
+        print(f"burst {number}: {'index busy, ' if r['busy'] else ''}"
+              f"listed {r['shown']:.2f} s, searchable {r['found']:.2f} s, "
               f"{r['batches']} batches, {r['parsed']} parsed, {r['reads']} full cache reads, "
               f"{r['rebuilds']} catalog rebuilds, loop lag p95 {r['lag95']:.0f} ms, "
               f"load {r['load']:.1f}", flush=True)
     for key, label in (("shown", "listed"), ("found", "searchable"), ("lag95", "lag p95")):
-        values = [r[key] for r in results]
+        values = [r[key] for r in results if not math.isnan(r[key])]
         print(f"{label}: p50 {quantile(values, 0.5):.2f} p95 {quantile(values, 0.95):.2f}")
     edited = pick_sources(root, 1, 5, seed=99)[0]
     print(f"edited title shown in {await live.edit_title(edited):.2f} s")
@@ -223,6 +233,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-live"))
     parser.add_argument("--bursts", type=int, default=5)
     parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--during-indexing", action="store_true",
+                        help="each burst while the index still takes the one before")
     parser.add_argument("--memory-bursts", type=int, default=0)
     parser.add_argument("--memory-files", type=int, default=200)
     asyncio.run(run(parser.parse_args()))

@@ -13,9 +13,9 @@ def settings_of(tmp_path, text: str):
     return load_settings(data_dir=tmp_path / "data", config_path=path, env={})
 
 
-def test_stories_are_grouped_and_read_once_by_default(tmp_path):
+def test_stories_are_not_grouped_by_default_and_read_once_when_they_are(tmp_path):
     settings = settings_of(tmp_path, "")
-    assert settings.group_stories and settings.read_story == "story"
+    assert not settings.group_stories and settings.read_story == "story"
 
 
 def test_read_story_article_and_grouping_off(tmp_path):

@@ -96,11 +96,15 @@ class Terminal:
         self.config.unlink(missing_ok=True)
 
 
-def open_reader(root: Path, tmp_path: Path) -> Terminal:
-    """The installed `newsreader` on `root`, its data in tmp_path/data, in a new tmux."""
+def open_reader(root: Path, tmp_path: Path, config: str | None = None) -> Terminal:
+    """The installed `newsreader` on `root`, its data in tmp_path/data, in a new tmux;
+    `config`: the text of its config file."""
     exe = shutil.which("newsreader")
     command = ([exe] if exe else [sys.executable, "-m", "reader.cli.main"])
     command += ["--data-dir", str(tmp_path / "data"), str(root)]
+    if config is not None:
+        (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+        command += ["--config", str(tmp_path / "config.toml")]
     return Terminal(command, cwd=Path(__file__).resolve().parents[2], scratch=tmp_path)
 
 

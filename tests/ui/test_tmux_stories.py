@@ -26,7 +26,7 @@ def story_lines(screen: str) -> list[str]:
 @pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 def test_a_story_in_tmux_one_row_expanded_opened_all_read(archive_factory, tmp_path: Path):
     root = archive_factory(sample_files() | COPIES)
-    with open_reader(root, tmp_path) as term:
+    with open_reader(root, tmp_path, config="group_stories = true\n") as term:
         screen = term.wait_until(lambda s: "13 in view" in s and len(story_lines(s)) == 1,
                                  "one row for the story")  # 12 articles and one story
         assert "▸" in story_lines(screen)[0] and "×3 reuters, tr" in screen  # (cut to fit)
