@@ -114,3 +114,22 @@ def test_the_writers_run_at_a_lower_priority_than_the_reader():
     source = Path(__file__).resolve().parents[1] / "reader/index"
     for module in ("writer.py", "part_writer.py"):  # each child's entry lowers it first
         assert "    lower_priority()\n" in (source / module).read_text(encoding="utf-8")
+
+
+def test_a_first_index_abandoned_before_its_first_commit_goes_on_next_time(
+        archive_factory, settings):
+    """A quit before the first commit left an index of no segment: Whoosh reads it
+    through an EmptyReader, which the segment patches read `_terms` of, so every later
+    update and search failed ("'EmptyReader' object has no attribute '_terms'")."""
+    archive = make(archive_factory, settings, 120)
+    archive.scan()
+    job, _ = plan_update(archive)
+    cancel, abandon = threading.Event(), threading.Event()
+    writer_module.write_index(job, messages := QuitAt(cancel, abandon), cancel, abandon)
+    assert [m for m in messages.queue if m[0] == "done"][0][1]["cancelled"]
+    index_dir = index_dir_of(archive)
+    assert SearchIndex.open(index_dir).status().indexed == 0  # nothing committed
+    assert SearchIndex.open(index_dir).search("quitwords", limit=0).paths == []
+    summary = update_index(archive)
+    assert (summary.added, summary.error) == (120, "")
+    assert len(SearchIndex.open(index_dir).search("quitwords", limit=0).paths) == 120

@@ -36,6 +36,8 @@ def segment_ids_into(reader, fieldname: str, terms: list[str], prefix: str | Non
     """Add to `into` the documents (plus `offset`) of one segment that have any of the
     terms, or any term starting with `prefix`; the prefix walks the segment's
     lexicon once (term records in order, short lists read from the record)."""
+    if not reader.doc_count_all():  # also Whoosh's EmptyReader: no `_terms`
+        return
     fmt, lexicon = reader.schema[fieldname].format, reader._terms
     if prefix is not None:
         bprefix = prefix.encode("utf-8")

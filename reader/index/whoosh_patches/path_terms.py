@@ -29,6 +29,8 @@ _IDS_AT = W3TermInfo._struct.size - _IDS.size
 def segment_paths(reader, fieldname: str = "path") -> list[str | None]:
     """Each document's path by the segment's own docnum (None: none recorded)."""
     paths: list[str | None] = [None] * reader.doc_count_all()
+    if not paths:  # no documents: also Whoosh's EmptyReader (an index of no segment)
+        return paths
     terms = reader._terms
     fnum = terms._fieldmap.get(fieldname)
     if fnum is None or not paths:

@@ -54,6 +54,8 @@ def segment_prefix_terms(reader, fieldname: str, prefix: str, offset: int,
     """Add to `terms` each term of one segment's field that starts with `prefix`, with
     its documents (plus `offset`; deleted ones too) added to the term's list: a term's
     documents in one segment are distinct, and the segments' numbers are disjoint."""
+    if not reader.doc_count_all():  # also Whoosh's EmptyReader: no `_terms`
+        return
     lexicon, bprefix = reader._terms, prefix.encode("utf-8")
     if _in_place(lexicon):
         if fieldname in lexicon._fieldmap:

@@ -21,6 +21,8 @@ def term_finder(fieldname: str, text: str):
     hashes: dict = {}
 
     def has(reader) -> bool:
+        if not reader.doc_count_all():  # also Whoosh's EmptyReader: no `_terms`
+            return False
         terms = reader._terms
         fnum = terms._fieldmap.get(fieldname)
         if fnum is None:
