@@ -123,3 +123,28 @@ def test_new_counts_a_path_once_however_often_it_comes_and_goes(make_app, archiv
         assert screen.status.parts["new"].startswith("5 new")
 
     run_app_test(app, scenario)
+
+
+def test_the_open_hit_of_a_search_deleted_stays_readable_as_gone(make_app, archive_factory):
+    """With a search on screen, the open hit's file deleted: the pane keeps it, marked as
+    gone, when the search runs again (it showed the hit that took its row, D3)."""
+    root = archive_factory(files(6), name="restore")
+    app = make_app(root)
+
+    async def scenario(pilot, screen):
+        await press(pilot, "slash", *"wire", "enter")
+        rows = screen.article_list
+        screen.set_focus(rows)
+        await press(pilot, "j", "j", "enter")
+        hit = rows.current.path
+        assert screen.article_pane.shown_path == hit
+        (root / hit).unlink()
+        await press(pilot, "r")
+        await pilot.app.workers.wait_for_complete()
+        await press(pilot, "r")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert hit not in {a.path for a in rows.rows}
+        assert screen.article_pane.shown_path == hit and "[deleted]" in header(screen)
+
+    run_app_test(app, scenario)

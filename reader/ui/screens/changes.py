@@ -98,6 +98,14 @@ class LiveChanges:
             if back is not None:
                 rows.move_to(back)
 
+    def holds_gone(self, under_cursor: str | None) -> bool:
+        """True while the pane keeps a deleted open article and the cursor is still on
+        the row that took its place: rows shown again (a search run again once the
+        index lost the file) leave the pane as it is."""
+        pane = self.screen.article_pane
+        return (pane.gone and self.displaced is not None
+                and self.displaced == (pane.shown_path, under_cursor))
+
     def _count_new(self, change: CatalogChange) -> None:
         """What arrived, once: a path whose file went while it was not new (it was here
         before, or the user has seen it since) is not new when it comes back."""

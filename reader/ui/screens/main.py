@@ -272,7 +272,8 @@ class MainScreen(ArticleActions, Screen):
             self.changes.seen()
         if self._preview is not None:
             self._preview.stop()
-        if not self._is_shown(event.article):
+        if not self._is_shown(event.article) and not self.changes.holds_gone(
+                event.article.path):  # the rows redrawn under a deleted open article
             self.schedule_preview(event.article.path)
 
     def schedule_preview(self, path: str) -> None:
@@ -335,7 +336,8 @@ class MainScreen(ArticleActions, Screen):
         for (jump_to); say why when there are none."""
         self.background.rows_shown(rows)
         current = self.article_list.current
-        if current is not None and not self._is_shown(current):
+        if (current is not None and not self._is_shown(current)
+                and not self.changes.holds_gone(current.path)):
             self.schedule_preview(current.path)
         if current is not None and current.path == self._open_when_shown:
             self.open_article(current)
