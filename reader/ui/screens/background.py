@@ -80,10 +80,11 @@ class Background:
         first = self.services.rules.shown(self.services.archive.cached_newest(FIRST_PAGE))
         if first:  # a usable list at once; the full load (~1 s at 100k) follows
             total = self.services.archive.cached_count()
-            painted = self.screen.app.call_from_thread(self._first_page_ready, first, total)
+            painted = self.screen.from_worker(self._first_page_ready, first, total)
             # The full load holds the GIL for a second or more: let the first page be
             # drawn before it starts, or the screen waits for it.
-            painted.wait(FIRST_PAINT_WAIT)
+            if painted is not None:  # None: the reader quit meanwhile
+                painted.wait(FIRST_PAINT_WAIT)
         self.services.check_ahead()  # the text checks, in a child, while the catalog loads
         loaded = self.services.load_cached()
         notices += self.services.archive.notices
@@ -92,7 +93,7 @@ class Background:
         if self._until_loaded():
             self._count_groups()
         if not self.stop_event.is_set():  # after the first rows: it holds the GIL ~0.5 s
-            self.screen.app.call_from_thread(self._watch_or_scan)
+            self.screen.from_worker(self._watch_or_scan)
         self.services.searcher.warm_up()  # the index readers, before the first keystroke
 
     def _count_groups(self) -> None:
@@ -102,7 +103,7 @@ class Background:
         100k that the scan's thread would otherwise make several (the GIL's share)."""
         found = self.services.groups_at_start(self.stop_event.is_set)
         if found is not None and not self.stop_event.is_set():
-            self.screen.app.call_from_thread(self._take_groups, *found)
+            self.screen.from_worker(self._take_groups, *found)
 
     def _take_groups(self, found, rules) -> None:
         if not self.services.saved.counted:

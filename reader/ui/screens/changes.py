@@ -138,11 +138,9 @@ class LiveChanges:
     def _reread(self, path: str) -> None:
         parsed = self.services.read_article(path)
         if not get_current_worker().is_cancelled:
-            self.screen.app.call_from_thread(self._show_again, path, parsed)
+            self.screen.from_worker(self._show_again, path, parsed)
 
     def _show_again(self, path: str, parsed: ParsedArticle) -> None:
-        if not self.screen.query("#article"):  # the reader quit while the file was read
-            return
         pane = self.screen.article_pane
         if pane.shown_path == path:  # still the open article
             pane.show(parsed, pane.shown_terms)

@@ -126,8 +126,8 @@ class Listing:
 
     def _show_rows(self, request: ListRequest, rows: list[Article],
                    outcome: SearchOutcome) -> None:
-        if request is not self._request or not self.screen.is_mounted:
-            return  # a newer request is under way, or the reader quit meanwhile
+        if request is not self._request:
+            return  # a newer request is under way
         article_list = self.screen.article_list
         current = article_list.current
         if request.painted or not (request.keep or request.first):

@@ -272,14 +272,17 @@ class MainScreen(ArticleActions, Screen):
             self.changes.seen()
         if self._preview is not None:
             self._preview.stop()
-        if not self._is_shown(event.article) and not self.changes.holds_gone(
-                event.article.path):  # the rows redrawn under a deleted open article
+        if not self._is_shown(event.article):
             self.schedule_preview(event.article.path)
 
     def schedule_preview(self, path: str) -> None:
-        """Show the article once the cursor (or the typing) has rested a moment."""
+        """Show the article once the cursor (or the typing) has rested a moment; not
+        over a deleted open article while the cursor is still on the row that took its
+        place (the rows were redrawn, the cursor did not move)."""
         if self._preview is not None:
             self._preview.stop()
+        if self.changes.holds_gone(path):
+            return
         if self.preview_delay <= 0:
             self.load_article(path)
         else:
@@ -336,8 +339,7 @@ class MainScreen(ArticleActions, Screen):
         for (jump_to); say why when there are none."""
         self.background.rows_shown(rows)
         current = self.article_list.current
-        if (current is not None and not self._is_shown(current)
-                and not self.changes.holds_gone(current.path)):
+        if current is not None and not self._is_shown(current):
             self.schedule_preview(current.path)
         if current is not None and current.path == self._open_when_shown:
             self.open_article(current)
@@ -360,8 +362,6 @@ class MainScreen(ArticleActions, Screen):
         return f"Nothing arrived since the previous session began ({when})."
 
     def _show_article(self, path: str, parsed: ParsedArticle) -> None:
-        if not self.query(ArticleList):  # the reader quit while the file was read
-            return
         current = self.article_list.current
         if current is not None and current.path == path:
             self.article_pane.show(parsed, self.outcome.terms)

@@ -104,8 +104,6 @@ class StoryRows:
     def _stories_changed(self) -> None:
         """The stories changed: the list's rows, its x key (shown while there is a story
         to expand) and the copies under the article."""
-        if not self.screen.is_mounted:
-            return
         self._labels.clear()
         self.screen.article_list.grouping = bool(self.services.stories.view)
         self.screen.article_list.refresh_bindings()
