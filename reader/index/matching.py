@@ -75,6 +75,13 @@ class ArticleText:
         self._norm: dict[str, str] = {}
         self._stems: dict[str, set[str]] = {}
 
+    @classmethod
+    def of_title(cls, title: str, folded: str) -> "ArticleText":
+        """An article known by its title only (`folded`: as fold() gives it)."""
+        text = cls(title, "")
+        text._folded["title"] = folded
+        return text
+
     def folded(self, fieldname: str) -> str:
         if fieldname not in self._folded:
             self._folded[fieldname] = fold(self.raw[fieldname])

@@ -40,6 +40,10 @@ class PathTable:
         self._live: dict[str, int] | None = None
         self._offsets: list[int] | None = None
 
+    def segments(self) -> list[tuple[str, list[str | None]]]:
+        """(segment id, its paths by the segment's docnum) of each segment, in order."""
+        return [(key, table) for key, (_, _, table) in zip(self.segment_ids, self._leaves)]
+
     def docnums(self, paths: Iterable[str]) -> set[int]:
         """The live documents of these paths (a path not in the index has none)."""
         live = self._live_docnums()

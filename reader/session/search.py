@@ -9,14 +9,17 @@ hits without a query string made and parsed back, and a small
 `limit` gives the first screenful at once; the complete list is asked for
 afterwards, from a second index reader, so a long listing never holds up the
 next keystroke's first page.  While the first index is built, the part
-already committed is searched, and the outcome says how much that is.
+already committed is searched, and the articles not in it by their titles
+(reader/session/title_hits.py): the union, so that what a title search found
+before the index existed is never lost while it grows; the outcome says how much
+was searched which way.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
 from reader.archive import Archive, Article, Delta, ParsedArticle
@@ -24,6 +27,8 @@ from reader.index import QueryError, SearchIndex, index_dir_of, update_index
 from reader.index.analysis import fold
 from reader.index.query import ParsedQuery, Scope, parse_query
 from reader.session.catalog import Catalog
+from reader.session.title_hits import TitleHits, title_hits
+from reader.session.unindexed import Row, Unindexed
 
 Progress = Callable[[int, int], None]
 TITLES_ONLY = "index not ready: titles only"
@@ -80,6 +85,9 @@ class Searcher:
         self._ready = False
         self._titles: list[tuple[str, str]] = []
         self._title_of: Mapping[str, str] = {}
+        self._catalog = Catalog()
+        # each index reader's view of the articles it does not hold (a partial index)
+        self._unindexed = {"quick": Unindexed(), "full": Unindexed()}
 
     def set_articles(self, articles: Sequence[Article]) -> None:
         self.set_catalog(Catalog.of(articles))
@@ -89,6 +97,7 @@ class Searcher:
         case), so the title fallback and "Jump to" find 銀行 for 银行 as the index does."""
         self._titles = catalog.titles
         self._title_of = catalog.folded
+        self._catalog = catalog
 
     # -- the two index readers ------------------------------------------------------
 
@@ -144,6 +153,9 @@ class Searcher:
             return SearchOutcome(query, None, message=str(exc), malformed=True)
         if not self.ready:
             return self.search_titles(query, cancelled, TITLES_ONLY)
+        catalog = self._catalog  # one snapshot throughout
+        rest = self._rest("quick" if limit > 0 else "full", catalog)  # before the search:
+        # a commit in between then gives an article twice (dropped), never not at all
         if limit > 0:  # a newer keystroke stops it too (a common prefix takes a while);
             # paths only: the list needs no hit records (each docnum's path is cached)
             results = self.index.search(query, limit=limit, sort=sort, state=self.state,
@@ -157,16 +169,44 @@ class Searcher:
             return self.search_titles(query, cancelled, f"{results.error}: titles only")
         paths = results.paths
         complete = limit <= 0 or (len(paths) < limit and results.total_exact)
-        return SearchOutcome(query, paths, tuple(results.terms), self._how_much(),
-                             results.total, results.total_exact, complete,
-                             ranked=sort == "relevance")
+        outcome = SearchOutcome(query, paths, tuple(results.terms), "", results.total,
+                                results.total_exact, complete, ranked=sort == "relevance")
+        if rest is None:
+            return outcome
+        return self._with_titles(outcome, rest, catalog, scope, limit, cancelled)
 
-    def _how_much(self) -> str:
-        """"" once the index is complete; while it is built, how much of it was searched."""
-        status, articles = self.index.status(), len(self._titles)
-        if status.complete or status.indexed >= articles:
-            return ""
-        return f"searched the {status.indexed:,} of {articles:,} articles indexed so far"
+    def _rest(self, role: str, catalog: Catalog) -> list[Row] | None:
+        """The catalog's articles that index reader does not hold (None: it holds them
+        all, or the index is complete)."""
+        status, unindexed = self.index.status(), self._unindexed[role]
+        if not (status.complete or status.indexed >= len(catalog)):
+            rest = unindexed.rows(catalog.titles, self._index(role).held_segments())
+            if rest:
+                return rest
+        unindexed.forget()
+        return None
+
+    def _with_titles(self, outcome: SearchOutcome, rest: list[Row], catalog: Catalog,
+                     scope: Scope | None, limit: int, cancelled: Callable[[], bool]
+                     ) -> SearchOutcome:
+        """The index's hits and the title hits among the `rest` (the articles it does not
+        hold): by date, in the list's order; by relevance, the title hits after the
+        index's, newest first (they have no score).  A first page is cut where either part
+        may have hits it did not look for."""
+        parsed = _parsed(outcome.query, self.archive.settings.tzinfo)
+        found = title_hits(rest, scope.narrow(parsed) if scope else parsed, catalog.by_path,
+                           self.state, limit, FIRST_PAGE_CHECKS, cancelled)
+        if found is None:
+            return SearchOutcome(outcome.query, None, complete=False)
+        paths, cut = _union(outcome, found, catalog.rank, limit)
+        indexed = len(catalog) - len(rest)
+        message = (f"searched the {indexed:,} of {len(catalog):,} articles indexed so far, "
+                   f"titles only for the other {len(rest):,}")
+        shared = len(found.paths) + len(outcome.paths) - len(set(found.paths) | set(outcome.paths))
+        return replace(outcome, paths=paths, message=message,
+                       total=outcome.total + found.total - shared,
+                       total_exact=outcome.total_exact and found.exact,
+                       complete=outcome.complete and found.exact and not cut)
 
     def _search_full(self, text: str, scope: Scope | None, sort: str,
                      cancelled: Callable[[], bool]):
@@ -261,6 +301,29 @@ class _NoMarks:
 
 
 _NO_MARKS = _NoMarks()
+
+
+def _union(outcome: SearchOutcome, found: TitleHits, rank: Mapping[str, int], limit: int
+           ) -> tuple[list[str], bool]:
+    """The index's hits and the title hits, each once (an article committed between
+    the two looks is in both), and whether a first page was cut short."""
+    indexed = list(outcome.paths or ())
+    seen = set(indexed)
+    extra = [p for p in found.paths if p not in seen]
+    if outcome.ranked:  # the title hits only after every hit the index ranked
+        paths = indexed + extra if outcome.complete else indexed
+    else:
+        last = len(rank)
+        paths = sorted(indexed + extra, key=lambda p: rank.get(p, last))
+        ends = [rank.get(p, last) for p in (found.last,) if p is not None]
+        if not outcome.complete and indexed:
+            ends.append(rank.get(indexed[-1], last) + 1)  # the index's next hit may be older
+        if ends:  # only hits newer than where either part stopped looking are all there
+            paths = [p for p in paths if rank.get(p, last) < min(ends)]
+    cut = len(paths) < len(indexed) + len(extra)
+    if limit > 0 and len(paths) > limit:
+        paths, cut = paths[:limit], True
+    return paths, cut
 
 
 def _parsed(query: str, tz) -> ParsedQuery:
