@@ -97,6 +97,12 @@ class Rules:
         return [r for r in self.rules if r.name not in self.members
                 and r.name not in self.problems and action in (None, r.action)]
 
+    @property
+    def hiding_pending(self) -> bool:
+        """Whether a hide rule's members are not known yet: until they are, any count may
+        include what it will hide (the reader holds its counts meanwhile)."""
+        return bool(self.pending("hide"))
+
     def note(self, rule: Rule) -> str:
         """What a rule's state is in words ("" once applied)."""
         return self.problems.get(rule.name, "") or (APPLYING if rule in self.pending() else "")

@@ -78,7 +78,7 @@ class LiveChanges:
         else:
             keep = self.services.member(screen.group)
             incoming = incoming if keep is None else list(filter(keep, incoming))
-        screen.article_list.update_rows(_edited_rows(
+        screen.article_list.update_rows(edited_rows(
             rows, change.outgoing, incoming, screen.newest_first, listing.by_relevance))
 
     def _follow_open_article(self, change: CatalogChange, under_cursor: str | None
@@ -170,7 +170,7 @@ def _paths(articles: Sequence[Article]) -> set[str]:
     return set(map(_PATH, articles))
 
 
-def _edited_rows(rows: Sequence[Article], outgoing: Sequence[Article],
+def edited_rows(rows: Sequence[Article], outgoing: Sequence[Article],
                  incoming: Sequence[Article], newest_first: bool, by_relevance: bool
                  ) -> list[Article]:
     """`rows` in the list's order (newest or oldest first, or by relevance) with the

@@ -32,6 +32,7 @@ from reader.session.search import SearchOutcome
 from reader.ui.wording import group_name, plural
 
 FIRST_HITS = 100  # hits painted at once: a screen or two
+HELD = "counts once the hide rules are applied"  # said instead of counts meanwhile
 FULL_LIST_DELAY = 0.15  # seconds of quiet typing before the complete list is asked for
 
 
@@ -160,13 +161,25 @@ class Listing:
         if outcome.paths is not None:
             count = plural(shown, "hit") if outcome.complete else \
                 plural(outcome.total, "hit", "" if outcome.total_exact else "about ")
+            if self.services.rules.hiding_pending:  # some may be hidden: not counted yet
+                count = f"hits ({HELD})"
             where = "" if query.group == ALL else f" in {group_name(query.group)}"
             if query.group[0] == "search":
                 where = f" within the saved search {group_name(query.group)}"
             parts += [count + where, _order_name(query, outcome.ranked)]
         status.set_part("search", " · ".join(t for t in (*parts, outcome.message) if t))
 
+    def show_counts(self) -> None:
+        """The search's and the view's counts again (a hide rule was applied)."""
+        if self._request is not None and self._request.painted:
+            self._show_search_status(self.outcome, len(self.screen.article_list.rows),
+                                     self._shown[1])
+        self.show_view_counts()
+
     def show_view_counts(self) -> None:
+        if self.services.rules.hiding_pending:
+            self.screen.status.set_part("view", HELD.capitalize())
+            return
         count = self.services.counts[ALL]
         shown = f"{len(self.screen.article_list.rows):,}{'' if self.complete else '+'}"
         so_far = " found so far" if self.screen.background.first_scan else ""

@@ -14,13 +14,18 @@ from typing import Callable, Iterable
 
 from textual.screen import Screen
 
+from reader.archive.model import Article
 from reader.config import ACTIONS, Rule
 from reader.session.rules import APPLYING, Preview, RulesFound
 from reader.state.groups import field_keys
 from reader.state.rule_marks import HIDDEN
 from reader.ui.screens.ask import ask, attempt
+from reader.ui.screens.changes import edited_rows
 from reader.ui.screens.rule_preview import VERBS, RulePreviewScreen
 from reader.ui.wording import plural
+
+
+HELD_COUNT = "…"  # a tree node's count while a hide rule is being applied
 
 
 class RuleNodes:
@@ -28,13 +33,23 @@ class RuleNodes:
         self.screen = screen
         self.services = screen.services
         self.rules = screen.services.rules
+        self._held = False  # the counts are held (a hide rule is being applied)
 
     def show(self) -> None:
         """The Hidden node (while there are hide rules) and the status of rules not yet
-        applied (those with words wait for the index)."""
+        applied (those with words wait for the index).  While a hide rule is not yet
+        applied, no count is shown (the tree's, the list's, the status's): each might
+        include what it will hide; the rows stay listed meanwhile."""
         rules = self.rules
         hiding = any(r.action == "hide" for r in rules.rules)
         self.screen.tree.set_hidden(hiding, APPLYING if rules.pending("hide") else "")
+        held = rules.hiding_pending
+        if held != self._held:
+            self._held = held
+            self.screen.tree.hold_counts(HELD_COUNT if held else None)
+            self.screen.article_list.hold_count(held)
+            if self.screen.loaded.is_set():
+                self.screen.listing.show_counts()
         waiting = len(rules.pending())
         self.screen.status.set_part(
             "rules", f"{plural(waiting, 'rule')} {APPLYING} (once the index is complete)"
@@ -55,19 +70,39 @@ class RuleNodes:
             return
         keys = {k for a in articles for k in (*field_keys(a), *groups.keys_of(a))}
         self.screen.tree.update_groups(self.services.counts, keys | {HIDDEN})
-        self._drop_hidden_rows()
+        self._edit_rows(articles)
         self.screen.refresh_list()
         self.screen.show_view_counts()
 
-    def _drop_hidden_rows(self) -> None:
-        """The rows just hidden leave the list in the frame the counts drop (the list's
-        new computation, in a worker, came up to a second later: a node's count and its
-        list disagreed meanwhile); the Hidden group's own list gains them then."""
-        if self.screen.group == HIDDEN:
+    def _edit_rows(self, articles: list[Article]) -> None:
+        """The rows the rules now hide leave the list, and those they hide no longer (a
+        rule removed or edited) come back, in the frame the counts change: the list's
+        new computation, in a worker, came up to a second later, so that a node's count
+        and its list disagreed meanwhile (in Hidden the other way round).  A search's
+        rows come back only where they are its hits."""
+        screen, listing = self.screen, self.screen.listing
+        outcome = listing.outcome
+        if not listing.is_current() or (outcome.paths is not None and not outcome.complete):
+            return  # (the list is computed again anyway)
+        keep = self.services.member(screen.group)
+        hits = None if outcome.paths is None else set(outcome.paths)
+        rows = screen.article_list.rows
+        listed = {a.path for a in rows}
+        shown = [a for a in articles if (keep is None or keep(a))
+                 and (hits is None or a.path in hits)]
+        staying = {a.path for a in shown}
+        going = [a for a in articles if a.path in listed and a.path not in staying]
+        coming = [a for a in shown if a.path not in listed]
+        if not going and not coming:
             return
-        article_list, hidden = self.screen.article_list, self.services.counts.hidden
-        if any(a.path in hidden for a in article_list.rows):
-            article_list.update_rows([a for a in article_list.rows if a.path not in hidden])
+        if listing.by_relevance and hits is not None:  # back in the hits' order
+            place = {p: i for i, p in enumerate(outcome.paths)}
+            gone = {a.path for a in going}
+            new = sorted([a for a in rows if a.path not in gone] + coming,
+                         key=lambda a: place.get(a.path, len(place)))
+        else:
+            new = edited_rows(rows, going, coming, screen.newest_first, False)
+        screen.article_list.update_rows(new)
 
     def find(self, rule: Rule) -> None:
         """Find a rule's members in a worker where a preview could not give them (its

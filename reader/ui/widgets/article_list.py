@@ -119,6 +119,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
         self._styles: dict[tuple[bool, ...], dict[str, Style]] = {}  # of a row's parts
         self.generation = 0  # bumped each time the list shows new rows
+        self._partial = False  # the rows are a first page
+        self._count_held = False  # no count in the title (hold_count)
 
     # -- calls from the screen ----------------------------------------------------
 
@@ -133,7 +135,8 @@ class ArticleList(ScrollView, can_focus=True):
         index = 0
         if keep is not None:
             index = _index_of(rows, keep) or 0
-        self.border_title = f"Articles ({len(rows):,}{'+' if partial else ''})"
+        self._partial = partial
+        self._title()
         self.move_to(index, scroll_top=index == 0)
         self.refresh()
 
@@ -149,12 +152,23 @@ class ArticleList(ScrollView, can_focus=True):
         self.generation += 1
         self._cache.clear()
         self._resized(len(rows))
-        self.border_title = f"Articles ({len(rows):,})"
+        self._partial = False
+        self._title()
         self.set_reactive(ArticleList.cursor, max(0, min(cursor if new_cursor is None
                                                          else new_cursor, len(rows) - 1)))
         self.scroll_to(y=max(0, top if new_top is None else new_top), animate=False,
                        immediate=True)
         self.refresh()
+
+    def hold_count(self, held: bool) -> None:
+        """No count in the title while `held` (the rows may hold what a hide rule being
+        applied will hide)."""
+        self._count_held = held
+        self._title()
+
+    def _title(self) -> None:
+        count = "…" if self._count_held else f"{len(self.rows):,}{'+' if self._partial else ''}"
+        self.border_title = f"Articles ({count})"
 
     def _resized(self, rows: int) -> None:
         """The list is `rows` high: the scrollbar follows (a scrollbar that appears or

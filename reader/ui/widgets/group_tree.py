@@ -94,6 +94,7 @@ class GroupTree(Tree[GroupKey]):
         self._notes: dict[GroupKey, str] = {}  # said in place of a search's count
         self._searches_node: TreeNode[GroupKey] | None = None
         self._hidden: str | None = None  # the Hidden node's note, while it is shown
+        self._held: str | None = None  # said in place of every count (hold_counts)
 
     def rebuild(self, counts: GroupCounts, partial: bool = False) -> None:
         """Build the tree afresh from new counts; expanded sections stay expanded and the
@@ -155,6 +156,13 @@ class GroupTree(Tree[GroupKey]):
             del self._group_nodes[HIDDEN]
         elif node is not None:
             node.set_label(self._group_label(HIDDEN, HIDDEN_NAME))
+
+    def hold_counts(self, note: str | None) -> None:
+        """Say `note` in place of every group's count (None: the counts again): while a
+        hide rule is being applied, any count may include what it will hide."""
+        if note != self._held:
+            self._held = note
+            self.refresh_all_counts()
 
     def _add_hidden(self) -> None:
         after = self._group_nodes.get(STARRED)
@@ -233,6 +241,8 @@ class GroupTree(Tree[GroupKey]):
             return GroupLabel(name, self._hidden)
         if key in self._notes:
             return GroupLabel(name, self._notes[key])
+        if self._held is not None:
+            return GroupLabel(name, self._held)
         count = self.counts[key]
         return group_label(name, count.unread, count.total)
 
