@@ -17,7 +17,7 @@ seconds at a time lost every session's uncommitted batch (up to 2,000 articles).
 --first-index: `newsreader index` of the archive from a fresh data dir whose cache is
 already scanned (`newsreader scan` first, not counted): its CPU time (user + system of
 the process and its writer children, from wait4), articles per CPU second, the
-segments at the end, and the CPU of a few `search --no-update` runs (median of 5).
+segments at the end, and the CPU of a few searches in one process (median of 20).
 All CPU figures: the machine is shared; `uptime` is printed first.
 """
 
@@ -50,15 +50,8 @@ def fresh(data: Path) -> None:
 
 def index_state(archive: Path, data: Path, code: Path) -> tuple[int, int, int]:
     """(articles the index holds as of its last commit, articles the ledger lists to
-    index, segments), read by `code` in a child (its own modules, not this one's)."""
-    script = ("import sys; from pathlib import Path; sys.path.insert(0, 'benchmarks');"
-              "from bench_short_sessions import _state; _state(Path(sys.argv[1]), Path(sys.argv[2]))")
-    out = subprocess.run([sys.executable, "-c", script, str(archive), str(data)],
-                         capture_output=True, text=True, cwd=ROOT,
-                         env=dict(os.environ, PYTHONPATH=f"{code}:{ROOT}"))
-    if out.returncode:
-        raise SystemExit(out.stderr)
-    indexed, todo, segments = map(int, out.stdout.split())
+    index, segments), read by `code`'s modules."""
+    indexed, todo, segments = map(int, in_child(code, "_state", (archive, data)).split())
     return indexed, todo, segments
 
 
@@ -126,12 +119,38 @@ def first_index(args) -> None:
     indexed, todo, segments = index_state(args.archive, args.data, args.checkout)
     print(f"first index: {indexed:,} articles ({todo:,} left), {cpu:.1f} s CPU, "
           f"{wall:.1f} s wall, {indexed / cpu:.0f} articles per CPU s, {segments} segments")
+    print(in_child(code=args.checkout, call="_search_cost", args=(args.archive, args.data)))
+
+
+def in_child(code: Path, call: str, args: tuple) -> str:
+    """What `call(*args)` of this module prints, run by `code`'s modules in a child."""
+    script = ("import sys; from pathlib import Path; sys.path.insert(0, 'benchmarks');"
+              f"import bench_short_sessions as b; b.{call}(*map(Path, sys.argv[1:]))")
+    out = subprocess.run([sys.executable, "-c", script, *map(str, args)],
+                         capture_output=True, text=True, cwd=ROOT,
+                         env=dict(os.environ, PYTHONPATH=f"{code}:{ROOT}"))
+    if out.returncode:
+        raise SystemExit(out.stderr)
+    return out.stdout.rstrip()
+
+
+def _search_cost(archive: Path, data: Path) -> None:
+    """Each query's CPU in this process, the index open and warm: the median of 20."""
+    from reader.archive import Archive
+    from reader.index import SearchIndex, index_dir_of
+
+    opened = Archive.open(archive, settings_for(data))
+    index = SearchIndex.open(index_dir_of(opened))
     for query in SEARCHES:
-        cmd = [*base, "search", query, "--archive", str(args.archive), "--no-update"]
-        bench_cli.run_once(cmd, args.checkout)  # warm
-        cpus = [bench_cli.run_once(cmd, args.checkout)[1] for _ in range(5)]
-        print(f"search {query!r:20s} median {statistics.median(cpus) * 1000:.0f} ms CPU "
-              f"(whole process)")
+        index.search(query, limit=20)
+        cpus = []
+        for _ in range(20):
+            started = time.process_time()
+            index.search(query, limit=20)
+            cpus.append(time.process_time() - started)
+        print(f"search {query!r:20s} median {statistics.median(cpus) * 1000:.1f} ms CPU "
+              "(in process, warm)")
+    opened.close()
 
 
 def main() -> None:

@@ -11,10 +11,10 @@ While the index is not complete (`job.growing`: a first index, or the rest of on
 the first commit comes after FIRST_COMMIT articles and each next one after twice
 as many, up to `job.batch`: a reader opened for a few seconds at a time kept none
 of its work, since a quit drops what is not committed and the first commit came
-after 2,000 articles (four 4-second sessions on a 10k archive indexed nothing).
-A quit (`abandon`) commits what is pending when that is expected to take at most
-QUIT_COMMIT seconds (at the cost an article of this job's last commit), without merging;
-else the batch is dropped.
+after 2,000 articles (eight 4-second sessions on the 10k corpus indexed nothing).
+A quit (`abandon`) commits what is pending, without merging, when that is expected
+to take at most QUIT_COMMIT seconds (at the cost an article of this job's last
+commit); else the batch is dropped.
 
 
     ("progress", done, total)       articles handled so far
@@ -55,7 +55,7 @@ FIRST_COMMIT = 100  # articles in a growing job's first commit (each next one: t
 QUIT_COMMIT = 0.25  # seconds a quitting reader's commit may be expected to take (of the
 # updater's QUIT_GRACE: the process must end within it)
 UNTIMED = 0.002  # seconds an article's commit is taken to cost before one was timed
-# (measured: 0.4-1.5 ms of CPU at nice 10, on the real corpus)
+# (measured on the real corpus: 0.4-1.5 ms of CPU, more wall time under load)
 
 
 def document(parsed) -> dict:
@@ -144,8 +144,7 @@ def _run(job: Job, index_dir: Path, messages, cancel, abandon=None) -> dict:
     manifest.ledger, manifest.stamps, manifest.complete = job.ledger, None, False
     counts = {"added": 0, "updated": 0, "removed": 0, "failed": 0, "parsed": 0,
               "cancelled": False, "rebuilt": fresh}
-    batch = _Batch(ix, index_dir, manifest, fresh, ledger)
-    batch.plan(job.batch, job.growing)
+    batch = _Batch(ix, index_dir, manifest, fresh, ledger, job.batch, job.growing)
     try:
         for path in job.removes:
             counts["removed"] += batch.delete(path, removed=True)
@@ -154,8 +153,8 @@ def _run(job: Job, index_dir: Path, messages, cancel, abandon=None) -> dict:
             batch.commit()  # written while the part writes its own: then both are searchable
         for part in job.parts:
             take_part(Path(part), batch, counts, cancel)
-        if _set(abandon):  # the reader quits: what is done is kept if that is quick
-            batch.commit(merge=False) if batch.commit_fits(QUIT_COMMIT) else batch.cancel()
+        if _set(abandon):  # the reader quits
+            _keep_if_quick(batch)
             counts["cancelled"] = True
             return counts
         manifest.complete = not counts["cancelled"]
@@ -168,6 +167,15 @@ def _run(job: Job, index_dir: Path, messages, cancel, abandon=None) -> dict:
     finally:
         ledger.close()
     return counts
+
+
+def _keep_if_quick(batch) -> None:
+    """A quit: what is done is committed, without merging, when that is expected to take
+    at most QUIT_COMMIT seconds; else it is dropped (the next update indexes it)."""
+    if batch.commit_fits(QUIT_COMMIT):
+        batch.commit(merge=False)
+    else:
+        batch.cancel()
 
 
 def _set(event) -> bool:
@@ -241,7 +249,8 @@ def _parse(root: Path, fs_rel: str, tz):
 class _Batch:
     """The open Whoosh writer and what it holds since the last commit."""
 
-    def __init__(self, ix, index_dir: Path, manifest: Manifest, fresh: bool, ledger):
+    def __init__(self, ix, index_dir: Path, manifest: Manifest, fresh: bool, ledger,
+                 limit: int, growing: bool):
         self.ix, self.index_dir, self.manifest, self.ledger = ix, index_dir, manifest, ledger
         self._writer = None
         self._count = 0
@@ -250,14 +259,10 @@ class _Batch:
         self._indexed: list[tuple[str, float]] = []  # since the last commit: for the ledger
         self._removed: list[str] = []
         self._foreign: list = []  # segments other processes wrote, for the next commit
-        self._limit = self._next = 2000  # articles in a commit (see `plan`)
+        # commits every `limit` articles; `growing`: after FIRST_COMMIT first, then
+        # after twice as many as the commit before, up to `limit`
+        self._limit, self._next = limit, min(FIRST_COMMIT, limit) if growing else limit
         self._per_article = UNTIMED  # seconds an article of the last commit took
-
-    def plan(self, limit: int, growing: bool) -> None:
-        """Commit every `limit` articles; `growing`: after FIRST_COMMIT first, then after
-        twice as many as the commit before, up to `limit`."""
-        self._limit = limit
-        self._next = min(FIRST_COMMIT, limit) if growing else limit
 
     def due(self) -> bool:
         return self._count >= self._next
