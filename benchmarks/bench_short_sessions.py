@@ -48,11 +48,12 @@ def fresh(data: Path) -> None:
     (data / "none.toml").write_text("", encoding="utf-8")
 
 
-def index_state(archive: Path, data: Path, code: Path) -> tuple[int, int, int]:
+def index_state(archive: Path, data: Path, code: Path) -> tuple[int, int, int, bool]:
     """(articles the index holds as of its last commit, articles the ledger lists to
-    index, segments), read by `code`'s modules."""
-    indexed, todo, segments = map(int, in_child(code, "_state", (archive, data)).split())
-    return indexed, todo, segments
+    index, segments, whether the index is complete), read by `code`'s modules."""
+    indexed, todo, segments, complete = map(int, in_child(code, "_state",
+                                                          (archive, data)).split())
+    return indexed, todo, segments, bool(complete)
 
 
 def _state(archive: Path, data: Path) -> None:
@@ -64,7 +65,8 @@ def _state(archive: Path, data: Path) -> None:
     index_dir = index_dir_of(opened)
     ix = open_index(index_dir)
     segments = len(ix._segments()) if ix is not None else 0
-    print(SearchIndex.open(index_dir).status().indexed, len(opened.cache.to_index()), segments)
+    status = SearchIndex.open(index_dir).status()
+    print(status.indexed, len(opened.cache.to_index()), segments, int(status.complete))
     opened.close()
 
 
@@ -99,14 +101,14 @@ def sessions(args) -> None:
     for number in range(1, args.sessions + 1):
         quit_seconds = session(tmux, args.archive, args.data, args.checkout, args.seconds)
         quits.append(quit_seconds if quit_seconds is not None else float("inf"))
-        indexed, todo, segments = index_state(args.archive, args.data, args.checkout)
+        indexed, todo, segments, complete = index_state(args.archive, args.data, args.checkout)
         print(f"session {number:2d}: q to prompt {quit_seconds or float('inf'):.2f} s, "
               f"indexed {indexed:,}, ledger to index {todo:,}, segments {segments}",
               flush=True)
-        if todo == 0 and not args.reuse:
+        if complete and not args.reuse:
             break
     print(f"q to prompt: median {statistics.median(quits):.2f} s, max {max(quits):.2f} s; "
-          f"{'complete' if todo == 0 else 'not complete'} after {number} sessions "
+          f"{'complete' if complete else 'not complete'} after {number} sessions "
           f"of {args.seconds} s")
 
 
@@ -116,7 +118,7 @@ def first_index(args) -> None:
             "--config", str(args.data / "none.toml")]
     bench_cli.run_once([*base, "scan", str(args.archive)], args.checkout)
     wall, cpu, _ = bench_cli.run_once([*base, "index", str(args.archive), "-q"], args.checkout)
-    indexed, todo, segments = index_state(args.archive, args.data, args.checkout)
+    indexed, todo, segments, _ = index_state(args.archive, args.data, args.checkout)
     print(f"first index: {indexed:,} articles ({todo:,} left), {cpu:.1f} s CPU, "
           f"{wall:.1f} s wall, {indexed / cpu:.0f} articles per CPU s, {segments} segments")
     print(in_child(code=args.checkout, call="_search_cost", args=(args.archive, args.data)))
