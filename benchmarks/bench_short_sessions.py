@@ -98,6 +98,7 @@ def sessions(args) -> None:
         fresh(args.data)
     tmux = ["tmux", "-L", f"bench-sess-{os.getpid()}", "-f", "/dev/null"]
     quits = []
+    files = sum(1 for _ in args.archive.rglob("*.md"))  # each an article (the corpus's are)
     for number in range(1, args.sessions + 1):
         quit_seconds = session(tmux, args.archive, args.data, args.checkout, args.seconds)
         quits.append(quit_seconds if quit_seconds is not None else float("inf"))
@@ -105,10 +106,10 @@ def sessions(args) -> None:
         print(f"session {number:2d}: q to prompt {quit_seconds or float('inf'):.2f} s, "
               f"indexed {indexed:,}, ledger to index {todo:,}, segments {segments}",
               flush=True)
-        if complete and not args.reuse:
+        if complete and todo == 0 and indexed == files and not args.reuse:
             break
     print(f"q to prompt: median {statistics.median(quits):.2f} s, max {max(quits):.2f} s; "
-          f"{'complete' if complete else 'not complete'} after {number} sessions "
+          f"{'complete' if indexed == files else 'not complete'} after {number} sessions "
           f"of {args.seconds} s")
 
 
