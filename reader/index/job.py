@@ -21,3 +21,5 @@ class Job:
     migrate: bool = False  # the manifest held stamps, now in the ledger: write it anew
     parts: list = field(default_factory=list)  # folders where other processes index the
     # rest of the delta (reader/index/parts.py): taken into this job's last commit
+    growing: bool = False  # the index is not complete (a first index, or one cut short):
+    # commits come early and grow (see reader/index/writer.py), and the job is not split

@@ -2,7 +2,8 @@
 
 Indexing is CPU work in pure Python (analysis, then Whoosh writing the postings of
 ~65 terms per article), about 4 ms an article: a burst of 1,000 new files took 8 s
-in one process.  A delta of at least PARALLEL_MIN articles (not a rebuild, and one
+in one process.  A delta of at least PARALLEL_MIN articles (not during a first index,
+whose commits grow instead: see reader/index/writer.py; and one
 commit's worth at most) is split in two: a spawned part writer indexes the second
 half (reader/index/part_writer.py) into a standalone one-segment index in
 `<index_dir>/part-<id>/` and records what it did in `part.json`; the writer, which holds the index's lock, indexes the first
@@ -33,7 +34,7 @@ WAIT_STEP = 0.05
 def split(job, cpus: int | None = None):
     """(the writer's job, the part writers' jobs with their folders)."""
     cpus = os.cpu_count() if cpus is None else cpus
-    if job.rebuild or cpus < 2 or not PARALLEL_MIN <= len(job.adds) <= job.batch:
+    if job.growing or cpus < 2 or not PARALLEL_MIN <= len(job.adds) <= job.batch:
         return job, []
     half = len(job.adds) // 2
     mine, theirs = job.adds[:half], job.adds[half:]

@@ -86,7 +86,8 @@ def plan_update(archive, articles: Sequence | None = None, delta: Delta | None =
     parsed = {path: parsed[path] for path, _ in adds if path in (parsed or {})}
     job = Job(str(index_dir), str(archive.root), archive.settings.timezone, adds, removes,
               rebuild, BATCH, cache=str(cache.path), ledger=ledger, parsed=parsed,
-              migrate=not rebuild and manifest.stamps is not None)
+              migrate=not rebuild and manifest.stamps is not None,
+              growing=rebuild or not manifest.complete)
     return job, notice
 
 

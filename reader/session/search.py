@@ -138,6 +138,10 @@ class Searcher:
             self._ready = status.exists and status.indexed > 0
         return self._ready
 
+    def index_complete(self) -> bool:
+        """Whether the last index update ended with every article indexed."""
+        return self.index.status().complete
+
     # -- searching ------------------------------------------------------------------
 
     def search(self, query: str, scope: Scope | None = None, limit: int = 0,

@@ -5,8 +5,10 @@ next session still shows what arrived during this one."""
 
 from __future__ import annotations
 
+from reader.archive import Archive
+from reader.session.services import Services
 from reader.state.groups import ALL, NEW
-from tests.ui.conftest import article, press, run_app_test, settle, until
+from tests.ui.conftest import Opened, article, press, run_app_test, settle, until
 
 ARRIVAL = "en/news/wire/arrived.en.md"
 LATER = "en/news/daily/later.en.md"
@@ -82,3 +84,27 @@ def test_the_new_node_holds_what_arrived_and_keeps_its_count(make_app, ui_archiv
 
 def header(screen) -> str:
     return str(screen.article_pane.query_one("#article-header").render())
+
+
+def test_after_a_first_open_cut_short_the_status_counts_no_more_new_than_the_node(
+        make_app, ui_archive, ui_settings):
+    """A first open quit while its first scan was under way: the next open's scan found
+    the rest of the archive, which New (rightly: the archive as first found is no news)
+    did not count, but the status said "10,768 new (N: newest)" (attack, issue 11).
+    The status counts what arrived among New's members; an arrival after is both."""
+    first = Services(Archive.open(ui_archive, ui_settings), ui_settings, open_link=Opened())
+    assert first.open_state() == []
+    looked = sorted(ui_archive.rglob("*.md"))[0].relative_to(ui_archive).as_posix()
+    first.set_articles(first.archive.scan_paths([looked]).articles)  # the first look's
+    first.close()  # no scan ended
+
+    async def next_run(pilot, screen):
+        assert len(screen.services.articles) > 1  # the scan found the rest
+        assert new_count(screen) == "0/0"
+        assert "new" not in screen.status.parts
+        write(ui_archive, ARRIVAL, "Arrived story")
+        await rescanned(pilot, screen)
+        await until(pilot, lambda: new_count(screen) == "1/1")
+        await until(pilot, lambda: screen.status.parts.get("new", "").startswith("1 new"))
+
+    run_app_test(make_app(), next_run)

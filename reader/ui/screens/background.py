@@ -134,8 +134,17 @@ class Background:
 
     def _watch_or_scan(self) -> None:
         """On the event loop, once the first rows are drawn: the folder watched (the
-        first scan starts once it is), or scanned now where watching is off."""
-        if not self.stop_event.is_set() and not self.screen.watching.start():
+        first scan starts once it is), or scanned now where watching is off.  At a warm
+        start, an index not complete (a first index cut short) goes on at once, beside
+        the scan, from what the cache holds: it waited for the scan, and a reader opened for a few
+        seconds at a time quit before its index had started (the scan brings the rest
+        to the index after it)."""
+        if self.stop_event.is_set():
+            return
+        if self.services.articles and not self.first_scan \
+                and not self.services.searcher.index_complete():
+            self.index()
+        if not self.screen.watching.start():
             self.rescan()
 
     def rows_shown(self, rows: list) -> None:

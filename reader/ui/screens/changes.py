@@ -5,7 +5,10 @@ in place: the catalog and counts are swapped (Services.take), the tree's nodes a
 relabelled, added or removed by group key, the list's rows are edited without
 moving what the user sees, and the status says how many arrived since the user
 last looked ("N new"; `N` jumps to the newest; a path counted once however often
-its file goes and comes back).  The open article never moves: if its file is
+its file goes and comes back), of New's members: what the state store says is new
+since the last visit (reader/state/visits.py), so that the two never disagree (the
+rest of an archive whose first scan a quit cut short is found by the next open's
+scan, and is no news: the status said "10,768 new" while New held none).  The open article never moves: if its file is
 deleted it stays readable, marked as gone; if it changed, or is written back
 after it went, it is read and shown anew, wherever the cursor is (and the
 cursor, moved off it by its going, comes back to it if it has not moved since).
@@ -24,6 +27,7 @@ from textual.worker import get_current_worker
 
 from reader.archive.model import Article, ParsedArticle
 from reader.session.catalog import CatalogChange, edited, order_key
+from reader.state.groups import NEW
 
 _PATH = attrgetter("path")
 
@@ -116,8 +120,17 @@ class LiveChanges:
         self.new_paths.update(a.path for a in change.delta.added if a.path not in known)
         self._show_new()
 
+    def new_grew(self) -> None:
+        """New took arrivals the catalog had before the state writer said they were new:
+        the status counts them now."""
+        self._show_new()
+
+    def _arrived(self) -> set[str]:
+        """What arrived since the user last looked that New holds."""
+        return self.new_paths & self.services.group(NEW).paths
+
     def _show_new(self) -> None:
-        count = len(self.new_paths)
+        count = len(self._arrived())
         self.screen.status.set_part("new", f"{count:,} new (N: newest)" if count else "")
 
     def _update_open_article(self, change: CatalogChange) -> None:
@@ -148,7 +161,7 @@ class LiveChanges:
     def jump_newest(self) -> None:
         """To the newest article that arrived (the newest of all if none did)."""
         catalog = self.services.catalog
-        arrived = [catalog.by_path[p] for p in self.new_paths if p in catalog.by_path]
+        arrived = [catalog.by_path[p] for p in self._arrived() if p in catalog.by_path]
         newest = min(arrived, key=order_key) if arrived else \
             (catalog.articles[0] if catalog.articles else None)
         self.seen()

@@ -178,9 +178,10 @@ class MainScreen(ArticleActions, Screen):
 
     def on_new_found(self, message: NewFound) -> None:
         """New's members changed (an arrival the catalog had before the writer said it
-        was new): the node's count, and the list when it is New's."""
+        was new): the node's count, the status's, and the list when it is New's."""
         if self.services.take_new():
             self.tree.refresh_counts([NEW])
+            self.changes.new_grew()
             if self.group == NEW:
                 self.refresh_list()
 
