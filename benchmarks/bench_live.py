@@ -14,11 +14,11 @@ tree's counts; -> all found by the reader's search; the batches it came in, file
 parsed (must equal the files written) and whole-catalog rebuilds (must be 0); the
 event-loop lag p95 during the burst; with stories grouped (the default; `--no-group`
 turns it off), -> the stories' change of every file done, and how many joined a story
-(each is a copy of an article: all of them should).  "ready" gives the CPU the process
-spent until the reader was watching (its warm start, imports included).  Then one edited title, written -> shown in the
-list; then `--memory-bursts` bursts that add and then delete `--memory-files` files
-each, with the reader's private memory after each (RssAnon: flat means within 10% of
-the first).
+(each is a copy of an article: all of them should). "ready" gives the CPU the process
+spent until the reader was watching (its warm start, imports included). Then one edited
+title, written -> shown in the list; then `--memory-bursts` bursts that add and then
+delete `--memory-files` files each, with the reader's private memory after each
+(RssAnon: flat means within 10% of the first).
 """
 
 from __future__ import annotations

@@ -84,7 +84,7 @@ def test_a_grouping_cut_short_is_taken_up_where_it_stopped(tmp_path, monkeypatch
     path = tmp_path / "s.sqlite3"
     Stories.build(ALL, lambda a: BODIES[a.path], SignatureStore(path),
                   progress=lambda done, total: cancel.set(), cancel=cancel).close()
-    assert len(SignatureStore(path).stamps()) == 2  # the first batch, stored with its stories
+    assert len(SignatureStore(path).stamps()) == 2  # the first batch, with its stories
     read = []
     again = Stories.build(ALL, lambda a: read.append(a.path) or BODIES[a.path],
                           SignatureStore(path))

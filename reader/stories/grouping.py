@@ -8,12 +8,12 @@ Two articles are one story (`match`) when their dates are within the window and
   company or hour) or in regional Chinese words only (`regional`), or
 - their folded titles are equal, distinctive (long: not "Sector Update: Tech") and
   from two sources ("same title": a wire story that two outlets cut differently).
-A story is a connected set of such pairs, of two articles or more.  Candidates come
-from the LSH bands and from the exact digests and titles, each an indexed look-up in
-the store (reader/stories/store.py), so adding an article costs about the same in a
-small archive as in a large one, and nothing is built in memory first.  The stories are the connected components of
-the pairs, so they do not depend on the order in which articles arrived: grouping an
-archive at once and growing it file by file give the same stories.
+A story is a connected set of such pairs, of two articles or more. Candidates come from
+the LSH bands and from the exact digests and titles, each an indexed look-up in the
+store (reader/stories/store.py), so adding an article costs about the same in a small
+archive as in a large one, and nothing is built in memory first. The stories are the
+connected components of the pairs, so they do not depend on the order in which articles
+arrived: grouping an archive at once and growing it file by file give the same stories.
 
 Removing an article regroups only its own story (its other members, by their own
 candidates), which may split in two, or end (a story of one is no story).
