@@ -23,6 +23,7 @@ SHOWN_SECONDS = 1.0  # `mark_read_on_move = true`: marked read once shown this l
 # Which symlinks in an archive are followed: those resolving inside it, every one, none.
 FOLLOW_SYMLINKS = ("inside", "all", "none")
 READ_STORY = ("story", "article")
+COUNT_BY = ("stories", "articles")  # what the tree's counts count, with stories grouped
 SHOWN_VALUE = 60  # characters of a bad value a message quotes, at most
 WATCH_POLL_SECONDS = 30  # where the folder cannot be watched: a full rescan this often
 
@@ -74,6 +75,7 @@ class Settings:
     group_stories: bool = True
     story_window_days: float = 14.0  # copies are at most this many days apart
     read_story: str = READ_STORY[0]  # opening a copy marks its whole story read, or itself
+    count_by: str = COUNT_BY[0]  # the tree counts a story once, or each of its copies
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -122,6 +124,7 @@ def load_settings(
         group_stories=_boolean(raw, "group_stories", True),
         story_window_days=_window_days(raw.get("story_window_days", STORY_WINDOW_DAYS)),
         read_story=_choice(raw, "read_story", READ_STORY),
+        count_by=_choice(raw, "count_by", COUNT_BY),
     )
     return settings
 

@@ -30,3 +30,9 @@ def test_read_story_must_be_story_or_article(tmp_path):
     with pytest.raises(ConfigError, match='read_story must be "story" or "article"'):
         settings_of(tmp_path, 'read_story = "all"\n')
 
+
+def test_count_by_stories_by_default_or_articles(tmp_path):
+    assert settings_of(tmp_path, "").count_by == "stories"
+    assert settings_of(tmp_path, 'count_by = "articles"\n').count_by == "articles"
+    with pytest.raises(ConfigError, match="count_by"):
+        settings_of(tmp_path, 'count_by = "copies"\n')
