@@ -64,7 +64,7 @@ def test_a_deleted_copy_leaves_its_story_in_the_store_too(stored):
 
 
 def test_files_changed_while_the_reader_was_closed_are_grouped_at_the_next_start(stored):
-    edited = replace(ARTICLES["f/copy.md"][0], mtime=99.0)
+    edited = replace(ARTICLES["f/copy.md"][0], mtime=99.0, title="Storm cuts coast's power")
     articles = [a for a in ALL if a.path != "f/copy.md"] + [edited]
     bodies = BODIES | {"f/copy.md": OTHER + " Later."}
     again = Stories.build(articles, lambda a: bodies[a.path], SignatureStore(stored))

@@ -3,7 +3,9 @@
 Two articles are one story (`match`) when their dates are within the window and
 - their folded texts are equal ("exact copy"), or
 - their MinHashes agree on at least `NEAR` of their bins ("near copy": the same
-  report lightly edited, or in the other script), their lengths alike, their titles
+  report lightly edited, or in the other script), their lengths alike, their figures
+  shared (`facts_agree`: not one source's template filled in at another hour), each
+  title about its own lead (`about_leads`: not a roundup), their titles
   differing in wording only (`headlines_agree`: not a template filled in for another
   company or hour) or in regional Chinese words only (`regional`), or
 - their folded titles are equal, distinctive (long: not "Sector Update: Tech") and
@@ -24,7 +26,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from reader.stories.bands import band_keys
-from reader.stories.signature import Signature, in_bloom, similarity, tokens
+from reader.stories.signature import Signature, in_bloom, numbers, similarity, tokens
 from reader.stories.store import SignatureStore, Stamp, StoredMember
 
 NEAR = 0.5  # estimated Jaccard similarity of the shingle sets (2 x its error at 128 bins)
@@ -35,6 +37,9 @@ TITLE_CJK = 12  # a distinctive title: this many characters with Chinese in it,
 TITLE_LATIN = 30  # or this many letters and digits without
 AGAINST_SHARE = 0.3  # of the title words that tell two articles apart (`headlines_agree`)
 WORDING_SHARE = 0.25  # of two titles' words, differing with nothing for the pair
+FACTS = 5  # numbers each text needs for `facts_agree` to judge
+FACTS_SHARE = 0.5  # of the fewer numbers, in the other text too
+ABOUT = 3  # telling title words a title needs for `about_leads` to judge
 DAY = 86_400.0
 
 
@@ -47,11 +52,37 @@ def match(a: Signature, b: Signature, window: float) -> str:
         return "exact copy"
     if enough and min(a.length, b.length) >= LENGTH_SHARE * max(a.length, b.length):
         near = similarity(a, b)
-        if near >= NEAR and (headlines_agree(a, b) or near >= REGIONAL and regional(a, b)):
+        same = a.title == b.title and distinctive(a.title)  # (an update: new figures)
+        if (near >= NEAR and (same or facts_agree(a, b)) and about_leads(a, b)
+                and (headlines_agree(a, b) or near >= REGIONAL and regional(a, b))):
             return "near copy"
     if a.title == b.title and a.source != b.source and distinctive(a.title):
         return "same title"
     return ""
+
+
+def facts_agree(a: Signature, b: Signature) -> bool:
+    """Whether two texts share their numbers: a source's templated reports share most
+    of their words and few of their figures ("S&P 500 losing 0.3%, the Dow Jones
+    declining 90 points" before the open, "losing about 0.3%" an hour later; Tuesday's
+    "were down 0.1%" and Wednesday's "were up 0.1%" with other figures after), where
+    copies of one report repeat its facts.  Texts with few numbers say nothing."""
+    na, nb = numbers(a), numbers(b)
+    if na is None or nb is None or min(len(na), len(nb)) < FACTS:
+        return True
+    return len(na & nb) >= FACTS_SHARE * min(len(na), len(nb))
+
+
+def about_leads(a: Signature, b: Signature) -> bool:
+    """Whether each title is about its own article's lead: a roundup's part ("BP Touts
+    'New Beginning,' Fundamental Change in -3-") opens with another item (an iron ore
+    market talk) that a short report may copy whole, while its title names none of it."""
+    return all(_about_lead(sig) for sig in (a, b))
+
+
+def _about_lead(sig: Signature) -> bool:
+    telling = _telling(tokens(sig.title))
+    return len(telling) < ABOUT or any(in_bloom(sig.lead, w) for w in telling)
 
 
 def distinctive(title: str) -> bool:

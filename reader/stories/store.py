@@ -24,11 +24,13 @@ if TYPE_CHECKING:  # (imported where a signature is read or written: reading the
     from reader.stories.signature import Signature  # needs no folding)
 
 FILE_NAME = "stories.sqlite3"
-VERSION = "3"  # of the signature and its tables: rows of another version are made again
+VERSION = "4"  # of the signature and its tables: rows of another version are made again
 _SIGNATURE = ("path TEXT NOT NULL UNIQUE, size INTEGER, mtime REAL, date REAL, source "
               "TEXT, exact INTEGER, title TEXT, minhash BLOB, shingles INTEGER, lead BLOB, "
-              "length INTEGER")
-_COLUMNS = "path, size, mtime, date, source, exact, title, minhash, shingles, lead, length"
+              "length INTEGER, numbers BLOB")
+_COLUMNS = ("path, size, mtime, date, source, exact, title, minhash, shingles, lead, "
+            "length, numbers")
+_COLUMNS_2 = _COLUMNS.removesuffix(", numbers")  # (version 2 had no numbers)
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS signatures (id INTEGER PRIMARY KEY, {_SIGNATURE});
@@ -127,9 +129,10 @@ class SignatureStore:
         from reader.stories.signature import LEAD_BITS
 
         row = (sig.path, *stamp, sig.date, sig.source, sig.exact, sig.title, sig.minhash,
-               sig.shingles, sig.lead.to_bytes(LEAD_BITS // 8, "little"), sig.length)
+               sig.shingles, sig.lead.to_bytes(LEAD_BITS // 8, "little"), sig.length,
+               sig.numbers)
         cursor = self._db.execute(f"INSERT OR REPLACE INTO signatures ({_COLUMNS}) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
         self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
                              [(key, cursor.lastrowid) for key in keys])
 
@@ -188,21 +191,23 @@ class SignatureStore:
 def _signature(row: tuple) -> Signature:
     from reader.stories.signature import Signature
 
-    path, _, _, date, source, exact, title, minhash, shingles, lead, length = row
+    path, _, _, date, source, exact, title, minhash, shingles, lead, length, numbers = row
     return Signature(path, date, source, exact, title, minhash, shingles,
-                     int.from_bytes(lead, "little"), length)
+                     int.from_bytes(lead, "little"), length, numbers)
 
 
 def _migrate_2(db: sqlite3.Connection) -> None:
     """A store of version 2 (signatures keyed by path, no bands) taken over as it is:
-    its signatures get ids and band keys, its stories stay (about 5 s at 100,000
+    its signatures get ids and band keys (no numbers: a pair of them is confirmed as
+    version 2 confirmed it, until its files change), its stories stay (about 5 s at 100,000
     articles, mostly SQLite's, once, in the worker that opens the stories)."""
     from reader.stories.bands import band_keys
 
     with db:
         db.execute("ALTER TABLE signatures RENAME TO signatures_2")
         db.execute(f"CREATE TABLE signatures (id INTEGER PRIMARY KEY, {_SIGNATURE})")
-        db.execute(f"INSERT INTO signatures ({_COLUMNS}) SELECT {_COLUMNS} FROM signatures_2")
+        db.execute(f"INSERT INTO signatures ({_COLUMNS_2}) "  # (numbers unknown: NULL)
+                   f"SELECT {_COLUMNS_2} FROM signatures_2")
         db.execute("DROP TABLE signatures_2")
         db.execute("CREATE TABLE bands (key INTEGER, id INTEGER, PRIMARY KEY (key, id)) "
                    "WITHOUT ROWID")
