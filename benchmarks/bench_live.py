@@ -240,6 +240,8 @@ async def scenario(app, args, root: Path) -> None:
     for key, label in (("shown", "listed"), ("found", "searchable"), ("grouped", "grouped"),
                        ("lag95", "lag p95")):
         values = [r[key] for r in results if not math.isnan(r[key])]
+        if not values:  # (grouped, with --no-group)
+            continue
         print(f"{label}: p50 {quantile(values, 0.5):.2f} p95 {quantile(values, 0.95):.2f}")
     edited = pick_sources(root, 1, 5, seed=99)[0]
     print(f"edited title shown in {await live.edit_title(edited):.2f} s")
