@@ -12,10 +12,13 @@ last file written (by a helper process, as a scraper writes them: the benchmark'
 writing does not hold up the reader's event loop) -> every one in the list and the
 tree's counts; -> all found by the reader's search; the batches it came in, files
 parsed (must equal the files written) and whole-catalog rebuilds (must be 0); the
-event-loop lag p95 during the burst.  Then one edited title, written -> shown in the
-list; then `--memory-bursts` bursts that add and then delete `--memory-files` files
-each, with the reader's private memory after each (RssAnon: flat means within 10% of
-the first).
+event-loop lag p95 during the burst; with stories grouped (the default; `--no-group`
+turns it off), -> the stories' change of every file done, and how many joined a story
+(each is a copy of an article: all of them should). "ready" gives the CPU the process
+spent until the reader was watching (its warm start, imports included). Then one edited
+title, written -> shown in the list; then `--memory-bursts` bursts that add and then
+delete `--memory-files` files each, with the reader's private memory after each
+(RssAnon: flat means within 10% of the first).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -40,6 +44,7 @@ from reader.archive import Archive  # noqa: E402
 from reader.archive.cache import MetadataCache  # noqa: E402
 from reader.session.catalog import Catalog  # noqa: E402
 from reader.session.listing import ALL  # noqa: E402
+from reader.session.stories import Stories  # noqa: E402
 from reader.ui.app import NewsReaderApp  # noqa: E402
 from reader.ui.screens.watching import Watching  # noqa: E402
 
@@ -69,9 +74,21 @@ class Counters:
                 counters.parsed += message.result.parsed_count
             return watched(part, message)
 
+        self.applied: set[str] = set()  # paths whose stories' change is done
+        apply = Stories.apply
+
+        def counted_apply(stories, delta, bodies=None):
+            changed = apply(stories, delta, bodies)
+            counters.applied.update(a.path for a in (*delta.added, *delta.changed))
+            return changed
+
+        Stories.apply = counted_apply
         MetadataCache.articles = counted_articles
         Catalog.of = classmethod(counted_of)
         Watching.watched = counted_watched
+
+    def grouped_all(self, paths) -> bool:
+        return self.applied.issuperset(paths)
 
     def snapshot(self) -> tuple[int, int, int, int]:
         return self.full_reads, self.rebuilds, self.parsed, self.batches
@@ -119,10 +136,19 @@ class Live:
         self.writer = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         self.writer.submit(time.perf_counter).result()  # started before the first burst
 
-    def shown(self, expected: int) -> bool:
-        return (len(self.services.catalog) == expected
-                and self.services.counts[ALL].total == expected
-                and len(self.screen.article_list.rows) == expected)
+    def shown(self, expected: int, paths=()) -> bool:
+        """Every article in the catalog and the counts, and in the list: a row each, or
+        (grouping stories) `paths` each in a row or in the story of one."""
+        if (len(self.services.catalog) != expected
+                or self.services.counts[ALL].total != expected):
+            return False
+        rows = self.screen.article_list.rows
+        if not self.services.settings.group_stories:
+            return len(rows) == expected
+        listed = {a.path for a in rows}
+        story_of = self.services.stories.story_of
+        return all(p in listed or ((s := story_of(p)) is not None
+                                   and not listed.isdisjoint(s.members)) for p in paths)
 
     def found(self, token: str, expected: int) -> bool:
         if self.screen.background.indexing or self.screen.background.backlog:
@@ -137,15 +163,21 @@ class Live:
         token, before = f"live{'abcdefghij'[number % 10]}tokq", len(self.services.catalog)
         counted, busy = self.counters.snapshot(), self.index_busy()
         load, self.lag.samples, self.lag.active = os.getloadavg()[0], [], True
-        _, last = await asyncio.get_running_loop().run_in_executor(  # monotonic: one clock
+        written, last = await asyncio.get_running_loop().run_in_executor(  # one clock
             self.writer, write, sources, f"l{number}", token)
-        shown = await wait(lambda: self.shown(before + len(sources)), "the burst listed")
+        paths = [p.relative_to(self.root).as_posix() for p in written]
+        shown = await wait(lambda: self.shown(before + len(sources), paths),
+                           "the burst listed")
         self.lag.active = False
+        grouped = (await wait(lambda: self.counters.grouped_all(paths), "the burst grouped")
+                   if self.services.settings.group_stories else math.nan)
         found = (await wait(lambda: self.found(token, len(sources)), "the burst found", 0.1)
                  if searched else math.nan)
         reads, rebuilds, parsed, batches = (b - a for a, b in
                                             zip(counted, self.counters.snapshot()))
         return {"shown": shown - last, "found": found - last, "batches": batches,
+                "grouped": grouped - last, "in_stories": sum(
+                    self.services.stories.story_of(p) is not None for p in paths),
                 "parsed": parsed, "reads": reads, "rebuilds": rebuilds, "load": load,
                 "lag95": quantile(self.lag.samples, 0.95) * 1000 if self.lag.samples else 0,
                 "busy": busy}
@@ -188,7 +220,9 @@ async def scenario(app, args, root: Path) -> None:
                and not screen.scanning and not screen.background.indexing,
                "the reader ready and watching (its first scan over)", 0.1)
     live = Live(app, root, counters, lag)
-    print(f"ready: {len(live.services.catalog):,} articles, status "
+    print(f"ready: {time.process_time():.1f} s CPU of this process since it began "
+          f"(grouping {'on' if live.services.settings.group_stories else 'off'}), "
+          f"{len(live.services.catalog):,} articles, status "
           f"{' | '.join(screen.status.parts.values())}", flush=True)
     results = []
     for number in range(args.bursts):
@@ -199,11 +233,15 @@ async def scenario(app, args, root: Path) -> None:
         r = results[-1]
         print(f"burst {number}: {'index busy, ' if r['busy'] else ''}"
               f"listed {r['shown']:.2f} s, searchable {r['found']:.2f} s, "
+              f"grouped {r['grouped']:.2f} s ({r['in_stories']} in a story), "
               f"{r['batches']} batches, {r['parsed']} parsed, {r['reads']} full cache reads, "
               f"{r['rebuilds']} catalog rebuilds, loop lag p95 {r['lag95']:.0f} ms, "
               f"load {r['load']:.1f}", flush=True)
-    for key, label in (("shown", "listed"), ("found", "searchable"), ("lag95", "lag p95")):
+    for key, label in (("shown", "listed"), ("found", "searchable"), ("grouped", "grouped"),
+                       ("lag95", "lag p95")):
         values = [r[key] for r in results if not math.isnan(r[key])]
+        if not values:  # (grouped, with --no-group)
+            continue
         print(f"{label}: p50 {quantile(values, 0.5):.2f} p95 {quantile(values, 0.95):.2f}")
     edited = pick_sources(root, 1, 5, seed=99)[0]
     print(f"edited title shown in {await live.edit_title(edited):.2f} s")
@@ -220,7 +258,7 @@ async def scenario(app, args, root: Path) -> None:
 
 async def run(args) -> None:
     root, data_root, _ = copy_archive(args.archive, args.data, args.work)
-    settings = settings_for(data_root)
+    settings = replace(settings_for(data_root), group_stories=not args.no_group)
     app = NewsReaderApp(Archive.open(root, settings), settings)
     async with app.run_test(size=(120, 40)):
         await scenario(app, args, root)
@@ -235,6 +273,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--during-indexing", action="store_true",
                         help="each burst while the index still takes the one before")
+    parser.add_argument("--no-group", action="store_true", help="group_stories = false")
     parser.add_argument("--memory-bursts", type=int, default=0)
     parser.add_argument("--memory-files", type=int, default=200)
     asyncio.run(run(parser.parse_args()))

@@ -23,6 +23,7 @@ SHOWN_SECONDS = 1.0  # `mark_read_on_move = true`: marked read once shown this l
 # Which symlinks in an archive are followed: those resolving inside it, every one, none.
 FOLLOW_SYMLINKS = ("inside", "all", "none")
 READ_STORY = ("story", "article")
+COUNT_BY = ("stories", "articles")  # what the tree's counts count, with stories grouped
 SHOWN_VALUE = 60  # characters of a bad value a message quotes, at most
 WATCH_POLL_SECONDS = 30  # where the folder cannot be watched: a full rescan this often
 
@@ -69,13 +70,12 @@ class Settings:
     rules: tuple[Rule, ...] = ()  # the [[rules]] tables, in the file's order
     problems: tuple[str, ...] = ()  # what the config file holds that was ignored, to warn of
     # copies of one story (reader/stories) shown as one row, read once; a warm start reads
-    # the stories stored (+0.3 s CPU in a worker at 100k), a command reads them as stored.
-    # Off by default: the first change after a warm start builds the grouper (about 6 s
-    # of CPU at 100k, holding the GIL), and a burst arriving meanwhile was listed after
-    # 9.7 s instead of 0.5 (bench_live --during-indexing)
-    group_stories: bool = False
+    # the stories stored (+0.3 s CPU in a worker at 100k), a command reads them as stored,
+    # and a change looks up its candidates in stories.sqlite3 (nothing built in memory)
+    group_stories: bool = True
     story_window_days: float = 14.0  # copies are at most this many days apart
     read_story: str = READ_STORY[0]  # opening a copy marks its whole story read, or itself
+    count_by: str = COUNT_BY[0]  # the tree counts a story once, or each of its copies
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -121,9 +121,10 @@ def load_settings(
         searches=searches,
         rules=rules,
         problems=_unknown_keys(raw, cfg_path) + search_problems + rule_problems,
-        group_stories=_boolean(raw, "group_stories", False),
+        group_stories=_boolean(raw, "group_stories", True),
         story_window_days=_window_days(raw.get("story_window_days", STORY_WINDOW_DAYS)),
         read_story=_choice(raw, "read_story", READ_STORY),
+        count_by=_choice(raw, "count_by", COUNT_BY),
     )
     return settings
 

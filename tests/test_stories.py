@@ -110,7 +110,7 @@ def test_a_warm_start_reads_signatures_and_computes_none(tmp_path):
 
 
 def _search(sample_root: Path, tmp_path: Path, *options: str) -> list[dict]:
-    """`newsreader search 银行 --json` with `group_stories = true` (off by default)."""
+    """`newsreader search 银行 --json` with `group_stories = true` (the default)."""
     config = tmp_path / "stories.toml"
     config.write_text("group_stories = true\n", encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "reader.cli.main", "--data-dir",

@@ -64,7 +64,7 @@ def test_a_deleted_copy_leaves_its_story_in_the_store_too(stored):
 
 
 def test_files_changed_while_the_reader_was_closed_are_grouped_at_the_next_start(stored):
-    edited = replace(ARTICLES["f/copy.md"][0], mtime=99.0)
+    edited = replace(ARTICLES["f/copy.md"][0], mtime=99.0, title="Storm cuts coast's power")
     articles = [a for a in ALL if a.path != "f/copy.md"] + [edited]
     bodies = BODIES | {"f/copy.md": OTHER + " Later."}
     again = Stories.build(articles, lambda a: bodies[a.path], SignatureStore(stored))
@@ -74,13 +74,60 @@ def test_files_changed_while_the_reader_was_closed_are_grouped_at_the_next_start
     assert third.story_of("f/copy.md").members == ("e/en.md", "f/copy.md")
 
 
-def test_a_grouping_cut_short_is_not_taken_for_the_stories(tmp_path):
+def test_a_grouping_cut_short_is_taken_up_where_it_stopped(tmp_path, monkeypatch):
     import threading
 
+    from reader.session import stories as session_stories
+
+    monkeypatch.setattr(session_stories, "_BATCH", 2)
     cancel = threading.Event()
-    cancel.set()
     path = tmp_path / "s.sqlite3"
-    Stories.build(ALL, lambda a: BODIES[a.path], SignatureStore(path), cancel=cancel).close()
-    assert SignatureStore(path).grouped() is None
-    again = Stories.build(ALL, lambda a: BODIES[a.path], SignatureStore(path))
+    Stories.build(ALL, lambda a: BODIES[a.path], SignatureStore(path),
+                  progress=lambda done, total: cancel.set(), cancel=cancel).close()
+    assert len(SignatureStore(path).stamps()) == 2  # the first batch, with its stories
+    read = []
+    again = Stories.build(ALL, lambda a: read.append(a.path) or BODIES[a.path],
+                          SignatureStore(path))
+    assert len(read) == len(ALL) - 2  # the rest, not the first batch again
+    assert sorted(s.members for s in again.all()) == sorted(s.members for s in build(ARTICLES).all())
+
+
+def test_stories_of_another_window_are_grouped_anew_from_the_signatures(stored):
+    again = Stories.build(ALL, _never, SignatureStore(stored), window_days=1)
+    assert again.story_of("a/zh.md").members == ("a/zh.md", "b/hk.md")  # f/copy.md: day 2
+    assert SignatureStore(stored).grouped() == 1.0
+
+
+def test_a_store_of_version_2_is_taken_over_with_its_signatures_and_stories(stored):
+    import sqlite3
+
+    db = sqlite3.connect(stored)  # back to version 2's tables: keyed by path, no bands
+    with db:
+        db.execute("DROP TABLE bands")
+        db.execute("CREATE TABLE old AS SELECT path, size, mtime, date, source, exact, "
+                   "title, minhash, shingles, lead, length FROM signatures")
+        db.execute("DROP TABLE signatures")
+        db.execute("ALTER TABLE old RENAME TO signatures")
+        db.execute("UPDATE settings SET value = '2' WHERE name = 'version'")
+    db.close()
+    again = Stories.build(ALL, _never, SignatureStore(stored))
     assert len(again.story_of("a/zh.md")) == 3
+    new = article("g/again.md", "英伟达财报超预期", 3)
+    again.apply(Delta(added=(new,)), {new.path: BODIES["a/zh.md"]})  # found by its bands
+    assert len(again.story_of("a/zh.md")) == 4
+
+
+def test_the_first_change_after_a_warm_start_loads_no_signature_but_its_candidates(
+        stored, monkeypatch):
+    """The grouper is the store: a new file's candidates are one query, so the first
+    change after a warm start builds nothing (it built an LSH index of every signature:
+    6-9 s of CPU at 100,000 articles, holding the GIL)."""
+    monkeypatch.setattr(SignatureStore, "signatures",
+                        lambda self: pytest.fail("every signature loaded"))
+    monkeypatch.setattr(SignatureStore, "load", lambda self: pytest.fail("every one loaded"))
+    again = Stories.build(ALL, _never, SignatureStore(stored))
+    new = article("g/again.md", "Central bank holds rates, signals two cuts", 1.5)
+    again.apply(Delta(added=(new,)), {new.path: BODIES["d/en.md"]})
+    assert again.story_of("g/again.md").members == ("c/en.md", "d/en.md", "g/again.md")
+    again.apply(Delta(removed=("c/en.md", "d/en.md")))
+    assert again.story_of("g/again.md") is None

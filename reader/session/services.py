@@ -53,6 +53,7 @@ from reader.session.rules import Rules, RulesFound
 from reader.session.saved_searches import Found, SavedSearches
 from reader.session.search import SearchOutcome, Searcher
 from reader.session.stories import Stories, archive_body, story_rows
+from reader.session.story_counts import StoryCounts
 from reader.textsafe import is_openable
 
 Progress = Callable[[int, int], None]
@@ -142,6 +143,8 @@ class Services:
         # worker opened them (swapped by the event loop), the stories shown expanded.
         self.stories = Stories(archive_body(archive), enabled=False)
         self.expanded: frozenset[str] = frozenset()
+        self._story_counts = StoryCounts(lambda: (self.counts, self.stories.view,
+                                                  self.catalog.by_path))
         self.searcher.state = self  # is: filters read the marks in memory, not the disk
         self.on_error: Callable[[str], None] | None = None  # called from any thread
         self.on_notice: Callable[[str], None] | None = None  # good news, from any thread
@@ -150,6 +153,18 @@ class Services:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="state-writer")
         # Bulk marks and undos, off the event loop and in the order asked: each queues its
         # write before the next starts, so `u` right after a bulk mark undoes that mark.
+
+    @property
+    def counting(self) -> str:
+        """What the tree's counts count: "stories" (each story once: `count_by`, with
+        stories grouped) or "articles"."""
+        grouped = self.settings.group_stories and self.settings.count_by == "stories"
+        return "stories" if grouped else "articles"
+
+    @property
+    def tree_counts(self) -> GroupCounts | StoryCounts:
+        """The counts the tree shows: by story or by article (`counting`)."""
+        return self._story_counts if self.counting == "stories" else self.counts
 
     # -- loading ------------------------------------------------------------------
 

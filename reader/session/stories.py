@@ -62,17 +62,19 @@ class Story:
 
 class Stories:
     """The stories as the reader sees them (`story_of`: a dict look-up, for every row
-    drawn), and the grouper that changes them, made only when something changed: a warm
-    start whose files are those the stories stored were grouped from loads the stored
-    stories and nothing else (a few milliseconds and a few MB at 100,000 articles)."""
+    drawn), changed by a grouper whose state is the store (`store`, else one in
+    memory): a warm start whose files are those the stories stored were grouped from
+    loads the stored stories and nothing else (a few milliseconds and a few MB at
+    100,000 articles), and a change looks up its candidates in the store."""
 
     def __init__(self, read_body: ReadBody, store: SignatureStore | None = None,
                  window_days: float = 14.0, enabled: bool = True) -> None:
         self._read_body = read_body
+        if store is None and enabled:
+            store = SignatureStore.in_memory()
         self._store = store
         self.window_days = window_days
         self.enabled = enabled
-        self._grouper: StoryGrouper | None = None
         self._view: dict[str, Story] = {}  # a member's path -> its story
         self._lock = threading.Lock()  # one change at a time (the grouper, the view)
 
@@ -109,15 +111,14 @@ class Stories:
         with nothing changed reads the stamps only)."""
         from reader.stories.compute import stamp
 
-        stored = self._store.stamps() if self._store is not None else {}
+        stored = self._store.stamps()
         todo = [a for a in articles if stored.get(a.path) != stamp(a)]
         gone = stored.keys() - {a.path for a in articles}
-        if not todo and not gone and self._grouper is None and self._view_is_stored():
-            return
-        self._change(gone, todo, {}, progress, cancel)
+        if todo or gone or not self._view_is_stored():
+            self._change(gone, todo, {}, progress, cancel)
 
     def _view_is_stored(self) -> bool:
-        return self._store is not None and self._store.grouped() == float(self.window_days)
+        return self._store.grouped() == float(self.window_days)
 
     def apply(self, delta: Delta, bodies: Mapping[str, str] | None = None) -> frozenset[str]:
         """Group the added and changed articles (`bodies` by path where a scan parsed
@@ -132,45 +133,45 @@ class Stories:
 
     def _change(self, gone: Iterable[str], incoming: Sequence[Article],
                 bodies: Mapping[str, str], progress=None, cancel=None) -> None:
-        gone = list(gone)
+        """Each change stored in a transaction of its batch, so that the stories stored
+        are always those of the signatures stored (a change cut short is taken up at
+        the next start, where it stopped)."""
+        from reader.stories.grouping import StoryGrouper
+
+        store, gone = self._store, list(gone)
         with self._lock:
-            fresh = self._grouper is None and not self._view_is_stored()
-            grouper = self._loaded_grouper()
-            if self._store is not None and gone:
-                self._store.delete(gone)
+            grouper = StoryGrouper(store, self.window_days)
             old = self._members_of([*gone, *(a.path for a in incoming)])
-            touched = set(grouper.stories()) if fresh else set()
-            for path in gone:
-                touched |= grouper.remove(path)
+            touched: set[int] = set()
+            if not self._view_is_stored():  # another window, or a store made anew
+                old |= self._view.keys()
+                touched = self._regroup_all(grouper, cancel)
+            with store.batch():
+                for path in gone:
+                    touched |= grouper.remove(path)
             for start in range(0, len(incoming), _BATCH):
                 if cancel is not None and cancel.is_set():
                     break
-                batch = incoming[start:start + _BATCH]
-                old |= self._members_of(a.path for a in batch)
-                touched |= self._add(grouper, batch, bodies)
+                touched |= self._add(grouper, incoming[start:start + _BATCH], bodies)
                 if progress is not None:
                     progress(min(start + _BATCH, len(incoming)), len(incoming))
-            self._show(grouper, old, touched, done=cancel is None or not cancel.is_set())
+            self._show(old, touched)
 
-    def _loaded_grouper(self) -> StoryGrouper:
-        """The grouper, made at the first change: the stored signatures with the stored
-        stories (nothing matched again), or grouped anew when none are stored."""
-        if self._grouper is None:
-            from reader.stories.grouping import StoryGrouper
-
-            grouper = StoryGrouper(self.window_days)
-            if self._store is not None:
-                signatures = self._store.signatures()
-                if self._view_is_stored():
-                    grouper.restore(signatures, {n: [(p, w) for p, _, w in m] for n, m
-                                                 in self._store.stories().items()})
-                else:
-                    self._store.ungrouped()
-                    for sig in signatures:
-                        grouper.add(sig)
-                    self._view = {}
-            self._grouper = grouper
-        return self._grouper
+    def _regroup_all(self, grouper: StoryGrouper, cancel=None) -> set[int]:
+        """Every stored signature grouped anew; the store says so once all are."""
+        store, touched = self._store, set()
+        with store.batch():
+            store.set_grouped(None)
+        signatures = store.signatures()
+        for start in range(0, len(signatures), _BATCH):
+            if cancel is not None and cancel.is_set():
+                return touched
+            with store.batch():
+                for sig in signatures[start:start + _BATCH]:
+                    touched |= grouper.regroup(sig)
+        with store.batch():
+            store.set_grouped(self.window_days)
+        return touched
 
     def _add(self, grouper: StoryGrouper, articles: Sequence[Article],
              bodies: Mapping[str, str]) -> set[int]:
@@ -178,40 +179,31 @@ class Stories:
 
         made = [(stamp(a), signature_for(a, bodies[a.path] if a.path in bodies
                                          else self._read_body(a))) for a in articles]
-        if self._store is not None:
-            self._store.put(made)
         touched: set[int] = set()
-        for _, sig in made:
-            touched |= grouper.add(sig)
+        with self._store.batch():
+            for stamped, sig in made:
+                touched |= grouper.add(stamped, sig)
         return touched
 
     def _members_of(self, paths: Iterable[str]) -> set[str]:
         view = self._view
         return {p for path in paths if (s := view.get(path)) for p in s.members}
 
-    def _show(self, grouper: StoryGrouper, old: set[str], touched: set[int],
-              done: bool) -> None:
-        """The view (and the store) with the stories `touched` as they are now and the
-        paths of the stories `old` as they were (those in no story now are dropped)."""
-        made = {}
+    def _show(self, old: set[str], touched: set[int]) -> None:
+        """The view with the stories `touched` as they are now and the paths of the
+        stories `old` as they were (those in no story now are dropped)."""
+        made = []
         for number in touched:
-            members = grouper.members(number)
+            members = self._store.members(number)
             if len(members) > 1:
-                made[number] = _story([(p, grouper.signature(p).date) for p in members],
-                                      {p: grouper.why.get(p, "") for p in members})
+                made.append(_story([(p, d) for p, d, _ in members],
+                                   {p: w for p, _, w in members}))
         view = dict(self._view)  # the UI reads the view it holds, never one half made
         for path in old:
             view.pop(path, None)
-        for story in made.values():
+        for story in made:
             view.update(dict.fromkeys(story.members, story))
         self._view = view
-        if self._store is not None and not done:
-            self._store.ungrouped()  # grouped anew at the next start
-        elif self._store is not None:
-            rows = [(n, (p, grouper.signature(p).date, s.why.get(p, "")))
-                    for n, s in made.items() for p in s.members]
-            self._store.put_stories(old | {p for s in made.values() for p in s.members},
-                                    rows, self.window_days)
 
     def _ids_of(self, paths: Iterable[str]) -> set[str]:
         return {story.id for story in map(self.story_of, paths) if story is not None}

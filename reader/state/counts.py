@@ -11,7 +11,9 @@ the groups of the articles named (`Groups.keys_of`); `hold` / `drop` a held
 group, whose members a newer `PathGroup` changes (`hold` again: only the
 paths that joined or left are counted).  Nothing is recounted over the archive
 for a change.  A field group whose last article goes leaves `keys()`; a new one
-joins it; a held group stays while it is held, empty or not.
+joins it; a held group stays while it is held, empty or not.  `shape` grows at
+every change but a mark's, and `on_mark` is told of each path marked (what a view of
+the counts, reader/session/story_counts.py, follows them by).
 
 Hidden articles (the members of the held group HIDDEN: what the hide rules match,
 reader/session/rules.py) are counted in HIDDEN only: a hidden article counts as
@@ -26,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
-from typing import AbstractSet, Iterable, Iterator, Mapping, Sequence
+from typing import AbstractSet, Callable, Iterable, Iterator, Mapping, Sequence
 
 from reader.archive.model import Article
 from reader.state.groups import ALL, FIELD_KINDS, FIXED, STARRED, UNREAD, Groups, Key, PathGroup
@@ -60,6 +62,8 @@ class GroupCounts:
         self._star[ALL] = len(self._starred)
         self._star_unread = len(self._starred - self._read)
         self._hidden: frozenset[str] = frozenset()
+        self.shape = 0  # one more at every change of the counts but a mark's
+        self.on_mark: Callable[[str], None] | None = None  # told of each path marked
         if hidden is None:  # (the registry is read, not changed: this runs in a worker)
             hidden = self.groups.group(HIDDEN).paths if HIDDEN in self.groups else frozenset()
         for group in self.groups.held():
@@ -106,9 +110,10 @@ class GroupCounts:
 
     def _count(self, articles: Iterable[Article], step: int, read: AbstractSet[str],
                starred: AbstractSet[str]) -> None:
+        self.shape += 1
         for article in articles:
             is_read, is_starred = article.path in read, article.path in starred
-            keys = self._keys(article)
+            keys = self.keys_of(article)
             _bump(self._total, keys, step)
             if not is_read:
                 _bump(self._unread, keys, step)
@@ -123,8 +128,9 @@ class GroupCounts:
         if (article.path in self._read) == read:
             return False
         delta = -1 if read else 1
+        self._marked(article.path)
         (self._read.add if read else self._read.discard)(article.path)
-        for key in self._keys(article):
+        for key in self.keys_of(article):
             self._unread[key] += delta
         if article.path in self._starred and article.path not in self._hidden:
             self._star_unread += delta
@@ -135,14 +141,25 @@ class GroupCounts:
         if (article.path in self._starred) == starred:
             return False
         delta = 1 if starred else -1
+        self._marked(article.path)
         (self._starred.add if starred else self._starred.discard)(article.path)
-        for key in self._keys(article):
+        for key in self.keys_of(article):
             self._star[key] += delta
         if article.path not in self._read and article.path not in self._hidden:
             self._star_unread += delta
         return True
 
-    def _keys(self, article: Article) -> tuple[Key, ...]:
+    def _marked(self, path: str) -> None:
+        if self.on_mark is not None:
+            self.on_mark(path)
+
+    def is_read(self, path: str) -> bool:
+        return path in self._read
+
+    def is_starred(self, path: str) -> bool:
+        return path in self._starred
+
+    def keys_of(self, article: Article) -> tuple[Key, ...]:
         """The keys an article is counted in: HIDDEN alone for a hidden one."""
         if article.path in self._hidden:
             return (HIDDEN,)
@@ -181,6 +198,7 @@ class GroupCounts:
 
     def drop(self, key: Key) -> None:
         """Stop holding and counting the group of `key`."""
+        self.shape += 1
         if self.groups.drop(key) is not None:
             for counter in (self._total, self._unread, self._star):
                 counter.pop(key, None)
@@ -192,10 +210,12 @@ class GroupCounts:
             if not group.paths.isdisjoint(paths):
                 self.groups.hold(PathGroup(group.key, group.paths - paths, group.definition))
         self._hidden -= paths
+        self.shape += 1
 
     def _count_paths(self, key: Key, paths: AbstractSet[str], step: int) -> None:
         """Count (or uncount) these paths in one group, by set operations on the marks."""
         paths = paths - self._hidden if self._hidden else paths
+        self.shape += 1
         total = len(paths)
         self._total[key] += step * total
         self._unread[key] += step * (total - len(self._read.intersection(paths)))

@@ -3,16 +3,19 @@
 Two articles are one story (`match`) when their dates are within the window and
 - their folded texts are equal ("exact copy"), or
 - their MinHashes agree on at least `NEAR` of their bins ("near copy": the same
-  report lightly edited, or in the other script), their lengths alike, their titles
+  report lightly edited, or in the other script), their lengths alike, their figures
+  shared (`facts_agree`: not one source's template filled in at another hour), each
+  title about its own lead (`about_leads`: not a roundup), their titles
   differing in wording only (`headlines_agree`: not a template filled in for another
   company or hour) or in regional Chinese words only (`regional`), or
 - their folded titles are equal, distinctive (long: not "Sector Update: Tech") and
   from two sources ("same title": a wire story that two outlets cut differently).
-A story is a connected set of such pairs, of two articles or more.  Candidates come
-from the LSH bands and from the exact and title tables, so adding an article costs the
-same in a small archive as in a large one.  The stories are the connected components of
-the pairs, so they do not depend on the order in which articles arrived: grouping an
-archive at once and growing it file by file give the same stories.
+A story is a connected set of such pairs, of two articles or more. Candidates come from
+the LSH bands and from the exact digests and titles, each an indexed look-up in the
+store (reader/stories/store.py), so adding an article costs about the same in a small
+archive as in a large one, and nothing is built in memory first. The stories are the
+connected components of the pairs, so they do not depend on the order in which articles
+arrived: grouping an archive at once and growing it file by file give the same stories.
 
 Removing an article regroups only its own story (its other members, by their own
 candidates), which may split in two, or end (a story of one is no story).
@@ -20,11 +23,11 @@ candidates), which may split in two, or end (a story of one is no story).
 
 from __future__ import annotations
 
-from itertools import count
-from typing import Iterable, Mapping
+from typing import Iterable
 
-from reader.stories.bands import BandIndex, band_keys
-from reader.stories.signature import Signature, in_bloom, similarity, tokens
+from reader.stories.bands import band_keys
+from reader.stories.signature import Signature, in_bloom, numbers, similarity, tokens
+from reader.stories.store import SignatureStore, Stamp, StoredMember
 
 NEAR = 0.5  # estimated Jaccard similarity of the shingle sets (2 x its error at 128 bins)
 REGIONAL = 0.75  # ... for titles in two regions' Chinese words (`regional`)
@@ -34,6 +37,9 @@ TITLE_CJK = 12  # a distinctive title: this many characters with Chinese in it,
 TITLE_LATIN = 30  # or this many letters and digits without
 AGAINST_SHARE = 0.3  # of the title words that tell two articles apart (`headlines_agree`)
 WORDING_SHARE = 0.25  # of two titles' words, differing with nothing for the pair
+FACTS = 5  # numbers each text needs for `facts_agree` to judge
+FACTS_SHARE = 0.5  # of the fewer numbers, in the other text too
+ABOUT = 3  # telling title words a title needs for `about_leads` to judge
 DAY = 86_400.0
 
 
@@ -46,11 +52,37 @@ def match(a: Signature, b: Signature, window: float) -> str:
         return "exact copy"
     if enough and min(a.length, b.length) >= LENGTH_SHARE * max(a.length, b.length):
         near = similarity(a, b)
-        if near >= NEAR and (headlines_agree(a, b) or near >= REGIONAL and regional(a, b)):
+        same = a.title == b.title and distinctive(a.title)  # (an update: new figures)
+        if (near >= NEAR and (same or facts_agree(a, b)) and about_leads(a, b)
+                and (headlines_agree(a, b) or near >= REGIONAL and regional(a, b))):
             return "near copy"
     if a.title == b.title and a.source != b.source and distinctive(a.title):
         return "same title"
     return ""
+
+
+def facts_agree(a: Signature, b: Signature) -> bool:
+    """Whether two texts share their numbers: a source's templated reports share most
+    of their words and few of their figures ("S&P 500 losing 0.3%, the Dow Jones
+    declining 90 points" before the open, "losing about 0.3%" an hour later; Tuesday's
+    "were down 0.1%" and Wednesday's "were up 0.1%" with other figures after), where
+    copies of one report repeat its facts.  Texts with few numbers say nothing."""
+    na, nb = numbers(a), numbers(b)
+    if na is None or nb is None or min(len(na), len(nb)) < FACTS:
+        return True
+    return len(na & nb) >= FACTS_SHARE * min(len(na), len(nb))
+
+
+def about_leads(a: Signature, b: Signature) -> bool:
+    """Whether each title is about its own article's lead: a roundup's part ("BP Touts
+    'New Beginning,' Fundamental Change in -3-") opens with another item (an iron ore
+    market talk) that a short report may copy whole, while its title names none of it."""
+    return all(_about_lead(sig) for sig in (a, b))
+
+
+def _about_lead(sig: Signature) -> bool:
+    telling = _telling(tokens(sig.title))
+    return len(telling) < ABOUT or any(in_bloom(sig.lead, w) for w in telling)
 
 
 def distinctive(title: str) -> bool:
@@ -108,177 +140,101 @@ def _numbers_agree(ta: set[str], tb: set[str]) -> bool:
 
 
 class StoryGrouper:
-    """Every signature, its candidates and the stories, changed one article at a time.
-    Stories are numbered; `story_of` maps a member's path to its number."""
+    """The stories of the signatures in `store`, changed one article at a time in the
+    caller's transaction (`store.batch()`).  Stories are numbered; nothing is kept in
+    memory: every look-up is the store's."""
 
-    def __init__(self, window_days: float = 14.0) -> None:
+    def __init__(self, store: SignatureStore, window_days: float = 14.0) -> None:
+        self.store = store
         self.window = window_days * DAY
-        self._slots: list[Signature | None] = []
-        self._slot_of: dict[str, int] = {}
-        self._bands = BandIndex()
-        self._by_exact: dict[int, set[int]] = {}
-        self._by_title: dict[str, set[int]] = {}
-        self._story: dict[int, int] = {}  # slot -> story number (members only)
-        self._members: dict[int, set[int]] = {}  # story number -> slots
-        self._numbers = count(1)
-        self.why: dict[str, str] = {}  # a member's path -> how it is linked to its story
 
-    def __len__(self) -> int:
-        return len(self._slot_of)
-
-    def signature(self, path: str) -> Signature | None:
-        slot = self._slot_of.get(path)
-        return None if slot is None else self._slots[slot]
-
-    def story_of(self, path: str) -> int | None:
-        slot = self._slot_of.get(path)
-        return None if slot is None else self._story.get(slot)
-
-    def members(self, number: int) -> list[str]:
-        return [self._slots[s].path for s in self._members.get(number, ())]
-
-    def stories(self) -> dict[int, list[str]]:
-        return {n: self.members(n) for n in self._members}
-
-    def add(self, sig: Signature) -> set[int]:
+    def add(self, stamp: Stamp, sig: Signature) -> set[int]:
         """Group `sig` (replacing an earlier signature of its path); the numbers of the
         stories that changed (made, grown, merged away, or left by its old version)."""
-        touched = self.remove(sig.path) if sig.path in self._slot_of else set()
-        slot = self._register(sig)
-        links = self._links(slot, self._candidates(slot))
-        if links:
-            touched |= self._join(slot, links)
-        return touched
+        touched = self.remove(sig.path)
+        keys = _keys(sig)
+        self.store.put(stamp, sig, keys)
+        return touched | self.regroup(sig, keys)
+
+    def regroup(self, sig: Signature, keys: list[int] | None = None) -> set[int]:
+        """Link a stored signature to its copies (when every one is grouped anew)."""
+        links = self._links(sig, self._candidates(sig, keys))
+        return self._join(sig, links) if links else set()
 
     def remove(self, path: str) -> set[int]:
         """Forget `path`; the numbers of the stories that changed."""
-        slot = self._slot_of.pop(path, None)
-        if slot is None:
+        store = self.store
+        sig = store.signature(path)
+        if sig is None:
             return set()
-        self._unregister(slot)
-        self.why.pop(path, None)
-        number = self._story.pop(slot, None)
+        store.delete(path, _keys(sig))
+        number = store.story_of(path)
         if number is None:
             return set()
-        rest = self._members.pop(number) - {slot}
-        for s in rest:
-            del self._story[s]
+        rest = [m for m in store.members(number) if m[0] != path]
+        store.leave([path, *(m[0] for m in rest)])
         return {number} | self._regroup(rest, number)
 
-    def restore(self, signatures: Iterable[Signature],
-                stories: Mapping[int, Iterable[tuple[str, str]]]) -> None:
-        """Take `signatures` and their stories as a grouping stored them (number ->
-        (path, why) of each member): no pair is matched again.  Members without a
-        signature are left out."""
-        keyed = [(self._register(sig, banded=False), _keys(sig)) for sig in signatures]
-        self._bands.add_all(keyed)
-        for number, members in stories.items():
-            slots = {self._slot_of[p] for p, _ in members if p in self._slot_of}
-            if len(slots) < 2:
-                continue
-            self._members[number] = slots
-            for s in slots:
-                self._story[s] = number
-            self.why.update((p, why) for p, why in members if p in self._slot_of)
-        self._numbers = count(max(stories, default=0) + 1)
+    def _candidates(self, sig: Signature, keys: list[int] | None = None) -> list[Signature]:
+        return self.store.candidates(sig, _keys(sig) if keys is None else keys,
+                                     distinctive(sig.title), self.window)
 
-    def _register(self, sig: Signature, banded: bool = True) -> int:
-        slot = len(self._slots)
-        self._slots.append(sig)
-        self._slot_of[sig.path] = slot
-        if banded:  # (else the caller adds the keys of many at once)
-            self._bands.add(slot, _keys(sig))
-        self._by_exact.setdefault(sig.exact, set()).add(slot)
-        if distinctive(sig.title):
-            self._by_title.setdefault(sig.title, set()).add(slot)
-        return slot
-
-    def _unregister(self, slot: int) -> None:
-        sig = self._slots[slot]
-        self._slots[slot] = None
-        self._bands.discard(slot)
-        _discard(self._by_exact, sig.exact, slot)
-        _discard(self._by_title, sig.title, slot)
-
-    def _candidates(self, slot: int) -> set[int]:
-        sig = self._slots[slot]
-        found = self._bands.candidates(_keys(sig))
-        found |= self._by_exact.get(sig.exact, set())
-        found |= self._by_title.get(sig.title, set())
-        found.discard(slot)
-        return found
-
-    def _links(self, slot: int, candidates: set[int]) -> dict[int, str]:
-        sig = self._slots[slot]
+    def _links(self, sig: Signature, candidates: Iterable[Signature]) -> dict[str, tuple]:
+        """path -> (signature, why) of each candidate that is one story with `sig`."""
         links = {}
         for other in candidates:
-            why = match(sig, self._slots[other], self.window)
+            why = match(sig, other, self.window)
             if why:
-                links[other] = why
+                links[other.path] = (other, why)
         return links
 
-    def _join(self, slot: int, links: dict[int, str]) -> set[int]:
-        """`slot` with the articles it is linked to, their stories merged into the
+    def _join(self, sig: Signature, links: dict[str, tuple]) -> set[int]:
+        """`sig` with the articles it is linked to, their stories merged into the
         largest of them (or a new one)."""
-        numbers = {self._story[s] for s in links if s in self._story}
-        number = max(numbers, key=lambda n: len(self._members[n])) if numbers \
-            else next(self._numbers)
-        members = self._members.setdefault(number, set())
+        store = self.store
+        numbers = {n for p in (sig.path, *links) if (n := store.story_of(p)) is not None}
+        members = {n: store.members(n) for n in numbers}
+        number = max(numbers, key=lambda n: (len(members[n]), -n)) if numbers \
+            else store.new_number()
+        joined = {m[0] for n in numbers for m in members[n]}
         for other in numbers - {number}:
-            members |= self._members.pop(other)
-        members.add(slot)
-        members.update(links)
-        for s in members:
-            self._story[s] = number
-        self.why[self._slots[slot].path] = _best(links.values())
-        for other, why in links.items():
-            self.why.setdefault(self._slots[other].path, why)
+            store.put_members(number, members[other])
+        best = _best(why for _, why in links.values())
+        store.put_members(number, [(sig.path, sig.date, best)] + [
+            (path, other.date, why) for path, (other, why) in links.items()
+            if path not in joined])
         return numbers | {number}
 
-    def _regroup(self, slots: set[int], number: int) -> set[int]:
-        """The connected parts of `slots` (a story less one member), the largest keeping
+    def _regroup(self, rest: list[StoredMember], number: int) -> set[int]:
+        """The connected parts of `rest` (a story less one member), the largest keeping
         `number`; parts of one are no story.  The numbers made."""
-        parts = sorted(self._parts(slots), key=len, reverse=True)
+        parts = sorted(self._parts(rest), key=len, reverse=True)
         made = set()
         for i, part in enumerate(p for p in parts if len(p) > 1):
-            n = number if i == 0 else next(self._numbers)
+            n = number if i == 0 else self.store.new_number()
             made.add(n)
-            self._members[n] = part
-            for s in part:
-                self._story[s] = n
-        for part in parts:
-            if len(part) == 1:
-                self.why.pop(self._slots[next(iter(part))].path, None)
+            self.store.put_members(n, part)
         return made - {number}
 
-    def _parts(self, slots: set[int]) -> list[set[int]]:
-        left, parts = set(slots), []
+    def _parts(self, rest: list[StoredMember]) -> list[list[StoredMember]]:
+        left, parts = {m[0]: m for m in rest}, []
         while left:
-            part, todo = set(), [left.pop()]
+            first = left.popitem()[1]
+            part, todo = [first], [first[0]]
             while todo:
-                s = todo.pop()
-                part.add(s)
-                near = self._links(s, self._candidates(s) & left)
-                left -= near.keys()
+                sig = self.store.signature(todo.pop())
+                near = self._links(sig, (c for c in self._candidates(sig) if c.path in left))
+                part.extend(left.pop(p) for p in near)
                 todo.extend(near)
             parts.append(part)
         return parts
 
 
 def _keys(sig: Signature) -> list[int]:
-    """The band keys of `sig`, worked out when asked (a few microseconds) rather than
-    kept: 32 keys an article were 130 MB at 100,000."""
-    return band_keys(sig.bins()) if sig.shingles else []
+    """The band keys of `sig` (none when its text is too short for shingles)."""
+    return band_keys(sig.minhash) if sig.shingles else []
 
 
 def _best(reasons) -> str:
     order = ("exact copy", "near copy", "same title")
     return min(reasons, key=order.index)
-
-
-def _discard(table: dict, key, slot: int) -> None:
-    slots = table.get(key)
-    if slots is not None:
-        slots.discard(slot)
-        if not slots:
-            del table[key]

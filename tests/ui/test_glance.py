@@ -300,3 +300,33 @@ def test_days_that_hold_nothing_say_so_and_n_shows_the_days_to_the_newest(
         assert glance.shown.empty
 
     run_app_test(make_app(), scenario, size=(80, 24))
+
+
+def test_the_most_covered_stories_of_the_day_follow_the_search_and_the_files(
+        make_app, archive_factory):
+    """Issue 15: for stories, the most-covered stories of the day, in scope, live."""
+    from tests.ui.conftest import sample_files
+    from tests.ui.test_stories_ui import BODY, TITLE
+
+    day = f"{NOW[0]}-{NOW[1]:02d}-{NOW[2]:02d}"
+    copies = {f"en/news/{source}/rates.en.md": article(TITLE, f"{day} 0{hour}:00:00", BODY)
+              for source, hour in (("reuters", 7), ("tradingview", 8))}
+    root = archive_factory(sample_files() | copies, name="covered")
+
+    async def scenario(pilot, screen):
+        await until(pilot, lambda: screen.services.stories.view)
+        glance = await open_glance(pilot, screen)
+        box = glance.query_one("#glance-stories")
+        assert box.display and f"×2 {TITLE}  reuters, tradingview" in str(box.render())
+        (root / "en/news/investing").mkdir(parents=True)
+        (root / "en/news/investing/rates.en.md").write_text(
+            article(TITLE, f"{day} 09:00:00", BODY), encoding="utf-8")
+        screen.action_rescan()  # while the glance is open: drawn again once grouped
+        await settle(pilot)
+        await until(pilot, lambda: f"×3 {TITLE}  reuters, tradingview, investing" in str(
+            box.render()))
+        await press(pilot, "escape", "slash", *"gold", "enter")
+        glance = await open_glance(pilot, screen)
+        assert not glance.query_one("#glance-stories").display  # no story in the hits
+
+    run_app_test(make_app(root), scenario)

@@ -137,3 +137,40 @@ def test_a_copy_shown_long_enough_reads_its_whole_story(make_app, monkeypatch):
         assert screen.services.read == set(COPIES)
 
     run_app_test(make_app(group_stories=True, mark_read_on_move=1.0), scenario)
+
+
+def test_the_tree_counts_stories_says_so_and_follows_reads_and_files(make_app, ui_archive):
+    from reader.state.counts import Count
+    from reader.state.groups import ALL
+
+    async def scenario(pilot, screen):
+        tree = screen.tree
+        assert tree.border_title == "Groups, by story"
+        assert tree.counts[ALL] == Count(13, 13, 0)  # 12 articles and one story of 3
+        assert screen.services.counts[ALL] == Count(15, 15, 0)
+        extra = ui_archive / "en/news/bloomberg/rates.en.md"
+        extra.parent.mkdir(parents=True)
+        extra.write_text(article(TITLE, "2025-02-20 12:00:00", BODY), encoding="utf-8")
+        await press(pilot, "r")
+        await settle(pilot)
+        assert tree.counts[ALL] == Count(13, 13, 0)  # a fourth copy: still one story
+        await to_story(pilot, screen)
+        await press(pilot, "enter")
+        assert tree.counts[ALL] == Count(13, 12, 0)
+        assert str(tree.root.children[0].label).endswith("12/13")  # All's label
+
+    run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_count_by_articles_counts_each_copy_and_says_so(make_app):
+    from reader.state.counts import Count
+    from reader.state.groups import ALL
+
+    async def scenario(pilot, screen):
+        assert screen.tree.border_title == "Groups, by article"
+        assert screen.tree.counts[ALL] == Count(15, 15, 0)
+        await to_story(pilot, screen)
+        await press(pilot, "enter")
+        assert screen.tree.counts[ALL] == Count(15, 12, 0)  # the story's three copies
+
+    run_app_test(make_app(group_stories=True, count_by="articles"), scenario)

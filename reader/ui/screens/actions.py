@@ -87,7 +87,7 @@ class ArticleActions:
         if not articles:
             return
         tree = self.tree
-        tree.counts = self.services.counts
+        tree.counts = self.services.tree_counts
         if len(articles) > 50:
             tree.refresh_all_counts()
             self.article_list.refresh()  # marks are in the row cache's key

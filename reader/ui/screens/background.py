@@ -172,7 +172,7 @@ class Background:
             self.first_scan = not self.services.articles  # first: an empty catalog says why
         for notice in message.notices:
             self.screen.notify(notice, severity="warning", timeout=10)
-        self.screen.tree.rebuild(self.services.counts, partial=self.first_scan)
+        self.screen.tree.rebuild(self.services.tree_counts, partial=self.first_scan)
         self.screen.rule_nodes.show()
         self.screen.listing.refresh()
         self.loaded.set()
@@ -255,7 +255,7 @@ class Background:
             self._scan_notice.stop()
         self._scan_notice = self.screen.set_timer(self.scan_notice_seconds,
                                                   lambda: status.set_part("scan", ""))
-        self.screen.tree.border_title = "Groups"
+        self.screen.tree.scan_ended()
         self.screen.listing.show_view_counts()
         self.index()
 

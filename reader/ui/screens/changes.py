@@ -53,7 +53,7 @@ class LiveChanges:
         keys = set(chain.from_iterable(map(keys_of, change.outgoing)))
         self.services.take(change)
         keys.update(chain.from_iterable(map(keys_of, change.incoming)))
-        screen.tree.update_groups(self.services.counts, keys)
+        screen.tree.update_groups(self.services.tree_counts, keys)
         under_cursor = _path_of(screen.article_list.current)
         self._edit_list(change)
         self._follow_open_article(change, under_cursor)

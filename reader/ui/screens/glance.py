@@ -35,6 +35,7 @@ from reader.archive.model import Article
 from reader.session.catalog import CatalogChange
 from reader.session.glance_figures import Figures, figures
 from reader.session.glance_scope import Glance, GlanceScope, now_in
+from reader.session.glance_stories import most_covered
 from reader.session.glance_window import Window
 from reader.session.listing import ALL, GroupKey
 from reader.session.search import SearchOutcome
@@ -95,6 +96,7 @@ class GlanceScreen(ModalScreen[GroupKey | None]):
             yield GlanceCharts(id="glance-charts")
             yield WeekBars(id="glance-bars")
             yield TopNames(id="glance-names")
+            yield Static(id="glance-stories")  # the day's most-covered stories, if any
 
     def on_mount(self) -> None:
         self.services.observers.append(self)
@@ -257,12 +259,28 @@ class GlanceScreen(ModalScreen[GroupKey | None]):
             shown, None if shown.moved else now.hour))
         self.query_one(WeekBars).show(draw.tables(shown))
         self.query_one(TopNames).show(draw.names(shown))
+        self._show_stories()
+
+    def _show_stories(self) -> None:
+        """The most-covered stories of the day shown (in scope: the group, the search)."""
+        member = self._scope.member if self._scope is not None else None
+        covered = most_covered(self.services.catalog, self.glance.arrivals.window, member,
+                               self.services.stories)
+        box = self.query_one("#glance-stories", Static)
+        box.display = bool(covered)
+        box.update(draw.stories(covered, self.glance.arrivals.window.today))
+
+    def stories_changed(self) -> None:
+        """The stories changed (a worker grouped new copies): drawn again, soon."""
+        if self.glance is not None and self.is_current and self._redraw is None:
+            self._redraw = self.set_timer(REDRAW, self.draw)
 
     def _show_counting(self) -> None:
         self.query_one("#glance-head", Static).update(draw.COUNTING)
         for widget in (self.query_one(GlanceCharts), self.query_one(WeekBars),
                        self.query_one(TopNames)):
             widget.show(())
+        self.query_one("#glance-stories", Static).display = False
 
 
 def _same(a: tuple, b: tuple) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from rich.text import Text
 
 from reader.session.glance_figures import Figures, arrivals_span, notice
+from reader.session.glance_stories import Covered
+from reader.ui.sanitize import clean_line
 from reader.ui.widgets.glance_charts import Chart
 from reader.ui.widgets.top_names import Names
 from reader.ui.widgets.week_bars import Table
@@ -70,3 +72,13 @@ def names(shown: Figures) -> list[Names]:
     week = week_of(shown)
     return [Names("category", f"Categories, {week}", shown.categories),
             Names("tag", f"Tags, {week}", shown.tags)]
+
+
+def stories(covered: list[Covered], day) -> Text:
+    """`Most-covered stories, 02-20` and a line a story: `×3 title  reuters, investing`."""
+    text = Text(f"Most-covered stories, {day:%m-%d}", style="bold")
+    for story in covered:
+        text.append(f"\n×{story.copies} ", style="bold")
+        text.append(clean_line(story.title) or "(untitled)")
+        text.append(f"  {', '.join(map(clean_line, story.sources))}", style="dim")
+    return text

@@ -89,7 +89,7 @@ class MainScreen(ArticleActions, Screen):
         article_list.is_starred = self.services.is_starred
         article_list.is_highlighted = self.services.rules.is_highlighted
         article_list.border_title = "Articles"
-        self.query_one(GroupTree).border_title = "Groups"
+        self.query_one(GroupTree).border_title = "Groups"  # (", by story" with stories)
         self.article_pane.border_title = "Article"
         self.status.set_part("view", "Loading…")
         self.search_nodes.show()

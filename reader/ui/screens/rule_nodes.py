@@ -69,7 +69,7 @@ class RuleNodes:
         if not articles:
             return
         keys = {k for a in articles for k in (*field_keys(a), *groups.keys_of(a))}
-        self.screen.tree.update_groups(self.services.counts, keys | {HIDDEN})
+        self.screen.tree.update_groups(self.services.tree_counts, keys | {HIDDEN})
         self._edit_rows(articles)
         self.screen.refresh_list()
         self.screen.show_view_counts()

@@ -46,7 +46,7 @@ class SearchNodes:
         if found is None:
             return
         keys = self.saved.take(found)
-        self.screen.tree.counts = self.screen.services.counts
+        self.screen.tree.counts = self.screen.services.tree_counts
         self.show()
         for key, problem in found.problems.items():
             search = self.saved.by_key(key)

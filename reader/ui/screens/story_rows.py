@@ -108,6 +108,13 @@ class StoryRows:
         self.screen.article_list.grouping = bool(self.services.stories.view)
         self.screen.article_list.refresh_bindings()
         self.screen.refresh_list()
+        for observer in self.services.observers:  # (the glance's stories of the day)
+            if hasattr(observer, "stories_changed"):
+                observer.stories_changed()
+        tree, grouped = self.screen.tree, bool(self.services.stories.view)
+        tree.count_by(self.services.counting if grouped else "")  # said while it matters
+        if self.services.counting == "stories":  # each story counted once in the tree
+            tree.refresh_all_counts()
         pane = self.screen.article_pane
         shown = self.services.by_path.get(pane.shown_path or "")
         if shown is not None:  # the copies under the article shown

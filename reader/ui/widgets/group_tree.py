@@ -95,6 +95,8 @@ class GroupTree(Tree[GroupKey]):
         self._searches_node: TreeNode[GroupKey] | None = None
         self._hidden: str | None = None  # the Hidden node's note, while it is shown
         self._held: str | None = None  # said in place of every count (hold_counts)
+        self.counting = ""  # what the counts count, for the title: "stories" or "articles"
+        self._partial = False
 
     def rebuild(self, counts: GroupCounts, partial: bool = False) -> None:
         """Build the tree afresh from new counts; expanded sections stay expanded and the
@@ -103,7 +105,8 @@ class GroupTree(Tree[GroupKey]):
         expanded = [kind for kind, node in self._section_nodes.items() if node.is_expanded]
         current = self.cursor_node.data if self.cursor_node is not None else None
         current = current or ALL  # (the Searches heading has no group)
-        self.border_title = "Groups so far" if partial else "Groups"
+        self._partial = partial
+        self.border_title = self._title()
         self.counts = counts
         self.clear()
         self._group_nodes.clear()
@@ -192,6 +195,20 @@ class GroupTree(Tree[GroupKey]):
 
     def refresh_all_counts(self) -> None:
         self.refresh_counts(list(self._group_nodes))
+
+    def count_by(self, counting: str) -> None:
+        """Say in the title what the counts count ("stories", "articles", "": nothing)."""
+        self.counting = counting
+        self.border_title = self._title()
+
+    def scan_ended(self) -> None:
+        """The counts are the whole archive's now, no longer "so far"."""
+        self._partial = False
+        self.border_title = self._title()
+
+    def _title(self) -> str:
+        by = {"stories": ", by story", "articles": ", by article"}.get(self.counting, "")
+        return f"Groups so far{by}" if self._partial else f"Groups{by}"
 
     def update_groups(self, counts: GroupCounts, keys: Iterable[GroupKey]) -> None:
         """After the archive changed: these groups' counts change in place, a group that

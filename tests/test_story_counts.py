@@ -1,0 +1,57 @@
+"""Counts by story (reader/session/story_counts.py, `count_by = "stories"`): in every
+group a story counts once, unread while one of its copies is; by article, each copy."""
+
+from __future__ import annotations
+
+from reader.archive.model import Delta
+from reader.session.story_counts import StoryCounts
+from reader.state import GroupCounts
+from reader.state.counts import Count
+from reader.state.groups import ALL, STARRED, UNREAD
+from tests.test_stories import ARTICLES, article, build
+
+# Stories of the sample: a/zh.md, b/hk.md, f/copy.md (sources a, b, f); c/en.md, d/en.md;
+# e/en.md alone.  Six articles, three stories.
+ALL_ARTICLES = [a for a, _ in ARTICLES.values()]
+
+
+def by_story(read=(), starred=(), stories=None, by_path=None):
+    stories = stories or build(ARTICLES)
+    by_path = by_path if by_path is not None else {a.path: a for a in ALL_ARTICLES}
+    counts = GroupCounts(list(by_path.values()), set(read), set(starred))
+    return StoryCounts(lambda: (counts, stories.view, by_path)), counts
+
+
+def test_a_story_counts_once_and_each_copy_counts_by_article():
+    stories, articles = by_story()
+    assert stories[ALL] == Count(3, 3, 0) and articles[ALL] == Count(6, 6, 0)
+    assert stories[UNREAD] == Count(3, 3, 0)
+    assert stories[("source", "a")] == Count(1, 1, 0)  # a group with one copy: one story
+
+
+def test_a_story_is_unread_while_one_copy_is():
+    stories, articles = by_story(read={"a/zh.md"})
+    assert stories[ALL] == Count(3, 3, 0) and articles[ALL] == Count(6, 5, 0)
+    articles.apply_read(ARTICLES["b/hk.md"][0], True)
+    articles.apply_read(ARTICLES["f/copy.md"][0], True)
+    assert stories[ALL] == Count(3, 2, 0) and stories[UNREAD] == Count(2, 2, 0)
+    assert articles[ALL] == Count(6, 3, 0)
+
+
+def test_starred_stories_count_once_in_starred_and_unread():
+    stories, _ = by_story(starred={"a/zh.md", "b/hk.md", "c/en.md"})
+    assert stories[STARRED] == Count(2, 2, 2) and stories[ALL] == Count(3, 3, 2)
+    assert stories[UNREAD] == Count(3, 3, 2)
+
+
+def test_counts_follow_files_that_arrive_and_go():
+    grouped, by_path = build(ARTICLES), {a.path: a for a in ALL_ARTICLES}
+    stories, articles = by_story(stories=grouped, by_path=by_path)
+    new = article("g/again.md", "英伟达财报超预期", 3)
+    grouped.apply(Delta(added=(new,)), {new.path: ARTICLES["a/zh.md"][1]})
+    articles.add([new], set(), set())
+    by_path[new.path] = new
+    assert stories[ALL] == Count(3, 3, 0) and articles[ALL] == Count(7, 7, 0)
+    grouped.apply(Delta(removed=("c/en.md",)))
+    articles.remove([by_path.pop("c/en.md")])
+    assert stories[ALL] == Count(3, 3, 0) and articles[ALL] == Count(6, 6, 0)  # d alone now
