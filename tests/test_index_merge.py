@@ -110,3 +110,62 @@ class _Seg(SimpleNamespace):
         return self is other
 
     __hash__ = object.__hash__
+
+
+KILLED_WHILE_MERGING = """
+import os, queue, signal, sys, threading
+from whoosh.writing import SegmentWriter
+from reader.archive import Archive
+from reader.config import Settings
+from reader.index.updater import plan_update
+from reader.index.whoosh_patches import merge_policy
+from reader.index.writer import write_index
+
+merge_policy.SMALL_SEGMENT, merge_policy.TIER_BASE, merge_policy.TIER_FACTOR = 0, 2, 3
+root, data = sys.argv[1:3]
+archive = Archive.open(root, Settings(data_root=data, config_path=data + "/none.toml"))
+job, _ = plan_update(archive)
+job.merge = True
+added, calls = SegmentWriter.add_reader, []
+
+def then_killed(self, reader):  # the second step's merge half done: killed at once
+    calls.append(reader)
+    added(self, reader)
+    if len(calls) == 5:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+SegmentWriter.add_reader = then_killed
+write_index(job, queue.Queue(), threading.Event())
+"""
+
+
+def test_a_merge_killed_midway_keeps_the_index_as_of_its_last_step(archive_factory, settings,
+                                                                   monkeypatch):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from reader.index.store import whoosh_dir
+
+    monkeypatch.setattr(merge_policy, "SMALL_SEGMENT", 0)
+    monkeypatch.setattr(merge_policy, "TIER_BASE", 2)
+    monkeypatch.setattr(merge_policy, "TIER_FACTOR", 3)
+    monkeypatch.setattr("reader.index.writer.MAX_BATCHES", 1)
+    archive = make(archive_factory, settings, 40)
+    write(archive, batch=2)
+    before = hits(archive)
+    code = Path(__file__).resolve().parents[1]
+    child = subprocess.run([sys.executable, "-c", KILLED_WHILE_MERGING, str(archive.root),
+                            str(settings.data_root)],
+                           env=dict(os.environ, PYTHONPATH=str(code)), cwd=code)
+    assert child.returncode == -signal.SIGKILL
+    assert len(segments(archive)) == 20 - 2  # the first step (3 into 1) committed
+    assert hits(archive) == before and sum(segments(archive)) == 40
+    write(archive, batch=2, merge=True)  # the next run merges on, and removes the debris
+    assert len(segments(archive)) <= merge_policy.segment_bound(40)
+    assert hits(archive) == before
+    names = {p.name for p in whoosh_dir(index_dir_of(archive)).iterdir()}
+    live = {s.segment_id() for s in open_index(index_dir_of(archive))._segments()}
+    assert {n.split(".")[0] for n in names if n.endswith(".seg")} == live
