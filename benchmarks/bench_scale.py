@@ -18,7 +18,8 @@ average before and after.  Figures:
   search is cleared;
 - the command line (bench_cli.measure: whole processes, the update check included):
   `search` of each query class, its CPU and peak memory, and `index` with nothing changed;
-- the index on disk in bytes per article, and with --corpus a first index of real text
+- the index on disk in bytes per article and its segments (each costs a search its own
+  lookups: `newsreader index --merge` merges them), and with --corpus a first index of real text
   into a new data dir: articles per second (wall and CPU).
 """
 
@@ -162,13 +163,15 @@ def cli_rows(archive: Path, data: Path, runs: int) -> list[tuple[str, str, str]]
 def index_bytes(archive: Path, data: Path) -> tuple[str, str, str]:
     from reader.archive import Archive
     from reader.index import SearchIndex, index_dir_of
+    from reader.index.store import open_index
 
     import bench_ui
 
     index_dir = index_dir_of(Archive.open(archive, bench_ui.settings_for(data)))
     size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
     count = SearchIndex.open(index_dir).status().indexed
-    return (f"index on disk ({count:,} articles)",
+    segments = len(open_index(index_dir)._segments())
+    return (f"index on disk ({count:,} articles, {segments} segments)",
             f"{size / max(count, 1) / 1024:.1f} KB an article", "bytes")
 
 

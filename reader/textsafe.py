@@ -14,6 +14,8 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from reader.lazy_re import lazy
+
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC strings, other
 # two-byte ESC sequences, 8-bit CSI.  String payloads must be terminated on their
 # line: an unterminated one loses only its introducer, never the text after it.
@@ -32,7 +34,7 @@ _CONTROLS = re.compile(
     f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069{_INVISIBLE}]")
 _BREAKS = re.compile(r"[\t\n\u2028\u2029]+")
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal may act on.
-_JSON_RAW = re.compile(f"[\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029{_INVISIBLE}]")
+_JSON_RAW = lazy(f"[\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029{_INVISIBLE}]")
 
 _ESCAPED_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 

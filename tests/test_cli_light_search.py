@@ -65,3 +65,42 @@ def test_a_search_imports_no_yaml_and_no_other_command(tmp_path, archive_factory
         imported = [m for m in report["modules"]
                     if any(m == name or m.startswith(name + ".") for name in NOT_FOR_A_SEARCH)]
         assert not imported, imported
+
+
+COMPILED = """
+import json, re, sys
+from re import _compiler
+compiled, compile_ = [], _compiler.compile
+def counted(pattern, flags=0):
+    compiled.append(pattern if isinstance(pattern, str) else repr(pattern))
+    return compile_(pattern, flags)
+_compiler.compile = counted
+from reader.cli.main import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "compiled": compiled}))
+"""
+
+
+def test_a_word_search_compiles_no_pattern_of_the_indexing_or_the_text_check(
+        tmp_path, archive_factory, capsys):
+    """A CJK character class costs 0.5-1.7 ms to compile: the patterns that only the
+    indexing, the text check or a prefix walk use are compiled when first used."""
+    from reader.index import analysis, set_check
+    from reader.index.whoosh_patches import prefix_records
+
+    root = archive_factory({f"news/wsj/{n}.md": article_text(f"nvidia story {n}",
+                                                              body=f"nvidia body {n}\n")
+                            for n in range(5)})  # English: a snippet glues no CJK either
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "index", str(root), "-q"]) == 0
+    capsys.readouterr()
+    out = subprocess.run([sys.executable, "-c", COMPILED, "--data-dir", str(data), "search",
+                          "nvidia", "--archive", str(root), "--no-update"],
+                         capture_output=True, text=True, cwd=ROOT, check=True,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    report = json.loads(out.stdout.splitlines()[-1])
+    assert report["code"] == 0
+    unused = (analysis.GLUED, analysis.WORD, analysis._GLUE_POINT, set_check._WORD,
+              prefix_records._IDS)
+    assert not {p.pattern if isinstance(p.pattern, str) else repr(p.pattern)
+                for p in unused} & set(report["compiled"])

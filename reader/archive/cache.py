@@ -97,7 +97,8 @@ class MetadataCache:
             if "indexed" not in {row[1] for row in db.execute("PRAGMA table_info(articles)")}:
                 db.executescript(_LEDGER)
             db.execute(_LEDGER_INDEX)
-            db.execute("SELECT count(*) FROM articles").fetchone()
+            db.execute("SELECT 1 FROM articles LIMIT 1").fetchone()  # readable (not a count:
+            # that read every row, 10 ms of a CLI search at 100k and 30 ms at 1M)
         except sqlite3.DatabaseError:
             db.close()
             raise

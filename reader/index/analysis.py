@@ -38,17 +38,19 @@ from operator import add
 
 import opencc
 
+from reader.lazy_re import lazy
+
 CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
-WORD = re.compile(rf"[^\W{CJK_CHARS}_]+")
+WORD = lazy(rf"[^\W{CJK_CHARS}_]+")
 TOKEN = re.compile(rf"[{CJK_CHARS}]+|[^\W{CJK_CHARS}_]+")
-_IDEOGRAPHS = re.compile("([\u4e00-\u9fff]+)")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_IDEOGRAPHS = lazy("([\u4e00-\u9fff]+)")
+_ZERO_WIDTH = lazy("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # a letter/digit run just after or just before a CJK character (possessive: each run is
 # tried once, not from every letter; 25% faster on Chinese text)
-GLUED = re.compile(rf"(?<=[{CJK_CHARS}])[A-Za-z0-9]++"
+GLUED = lazy(rf"(?<=[{CJK_CHARS}])[A-Za-z0-9]++"
                    rf"|(?<![A-Za-z0-9])[A-Za-z0-9]++(?=[{CJK_CHARS}])")
-_GLUE_POINT = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z]{3})|(?<=[a-z])(?=[A-Z][0-9])"
+_GLUE_POINT = lazy(r"(?<=[A-Z])(?=[A-Z][a-z]{3})|(?<=[a-z])(?=[A-Z][0-9])"
                          r"|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 
 _IDLE: dict[str, list[opencc.OpenCC]] = {}  # per config: converters no thread is using
@@ -170,7 +172,7 @@ def _compatibility_forms(*spans: tuple[int, int]) -> dict[str, str]:
 _DECOMPOSED = _compatibility_forms((0xA0, 0xA0), (0x2000, 0x200A), (0x2024, 0x2026),
                                    (0x2160, 0x217F), (0x2460, 0x24FF), (0x3000, 0x3000),
                                    (0xFE10, 0xFE6B), (0xFF01, 0xFFEE))
-_COMPATIBLE = re.compile("[%s]" % re.escape("".join(_DECOMPOSED)))
+_COMPATIBLE = lazy("[%s]" % re.escape("".join(_DECOMPOSED)))
 
 
 def is_cjk(term: str) -> bool:

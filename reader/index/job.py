@@ -19,6 +19,7 @@ class Job:
     ledger: str = ""  # the ledger's name, recorded in the manifest
     parsed: dict = field(default_factory=dict)  # path -> ParsedArticle, from the scan
     migrate: bool = False  # the manifest held stamps, now in the ledger: write it anew
+    merge: bool = False  # then merge the due tiers of segments (merge_policy.merge_one_tier)
     parts: list = field(default_factory=list)  # folders where other processes index the
     # rest of the delta (reader/index/parts.py): taken into this job's last commit
     growing: bool = False  # the index is not complete (a first index, or one cut short):

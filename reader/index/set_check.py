@@ -37,10 +37,11 @@ from reader.index.matching import ArticleText, matches
 from reader.index.query import Node
 from reader.index.results import checked_text
 from reader.index.schema import body_field
+from reader.lazy_re import lazy
 
 _WORD_CHAR = rf"[^\W{CJK_CHARS}_]"  # a letter or digit of a word (not a CJK character)
-_WORD = re.compile(_WORD_CHAR)
-_CJK = re.compile(f"[{CJK_CHARS}]")
+_WORD = lazy(_WORD_CHAR)
+_CJK = lazy(f"[{CJK_CHARS}]")
 _COST = {"run": 1, "phrase": 2}  # an exact leaf costs 0: a set lookup
 
 

@@ -54,10 +54,13 @@ class UpdateSummary:
     notice: str = ""  # e.g. the index was unreadable and rebuilt
     error: str = ""  # the update failed; the index is as of its last commit
     busy: bool = False  # ... because another live process is updating it
+    merged: int = 0  # segments merged (`merge`)
 
     def line(self) -> str:
         text = (f"{self.added} added, {self.updated} updated, {self.removed} removed, "
                 f"{self.failed} failed in {self.seconds:.1f} s")
+        if self.merged:
+            text += f"; {self.merged} segments merged"
         if self.cancelled:
             text += " (cancelled)"
         return text
@@ -139,6 +142,14 @@ def index_files(index_dir: Path) -> str:
     return json.dumps(stamps, sort_keys=True, separators=(",", ":"))
 
 
+def merges_due(index_dir) -> bool:
+    """Whether a tier of the index's segments is due for a merge (merge_policy)."""
+    from reader.index.whoosh_patches.merge_policy import due_tier
+
+    ix = open_index(Path(index_dir))
+    return ix is not None and bool(due_tier(ix._segments()))
+
+
 def _new_ledger(cache, stamps: dict | None = None) -> str:
     import uuid
 
@@ -164,10 +175,13 @@ def update_index(archive, progress: Progress | None = None,
                  cancel: threading.Event | None = None,
                  articles: Sequence | None = None, delta: Delta | None = None,
                  parsed: Mapping[str, ParsedArticle] | None = None,
-                 full: bool = True) -> UpdateSummary:
+                 full: bool = True, merge: bool = False) -> UpdateSummary:
     """Bring the index up to date: what `delta` names (bodies from `parsed`), else what
     the ledger says is not indexed after a scan (unless `articles` is given).  Not
-    `full`: the scan is skipped when no folder changed (`Archive.scan_if_changed`)."""
+    `full`: the scan is skipped when no folder changed (`Archive.scan_if_changed`).
+    `merge`: then, the index complete, merge its segments until no tier is due
+    (merge_policy.merge_one_tier: minutes at 1M, at nice 10; `cancel` stops it after
+    the step under way, or at once when the update is cancelled)."""
     started = time.perf_counter()
     cancel = cancel or threading.Event()
     if articles is None and delta is None:
@@ -177,8 +191,10 @@ def update_index(archive, progress: Progress | None = None,
     summary = UpdateSummary()
     for _attempt in range(2):  # again if the index broke between the plan and the write
         job, notice = plan_update(archive, articles, delta, parsed)
+        job.merge = merge
         summary.notice = summary.notice or notice
-        if cancel.is_set() or not (job.adds or job.removes or job.rebuild or job.migrate):
+        if cancel.is_set() or not (job.adds or job.removes or job.rebuild or job.migrate
+                                   or (merge and merges_due(job.index_dir))):
             break
         result = run_job(job, progress, cancel)
         _merge(summary, result)
@@ -195,7 +211,7 @@ def _merge(summary: UpdateSummary, result: dict) -> None:
         summary.error = result["error"]
         summary.busy = bool(result.get("busy"))
         return
-    for key in ("added", "updated", "removed", "failed", "parsed"):
+    for key in ("added", "updated", "removed", "failed", "parsed", "merged"):
         setattr(summary, key, getattr(summary, key) + result.get(key, 0))
 
 

@@ -9,7 +9,8 @@ progress, records each commit in the metadata cache's ledger right after it
 
 While the index is not complete (`job.growing`: a first index, or the rest of one)
 the first commit comes after FIRST_COMMIT articles and each next one after twice
-as many, up to `job.batch`: a reader opened for a few seconds at a time kept none
+as many, up to the batch_size (`job.batch` at first, then a quarter of what is
+indexed, up to MAX_BATCHES times `job.batch`): a reader opened for a few seconds at a time kept none
 of its work, since a quit drops what is not committed and the first commit came
 after 2,000 articles (eight 4-second sessions on the 10k corpus indexed nothing).
 A quit (`abandon`) commits what is pending, without merging, when that is expected
@@ -39,7 +40,7 @@ from reader.index.parts import remove_stale
 from reader.index.schema import body_field
 from reader.index.store import (IndexBusy, Manifest, claim_writer, create_index, load_manifest,
                                 open_index, release_writer, save_manifest, whoosh_dir)
-from reader.index.whoosh_patches.abandon import abandon
+from reader.index.whoosh_patches.abandon import abandon as abandon_writer
 from reader.index.whoosh_patches.codec import ArticleCodec
 from reader.index.whoosh_patches.foreign_segments import (move_segments, part_segments,
                                                           with_segments)
@@ -49,6 +50,8 @@ from reader.index.whoosh_patches.term_lookup import live_docnum
 
 LIMIT_MB = 512
 PROGRESS_EVERY = 50
+GROWTH = 4  # past the first batches, a batch is a quarter of what is indexed ...
+MAX_BATCHES = 5  # ... up to this many times the job's batch (10,000 articles)
 ORPHAN_GRACE = 30.0  # seconds an orphaned writer has to commit what it has done
 NICENESS = 10  # the writers yield the CPU to the reader (listing a watched burst, typing)
 FIRST_COMMIT = 100  # articles in a growing job's first commit (each next one: twice as many)
@@ -166,6 +169,8 @@ def _run(job: Job, index_dir: Path, messages, cancel, abandon=None) -> dict:
         raise
     finally:
         ledger.close()
+    if job.merge and manifest.complete:
+        counts["merged"] = merge_tiers(ix, cancel, abandon)
     return counts
 
 
@@ -176,6 +181,30 @@ def _keep_if_quick(batch) -> None:
         batch.commit(merge=False)
     else:
         batch.cancel()
+
+
+def merge_tiers(ix, cancel, abandon=None) -> int:
+    """Merge the index's due tiers (merge_policy.merge_one_tier), one commit each, until
+    none is due or `cancel` is set; the segments merged.  A merge changes no article, so
+    the ledger and manifest stay as they are; one stopped midway (`abandon`, a kill)
+    leaves the index as of the step before, and its files go at the next commit."""
+    from reader.index.whoosh_patches.merge_policy import due_tier, merge_one_tier
+
+    merged = 0
+    while not cancel.is_set():
+        due = len(due_tier(ix._segments()))
+        if not due:
+            break
+        writer = open_writer(ix)
+        try:
+            writer.commit(mergetype=merge_one_tier)
+        except BaseException:
+            abandon_writer(writer, None)
+            raise
+        if _set(abandon):  # the step ended after the reader quit: it is kept all the same
+            break
+        merged += due
+    return merged
 
 
 def _set(event) -> bool:
@@ -196,6 +225,14 @@ def _add_all(job, batch, counts, messages, cancel) -> None:
         if batch.due():
             batch.commit()
             messages.put(("commit", done, total))
+
+
+def batch_size(batch: int, indexed: int) -> int:
+    """Articles to a commit once `indexed` are: `batch` at first, so that a first index is
+    searchable early, then a share of what is indexed, so that the segments of a first
+    index grow with it (a segment costs every search its own lookups: 2,000 a commit made
+    50 segments at 100k and 500 at 1M; now 18 and 108) without merging them."""
+    return min(batch * MAX_BATCHES, max(batch, indexed // GROWTH))
 
 
 def prepare(job, path: str, fs_rel: str, root: Path, tz, counts: dict) -> tuple:
@@ -259,13 +296,14 @@ class _Batch:
         self._indexed: list[tuple[str, float]] = []  # since the last commit: for the ledger
         self._removed: list[str] = []
         self._foreign: list = []  # segments other processes wrote, for the next commit
-        # commits every `limit` articles; `growing`: after FIRST_COMMIT first, then
-        # after twice as many as the commit before, up to `limit`
-        self._limit, self._next = limit, min(FIRST_COMMIT, limit) if growing else limit
+        # commits every batch_size(limit, committed) articles; `growing`: after
+        # FIRST_COMMIT first, then after twice as many as the commit before, up to that
+        self._limit, self._next = limit, FIRST_COMMIT if growing else None
         self._per_article = UNTIMED  # seconds an article of the last commit took
 
     def due(self) -> bool:
-        return self._count >= self._next
+        size = batch_size(self._limit, self.committed())
+        return self._count >= (size if self._next is None else min(self._next, size))
 
     def commit_fits(self, seconds: float) -> bool:
         """Whether committing what is pending, without merging, is expected to take at
@@ -320,6 +358,10 @@ class _Batch:
     def pending(self) -> int:
         return self._count
 
+    def committed(self) -> int:
+        """About the articles indexed as of the last commit."""
+        return self.manifest.count - self._count
+
     def cancel(self) -> None:
         """Drop what was added since the last commit (after a failure, e.g. a full disk):
         the half-written segment is abandoned and Whoosh's lock released even when
@@ -328,7 +370,7 @@ class _Batch:
         self._searcher = self._writer = None
         self._count = 0
         self._indexed, self._removed, self._foreign = [], [], []
-        abandon(writer, searcher)
+        abandon_writer(writer, searcher)
 
     def commit(self, merge: bool = True) -> None:
         """Commit what is pending (`merge`: with the small segments, see merge_policy.py),
@@ -345,7 +387,8 @@ class _Batch:
                 self._per_article = (time.perf_counter() - started) \
                     / (self._count + policy.merged)
             self._writer, self._count, self._foreign = None, 0, []
-            self._next = min(2 * self._next, self._limit)
+            if self._next is not None:
+                self._next *= 2
         save_manifest(self.index_dir, self.manifest)
         self.ledger.mark_indexed(self._indexed, self._removed)
         self._indexed, self._removed = [], []

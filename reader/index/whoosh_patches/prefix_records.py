@@ -36,6 +36,7 @@ from itertools import accumulate
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo, W3TermsReader
 
 from reader.index.whoosh_patches.leaf_ids import _term_ids
+from reader.lazy_re import lazy
 
 _RECORD = struct.Struct("!ii")  # an ordered hash file's key and value lengths
 _INFO = W3TermInfo._struct  # a term record's fixed part: inlined?, weight, count ... ids
@@ -43,9 +44,9 @@ _POINTER = struct.Struct("!q")  # a posting list's place, after the fixed part
 _BLOCK_LENGTH = struct.Struct("!i")  # negative: the posting list's last block
 _INDEX_ENTRY = {code: struct.Struct("!" + code) for code in "BHiIq"}  # key index entries
 # a pickled block header: (count, last id, max weight, compression, min/max length)
-_HEADER = re.compile(rb"\x80\x02\((?:K.|M..|J....|G.{8}){6}tq\x00\.", re.S)
+_HEADER = lazy(rb"\x80\x02\((?:K.|M..|J....|G.{8}){6}tq\x00\.", re.S)
 # the ids that a pickled postings tuple starts with: (ids, weights, values)
-_IDS = re.compile(rb"\x80\x02(?:\((?:K.|M..|J....)*t|(?:K.|M..|J....){1,3}[\x85-\x87])", re.S)
+_IDS = lazy(rb"\x80\x02(?:\((?:K.|M..|J....)*t|(?:K.|M..|J....){1,3}[\x85-\x87])", re.S)
 _STOP = b"."
 
 
