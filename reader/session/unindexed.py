@@ -55,7 +55,8 @@ class Unindexed:
     def forget(self) -> None:
         """Let go of everything (the index holds the whole catalog: no longer asked)."""
         with self._lock:
-            self._titles, self._segments, self._indexed, self._rows = None, {}, set(), []
+            if self._titles is not None or self._segments:
+                self._titles, self._segments, self._indexed, self._rows = None, {}, set(), []
 
     def _take(self, current: dict[str, Sequence[str | None]]) -> tuple[set[str], bool]:
         """The indexed paths as of `current` segments: (the paths new to them, whether
