@@ -2,9 +2,9 @@
 
 Indexing is CPU work in pure Python (analysis, then Whoosh writing the postings of
 ~65 terms per article), about 4 ms an article: a burst of 1,000 new files took 8 s
-in one process.  A delta of at least PARALLEL_MIN articles (not during a first index,
-whose commits grow instead: see reader/index/writer.py; and one
-commit's worth at most) is split in two: a spawned part writer indexes the second
+in one process.  A delta of at least PARALLEL_MIN articles (not during a first
+index, whose commits grow instead: see reader/index/writer.py; and one commit's
+worth at most) is split in two: a spawned part writer indexes the second
 half (reader/index/part_writer.py) into a standalone one-segment index in
 `<index_dir>/part-<id>/` and records what it did in `part.json`; the writer, which holds the index's lock, indexes the first
 half and commits it (its segment written while the part writes its own), then waits

@@ -139,7 +139,8 @@ class Searcher:
         return self._ready
 
     def index_complete(self) -> bool:
-        """Whether the last index update ended with every article indexed."""
+        """Whether the last index update ended with all it was given indexed (not cut
+        short by a quit)."""
         return self.index.status().complete
 
     # -- searching ------------------------------------------------------------------

@@ -136,9 +136,9 @@ class Background:
         """On the event loop, once the first rows are drawn: the folder watched (the
         first scan starts once it is), or scanned now where watching is off.  At a warm
         start, an index not complete (a first index cut short) goes on at once, beside
-        the scan, from what the cache holds: it waited for the scan, and a reader opened for a few
-        seconds at a time quit before its index had started (the scan brings the rest
-        to the index after it)."""
+        the scan, from what the cache holds: it waited for the scan, and a reader
+        opened for a few seconds at a time quit before its index had started (the
+        scan's changes are indexed after it)."""
         if self.stop_event.is_set():
             return
         if self.services.articles and not self.first_scan \

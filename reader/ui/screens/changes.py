@@ -8,10 +8,11 @@ last looked ("N new"; `N` jumps to the newest; a path counted once however often
 its file goes and comes back), of New's members: what the state store says is new
 since the last visit (reader/state/visits.py), so that the two never disagree (the
 rest of an archive whose first scan a quit cut short is found by the next open's
-scan, and is no news: the status said "10,768 new" while New held none).  The open article never moves: if its file is
-deleted it stays readable, marked as gone; if it changed, or is written back
-after it went, it is read and shown anew, wherever the cursor is (and the
-cursor, moved off it by its going, comes back to it if it has not moved since).
+scan, and is no news: the status said "10,768 new" while New held none).  The
+open article never moves: if its file is deleted it stays readable, marked as
+gone; if it changed, or is written back after it went, it is read and shown anew,
+wherever the cursor is (and the cursor, moved off it by its going, comes back to
+it if it has not moved since).
 """
 
 from __future__ import annotations
