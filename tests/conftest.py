@@ -84,3 +84,19 @@ def indexed_services(root: Path, settings: Settings):
     services.set_articles(services.scan().articles)
     services.update_index(lambda done, total: None, threading.Event())
     return services
+
+
+def index_in_one_commit(archive) -> None:
+    """Scan the archive and index it in one commit (the writer in this process), for a
+    test whose segments must be those it makes: a first index commits early and often
+    (after 100 articles, then 200 more ...: reader/index/writer.py)."""
+    import queue
+    import threading
+
+    from reader.index.updater import plan_update
+    from reader.index.writer import write_index
+
+    archive.scan()
+    job, _ = plan_update(archive)
+    job.growing = False
+    write_index(job, queue.Queue(), threading.Event())

@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 
-from conftest import article_text, write_archive
+from conftest import article_text, index_in_one_commit, write_archive
 from reader.archive import Archive
 from reader.index import SearchIndex, index_dir_of, update_index
 from reader.index.whoosh_patches.leaf_ids import deleted_docs
@@ -39,7 +39,7 @@ def index(tmp_path_factory):
              for n in range(COUNT)}
     root = write_archive(tmp / "archive", files)
     archive = Archive.open(root, settings)
-    update_index(archive)
+    index_in_one_commit(archive)  # one segment, then a second
     for n in range(0, COUNT, 7):  # deleted documents stay in their segment
         (root / f"content/en/{n:04d}.md").unlink()
     write_archive(root, {f"content/en/x{n:04d}.md": article_text("zebra", body=_body(n))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from whoosh import query as wq
 
-from conftest import article_text, write_archive
+from conftest import article_text, index_in_one_commit, write_archive
 from reader.archive import Archive
 from reader.index import SearchIndex, index_dir_of, update_index
 from reader.index import prefixes
@@ -55,7 +55,7 @@ def indexed(tmp_path_factory):
     settings = Settings(data_root=tmp / "data", config_path=tmp / "config.toml")
     root = write_archive(tmp / "archive", _files(range(0, COUNT // 2)))
     archive = Archive.open(root, settings)
-    update_index(archive)
+    index_in_one_commit(archive)  # one segment, then a second
     write_archive(root, _files(range(COUNT // 2, COUNT)))  # a second segment
     for n in range(0, COUNT, 13):  # deleted documents stay in their segment
         next(root.glob(f"content/*/news/*/{n:04d}.*.md")).unlink()
