@@ -162,3 +162,50 @@ def test_while_the_first_index_is_built_what_is_committed_is_searched(
             await settle(pilot)
 
     asyncio.run(main())
+
+
+def test_arrivals_during_the_first_index_are_searched_by_their_titles_at_once(
+        make_app, ui_archive, monkeypatch):
+    """Attack defect D9-2: a file copied in while the first index was built was missing
+    from the search on screen until the next commit, and the status's total stayed
+    stale: the search is run again as soon as the arrivals are listed."""
+    from reader.index import update_index as real_update
+
+    committed, finish = threading.Event(), threading.Event()
+
+    def first_build(archive, progress, cancel, articles=None, **delta):
+        if articles is None:  # the arrivals' delta, after the first build
+            return real_update(archive, progress, cancel, **delta)
+        real_update(archive, articles=articles[:6])
+        index_dir = index_dir_of(archive)
+        manifest = load_manifest(index_dir)
+        manifest.complete = False  # as between two commits of a build
+        save_manifest(index_dir, manifest)
+        progress("index", 6, 12)
+        committed.set()
+        assert finish.wait(60)
+        return UpdateSummary()
+
+    monkeypatch.setattr("reader.session.search.update_index", first_build)
+    app = make_app()
+
+    async def main():
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = app.screen
+            await asyncio.to_thread(committed.wait, 60)
+            await pilot.press("slash", *"石油", "enter")
+            await until(pilot, lambda: "so far" in screen.status.parts.get("search", ""))
+            assert titles(screen) == ["石油报告 10", "Oil report 06", "石油报告 02"]
+            (ui_archive / "zh-CN/news/wire/900.zh-CN.md").write_text(article(
+                "石油快讯 13", "2025-03-01 10:00:00", "Arrived."), encoding="utf-8")
+            await pilot.press("r")
+            await until(pilot, lambda: "13 articles" in screen.status.parts.get("search", ""))
+            assert titles(screen) == ["石油快讯 13", "石油报告 10", "Oil report 06",
+                                      "石油报告 02"]
+            assert screen.status.parts["search"] == (
+                "4 hits · newest first · searched the 6 of 13 articles indexed so far, "
+                "titles only for the other 7")
+            finish.set()
+            await settle(pilot)
+
+    asyncio.run(main())
