@@ -4,14 +4,18 @@ list held fewer hits than the titles-only search had given)."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from reader.archive import Archive
 from reader.index import update_index
 from reader.index.searcher import SearchIndex
+from reader.index.query import Node
 from reader.index.store import load_manifest, save_manifest
 from reader.index import index_dir_of
 from reader.session import search as session_search
+from reader.session.title_hits import excludes_words
 from reader.session.unindexed import Unindexed
 from tests.conftest import article_text
 
@@ -70,12 +74,38 @@ def test_title_hits_follow_the_query_as_the_index_reads_it(partial):
         return partial.search(query, limit=0).paths
 
     assert found("银行 source:wsj") == ["wsj/11.md", "wsj/05.md", "wsj/02.md"]
-    assert found("银行 -利率") == ["wsj/11.md", "reuters/08.md", "wsj/05.md", "wsj/02.md"]
+    assert found("银行 -利率") == ["wsj/11.md", "reuters/08.md"]  # the index's only
+    assert found("title:银行 -title:利率") == ["wsj/05.md", "wsj/02.md"]  # titles: exact
     assert found("gold OR big") == ["wsj/07.md", "reuters/06.md", "wsj/02.md", "wsj/00.md"]
     assert found("compan") == ["reuters/01.md"]  # typed: a prefix, plural stems too
     assert found("company") == ["reuters/01.md"]
     assert found("old") == []  # whole words, as the index: not inside "Gold"
     assert found("title:oil") == ["wsj/09.md", "reuters/08.md", "reuters/04.md"]
+
+
+def test_hits_of_a_query_that_excludes_a_word_never_drop_as_the_index_grows(partial):
+    """Attack defect D9-1: an article found by its title (03: 银行利率) left the hits
+    once indexed, its body holding the excluded word (rates): the titles give no hits
+    to such a query, and the status says so."""
+    before = partial.search("银行 -rates", limit=0)
+    assert before.paths == ["wsj/11.md", "reuters/08.md"] and before.total == 2
+    assert before.message == ("searched the 6 of 12 articles indexed so far; the other 6 "
+                              "once indexed (the query excludes words)")
+    articles = partial.archive.scan().articles
+    partial.update(articles, lambda done, total: None, threading.Event())
+    after = partial.search("银行 -rates", limit=0)
+    assert set(before.paths) <= set(after.paths) and after.message == ""
+    assert after.paths == ["wsj/11.md", "reuters/08.md", "wsj/05.md", "reuters/04.md",
+                           "wsj/02.md"]
+
+
+def test_a_negated_clause_at_any_depth_that_reads_the_body_excludes_words():
+    word, title_word = Node("word", "rates"), Node("word", "rates", ("title",))
+    deep = Node("and", children=[Node("word", "a"), Node("or", children=[
+        Node("word", "b"), Node("not", children=[Node("or", children=[title_word, word])])])])
+    assert excludes_words(deep)
+    assert not excludes_words(Node("and", children=[word, Node("not", children=[title_word])]))
+    assert not excludes_words(word) and not excludes_words(None)
 
 
 def test_by_relevance_the_title_hits_come_after_the_index_s(partial):

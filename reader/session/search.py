@@ -27,7 +27,7 @@ from reader.index import QueryError, SearchIndex, index_dir_of, update_index
 from reader.index.analysis import fold
 from reader.index.query import ParsedQuery, Scope, parse_query
 from reader.session.catalog import Catalog
-from reader.session.title_hits import TitleHits, title_hits
+from reader.session.title_hits import TitleHits, excludes_words, title_hits
 from reader.session.unindexed import Row, Unindexed
 
 Progress = Callable[[int, int], None]
@@ -55,6 +55,8 @@ class SearchOutcome:
     complete: bool = True  # paths hold every hit (False: the first page only)
     malformed: bool = False  # the query cannot be read (`message` says why): nothing searched
     ranked: bool = False  # paths are best first (else newest first)
+    # the index held only some of the articles: run again, a search counts the arrivals
+    partly_indexed: bool = False
 
 
 def query_words(query: str) -> list[str]:
@@ -197,18 +199,22 @@ class Searcher:
         """The index's hits and the title hits among the `rest` (the articles it does not
         hold): by date, in the list's order; by relevance, the title hits after the
         index's, newest first (they have no score).  A first page is cut where either part
-        may have hits it did not look for."""
+        may have hits it did not look for.  A query that excludes words has the index's
+        hits only: an article found by its title could leave once its body is read."""
         parsed = _parsed(outcome.query, self.archive.settings.tzinfo)
+        indexed = len(catalog) - len(rest)
+        so_far = f"searched the {indexed:,} of {len(catalog):,} articles indexed so far"
+        if excludes_words(parsed.text):
+            return replace(outcome, partly_indexed=True, message=(
+                f"{so_far}; the other {len(rest):,} once indexed (the query excludes words)"))
         found = title_hits(rest, scope.narrow(parsed) if scope else parsed, catalog.by_path,
                            self.state, limit, FIRST_PAGE_CHECKS, cancelled)
         if found is None:
             return SearchOutcome(outcome.query, None, complete=False)
         paths, cut = _union(outcome, found, catalog.rank, limit)
-        indexed = len(catalog) - len(rest)
-        message = (f"searched the {indexed:,} of {len(catalog):,} articles indexed so far, "
-                   f"titles only for the other {len(rest):,}")
+        message = f"{so_far}, titles only for the other {len(rest):,}"
         shared = len(found.paths) + len(outcome.paths) - len(set(found.paths) | set(outcome.paths))
-        return replace(outcome, paths=paths, message=message,
+        return replace(outcome, paths=paths, message=message, partly_indexed=True,
                        total=outcome.total + found.total - shared,
                        total_exact=outcome.total_exact and found.exact,
                        complete=outcome.complete and found.exact and not cut)
@@ -235,7 +241,8 @@ class Searcher:
             if cancelled():
                 break
             paths = [p for p in paths if word in self._title_of[p]]
-        return SearchOutcome(query, paths, tuple(query_words(query)), message, total=len(paths))
+        return SearchOutcome(query, paths, tuple(query_words(query)), message, total=len(paths),
+                             partly_indexed=True)
 
     def title_matches(self, text: str, limit: int = 30) -> list[str]:
         """Paths of the first `limit` articles (newest first) whose title contains `text`."""

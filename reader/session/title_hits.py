@@ -7,8 +7,10 @@ query is the one the index reads (reader/index/query.py), checked against the
 title alone with the index's own text check (`matches`: folded as the index folds
 text, NFKC, traditional to simplified and case; words as whole words, the last
 one typed as a prefix; OR, phrases and `title:`), so an article found by its title
-is still found once it is indexed.  A word that must not be there (`-word`) can
-only be looked for in the title.  Filters and reading states are decided from
+is still found once it is indexed.  A word that must not be there (`-word`) would
+only be looked for in the title, and the article, once indexed, could leave the
+hits by its body: a query that excludes a word the body may hold (`excludes_words`)
+has no title hits at all, so the hits only ever grow with the index.  Filters and reading states are decided from
 the article's record and the marks as the index decides them (`source:`, `lang:`,
 `tag:`, `category:`, dates: reader/session/rule_match.py; `is:` and `added:` from
 the reading state), and so is the tree group's scope.
@@ -97,6 +99,22 @@ def needles(node: Node | None) -> list[tuple[str, ...]]:
     if node.kind in ("word", "prefix") and text.endswith("y"):
         text = text[:-1]  # the stem of "companies" is "company"
     return [(text,)] if text else []
+
+
+def excludes_words(node: Node | None) -> bool:
+    """Whether `node` has a negated clause (at any depth) that reads more than the title:
+    its title hits could lose an article once its body is read too."""
+    if node is None:
+        return False
+    if node.kind == "not":
+        return any(_reads_body(child) for child in node.children)
+    return any(excludes_words(child) for child in node.children)
+
+
+def _reads_body(node: Node) -> bool:
+    if node.kind in ("and", "or", "not"):
+        return any(_reads_body(child) for child in node.children)
+    return node.fields != ("title",)
 
 
 def record_tests(parsed: ParsedQuery, state) -> list[Test]:

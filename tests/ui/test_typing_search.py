@@ -118,20 +118,19 @@ def test_a_malformed_query_says_what_is_wrong_and_leaves_the_list(make_app):
     run_app_test(make_app(), scenario)
 
 
-def test_while_the_first_index_is_built_what_is_committed_is_searched(
-        make_app, monkeypatch):
-    """The first half of the articles is committed while the search is on screen: the
-    list is searched again, over the index and the titles of the rest (a title hit among
-    the articles not indexed yet is not lost: D9), and the status says how much was
-    searched which way."""
+def half_built(committed, finish, entered=None, typed=None):
+    """A stand-in for the first index update: once `typed` is set, the newest six of
+    the twelve articles (11 to 06) committed, and the build held there (`committed`)
+    until `finish`; the updates after it (an arrivals' delta) as they are."""
     from reader.index import update_index as real_update
 
-    entered, typed, committed, finish = (threading.Event() for _ in range(4))
-
-    def first_build(archive, progress, cancel, articles):
-        entered.set()
-        assert typed.wait(60)
-        real_update(archive, articles=articles[:6])  # the newest six: 11 to 06
+    def first_build(archive, progress, cancel, articles=None, **delta):
+        if articles is None:
+            return real_update(archive, progress, cancel, **delta)
+        if entered is not None:
+            entered.set()
+            assert typed.wait(60)
+        real_update(archive, articles=articles[:6])
         index_dir = index_dir_of(archive)
         manifest = load_manifest(index_dir)
         manifest.complete = False  # as the manifest is between two commits of a build
@@ -141,7 +140,18 @@ def test_while_the_first_index_is_built_what_is_committed_is_searched(
         assert finish.wait(60)
         return UpdateSummary()
 
-    monkeypatch.setattr("reader.session.search.update_index", first_build)
+    return first_build
+
+
+def test_while_the_first_index_is_built_what_is_committed_is_searched(
+        make_app, monkeypatch):
+    """The first half of the articles is committed while the search is on screen: the
+    list is searched again, over the index and the titles of the rest (a title hit among
+    the articles not indexed yet is not lost: D9), and the status says how much was
+    searched which way."""
+    entered, typed, committed, finish = (threading.Event() for _ in range(4))
+    monkeypatch.setattr("reader.session.search.update_index",
+                        half_built(committed, finish, entered, typed))
     app = make_app()
 
     async def main():
@@ -158,6 +168,37 @@ def test_while_the_first_index_is_built_what_is_committed_is_searched(
             assert screen.status.parts["search"] == (
                 "3 hits · newest first · searched the 6 of 12 articles indexed so far, "
                 "titles only for the other 6")
+            finish.set()
+            await settle(pilot)
+
+    asyncio.run(main())
+
+
+def test_arrivals_during_the_first_index_are_searched_by_their_titles_at_once(
+        make_app, ui_archive, monkeypatch):
+    """Attack defect D9-2: a file copied in while the first index was built was missing
+    from the search on screen until the next commit, and the status's total stayed
+    stale: the search is run again as soon as the arrivals are listed."""
+    committed, finish = threading.Event(), threading.Event()
+    monkeypatch.setattr("reader.session.search.update_index", half_built(committed, finish))
+    app = make_app()
+
+    async def main():
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = app.screen
+            await asyncio.to_thread(committed.wait, 60)
+            await pilot.press("slash", *"石油", "enter")
+            await until(pilot, lambda: "so far" in screen.status.parts.get("search", ""))
+            assert titles(screen) == ["石油报告 10", "Oil report 06", "石油报告 02"]
+            (ui_archive / "zh-CN/news/wire/900.zh-CN.md").write_text(article(
+                "石油快讯 13", "2025-03-01 10:00:00", "Arrived."), encoding="utf-8")
+            await pilot.press("r")
+            await until(pilot, lambda: "13 articles" in screen.status.parts.get("search", ""))
+            assert titles(screen) == ["石油快讯 13", "石油报告 10", "Oil report 06",
+                                      "石油报告 02"]
+            assert screen.status.parts["search"] == (
+                "4 hits · newest first · searched the 6 of 13 articles indexed so far, "
+                "titles only for the other 7")
             finish.set()
             await settle(pilot)
 

@@ -66,7 +66,9 @@ class LiveChanges:
         """The list's rows with the delta applied, keeping the view: rows the view would
         hold are inserted, gone rows removed, changed rows replaced.  A search on screen
         keeps its hits (replaced or removed) and is run again once the index has the new
-        files; a list still being computed is computed again, from the new catalog."""
+        files, or at once while the index holds only some articles (the arrivals are
+        searched by their titles, the status's total follows); a list still being
+        computed is computed again, from the new catalog."""
         screen, listing = self.screen, self.screen.listing
         if not listing.is_current():
             listing.refresh()
@@ -79,6 +81,8 @@ class LiveChanges:
             return
         if listing.outcome.paths is not None:  # a search: only the hits it holds
             shown = set(map(_PATH, rows))
+            if listing.outcome.partly_indexed:  # arrivals not indexed: searched by their
+                listing.search_again()  # titles, and the status's total follows
             incoming = [a for a in incoming if a.path in shown]
         else:
             keep = self.services.member(screen.group)
