@@ -10,6 +10,7 @@ import threading
 from reader.session.rules import Rules
 from reader.state.groups import ALL
 from reader.state.rule_marks import HIDDEN
+from reader.ui.screens import list_updates
 from reader.ui.screens.list_updates import HELD
 from tests.ui.conftest import press, run_app_test, settle, until
 from tests.ui.test_rules import app_with, label_count
@@ -80,5 +81,27 @@ def test_without_a_search_the_rows_come_back_in_place(make_app, ui_settings):
         assert len(rows) == 12 and [a for a in rows if a in before] == before
         assert [a.date for a in rows] == sorted((a.date for a in rows), reverse=True)
         await settle(pilot)
+
+    run_app_test(app, scenario)
+
+
+def test_a_first_page_never_counts_the_hidden_hits(make_app, ui_settings, monkeypatch):
+    """Attack D8-2: the first page's total was the index's, hidden hits and all (10,808
+    hits for 9,197 at 100k); with rules that hide, it is a lower bound of what it shows."""
+    monkeypatch.setattr(list_updates, "FIRST_HITS", 2)
+    monkeypatch.setattr(list_updates.Listing, "full_list_delay", 20)  # a first page stays
+    app = app_with(make_app, ui_settings, HIDE_GOLD)
+
+    async def scenario(pilot, screen):
+        await pilot.press("slash", *"report")
+        await until(pilot, lambda: screen.status.parts.get("search", "").endswith(
+            "newest first") and not screen.listing.complete)
+        shown = screen.status.parts["search"].split(" hit")[0]
+        assert shown == f"{len(screen.article_list.rows)}+", shown  # not the index's 4
+        await pilot.press("enter")  # the complete list (a newer request ends the wait)
+        screen.listing.full_list_delay = 0
+        screen.listing.refresh()
+        await settle(pilot)
+        assert screen.status.parts["search"].startswith("3 hits")  # the index: 4
 
     run_app_test(app, scenario)
