@@ -10,7 +10,8 @@ import threading
 from reader.session.rules import Rules
 from reader.state.groups import ALL
 from reader.state.rule_marks import HIDDEN
-from reader.ui.screens import list_updates
+from reader.ui.screens import glance_draw, list_updates
+from reader.ui.screens.glance import GlanceScreen
 from reader.ui.screens.list_updates import HELD
 from tests.ui.conftest import press, run_app_test, settle, until
 from tests.ui.test_rules import app_with, label_count
@@ -18,8 +19,8 @@ from tests.ui.test_rules import app_with, label_count
 HIDE_GOLD = '[[rules]]\nquery = "gold"\naction = "hide"\n'  # words: found in the index
 
 
-def test_counts_are_held_until_a_hide_rule_with_words_is_applied(
-        make_app, ui_settings, monkeypatch):
+def rules_held(monkeypatch) -> threading.Event:
+    """The rules' members are found once the event returned is set."""
     release = threading.Event()
     find = Rules.find
 
@@ -28,27 +29,42 @@ def test_counts_are_held_until_a_hide_rule_with_words_is_applied(
         return find(self, rules)
 
     monkeypatch.setattr(Rules, "find", waiting_find)
+    return release
+
+
+def held_app_test(make_app, ui_settings, monkeypatch, scenario) -> None:
+    """Run `scenario(pilot, screen, release)` in an app whose hide rule (gold) is applied
+    once `release` is set, from when its 12 rows are listed."""
+    release = rules_held(monkeypatch)
     app = app_with(make_app, ui_settings, HIDE_GOLD)
 
     async def main():
-        async with app.run_test(size=(120, 36)) as pilot:
+        async with app.run_test(size=(120, 40)) as pilot:
             screen = app.screen
             await until(pilot, lambda: screen.loaded.is_set()
                         and len(screen.article_list.rows) == 12)
-            assert label_count(screen, ALL) == "…"  # not 12/12: gold's 3 may be hidden
-            assert label_count(screen, ("unread", "")) == "…"
-            assert label_count(screen, HIDDEN) == "applying…"
-            assert screen.status.parts["view"] == HELD.capitalize()
-            assert screen.article_list.border_title == "Articles (…)"
-            release.set()
-            await until(pilot, lambda: label_count(screen, ALL) == "9/9")
-            assert len(screen.article_list.rows) == 9  # in the same step
-            assert label_count(screen, HIDDEN) == "3/3"
-            assert screen.status.parts["view"].startswith("9 in view · 9 unread of 9")
-            assert screen.article_list.border_title == "Articles (9)"
-            await settle(pilot)
+            await scenario(pilot, screen, release)
 
     asyncio.run(main())
+
+
+def test_counts_are_held_until_a_hide_rule_with_words_is_applied(
+        make_app, ui_settings, monkeypatch):
+    async def scenario(pilot, screen, release):
+        assert label_count(screen, ALL) == "…"  # not 12/12: gold's 3 may be hidden
+        assert label_count(screen, ("unread", "")) == "…"
+        assert label_count(screen, HIDDEN) == "applying…"
+        assert screen.status.parts["view"] == HELD.capitalize()
+        assert screen.article_list.border_title == "Articles (…)"
+        release.set()
+        await until(pilot, lambda: label_count(screen, ALL) == "9/9")
+        assert len(screen.article_list.rows) == 9  # in the same step
+        assert label_count(screen, HIDDEN) == "3/3"
+        assert screen.status.parts["view"].startswith("9 in view · 9 unread of 9")
+        assert screen.article_list.border_title == "Articles (9)"
+        await settle(pilot)
+
+    held_app_test(make_app, ui_settings, monkeypatch, scenario)
 
 
 def test_a_hide_rule_removed_brings_its_rows_and_counts_back_in_one_step(
@@ -105,3 +121,31 @@ def test_a_first_page_never_counts_the_hidden_hits(make_app, ui_settings, monkey
         assert screen.status.parts["search"].startswith("3 hits")  # the index: 4
 
     run_app_test(app, scenario)
+
+
+def test_the_glance_holds_its_figures_until_the_hide_rules_are_applied(
+        make_app, ui_settings, monkeypatch):
+    """Attack D8-1: the glance counted what the rules were about to hide (12 articles
+    here, 9 once applied), and a search's hidden hits even after."""
+
+    async def scenario(pilot, screen, release):
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(pilot.app.screen, GlanceScreen))
+        glance = pilot.app.screen
+        await pilot.pause()
+        assert glance.shown is None
+        assert str(glance.query_one("#glance-head").render()) == str(glance_draw.HELD)
+        release.set()  # applied while the glance is open: drawn then
+        await until(pilot, lambda: glance.shown is not None)
+        assert glance.shown.total == 9
+        await pilot.press("escape")
+        await pilot.press("slash", *"report", "enter")
+        await settle(pilot)
+        await pilot.press("i")
+        await until(pilot, lambda: glance.is_current and glance.shown is not None
+                    and glance.shown.scope != "" and glance.search == "report")
+        await settle(pilot)
+        assert glance.shown.total == 3  # not gold 03, hidden
+        await settle(pilot)
+
+    held_app_test(make_app, ui_settings, monkeypatch, scenario)
