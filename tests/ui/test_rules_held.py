@@ -149,3 +149,20 @@ def test_the_glance_holds_its_figures_until_the_hide_rules_are_applied(
         await settle(pilot)
 
     held_app_test(make_app, ui_settings, monkeypatch, scenario)
+
+
+def test_a_rule_that_cannot_be_read_is_warned_of_and_skipped(make_app, ui_settings):
+    """Attack D8-4: a malformed query was said nowhere in the reader, and counted among
+    the rules applying ("5 rules applying…", then 3)."""
+    app = app_with(make_app, ui_settings, HIDE_GOLD + '[[rules]]\nquery = "title:\\"gold"\n'
+                   'action = "hide"\n')
+    rules = app.services.rules
+    assert [r.name for r in rules.pending()] == ["gold"]  # before the first frame
+
+    async def scenario(pilot, screen):
+        messages = [n.message for n in pilot.app._notifications]
+        assert [m for m in messages if "skipped" in m] == [
+            "config.toml: rule 'title:\"gold' skipped: title: needs a value"]
+        assert label_count(screen, ALL) == "9/9"  # gold's rule is applied
+
+    run_app_test(app, scenario)
