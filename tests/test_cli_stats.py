@@ -119,3 +119,19 @@ def test_stats_until_newest_moves_what_arrived_not_your_reading(archive_factory,
     with pytest.raises(SystemExit) as exited:
         run(capsys, settings, "stats", str(root), "--until", "soon")
     assert exited.value.code == 2 and "nor newest" in capsys.readouterr().err
+
+
+def test_stats_leaves_out_what_the_hide_rules_hide(archive_factory, settings, capsys):
+    """As `newsreader search` and the reader: a hidden article is counted nowhere
+    (attack D8-1); `--all` counts it."""
+    root = archive_factory(files())
+    settings.config_path.write_text('[[rules]]\nquery = "source:wire"\naction = "hide"\n',
+                                    encoding="utf-8")
+    for words, total in (((), 10), (("story",), 10), (("--all",), 20)):
+        code, out, _ = run(capsys, settings, "stats", str(root), *words, "--json",
+                           "--until", "2025-02-14")
+        shown = json.loads(out)
+        assert code == 0 and shown["total"] == total, words
+        assert sum(d["articles"] for d in shown["days"]) == total
+        assert {r["name"] for r in shown["sources"]} == (
+            set(SOURCES) if total == 20 else {"路透社"})

@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="what arrived over the days to this day, or to the day of the "
                        "newest article (an archive not kept up to date); your reading "
                        "stays on the days to today")
+    stats.add_argument("--all", action="store_true",
+                       help="ignore the [[rules]]: count the articles they hide too")
     stats.add_argument("--no-update", action="store_true",
                        help="count the cache (and index) as they are, without a scan")
     stats.set_defaults(func=run_stats)
@@ -47,10 +49,14 @@ def run_stats(args: argparse.Namespace, settings) -> int:
         raise CommandError("--days must be 1 or more")
     args.archive, query = _archive_and_query(args.words)
     archive = open_archive(args, settings)
+    rules = () if args.all else settings.rules
     if not args.no_update:
-        _update(archive, quiet=True, searching=True) if query else archive.scan_if_changed()
+        if query or rules:
+            _update(archive, quiet=True, searching=True)
+        else:
+            archive.scan_if_changed()
     tz = settings.tzinfo
-    counted = _counted(archive, settings, query, now_in(tz), args.days, args.until)
+    counted = _counted(archive, settings, query, now_in(tz), args.days, args.until, rules)
     shown = figures(counted, scope=query or "All")
     if args.json:
         print(json_text(shown.as_json(), indent=1))
@@ -78,15 +84,29 @@ def _archive_and_query(words: list[str]) -> tuple[str | None, str]:
     return None, " ".join(words)
 
 
-def _counted(archive, settings, query: str, now: datetime, days: int, until):
+def _counted(archive, settings, query: str, now: datetime, days: int, until, rules=()):
     """The glance from the cache's rows of the days shown (not every record) and, with
-    a query, its hits as `newsreader search` finds them."""
+    a query, its hits as `newsreader search` finds them; what the hide `rules` hide is
+    left out, as the reader leaves it out."""
     from reader.session.glance_cache import cached_glance
 
     state = _state_of(archive)
     hits = (frozenset(searched(archive, settings, query, state, limit=0, sort="date",
                                paths_only=True).paths) if query else None)
-    return cached_glance(archive.cache, state, now, days, settings.tzinfo, hits, until)
+    return cached_glance(archive.cache, state, now, days, settings.tzinfo, hits, until,
+                         _hidden(archive, settings, rules))
+
+
+def _hidden(archive, settings, rules) -> frozenset[str]:
+    """What the hide rules hide (the index is already up to date)."""
+    if not any(r.action == "hide" for r in rules):
+        return frozenset()
+    from reader.cli.index_cmds import open_index
+    from reader.session.rules_offline import rule_matches
+
+    index = open_index(archive, settings, True, no_update=True)
+    hide = [r for r in rules if r.action == "hide"]
+    return frozenset().union(*(m.paths for m in rule_matches(hide, index)))
 
 
 def _width() -> int:

@@ -24,18 +24,22 @@ NEWEST = "newest"  # `until`: the day of the scope's newest article
 
 def cached_glance(cache, state, now: datetime, days: int, tz,
                   hits: AbstractSet[str] | None = None,
-                  until: date | str | None = None) -> Glance:
+                  until: date | str | None = None,
+                  hidden: AbstractSet[str] = frozenset()) -> Glance:
     """The glance of All (`hits` None) or of a search's hits over the `days` days to
-    `now`, what arrived over the days to `until` (a day, NEWEST, None: today); `state`
-    the state store (None: nothing read)."""
+    `now`, what arrived over the days to `until` (a day, NEWEST, None: today), less the
+    `hidden` articles (what the hide rules hide); `state` the state store (None:
+    nothing read)."""
     read, starred = _marks(state)
     if hits is None:
-        held = cache.dates_of(read | starred)
-        total, newest = cache.count(), _newest_of_all(cache)
-        totals = Totals(total, total - len(held.keys() & read), len(held.keys() & starred))
-        member, older = None, held.keys() & read
+        gone = cache.dates_of(hidden).keys() if hidden else frozenset()
+        held = cache.dates_of(read | starred).keys() - gone
+        total = cache.count() - len(gone)
+        newest = _newest_of_all(cache) if not gone else _newest_shown(cache, gone)
+        totals = Totals(total, total - len(held & read), len(held & starred))
+        member, older = (lambda a: a.path not in gone) if gone else None, held & read
     else:
-        dated = cache.dates_of(hits)
+        dated = cache.dates_of(hits - hidden)
         newest = datetime.fromtimestamp(max(dated.values()), tz) if dated else None
         paths = frozenset(dated)
         totals, member, older = paths_totals(paths, read, starred), holding(paths), paths
@@ -57,6 +61,12 @@ def _marks(state) -> tuple[frozenset[str], frozenset[str]]:
 def _newest_of_all(cache) -> datetime | None:
     newest = cache.newest(1)
     return newest[0].date if newest else None
+
+
+def _newest_shown(cache, gone: AbstractSet[str]) -> datetime | None:
+    """The newest article's date but for the `gone` ones."""
+    newest = cache.newest(len(gone) + 1)
+    return next((a.date for a in newest if a.path not in gone), None)
 
 
 def _end_day(until: date | str | None, newest: datetime | None, tz) -> date | None:

@@ -23,7 +23,9 @@ from reader.archive.model import Article
 from reader.session.catalog import Catalog, CatalogChange
 from reader.session.glance import Member, Tally, Totals, paths_totals, tally
 from reader.session.glance_window import Window
+from reader.session.listing import unhidden
 from reader.state.groups import Key, MarkGroup
+from reader.state.rule_marks import HIDDEN_KIND
 
 
 @dataclass
@@ -80,6 +82,7 @@ class GlanceScope:
     totals: Totals | None
     by_marks: bool = False  # membership follows the marks (Unread, Starred): counted again
     older: AbstractSet[str] = field(default=frozenset(), repr=False)
+    hidden: frozenset[str] = field(default=frozenset(), repr=False)  # what rules hide
 
     @classmethod
     def of(cls, services, group: Key, hits: Sequence[str] | None = None) -> "GlanceScope":
@@ -87,14 +90,16 @@ class GlanceScope:
         on (its hits within the group)."""
         catalog, read, starred = services.catalog, services.read_set(), services.starred_set()
         chosen, count = services.group(group), services.counts[group]
-        scope = cls(catalog, read, starred, chosen.member(read, starred),
+        hidden = frozenset() if group[0] == HIDDEN_KIND else services.counts.hidden
+        scope = cls(catalog, read, starred, unhidden(chosen.member(read, starred), hidden),
                     Totals(count.total, count.unread, count.starred),
-                    isinstance(chosen, MarkGroup))
+                    isinstance(chosen, MarkGroup), hidden=hidden)
         return scope if hits is None else scope.narrowed(hits)
 
     def narrowed(self, hits: Sequence[str]) -> "GlanceScope":
-        """This scope as a search's hits within it (in a worker: only copies are read)."""
-        paths = frozenset(hits) & self.catalog.by_path.keys()
+        """This scope as a search's hits within it, less the hidden ones (in a worker:
+        only copies are read)."""
+        paths = (frozenset(hits) & self.catalog.by_path.keys()) - self.hidden
         return replace(self, member=holding(paths), by_marks=False,
                        totals=paths_totals(paths, self.read, self.starred))
 

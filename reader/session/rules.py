@@ -77,7 +77,9 @@ class Rules:
         self.rules: list[Rule] = list(rules)
         self.config_path = config_path
         self.members: dict[str, frozenset[str]] = {}  # rule name -> paths, once found
-        self.problems: dict[str, str] = {}
+        # a query that cannot be a rule's is known at once (it is skipped: never applying)
+        self.problems: dict[str, str] = {r.name: problem for r in self.rules if (
+            problem := query_problem(r.query, self.tz))}
         self.counted = False  # the word rules were found once in a complete index
         self.marks = RuleMarks()
         self.highlighted: frozenset[str] = frozenset()
@@ -102,6 +104,11 @@ class Rules:
         """Whether a hide rule's members are not known yet: until they are, any count may
         include what it will hide (the reader holds its counts meanwhile)."""
         return bool(self.pending("hide"))
+
+    def warnings(self) -> list[str]:
+        """What to warn of when the reader starts: each rule skipped and why."""
+        return [f"{self.config_path.name}: rule {name!r} skipped: {problem}"
+                for name, problem in self.problems.items()]
 
     def note(self, rule: Rule) -> str:
         """What a rule's state is in words ("" once applied)."""

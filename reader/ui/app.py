@@ -73,7 +73,7 @@ class NewsReaderApp(App[int]):
 
     def on_mount(self) -> None:
         self.set_interval(UNSAVED_RETRY, self.services.retry_unsaved)  # a full disk freed
-        for problem in self.settings.problems:
+        for problem in (*self.settings.problems, *self.services.rules.warnings()):
             self.notify(problem, severity="warning", timeout=15)
         if self.settings.keys:
             self.set_keymap(self.settings.keys)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from typing import Callable, Sequence
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -150,6 +151,10 @@ class GlanceScreen(ModalScreen[GroupKey | None]):
     def recount(self, clear: bool = False) -> None:
         """Count afresh from the reader's state now (changes from here on are kept);
         `clear`: what is drawn is another scope's, wiped meanwhile."""
+        if self.services.rules.hiding_pending:  # its figures might count what they hide
+            self._stale, self.glance, self.shown, self._scope = True, None, None, None
+            self._show_counting(draw.HELD)
+            return  # counted once they are applied (`rules_changed`)
         hits = self.outcome.paths if self._has_hits() else None
         self._scope = GlanceScope.of(self.services, self.group, hits)
         self._looked, self._stale, self._pending = (self.group, self.search, self.outcome), False, []
@@ -209,6 +214,10 @@ class GlanceScreen(ModalScreen[GroupKey | None]):
             self._recount_or_later()
         else:
             self._take(("marks", field, tuple(articles), value, time.time()))
+
+    def rules_changed(self) -> None:
+        """What the hide rules hide changed, or is known at last: counted again."""
+        self._recount_or_later()
 
     def _recount_or_later(self) -> None:
         """Counted again now if shown, else when next opened."""
@@ -275,8 +284,8 @@ class GlanceScreen(ModalScreen[GroupKey | None]):
         if self.glance is not None and self.is_current and self._redraw is None:
             self._redraw = self.set_timer(REDRAW, self.draw)
 
-    def _show_counting(self) -> None:
-        self.query_one("#glance-head", Static).update(draw.COUNTING)
+    def _show_counting(self, note: Text | None = None) -> None:
+        self.query_one("#glance-head", Static).update(note or draw.COUNTING)
         for widget in (self.query_one(GlanceCharts), self.query_one(WeekBars),
                        self.query_one(TopNames)):
             widget.show(())

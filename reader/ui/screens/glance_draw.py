@@ -16,6 +16,7 @@ from reader.ui.widgets.week_bars import Table
 from reader.ui.wording import LANGUAGE_NAMES
 
 COUNTING = Text("Counting…", style="italic")
+HELD = Text("Counts once the hide rules are applied", style="italic")  # no figure until
 
 
 def head(shown: Figures, tz, window_key: str) -> Text:

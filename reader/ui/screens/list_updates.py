@@ -159,8 +159,7 @@ class Listing:
             return
         parts = []
         if outcome.paths is not None:
-            count = plural(shown, "hit") if outcome.complete else \
-                plural(outcome.total, "hit", "" if outcome.total_exact else "about ")
+            count = plural(shown, "hit") if outcome.complete else self._first_total(outcome, shown)
             if self.services.rules.hiding_pending:  # some may be hidden: not counted yet
                 count = f"hits ({HELD})"
             where = "" if query.group == ALL else f" in {group_name(query.group)}"
@@ -168,6 +167,15 @@ class Listing:
                 where = f" within the saved search {group_name(query.group)}"
             parts += [count + where, _order_name(query, outcome.ranked)]
         status.set_part("search", " · ".join(t for t in (*parts, outcome.message) if t))
+
+    def _first_total(self, outcome: SearchOutcome, shown: int) -> str:
+        """A first page's count: the index's total, which counts the hidden hits too (the
+        index knows no rules, and taking them off exactly needs every hit's path: the
+        complete list, a moment later); so while rules hide anything, the hits shown so
+        far, a lower bound ("86+ hits")."""
+        if self.services.counts.hidden:
+            return f"{shown:,}+ hits"
+        return plural(outcome.total, "hit", "" if outcome.total_exact else "about ")
 
     def show_counts(self) -> None:
         """The search's and the view's counts again (a hide rule was applied)."""

@@ -62,8 +62,11 @@ class RuleNodes:
 
     def changed(self, paths: Iterable[str]) -> None:
         """The rules hid, marked or highlighted these paths anew (or stopped): the tree's
-        counts of their groups and the list."""
+        counts of their groups, the list and the glance (reader/ui/screens/glance.py)."""
         self.show()
+        for observer in tuple(self.services.observers):
+            if hasattr(observer, "rules_changed"):
+                observer.rules_changed()
         by_path, groups = self.services.catalog.by_path, self.services.groups
         articles = [by_path[p] for p in paths if p in by_path]
         if not articles:
