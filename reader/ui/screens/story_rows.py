@@ -97,7 +97,7 @@ class StoryRows:
 
     def _catch_up(self, catalog) -> None:
         before = self.services.stories.view
-        self.services.stories.catch_up(list(catalog.articles))
+        self.services.stories.catch_up(list(catalog.articles), cancel=self._cancel)
         if self.services.stories.view is not before and not self._cancel.is_set():
             self.screen.from_worker(self._stories_changed)
 
