@@ -327,7 +327,7 @@ def _union(outcome: SearchOutcome, found: TitleHits, rank: Mapping[str, int], li
     else:
         last = len(rank)
         paths = sorted(indexed + extra, key=lambda p: rank.get(p, last))
-        ends = [rank.get(p, last) for p in (found.last,) if p is not None]
+        ends = [] if found.last is None else [rank.get(found.last, last)]
         if not outcome.complete and indexed:
             ends.append(rank.get(indexed[-1], last) + 1)  # the index's next hit may be older
         if ends:  # only hits newer than where either part stopped looking are all there

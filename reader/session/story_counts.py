@@ -99,6 +99,7 @@ class StoryCounts:
                 self._excess.redo(story)
             self._marked.clear()
         return counts, self._excess
+
     def __getitem__(self, key: Key) -> Count:
         counts, excess = self._now()
         count = counts[key]
