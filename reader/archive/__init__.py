@@ -102,6 +102,13 @@ class Archive:
     def cached_count(self) -> int:
         return self.cache.count()
 
+    def first_scan_unfinished(self) -> bool:
+        """Whether the cache holds only a part of the archive: its first scan was cut short
+        (a quit, a kill) and no scan of the whole folder has ended since."""
+        from reader.archive.scan import FIRST_SCAN
+
+        return self.cache.setting(FIRST_SCAN) is not None
+
     def problems(self) -> list[Problem]:
         return self.cache.problems()
 

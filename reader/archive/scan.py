@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sqlite3
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -41,6 +42,10 @@ _FIRST_BATCH = 200  # the newest files, parsed here before the workers start
 _PARALLEL_MIN = 4 * _BATCH  # files to parse before worker processes pay off
 _MAX_WORKERS = 4
 _BODIES_MAX = 20_000  # a scan parsing more keeps no bodies in ScanResult.parsed
+# A setting of the cache present from a first scan's start (nothing cached) to the end
+# of a scan of the whole folder: a first scan cut short leaves the cache a part of the
+# archive, which the next start's scan completes (first_scan_unfinished).
+FIRST_SCAN = "first_scan_unfinished"
 
 # A parsed batch: (found file, its Article - or ParsedArticle when bodies are kept - or
 # the reason it can't be read) per file.
@@ -71,6 +76,8 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
                       folders=folders))
     check_root(archive)  # gone during the walk: it found nothing, not every file deleted
     stamps = cache.stamps()
+    if not stamps:
+        _set_first_scan(archive, "1")
     todo = [f for f in found if stamps.get(f.rel) != (f.size, f.mtime_ns)]
     present = {f.rel for f in found}
     result.removed = sorted(set(stamps) - present)
@@ -88,7 +95,16 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
     result.problems = walk_problems + cache.problems()
     if not (cancel is not None and cancel.is_set()):
         folder_stamps.record(archive, folders, started_ns)
+        if cache.setting(FIRST_SCAN) is not None:
+            _set_first_scan(archive, None)
     return result
+
+
+def _set_first_scan(archive: "Archive", value: str | None) -> None:
+    try:
+        archive.cache.set_setting(FIRST_SCAN, value)
+    except sqlite3.Error:  # a read-only cache: a first scan cut short is not known
+        pass
 
 
 class Changes:

@@ -9,13 +9,22 @@ group is checked here exactly).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import AbstractSet, Callable, Iterable, Mapping, Sequence
+from typing import AbstractSet, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from reader.archive.model import Article
 from reader.state.groups import ALL, Key as GroupKey, Member
 
-__all__ = ["ALL", "GroupKey", "ListQuery", "hit_rows", "newest_first", "next_unread", "select",
-           "unhidden"]
+__all__ = ["ALL", "GroupKey", "ListQuery", "ListRows", "hit_rows", "newest_first",
+           "next_unread", "select", "unhidden"]
+
+
+class ListRows(NamedTuple):
+    """The list's rows (one per story) and the size of the view they show: how many
+    stories or articles, as the tree counts them (copies folded under their story's row
+    count as articles; copies shown under it, once, as its story)."""
+
+    rows: list[Article]
+    size: int
 
 
 def unhidden(keep: Member, hidden: AbstractSet[str]) -> Member:

@@ -32,8 +32,9 @@ from contextlib import nullcontext
 from datetime import datetime
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
-from typing import (AbstractSet, Callable, Generator, Iterable, Iterator, Mapping,
-                    NamedTuple, Protocol, Sequence)
+from operator import attrgetter
+from typing import (AbstractSet, Callable, Collection, Generator, Iterable, Iterator,
+                    Mapping, NamedTuple, Protocol, Sequence)
 
 from reader.archive import Archive, Article, Delta, ParsedArticle, ScanResult
 from reader.archive.reconcile import StampRow, reconcile, stamp
@@ -47,16 +48,18 @@ from reader.session.gc_pause import gc_paused
 from reader.index import warm_checks
 from reader.index.query import ParsedQuery, parse_query
 from reader.session.groups import QueryDefinition, query_group, reclassified, scope_of
-from reader.session.listing import ALL, GroupKey, ListQuery, hit_rows, select, unhidden
+from reader.session.listing import (ALL, GroupKey, ListQuery, ListRows, hit_rows, select,
+                                    unhidden)
 from reader.session.new_since import NewArrivals
 from reader.session.rules import Rules, RulesFound
 from reader.session.saved_searches import Found, SavedSearches
 from reader.session.search import SearchOutcome, Searcher
 from reader.session.stories import Stories, archive_body, story_rows
-from reader.session.story_counts import StoryCounts
+from reader.session.story_counts import StoryCounts, stories_in
 from reader.textsafe import is_openable
 
 Progress = Callable[[int, int], None]
+_PATH = attrgetter("path")
 
 
 MARK_CHUNK = 5000  # marks applied between two turns of the event loop (a few ms)
@@ -165,6 +168,19 @@ class Services:
     def tree_counts(self) -> GroupCounts | StoryCounts:
         """The counts the tree shows: by story or by article (`counting`)."""
         return self._story_counts if self.counting == "stories" else self.counts
+
+    @property
+    def counted(self) -> str:
+        """What every count shown counts, to be said beside it as the tree's title says it:
+        "stories" or "articles" while there are stories, "" when there are none (a count
+        of articles, as it always was)."""
+        return self.counting if self.stories.view else ""
+
+    def count_of(self, paths: Collection[str]) -> int:
+        """How many of what the tree counts these articles are: stories or articles."""
+        if self.counting == "stories":
+            return stories_in(paths, self.stories.view)
+        return len(paths)
 
     # -- loading ------------------------------------------------------------------
 
@@ -289,6 +305,12 @@ class Services:
              cancelled: Callable[[], bool] = lambda: False) -> list[Article] | None:
         """The list's rows for a search outcome (the whole group when there is no search);
         None if cancelled midway."""
+        listed = self.list_rows(outcome, query, cancelled)
+        return None if listed is None else listed.rows
+
+    def list_rows(self, outcome: SearchOutcome, query: ListQuery,
+                  cancelled: Callable[[], bool] = lambda: False) -> ListRows | None:
+        """`rows`, and how many stories or articles (as the tree counts) they stand for."""
         catalog = self.catalog  # one snapshot throughout
         keep = self.member(query.group)
         if outcome.paths is None:
@@ -297,8 +319,10 @@ class Services:
             if not outcome.ranked:  # titles only: newest first, as the list
                 query = replace(query, by_relevance=False)
             rows = hit_rows(outcome.paths, catalog.by_path, catalog.rank, query, keep)
-        return None if rows is None else \
-            story_rows(rows, self.stories, self.expanded, catalog.by_path)
+        if rows is None:
+            return None
+        return ListRows(story_rows(rows, self.stories, self.expanded, catalog.by_path),
+                        self.count_of(list(map(_PATH, rows))))
 
     def member(self, group: GroupKey) -> Member:
         """The test of whether an article is in `group` now (None: every one is)."""

@@ -15,7 +15,7 @@ catalog or the counts' `shape` changed since; a mark redoes its own story's shar
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Collection, Iterator, Mapping
 
 from reader.archive.model import Article
 from reader.state import GroupCounts
@@ -24,6 +24,14 @@ from reader.state.groups import ALL, STARRED, UNREAD, Key
 from reader.state.rule_marks import HIDDEN
 
 Sources = Callable[[], tuple[GroupCounts, Mapping[str, object], Mapping[str, Article]]]
+
+
+def stories_in(paths: Collection[str], view: Mapping[str, object]) -> int:
+    """How many stories these articles make, as the tree counts them: each story once
+    however many of its copies are among them, each article of no story once (the
+    stories' members looked up at C speed: about 3 ms at 100,000 paths)."""
+    found = list(filter(None, map(view.get, paths)))
+    return len(paths) - len(found) + len(set(map(id, found)))
 
 
 class Excess:

@@ -19,6 +19,20 @@ def plural(count: int, word: str, prefix: str = "") -> str:
     return f"{prefix}{count:,} {word}{'' if count == 1 else 's'}"
 
 
+def counted(count: int, unit: str, suffix: str = "") -> str:
+    """`count` with what it counts, where that is to be said (`unit`: "stories" or
+    "articles", Services.counted; "" says nothing): "13 stories", "1 story", "12".
+    `suffix` follows the number ("+": a lower bound)."""
+    noun = unit_noun(count != 1 or bool(suffix), unit)
+    return f"{count:,}{suffix} {noun}" if noun else f"{count:,}{suffix}"
+
+
+def unit_noun(many: bool, unit: str) -> str:
+    """"story" or "stories", "article" or "articles" (`many`); "" for no `unit`."""
+    return {"stories": ("story", "stories"), "articles": ("article", "articles")}.get(
+        unit, ("", ""))[many]
+
+
 def local_date(moment: datetime, tz: tzinfo, form: str) -> str:
     """`moment` in the reader's zone, formatted; as stored where the zone would take it out
     of datetime's range (a date in year 1 or 9999 from an older cache)."""

@@ -52,9 +52,17 @@ class Background:
         self.first_rows = threading.Event()  # set once rows have been drawn
         self.first_scan = False  # a scan of an archive with nothing cached is under way:
         # the catalog is what it has found so far
+        self.resumed = False  # the cache holds a part of the archive (a first scan cut
+        # short), until a scan of the whole folder ends
         self.indexing = False  # an index update is under way (one at a time)
         self.backlog = IndexBacklog()  # what the index has still to take
         self._scan_notice: Timer | None = None  # clears "Scanned: ..." from the status
+
+    @property
+    def partial(self) -> bool:
+        """The catalog is a part of the archive, its counts "so far": a first scan is under
+        way, or the scan completing one that a quit cut short."""
+        return self.first_scan or self.resumed
 
     @property
     def scanning(self) -> bool:
@@ -170,9 +178,11 @@ class Background:
         self.services.take_loaded(message.loaded)
         if message.first:  # the load worker then starts the watch (or the scan)
             self.first_scan = not self.services.articles  # first: an empty catalog says why
+            self.resumed = not self.first_scan and \
+                self.services.archive.first_scan_unfinished()
         for notice in message.notices:
             self.screen.notify(notice, severity="warning", timeout=10)
-        self.screen.tree.rebuild(self.services.tree_counts, partial=self.first_scan)
+        self.screen.tree.rebuild(self.services.tree_counts, partial=self.partial)
         self.screen.rule_nodes.show()
         self.screen.listing.refresh()
         self.loaded.set()
@@ -240,6 +250,7 @@ class Background:
     def scan_finished(self, message: ScanFinished) -> None:
         self.first_scan = False
         result, status = message.result, self.screen.status
+        self.resumed = self.resumed and result is None  # (a failed scan completed nothing)
         if result is None:
             status.set_part("scan", "")
             self.screen.notify(f"Scan failed: {message.error}", severity="error")

@@ -29,6 +29,7 @@ from textual.worker import get_current_worker
 from reader.archive.model import Article, ParsedArticle
 from reader.session.catalog import CatalogChange, edited, order_key
 from reader.state.groups import NEW
+from reader.ui.wording import unit_noun
 
 _PATH = attrgetter("path")
 
@@ -123,20 +124,25 @@ class LiveChanges:
         self.new_paths.difference_update(gone)
         known = set(map(_PATH, change.outgoing)) | self.left
         self.new_paths.update(a.path for a in change.delta.added if a.path not in known)
-        self._show_new()
+        self.show_new()
 
     def new_grew(self) -> None:
         """New took arrivals the catalog had before the state writer said they were new:
         the status counts them now."""
-        self._show_new()
+        self.show_new()
 
     def _arrived(self) -> set[str]:
         """What arrived since the user last looked that New holds."""
         return self.new_paths & self.services.group(NEW).paths
 
-    def _show_new(self) -> None:
-        count = len(self._arrived())
-        self.screen.status.set_part("new", f"{count:,} new (N: newest)" if count else "")
+    def show_new(self) -> None:
+        """"N new", as the tree counts New: stories or articles, saying which while there
+        are stories ("3 new stories"); again when the stories change (a burst grouped)."""
+        arrived, unit = self._arrived(), self.services.counted
+        count = self.services.count_of(arrived)
+        noun = unit_noun(count != 1, unit)
+        text = f"{count:,} new{' ' + noun if noun else ''} (N: newest)" if count else ""
+        self.screen.status.set_part("new", text)
 
     def _update_open_article(self, change: CatalogChange) -> None:
         pane = self.screen.article_pane
@@ -177,7 +183,7 @@ class LiveChanges:
         """The user has looked at the newest: nothing is new any more."""
         if self.new_paths:
             self.new_paths.clear()
-            self._show_new()
+            self.show_new()
 
 
 def _path_of(article: Article | None) -> str | None:

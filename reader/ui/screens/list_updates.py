@@ -27,9 +27,9 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from reader.archive.model import Article
-from reader.session.listing import ALL, ListQuery
+from reader.session.listing import ALL, ListQuery, ListRows
 from reader.session.search import SearchOutcome
-from reader.ui.wording import group_name, plural
+from reader.ui.wording import counted, group_name, plural
 
 FIRST_HITS = 100  # hits painted at once: a screen or two
 HELD = "counts once the hide rules are applied"  # said instead of counts meanwhile
@@ -57,6 +57,7 @@ class Listing:
         self.screen = screen
         self.services = screen.services
         self.outcome = SearchOutcome("", None)
+        self.size = 0  # the stories or articles (as the tree counts) the rows stand for
         self.by_relevance = False  # search hits best first instead of by date
         self._request: ListRequest | None = None
         self._shown: tuple[str, ListQuery] = ("", ListQuery())  # what the rows are of
@@ -119,13 +120,13 @@ class Listing:
         """Hand the outcome's rows to the screen; False when cancelled first."""
         if cancelled():
             return False
-        rows = self.services.rows(outcome, request.query, cancelled)
-        if rows is None or cancelled():
+        listed = self.services.list_rows(outcome, request.query, cancelled)
+        if listed is None or cancelled():
             return False
-        self.screen.from_worker(self._show_rows, request, rows, outcome)
+        self.screen.from_worker(self._show_rows, request, listed, outcome)
         return True
 
-    def _show_rows(self, request: ListRequest, rows: list[Article],
+    def _show_rows(self, request: ListRequest, listed: ListRows,
                    outcome: SearchOutcome) -> None:
         if request is not self._request:
             return  # a newer request is under way
@@ -136,7 +137,7 @@ class Listing:
         else:
             keep = request.keep  # None for a new search: its first hit
         request.painted = True
-        self.outcome = outcome
+        self.outcome, self.size, rows = outcome, listed.size, listed.rows
         self._shown = (request.text, request.query)
         article_list.set_rows(rows, keep, partial=not outcome.complete)
         self._show_search_status(outcome, len(rows), request.query)
@@ -159,7 +160,7 @@ class Listing:
             return
         parts = []
         if outcome.paths is not None:
-            count = plural(shown, "hit") if outcome.complete else self._first_total(outcome, shown)
+            count = self._hits(shown) if outcome.complete else self._first_total(outcome, shown)
             if self.services.rules.hiding_pending:  # some may be hidden: not counted yet
                 count = f"hits ({HELD})"
             where = "" if query.group == ALL else f" in {group_name(query.group)}"
@@ -168,14 +169,27 @@ class Listing:
             parts += [count + where, _order_name(query, outcome.ranked)]
         status.set_part("search", " · ".join(t for t in (*parts, outcome.message) if t))
 
+    def _hits(self, shown: int) -> str:
+        """The complete list's count: of hits ("12 hits"), or, while there are stories, of
+        what the tree counts ("11 stories found", "12 articles found")."""
+        unit = self.services.counted
+        return f"{counted(self.size, unit)} found" if unit else plural(shown, "hit")
+
     def _first_total(self, outcome: SearchOutcome, shown: int) -> str:
         """A first page's count: the index's total, which counts the hidden hits too (the
         index knows no rules, and taking them off exactly needs every hit's path: the
         complete list, a moment later); so while rules hide anything, the hits shown so
-        far, a lower bound ("86+ hits")."""
+        far, a lower bound ("86+ hits").  The index counts articles: by story, the
+        stories of the page shown, a lower bound too ("95+ stories found")."""
+        unit = self.services.counted
+        if unit == "stories" or (unit and self.services.counts.hidden):
+            return f"{counted(self.size, unit, '+')} found"
         if self.services.counts.hidden:
             return f"{shown:,}+ hits"
-        return plural(outcome.total, "hit", "" if outcome.total_exact else "about ")
+        about = "" if outcome.total_exact else "about "
+        if unit:
+            return f"{about}{counted(outcome.total, unit)} found"
+        return plural(outcome.total, "hit", about)
 
     def show_counts(self) -> None:
         """The search's and the view's counts again (a hide rule was applied)."""
@@ -185,14 +199,30 @@ class Listing:
         self.show_view_counts()
 
     def show_view_counts(self) -> None:
+        """The status's and the list title's counts, as the tree counts: stories or
+        articles, saying which while there are stories ("13 stories in view · 13 unread
+        of 13"; the title "Articles (13 stories)")."""
         if self.services.rules.hiding_pending:
             self.screen.status.set_part("view", HELD.capitalize())
             return
-        count = self.services.counts[ALL]
-        shown = f"{len(self.screen.article_list.rows):,}{'' if self.complete else '+'}"
-        so_far = " found so far" if self.screen.background.first_scan else ""
+        unit, count = self.services.counted, self.services.tree_counts[ALL]
+        size, bound = self.view_size(), "" if self.complete else "+"
+        shown = counted(size, unit, bound)
+        so_far = " found so far" if self.screen.background.partial else ""
         self.screen.status.set_part("view", f"{shown} in view · {count.unread:,} unread of "
                                     f"{count.total:,}{so_far}")
+        # the list's title names its rows (articles): it says "stories" when it counts them
+        self.screen.article_list.show_count(shown if unit == "stories" else
+                                            counted(size, "", bound))
+
+    def view_size(self) -> int:
+        """How many stories or articles the list shows, as the tree counts them: a group's
+        count in the tree (the rows of a group are its members; the tree's count follows
+        the archive's changes, which edit the rows in place), else the rows' own size."""
+        group, counts = self.screen.group, self.services.tree_counts
+        if self.outcome.paths is None and self.is_current() and group in counts:
+            return counts[group].total
+        return self.size
 
 
 def _order_name(query: ListQuery, ranked: bool) -> str:

@@ -121,6 +121,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.generation = 0  # bumped each time the list shows new rows
         self._partial = False  # the rows are a first page
         self._count_held = False  # no count in the title (hold_count)
+        self._count: str | None = None  # the title's count, as the screen says it
 
     # -- calls from the screen ----------------------------------------------------
 
@@ -136,6 +137,7 @@ class ArticleList(ScrollView, can_focus=True):
         if keep is not None:
             index = _index_of(rows, keep) or 0
         self._partial = partial
+        self._count = None
         self._title()
         self.move_to(index, scroll_top=index == 0)
         self.refresh()
@@ -153,6 +155,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache.clear()
         self._resized(len(rows))
         self._partial = False
+        self._count = None
         self._title()
         self.set_reactive(ArticleList.cursor, max(0, min(cursor if new_cursor is None
                                                          else new_cursor, len(rows) - 1)))
@@ -166,9 +169,17 @@ class ArticleList(ScrollView, can_focus=True):
         self._count_held = held
         self._title()
 
+    def show_count(self, count: str) -> None:
+        """The title's count as the screen says it ("13 stories": as the tree counts),
+        until the rows change (their own number meanwhile)."""
+        self._count = count
+        self._title()
+
     def _title(self) -> None:
-        count = "…" if self._count_held else f"{len(self.rows):,}{'+' if self._partial else ''}"
-        self.border_title = f"Articles ({count})"
+        count = self._count or f"{len(self.rows):,}{'+' if self._partial else ''}"
+        title = f"Articles ({'…' if self._count_held else count})"
+        if title != self.border_title:  # (a mark repaints its own row, not the list)
+            self.border_title = title
 
     def _resized(self, rows: int) -> None:
         """The list is `rows` high: the scrollbar follows (a scrollbar that appears or

@@ -1,0 +1,115 @@
+"""Every count outside the tree counts as the tree does: stories (`count_by = "stories"`,
+the default) or articles, and says which while there are stories.  On the sample feed
+the tree said `All 50/50` by story while the status said `50 in view · 54 unread of 54`
+(articles), and "N new" counted articles while New counted stories.  And after a first
+scan cut short by a quit, the rest of it at the next start is counted "so far" too."""
+
+from __future__ import annotations
+
+import threading
+
+import reader.archive.scan as scan_module
+from reader.archive import Archive
+from reader.state.groups import ALL, NEW
+from tests.ui.conftest import article, press, run_app_test, sample_files, settle, until
+from tests.ui.test_first_scan import hold_scan_at_batch, run_held
+from tests.ui.test_stories_ui import COPIES, to_story
+
+ARRIVED = ("A new plant doubles the city's water supply", "2025-03-01 10:00:00",
+           "The city opened a desalination plant on Monday that doubles its water supply, "
+           "after two years of building and a drought that emptied its reservoirs twice.\n")
+
+
+def view(screen) -> str:
+    return screen.status.parts["view"]
+
+
+def test_the_status_and_the_list_count_stories_as_the_tree_does(make_app, archive_factory):
+    """12 articles and one story of 3 copies: 13 stories, 15 articles."""
+    async def scenario(pilot, screen):
+        assert screen.tree.counts[ALL].total == 13
+        assert view(screen) == "13 stories in view · 13 unread of 13"
+        assert screen.article_list.border_title == "Articles (13 stories)"
+        await to_story(pilot, screen)
+        await press(pilot, "x")  # its copies shown under it: still one story in view
+        assert len(screen.article_list.rows) == 15
+        assert view(screen) == "13 stories in view · 13 unread of 13"
+        await press(pilot, "enter")  # read once: the story, as the tree counts it
+        assert view(screen) == "13 stories in view · 12 unread of 13"
+        await press(pilot, "slash", *"central", "enter")
+        assert screen.status.parts["search"].startswith("1 story found · ")
+        assert view(screen) == "1 story in view · 12 unread of 13"
+
+    run_app_test(make_app(archive_factory(sample_files() | COPIES), group_stories=True),
+                 scenario)
+
+
+def test_counted_by_article_the_status_and_the_list_count_every_copy(make_app,
+                                                                     archive_factory):
+    async def scenario(pilot, screen):
+        assert len(screen.article_list.rows) == 13  # a row per story all the same
+        assert view(screen) == "15 articles in view · 15 unread of 15"
+        assert screen.article_list.border_title == "Articles (15)"
+        await press(pilot, "slash", *"central", "enter")
+        assert screen.status.parts["search"].startswith("3 articles found · ")
+        assert view(screen) == "3 articles in view · 15 unread of 15"
+
+    run_app_test(make_app(archive_factory(sample_files() | COPIES), group_stories=True,
+                          count_by="articles"), scenario)
+
+
+def test_with_no_story_the_counts_are_said_as_ever(make_app):
+    async def scenario(pilot, screen):
+        assert view(screen) == "12 in view · 12 unread of 12"
+        assert screen.article_list.border_title == "Articles (12)"
+
+    run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_new_counts_the_stories_that_arrived(make_app, archive_factory):
+    """Two copies of one report arrive: New counts one story, and so does "N new"
+    (it said "2 new")."""
+    root = archive_factory(sample_files() | COPIES)
+
+    async def scenario(pilot, screen):
+        for source in ("reuters", "bloomberg"):
+            path = root / f"en/news/{source}/water.en.md"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(article(*ARRIVED), encoding="utf-8")
+        await press(pilot, "r")
+        await until(pilot, lambda: not screen.scanning and not screen.background.indexing)
+        await settle(pilot)
+        assert screen.tree.counts[NEW].total == 1 and screen.services.counts[NEW].total == 2
+        assert screen.status.parts["new"] == "1 new story (N: newest)"
+
+    run_app_test(make_app(root, group_stories=True), scenario)
+
+
+def test_the_rest_of_a_first_scan_cut_short_is_counted_so_far(make_app, archive_factory,
+                                                             ui_settings, monkeypatch):
+    """A quit during the first scan left 5 of 12 files cached; the next start's scan of
+    the rest said "5 in view · 5 unread of 5", as if that were the archive (it showed
+    "29,700 … of 29,700 │ Scanning 46,700/70,300" at 100k)."""
+    root = archive_factory(sample_files(12))
+    monkeypatch.setattr(scan_module, "_BATCH", 5)
+    quit_ = threading.Event()
+    Archive.open(root, ui_settings).scan(lambda done, total: done and quit_.set(), quit_)
+    assert len(Archive.open(root, ui_settings).cached()) == 5
+    release = hold_scan_at_batch(monkeypatch, 1)  # the next start's scan, held
+
+    async def during(pilot, screen):
+        await until(pilot, lambda: screen.scanning and screen.loaded.is_set())
+        await until(pilot, lambda: view(screen) == "5 in view · 5 unread of 5 found so far")
+        assert screen.tree.border_title == "Groups so far"
+
+    async def after(pilot, screen):
+        assert view(screen) == "12 in view · 12 unread of 12"
+        assert screen.tree.border_title == "Groups"
+
+    run_held(make_app(root), release, during, after)
+
+    async def third(pilot, screen):  # the scan of the whole archive ended: complete
+        assert view(screen) == "12 in view · 12 unread of 12"
+        assert screen.tree.border_title == "Groups"
+
+    run_app_test(make_app(root), third)
