@@ -147,7 +147,7 @@ def run_search(args: argparse.Namespace, settings) -> int:
                                  is not None else {"story": None, "copies": []}))
                          for h in results.hits], indent=1))
     else:
-        _print_hits(results)
+        _print_hits(results, by_story=group and bool(stories is not None and stories.view))
     return 0
 
 
@@ -218,7 +218,9 @@ def _state_of(archive):
         return None
 
 
-def _print_hits(results) -> None:
+def _print_hits(results, by_story: bool = False) -> None:
+    """The hits, and how many of how many: by story, the stories printed of the index's
+    matching articles ("3 stories of 5 matching articles"), as the reader counts."""
     bold = sys.stdout.isatty()
     for hit in results.hits:
         print(f"{hit.date[:10]}  {clean_line(hit.title)}")
@@ -226,8 +228,11 @@ def _print_hits(results) -> None:
         if hit.snippet:
             print(f"    {_marked(hit.snippet, hit.snippet_spans, bold)}")
     about = "" if results.total_exact else "about "
-    print(f"{len(results.hits)} of {about}{results.total} matches "
-          f"({results.seconds * 1000:.0f} ms)")
+    shown, total = len(results.hits), f"{about}{results.total} matches"
+    if by_story:
+        shown = f"{shown} {'story' if shown == 1 else 'stories'}"
+        total = f"{about}{results.total} matching article{'s' * (results.total != 1)}"
+    print(f"{shown} of {total} ({results.seconds * 1000:.0f} ms)")
 
 
 def _marked(text: str, spans: list[tuple[int, int]], bold: bool) -> str:

@@ -3,7 +3,9 @@
 Each count is that of `newsreader search QUERY --limit 0` (total), and of its
 hits not read (unread) and starred; a query that cannot be a saved search (it
 does not parse, or has an `is:` term of the marks) is listed with the reason, not
-counted.
+counted.  As the reader's tree counts them: by story (`count_by = "stories"`, with
+`group_stories`: a story once, unread while one of its copies is), or by article;
+while there are stories, the counts say which ("stories", "counted" in JSON).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                               "the config file) with their counts")
     add_archive_argument(searches, positional=True)
     searches.add_argument("--json", action="store_true",
-                          help="print a JSON array of {name, query, total, unread, starred}")
+                          help="print a JSON array of {name, query, total, unread, starred, "
+                          "counted}")
     searches.add_argument("--no-update", action="store_true",
                           help="count in the index as it is, without bringing it up to date")
     searches.add_argument("--all", action="store_true",
@@ -41,6 +44,7 @@ def run_searches(args: argparse.Namespace, settings) -> int:
         state = applied(settings.rules, index, state)[1]
         hidden = state.hidden
     read, starred = (state.read_set(), state.starred_set()) if state else (set(), set())
+    count, counted = _counter(archive, settings)
     rows = []
     for search in settings.searches:
         row = {"name": search.name, "query": search.query}
@@ -53,11 +57,23 @@ def run_searches(args: argparse.Namespace, settings) -> int:
             row["problem"] = problem
         else:
             paths = set(results.paths) - hidden
-            row.update(total=len(paths), unread=len(paths - read),
-                       starred=len(paths & starred))
+            row.update(total=count(paths), unread=count(paths - read),
+                       starred=count(paths & starred), counted=counted)
         rows.append(row)
     _print(rows, args.json, settings.config_path)
     return 0
+
+
+def _counter(archive, settings):
+    """(how many of what the tree counts a set of paths is, and what that is: "stories"
+    while there are stories counted by story, else "articles")."""
+    if not (settings.group_stories and settings.count_by == "stories"):
+        return len, "articles"
+    from reader.cli.story_hits import open_hit_stories
+    from reader.session.story_counts import stories_in
+
+    view = open_hit_stories(archive, settings).view
+    return (lambda paths: stories_in(paths, view)), ("stories" if view else "articles")
 
 
 def _print(rows: list[dict], as_json: bool, config_path) -> None:
@@ -70,6 +86,7 @@ def _print(rows: list[dict], as_json: bool, config_path) -> None:
     width = max((len(clean_line(r["name"])) for r in rows), default=0)
     for row in rows:
         name = clean_line(row["name"]).ljust(width)
+        unit = " stories" if row.get("counted") == "stories" else ""
         counts = (f"cannot count: {row['problem']}" if "problem" in row else
-                  f"{row['unread']:>7,} unread {row['total']:>7,} total")
+                  f"{row['unread']:>7,} unread {row['total']:>7,} total{unit}")
         print(f"{name}  {counts}  {clean_line(row['query'])}")
