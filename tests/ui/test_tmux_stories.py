@@ -27,8 +27,8 @@ def story_lines(screen: str) -> list[str]:
 def test_a_story_in_tmux_one_row_expanded_opened_all_read(archive_factory, tmp_path: Path):
     root = archive_factory(sample_files() | COPIES)
     with open_reader(root, tmp_path, config="group_stories = true\n") as term:
-        screen = term.wait_until(lambda s: "13 in view" in s and len(story_lines(s)) == 1,
-                                 "one row for the story")  # 12 articles and one story
+        screen = term.wait_until(lambda s: "13 stories in view" in s  # 12 articles, 1 story
+                                 and len(story_lines(s)) == 1, "one row for the story")
         assert "▸" in story_lines(screen)[0] and "×3 reuters, tr" in screen  # (cut to fit)
         term.keys("x")  # the newest row, the story's, has the cursor
         screen = term.wait_until(lambda s: len(story_lines(s)) == 3, "the copies")

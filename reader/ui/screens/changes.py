@@ -88,8 +88,10 @@ class LiveChanges:
         else:
             keep = self.services.member(screen.group)
             incoming = incoming if keep is None else list(filter(keep, incoming))
-        screen.article_list.update_rows(edited_rows(
-            rows, change.outgoing, incoming, screen.newest_first, listing.by_relevance))
+        new = edited_rows(rows, change.outgoing, incoming, screen.newest_first,
+                          listing.by_relevance)
+        listing.size += len(new) - len(rows)  # a search's hits gone (the search, run again
+        screen.article_list.update_rows(new)  # once they are indexed, counts them anew)
 
     def _follow_open_article(self, change: CatalogChange, under_cursor: str | None
                              ) -> None:
