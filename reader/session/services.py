@@ -310,7 +310,8 @@ class Services:
 
     def list_rows(self, outcome: SearchOutcome, query: ListQuery,
                   cancelled: Callable[[], bool] = lambda: False) -> ListRows | None:
-        """`rows`, and how many stories or articles (as the tree counts) they stand for."""
+        """`rows`, and how many stories or articles (as the tree counts) a search's rows
+        stand for (a group's: the tree's count, `Listing.view_size`)."""
         catalog = self.catalog  # one snapshot throughout
         keep = self.member(query.group)
         if outcome.paths is None:
@@ -321,7 +322,9 @@ class Services:
             rows = hit_rows(outcome.paths, catalog.by_path, catalog.rank, query, keep)
         if rows is None:
             return None
-        return ListRows(story_rows(rows, self.stories, self.expanded, catalog.by_path),
+        shown = story_rows(rows, self.stories, self.expanded, catalog.by_path)
+        # (a group's size is the tree's count of it: counting 100,000 rows costs 10 ms)
+        return ListRows(shown, len(shown) if outcome.paths is None else
                         self.count_of(list(map(_PATH, rows))))
 
     def member(self, group: GroupKey) -> Member:
