@@ -345,8 +345,10 @@ def test_rules_with_groups(make_reader, capsys):
     filters only in groups (decided from the records, as the index decides)."""
     hide = "(source:daily OR tag:ai) -(central OR 英伟达)"
     star = "(source:wire OR source:xinhua) -(tag:ai)"
+    search = "(source:wire OR tag:ai) -(bank OR 英伟达)"
     services = make_reader(f'[[rules]]\nquery = "{hide}"\naction = "hide"\n'
-                           f'[[rules]]\nquery = "{star}"\naction = "star"\n')
+                           f'[[rules]]\nquery = "{star}"\naction = "star"\n'
+                           f'[[searches]]\nname = "G"\nquery = "{search}"\n')
     sources = ("wire", "daily", "tipranks")
     hidden = {EN.format(sources[i % 3], i) for i in range(18)
               if (i % 3 == 1 or i % 4 == 0) and i % len(BODIES) in (1, 2, 5)}
@@ -361,5 +363,9 @@ def test_rules_with_groups(make_reader, capsys):
     out = cli(services, capsys, "rules", "test", str(services.archive.root), "--no-update")
     assert f"[hide]  {hide}\n    {len(hidden)} matches\n" in out
     assert f"[star]  {star}\n    {len(starred)} matches" in out
+    held = services.counts[("search", "G")].total
+    assert held == cli_total(services, capsys, search) == len(
+        {EN.format(sources[i % 3], i) for i in range(18) if (i % 3 == 0 or i % 4 == 0)
+         and i % len(BODIES) in (2, 5)} - hidden)
     assert services.rules.preview("nvidia OR tag:ai", "hide").problem.startswith(
         "( … OR … ): a filter can be ORed only with filters")

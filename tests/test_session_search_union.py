@@ -173,3 +173,5 @@ def test_a_negated_group_of_body_words_takes_the_index_s_hits_only(partial):
                               "titles only for the other 6")
     assert partial.search("(gold OR oil) source:wsj -(title:09)", limit=0).paths == \
         ["wsj/07.md", "wsj/00.md"]
+    assert partial.search("(source:wsj OR source:none) (gold OR 银行)", limit=0).paths == \
+        ["wsj/11.md", "wsj/07.md", "wsj/05.md", "wsj/02.md", "wsj/00.md"]
