@@ -108,7 +108,8 @@ def test_while_typed_the_last_word_in_an_open_group_is_a_prefix():
 
 @pytest.mark.parametrize("query, message", [
     ("nvidia OR tag:ai", r"a filter can be ORed only with filters"),
-    ("(is:unread OR is:starred)", r"ORed only with filters"),
+    ("(is:unread OR is:starred)", r"^is: terms cannot be ORed"),
+    ("(is:unread OR nvidia)", r"^is: terms cannot be ORed"),
     ("(is:new OR tag:ai)", r"is:new and added: cannot be ORed"),
     ("-(nvidia lang:en)", r"a negated group holds words or one filter"),
     ("-(lang:en tag:ai)", r"a negated group"),

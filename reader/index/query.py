@@ -242,11 +242,12 @@ def _either(parts: list[_Part]) -> _Part:
         return parts[0] if parts else _Part()
     if all(p.words_only for p in parts):
         return _Part(Node("or", children=[p.text for p in parts]))
-    if all(p.text is None and not p.states and len(p.filters) == 1 for p in parts):
+    if any(p.states for p in parts):
+        raise QueryError("is: terms cannot be ORed (write each search apart)")
+    if all(p.text is None and len(p.filters) == 1 for p in parts):
         return _Part(filters=[Filter("any", tuple(
             c for p in parts for c in _alternatives(p.filters[0])))])
-    raise QueryError("( … OR … ): a filter can be ORed only with filters (lang:en OR "
-                     "lang:zh-CN), not with words or is: terms")
+    raise QueryError("a filter can be ORed only with filters: (lang:en OR lang:zh-CN)")
 
 
 def _alternatives(f: Filter) -> tuple[Filter, ...]:
@@ -268,8 +269,8 @@ def _negated(part: _Part) -> _Part:
             return _Part(filters=[replace(part.filters[0], negated=not part.filters[0].negated)])
         name, negated = part.states[0]
         return _Part(states=[(name, not negated)])
-    raise QueryError("-( … ): a negated group holds words or one filter, not both "
-                     "(-(a OR b) -lang:en)")
+    raise QueryError("a negated group holds words or one filter, not both: "
+                     "-(a OR b) -lang:en")
 
 
 def _text_node(token: str, quoted: bool, fields: tuple[str, ...], open_end: bool = False
