@@ -49,6 +49,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
+from functools import reduce
 
 from reader.index.analysis import TOKEN, cjk_terms, fold, is_cjk, query_tokens, stem
 from reader.index.query_dates import DateError, added_range, date_range
@@ -230,10 +231,8 @@ class _Terms:
 
 def _all_of(parts: list[_Part]) -> _Part:
     """AND: every part's text (one AND of them), filters and states."""
-    texts = [c for p in parts if p.text is not None
-             for c in (p.text.children if p.text.kind == "and" else [p.text])]
-    text = None if not texts else texts[0] if len(texts) == 1 else Node("and", children=texts)
-    return _Part(text, [f for p in parts for f in p.filters], [s for p in parts for s in p.states])
+    return _Part(reduce(_both, (p.text for p in parts), None),
+                 [f for p in parts for f in p.filters], [s for p in parts for s in p.states])
 
 
 def _either(parts: list[_Part]) -> _Part:
