@@ -100,3 +100,12 @@ def index_in_one_commit(archive) -> None:
     job, _ = plan_update(archive)
     job.growing = False
     write_index(job, queue.Queue(), threading.Event())
+
+
+def kinds(node):
+    """A query's text tree as nested (kind, text or children) tuples, to compare."""
+    if node is None:
+        return None
+    if node.children:
+        return (node.kind, [kinds(c) for c in node.children])
+    return (node.kind, node.text)

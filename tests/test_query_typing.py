@@ -8,17 +8,9 @@ import pytest
 from reader.index import SearchIndex, index_dir_of, update_index
 from reader.index.query import parse_query
 from reader.archive import Archive
-from tests.conftest import article_text
+from tests.conftest import article_text, kinds
 
 TZ = ZoneInfo("Asia/Shanghai")
-
-
-def kinds(node):
-    if node is None:
-        return None
-    if node.children:
-        return (node.kind, [kinds(c) for c in node.children])
-    return (node.kind, node.text)
 
 
 @pytest.mark.parametrize("typed, expected", [

@@ -114,7 +114,9 @@ def test_any_query_parses_or_is_a_short_query_error(query):
         assert message and "\n" not in message.strip() and len(message) < 400 + len(query)
         return
     assert text_fields(parsed.text) <= set(TEXT_FIELDS)
-    assert {f.field for f in parsed.filters} <= set(FILTERS.values()) | {"date", *SIGHTINGS}
+    fields = {f.field for f in parsed.filters} | \
+        {c.field for f in parsed.filters if f.field == "any" for c in f.value}
+    assert fields <= set(FILTERS.values()) | {"date", "any", *SIGHTINGS}
     assert {name for name, _ in parsed.states} <= set(STATES)
 
 

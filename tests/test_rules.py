@@ -338,3 +338,34 @@ def test_an_undone_mark_all_read_gives_the_rules_marks_back(make_reader):
     assert counted(services) == brute_force(services)
     services.rules.delete(services.rules.rules[0].name)
     assert not services.read & daily
+
+
+def test_rules_with_groups(make_reader, capsys):
+    """A hide rule of a negated group of words and an OR of filters, and a star rule of
+    filters only in groups (decided from the records, as the index decides)."""
+    hide = "(source:daily OR tag:ai) -(central OR 英伟达)"
+    star = "(source:wire OR source:xinhua) -(tag:ai)"
+    search = "(source:wire OR tag:ai) -(bank OR 英伟达)"
+    services = make_reader(f'[[rules]]\nquery = "{hide}"\naction = "hide"\n'
+                           f'[[rules]]\nquery = "{star}"\naction = "star"\n'
+                           f'[[searches]]\nname = "G"\nquery = "{search}"\n')
+    sources = ("wire", "daily", "tipranks")
+    hidden = {EN.format(sources[i % 3], i) for i in range(18)
+              if (i % 3 == 1 or i % 4 == 0) and i % len(BODIES) in (1, 2, 5)}
+    starred = {EN.format("wire", i) for i in range(0, 18, 3) if i % 4} | \
+        {ZH.format("xinhua", "z1")}
+    assert hidden and services.counts.hidden == hidden
+    assert services.starred == starred
+    test = record_test(star, services.settings.tzinfo)
+    assert test is not None and matching(services.articles, test) == starred
+    assert record_test(hide, services.settings.tzinfo) is None  # words: the index's
+    assert counted(services) == brute_force(services)
+    out = cli(services, capsys, "rules", "test", str(services.archive.root), "--no-update")
+    assert f"[hide]  {hide}\n    {len(hidden)} matches\n" in out
+    assert f"[star]  {star}\n    {len(starred)} matches" in out
+    held = services.counts[("search", "G")].total
+    assert held == cli_total(services, capsys, search) == len(
+        {EN.format(sources[i % 3], i) for i in range(18) if (i % 3 == 0 or i % 4 == 0)
+         and i % len(BODIES) in (2, 5)} - hidden)
+    assert services.rules.preview("nvidia OR tag:ai", "hide").problem.startswith(
+        "a filter can be ORed only with filters")

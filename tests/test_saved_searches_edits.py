@@ -65,7 +65,7 @@ def test_a_star_alone_or_a_field_in_parentheses_cannot_be_saved(services):
     `title:(broken` was searched as title:broken."""
     with pytest.raises(ValueError, match=r"\* alone is not a query"):
         services.saved.add("All", "*")
-    with pytest.raises(ValueError, match="parentheses do not group"):
+    with pytest.raises(ValueError, match="a field takes one word"):
         services.saved.add("Broken", "title:(broken")
 
 

@@ -157,3 +157,21 @@ def test_the_articles_not_indexed_shrink_by_each_commit_only():
     assert view.rows(titles, [("s4", ["5.md"])]) == titles[:5]  # rebuilt: made again
     more = [*titles, ("6.md", "title 6")]  # a new catalog
     assert view.rows(more, [("s4", ["5.md"])]) == [*titles[:5], ("6.md", "title 6")]
+
+
+def test_a_negated_group_of_body_words_takes_the_index_s_hits_only(partial):
+    """`-(a OR b)` excludes words as `-a` does: no title hit that its body could undo;
+    a negated group of title words still looks in the titles (was read as
+    `(NOT 利率 OR results) 银行`, and `-(title:` as body words)."""
+    words = partial.search("银行 -(利率 OR results)", limit=0)
+    assert words.paths == ["reuters/08.md"]
+    assert words.message == ("searched the 6 of 12 articles indexed so far; the other 6 "
+                             "once indexed (the query excludes words)")
+    titles = partial.search("银行 -(title:利率 OR title:gold)", limit=0)
+    assert titles.paths == ["wsj/11.md", "reuters/08.md", "wsj/05.md", "wsj/02.md"]
+    assert titles.message == ("searched the 6 of 12 articles indexed so far, "
+                              "titles only for the other 6")
+    assert partial.search("(gold OR oil) source:wsj -(title:09)", limit=0).paths == \
+        ["wsj/07.md", "wsj/00.md"]
+    assert partial.search("(source:wsj OR source:none) (gold OR 银行)", limit=0).paths == \
+        ["wsj/11.md", "wsj/07.md", "wsj/05.md", "wsj/02.md", "wsj/00.md"]

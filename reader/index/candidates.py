@@ -66,7 +66,11 @@ class CandidateFinder:
     def filter_docs(self, f: Filter) -> set[int]:
         """The live documents of a filter (negation aside): a tag, category, language or
         source from posting blocks (`lang:zh` also takes zh-CN, zh-HK ...), a date range
-        from the date column."""
+        from the date column; "any": the documents of any of its filters (each one's
+        negation taken)."""
+        if f.field == "any":
+            return set().union(*((self.all_docs() - self.filter_docs(c)) if c.negated
+                                 else self.filter_docs(c) for c in f.value))
         if f.field == "date":
             return self._cached(("date", f.value), lambda: self._dated(*f.value))
         value = str(f.value)

@@ -58,6 +58,10 @@ def conjunction(parts: list[wq.Query]) -> wq.Query:
 
 
 def filter_query(f: Filter) -> wq.Query:
+    """The Whoosh query of a filter (negation aside, but for the parts of an "any")."""
+    if f.field == "any":
+        return wq.Or([wq.Not(filter_query(c)) if c.negated else filter_query(c)
+                      for c in f.value])
     if f.field == "date":
         start, end = f.value
         return wq.NumericRange("date", start, None if end is None else end - 1)

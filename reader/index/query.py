@@ -8,8 +8,14 @@
     is:read  is:unread  is:starred                             reading state
     is:new  added:D  added:>D >=D <D <=D  added:D..D           first seen by the reader
 
-`OR` binds tighter than the implicit AND: `a OR b c` is `(a OR b) AND c`.
-Filters always apply to the whole query.  An unmatched `"` is ignored (the
+`OR` binds tighter than the implicit AND: `a OR b c` is `(a OR b) AND c`; NOT
+binds tighter still.  Parentheses group (`-(oil OR rates)`, `(a OR b) lang:en`):
+how they are read, unbalanced or empty, is reader/index/query_tree.py's.  A
+filter ANDed with the rest applies to the whole query, wherever it is written;
+filters ORed with each other are one filter of any of them (`(lang:en OR
+lang:zh-CN)`: field "any"); a filter ORed with words, or a negated group of a
+filter and something else, is a QueryError, as is an is: term or `added:` in an
+OR.  An unmatched `"` is ignored (the
 words after it are searched as typed).  A boost or fuzzy suffix of other search
 engines (`word^2`, `word~1`) is dropped: the plain word is searched.  A date
 range runs to the end of time when its end would be past 9999-12-31.
@@ -21,8 +27,8 @@ day) and `today`, `yesterday`; `>D`, `>=D`, `<D`, `<=D` compare with such a
 span (`>2026-11` is from December on), and `A..B` runs from A's first day to
 B's last (either end may be left out).
 `QueryError` says, in one line, what is wrong with a malformed query: a field
-with no value, a field's value in parentheses (`title:(a b)`: parentheses do not
-group, so it was searched as `title:a b`), a `*` with no word before it (it meant
+with no value, a field's value in parentheses (`title:(a b)`: it was searched as
+`title:a b`), a `*` with no word before it (it meant
 nothing to the index but everything to an empty search box: refused everywhere).
 
 `typing=True` reads the query as the reader's search box holds it while it is
@@ -40,12 +46,14 @@ searches its words, the last as a prefix, until the quote is closed.
 
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from dataclasses import dataclass, field, replace
+from datetime import tzinfo
+from functools import reduce
 
 from reader.index.analysis import TOKEN, cjk_terms, fold, is_cjk, query_tokens, stem
+from reader.index.query_dates import DateError, added_range, date_range
+from reader.index.query_tree import Group, NestingError, Term, query_tree
 from reader.index.regional import regional_forms
 from reader.index.schema import fold_value
 
@@ -60,7 +68,6 @@ FIELD_NAMES = ("title", *FILTERS, *DATE_FILTERS, "added", "is")  # name:value, t
 _FIELD = re.compile(r"([A-Za-z]+):(.*)", re.S)
 _BOOST_OR_FUZZY = re.compile(r"(?<=\S)[~^][0-9]+(?:\.[0-9]+)?$")  # word^2, word~1
 TYPING_PREFIX_MIN = 3  # letters a word being typed needs to be taken as a prefix
-_YEAR_OR_MONTH = re.compile(r"([0-9]{1,4})(?:-([0-9]{1,2}))?")  # date:YYYY, date:YYYY-MM
 
 
 class QueryError(ValueError):
@@ -88,10 +95,11 @@ class Node:
         return True
 
 
-@dataclass
+@dataclass(frozen=True)
 class Filter:
-    field: str  # tag, category, lang, source, date; new, added (SIGHTINGS)
-    value: object  # folded string, or (start, end) epoch seconds for dates (None for new)
+    field: str  # tag, category, lang, source, date; new, added (SIGHTINGS); any
+    value: object  # folded string, (start, end) epoch seconds for dates (None for new),
+    # the Filters of which one must hold for "any" (`(lang:en OR lang:zh-CN)`)
     negated: bool = False
     moving: bool = False  # its span moves with the clock (added:today)
 
@@ -150,84 +158,118 @@ def _both(first: Node | None, second: Node | None) -> Node | None:
 def parse_query(query: str, tz: tzinfo, typing: bool = False) -> ParsedQuery:
     """The query parsed; `typing`: its last word is a prefix unless ended (see above)."""
     parsed = ParsedQuery()
-    groups: list[list[Node]] = []
-    negate, join_next = False, False
-    for token, quoted, end in _tokens(query):
-        if not quoted and token in ("OR", "AND", "NOT"):
-            negate = negate or token == "NOT"
-            join_next = join_next or (token == "OR" and bool(groups))
-            continue
-        if not quoted and token.startswith("-") and len(token) > 1:
-            negate, token = True, token[1:]
-        open_end = typing and not quoted and not negate and end == len(query) and \
-            not query.endswith('"')
-        node = _clause(token, quoted, negate, parsed, tz, open_end)
-        if node is not None:
-            if join_next and not negate:
-                groups[-1].append(node)
-            else:
-                groups.append([node])
-        negate, join_next = False, False
-    clauses = [g[0] if len(g) == 1 else Node("or", children=g) for g in groups]
-    if clauses:
-        parsed.text = clauses[0] if len(clauses) == 1 else Node("and", children=clauses)
+    try:
+        tree = query_tree(query)
+    except NestingError as exc:
+        raise QueryError(str(exc)) from None
+    open_end = len(query) if typing and not query.endswith('"') else -1
+    part = _Terms(parsed, tz, open_end).part(tree)
+    parsed.text, parsed.filters, parsed.states = part.text, part.filters, part.states
     return parsed
 
 
-def _tokens(query: str):
-    """(token, quoted, end) triples, `end` where the token stops in the query;
-    `field:"quoted value"` stays one token."""
-    i, n = 0, len(query)
-    while i < n:
-        if query[i].isspace():
-            i += 1
-            continue
-        if query[i] == '"':
-            end = query.find('"', i + 1)
-            if end < 0:  # unbalanced: the quote is ignored, the rest read as typed
-                i += 1
-                continue
-            yield query[i + 1:end], True, end + 1
-            i = end + 1
-            continue
-        j = i
-        while j < n and not query[j].isspace() and query[j] != '"':
-            j += 1
-        token = query[i:j]
-        if token.endswith(":") and j < n and query[j] == '"' and query.find('"', j + 1) > 0:
-            end = query.find('"', j + 1)
-            token, j = token + query[j + 1:end], end + 1
-        yield token, False, j
-        i = j
+@dataclass
+class _Part:
+    """What a term or a group asks: a text tree, and filters and states that must hold
+    too (as a ParsedQuery's)."""
+
+    text: Node | None = None
+    filters: list[Filter] = field(default_factory=list)
+    states: list[tuple[str, bool]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self.text is None and not self.filters and not self.states
+
+    @property
+    def words_only(self) -> bool:
+        return self.text is not None and not self.filters and not self.states
 
 
-def _clause(token: str, quoted: bool, negate: bool, parsed: ParsedQuery, tz,
-            open_end: bool = False) -> Node | None:
-    match = None if quoted else _FIELD.fullmatch(token)
-    name = match.group(1).lower() if match else ""
-    fields = TEXT_FIELDS
-    if name in FIELD_NAMES:
-        value = match.group(2).strip().strip('"')
-        if not value:
-            raise QueryError(f"{name}: needs a value")
-        if value.startswith("(") and not quoted:
-            raise QueryError(f"{name}:( … ): parentheses do not group words here; give each "
-                             f"word its own {name}: ({name}:a {name}:b)")
-        if name != "title":
-            _add_filter(parsed, name, value, negate, tz)
-            return None
-        token, fields = match.group(2), ("title",)
-    if not quoted:
-        token = _BOOST_OR_FUZZY.sub("", token)
-        if token and not token.strip("*"):
-            raise QueryError("* alone is not a query: it ends a word to find every word "
-                             "that starts so (tech*); every article is the All group")
-    node = _text_node(token, quoted, fields, open_end)
-    if node is None:
-        return None
-    if not negate:
-        parsed.highlights.extend([token.strip()] if quoted else _highlights(token))
-    return Node("not", children=[node]) if negate else node
+class _Terms:
+    """Reads the terms of a query's tree (reader/index/query_tree.py) into parts."""
+
+    def __init__(self, parsed: ParsedQuery, tz: tzinfo, open_end: int) -> None:
+        self.parsed, self.tz, self.open_end = parsed, tz, open_end
+
+    def part(self, item: Group | Term, negated: bool = False) -> _Part:
+        if isinstance(item, Term):
+            return self.term(item, negated)
+        if item.kind == "not":
+            return _negated(self.part(item.items[0], True))
+        parts = [p for p in (self.part(i, negated) for i in item.items) if not p.empty]
+        return _all_of(parts) if item.kind == "and" else _either(parts)
+
+    def term(self, term: Term, negated: bool) -> _Part:
+        """One word, phrase or field term (`negated`: under a NOT, so neither
+        highlighted nor a prefix while typed)."""
+        token, quoted = term.token, term.quoted
+        match = None if quoted else _FIELD.fullmatch(token)
+        name = match.group(1).lower() if match else ""
+        fields = TEXT_FIELDS
+        if name in FIELD_NAMES:
+            value = match.group(2).strip().strip('"')
+            if not value:
+                raise QueryError(f"{name}: needs a value")
+            if value.startswith("(") and not quoted:
+                raise QueryError(f"{name}:( … ): a field takes one word or \"phrase\"; "
+                                 f"give each word its own {name}: ({name}:a OR {name}:b)")
+            if name != "title":
+                return _filter_part(name, value, self.tz)
+            token, fields = match.group(2), ("title",)
+        if not quoted:
+            token = _BOOST_OR_FUZZY.sub("", token)
+            if token and not token.strip("*"):
+                raise QueryError("* alone is not a query: it ends a word to find every word "
+                                 "that starts so (tech*); every article is the All group")
+        open_end = not quoted and not negated and term.end == self.open_end
+        node = _text_node(token, quoted, fields, open_end)
+        if node is not None and not negated:
+            self.parsed.highlights.extend([token.strip()] if quoted else _highlights(token))
+        return _Part(node)
+
+
+def _all_of(parts: list[_Part]) -> _Part:
+    """AND: every part's text (one AND of them), filters and states."""
+    return _Part(reduce(_both, (p.text for p in parts), None),
+                 [f for p in parts for f in p.filters], [s for p in parts for s in p.states])
+
+
+def _either(parts: list[_Part]) -> _Part:
+    """OR of words and groups of words, or of filters (one filter of any of them)."""
+    if len(parts) <= 1:
+        return parts[0] if parts else _Part()
+    if all(p.words_only for p in parts):
+        return _Part(Node("or", children=[p.text for p in parts]))
+    if any(p.states for p in parts):
+        raise QueryError("is: terms cannot be ORed (write each search apart)")
+    if all(p.text is None and len(p.filters) == 1 for p in parts):
+        return _Part(filters=[Filter("any", tuple(
+            c for p in parts for c in _alternatives(p.filters[0])))])
+    raise QueryError("a filter can be ORed only with filters: (lang:en OR lang:zh-CN)")
+
+
+def _alternatives(f: Filter) -> tuple[Filter, ...]:
+    """The filters an OR takes from one of its parts: an OR of filters is merged."""
+    if f.field in SIGHTINGS:
+        raise QueryError("is:new and added: cannot be ORed (write each search apart)")
+    return f.value if f.field == "any" and not f.negated else (f,)
+
+
+def _negated(part: _Part) -> _Part:
+    """NOT: of words and groups of words, of one filter or of one is: term."""
+    if part.empty:
+        return part
+    if part.words_only:
+        text = part.text
+        return _Part(text.children[0] if text.kind == "not" else Node("not", children=[text]))
+    if part.text is None and len(part.filters) + len(part.states) == 1:
+        if part.filters:
+            return _Part(filters=[replace(part.filters[0], negated=not part.filters[0].negated)])
+        name, negated = part.states[0]
+        return _Part(states=[(name, not negated)])
+    raise QueryError("a negated group holds words or one filter, not both: "
+                     "-(a OR b) -lang:en")
 
 
 def _text_node(token: str, quoted: bool, fields: tuple[str, ...], open_end: bool = False
@@ -266,102 +308,23 @@ def _highlights(token: str) -> list[str]:
     return [w for w in words if w]
 
 
-def _add_filter(parsed: ParsedQuery, name: str, value: str, negate: bool, tz) -> None:
+def _filter_part(name: str, value: str, tz) -> _Part:
     if name == "is":
         state = value.lower()
         if state == "new":
-            parsed.filters.append(Filter("new", None, negate))
-        elif state not in STATES:
+            return _Part(filters=[Filter("new", None)])
+        if state not in STATES:
             raise QueryError(f"is:{value}: use is:read, is:unread, is:starred or is:new")
-        else:
-            parsed.states.append((state, negate))
-    elif name == "added":
-        span, moving = _added_range(value, tz)
-        parsed.filters.append(Filter("added", span, negate, moving))
-    elif name in DATE_FILTERS:
-        parsed.filters.append(Filter("date", _date_range(name, value, tz), negate))
-    else:
-        parsed.filters.append(Filter(FILTERS[name], fold_value(value), negate))
-
-
-def _date_range(name: str, value: str, tz) -> tuple[int | None, int | None]:
-    """[start, end) in epoch seconds for after:, before: and date: values; the end is None
-    when the span reaches 9999-12-31, the last day a date can have."""
-    first, end = _date_span(value, name)
-    start = _day_start(first, tz)
-    if name == "after":
-        return start, None
-    if name == "before":
-        return None, start
-    return start, None if end is None else _day_start(end, tz)
-
-
-def _day_start(day: date, tz) -> int:
-    """Epoch seconds of the day's first moment in `tz` (no overflow in year 1 or 9999)."""
-    return int(datetime.combine(day, datetime.min.time(), tz).timestamp())
-
-
-def _date_span(value: str, name: str) -> tuple[date, date | None]:
-    """The span's first day and the day after its last (None after 9999-12-31)."""
-    year_or_month = _YEAR_OR_MONTH.fullmatch(value) if name == "date" else None
+        return _Part(states=[(state, False)])
     try:
-        if year_or_month:
-            first, last = _year_or_month_span(*year_or_month.groups())
-        else:
-            first = last = date.fromisoformat(value)
-    except ValueError:
-        forms = "YYYY, YYYY-MM or YYYY-MM-DD" if name == "date" else "YYYY-MM-DD"
-        raise QueryError(f"{name}:{value}: not a date (use {forms})") from None
-    return first, None if last == date.max else last + timedelta(days=1)
-
-
-def _year_or_month_span(year: str, month: str | None) -> tuple[date, date]:
-    """The first and last day of a year, or of a month when one is given."""
-    if month is None:
-        return date(int(year), 1, 1), date(int(year), 12, 31)
-    first = date(int(year), int(month), 1)
-    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
-_COMPARED = re.compile(r"(>=|<=|>|<)(.+)", re.S)  # added:>=2026-11-01
-_MOVING = {"today": 0, "yesterday": 1}  # days back from today
-_NOTHING = 2 ** 62  # a start after every moment: `added:>9999` finds nothing
-ADDED_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD, today or yesterday; >D, >=D, <D, <=D or D..D"
-
-
-def _added_range(value: str, tz) -> tuple[tuple[int | None, int | None], bool]:
-    """`added:`'s [start, end) in epoch seconds (None: open), and whether it moves with
-    the clock (today, yesterday)."""
-    compared = _COMPARED.fullmatch(value)
-    first, sep, last = value.partition("..")
-    try:
-        if compared:
-            operator, day = compared.groups()
-            start, end = _span_seconds(day, tz)
-            span = {">": (_NOTHING if end is None else end, None), ">=": (start, None),
-                    "<": (None, start), "<=": (None, end)}[operator]
-        elif sep and (first or last):
-            span = (_span_seconds(first, tz)[0] if first else None,
-                    _span_seconds(last, tz)[1] if last else None)
-        else:
-            span = _span_seconds(value, tz)
-    except ValueError:
-        raise QueryError(f"added:{value}: not a date (use {ADDED_FORMS})") from None
-    return span, any(part.lower() in _MOVING for part in (value.lstrip("<>="), first, last))
-
-
-def _span_seconds(value: str, tz) -> tuple[int, int | None]:
-    """A day, month or year (or today, yesterday) as [start, end) epoch seconds; the end
-    None past 9999-12-31.  Raises ValueError."""
-    back = _MOVING.get(value.strip().lower())
-    if back is not None:
-        first = last = datetime.now(tz).date() - timedelta(days=back)
-    elif year_or_month := _YEAR_OR_MONTH.fullmatch(value):
-        first, last = _year_or_month_span(*year_or_month.groups())
-    else:
-        first = last = date.fromisoformat(value)
-    return _day_start(first, tz), None if last == date.max else \
-        _day_start(last + timedelta(days=1), tz)
+        if name == "added":
+            span, moving = added_range(value, tz)
+            return _Part(filters=[Filter("added", span, False, moving)])
+        if name in DATE_FILTERS:
+            return _Part(filters=[Filter("date", date_range(name, value, tz))])
+    except DateError as exc:
+        raise QueryError(str(exc)) from None
+    return _Part(filters=[Filter(FILTERS[name], fold_value(value))])
 
 
 def phrase_terms(node: Node) -> list[str]:

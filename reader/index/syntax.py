@@ -6,8 +6,10 @@ from __future__ import annotations
 QUERY_SYNTAX: list[tuple[str, str]] = [
     ("words", "all must match (title, summary, tags, categories, text)"),
     ('"quoted phrase"', "the exact sequence"),
-    ("a OR b", "either one"),
+    ("a OR b", "either one (a OR b c: (a OR b) and c)"),
     ("-word, NOT word", "must not match"),
+    ("( … ), -( … )", "a group: (oil OR gas) lang:en, -(oil OR rates)"),
+    ("(lang:en OR lang:zh)", "filters ORed together (not with words)"),
     ("prefix*", "words that start so"),
     ("title:word", "in the title only"),
     ("tag:X  category:X  cat:X", "by tag or category (quote values with spaces)"),
