@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
 from reader.archive import Archive, Article, Delta, ParsedArticle
-from reader.index import QueryError, SearchIndex, index_dir_of, update_index
+from reader.index import QueryError, SearchIndex, index_dir_of, merge_index, update_index
 from reader.index.analysis import fold
 from reader.index.query import ParsedQuery, Scope, parse_query
 from reader.session.catalog import Catalog
@@ -286,6 +286,19 @@ class Searcher:
         if summary.error:
             return f"Index: {summary.error}", False
         return summary.notice or ("Index up to date" if not summary.cancelled else ""), False
+
+    def merge(self, progress: Progress, cancel: threading.Event) -> str:
+        """Merge the index's due tiers of segments (reader/index/updater.py merge_index),
+        the searches moved to each step's segments as soon as it is committed; a line for
+        the status bar ('' when it has nothing to say)."""
+        def report(_phase: str, step: int, steps: int) -> None:
+            if step > 1:  # the step before is committed: search its segment from now on
+                self._refresh()
+            progress(step, steps)
+
+        summary = merge_index(self.archive, report, cancel)
+        self._refresh()  # (a merge cancelled midway says nothing of the steps it committed)
+        return f"Index: {summary.error}" if summary.error and not summary.busy else ""
 
     def _refresh(self) -> None:
         """Both readers on the last commit, and whether an index exists, read now (not
