@@ -111,7 +111,7 @@ class _Watch:
 
 class _IdleMerge:
     """The index's segments merged in a thread once the watch has been idle for
-    `idle_seconds`; `interrupt` cancels it (within QUIT_GRACE) and waits for it."""
+    `idle_seconds`; `interrupt` cancels it (the child ended at once) and waits for it."""
 
     idle_seconds: float | None = None  # None: MERGE_IDLE_SECONDS (the updater's, imported
     # only when merging: every command imports this module)

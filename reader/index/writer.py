@@ -109,17 +109,13 @@ def lower_priority(idle: bool = False) -> None:
     """This process (an index writer) runs at NICENESS: indexing is background work, and
     a watched burst's files, parsed by the reader and its scan workers meanwhile, were
     listed after 14.7 s while both writers took the two cores (D6).  `idle` (a merge
-    when the index is otherwise idle): at the lowest priority, and where the system has
-    it in its idle class, which runs only on a core nothing else wants."""
+    when the index is otherwise idle): at the lowest priority.  Not in Linux's idle
+    scheduling class: a merge cancelled under load must end at once, and a process of
+    that class took up to 77 s to exit (SIGTERM) while the reader waited for it."""
     try:
         os.nice(IDLE_NICENESS if idle else NICENESS)
     except (AttributeError, OSError):  # no nice (Windows), or not allowed: as it is
         pass
-    if idle and hasattr(os, "SCHED_IDLE"):
-        try:
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-        except OSError:
-            pass
 
 
 def _orphaned(messages, cancel) -> None:

@@ -292,12 +292,13 @@ class Searcher:
         the searches moved to each step's segments as soon as it is committed; a line for
         the status bar ('' when it has nothing to say)."""
         def report(_phase: str, step: int, steps: int) -> None:
-            if step > 1:  # the step before is committed: search its segment from now on
-                self._refresh()
+            if step > 1 and not cancel.is_set():  # the step before is committed: search
+                self._refresh()  # its segment from now on
             progress(step, steps)
 
         summary = merge_index(self.archive, report, cancel)
-        self._refresh()  # (a merge cancelled midway says nothing of the steps it committed)
+        if not cancel.is_set():  # cancelled: the update that comes next refreshes, and
+            self._refresh()  # a quit must not wait for the warm-up (seconds at 100k)
         return f"Index: {summary.error}" if summary.error and not summary.busy else ""
 
     def _refresh(self) -> None:

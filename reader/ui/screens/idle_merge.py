@@ -6,7 +6,7 @@ backlog is empty, and stays so for MERGE_IDLE_SECONDS, the due tiers of segments
 (reader/index/updater.py merge_index: in the writer's child at idle priority, one
 committed step at a time; the status's index part says "Merging index 3/9").  Work
 that comes meanwhile (a watched burst, a rescan, a quit) cancels it: the step under way
-is dropped within about half a second, those before it are kept, and the work is
+is dropped at once (its child ended), those before it are kept, and the work is
 indexed first; the next idle period goes on where it stopped.  `merge_when_idle =
 false` in the config turns it off.  Owned by the background part (background.py): its
 state is changed only on the event loop.
