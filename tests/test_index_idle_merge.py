@@ -103,3 +103,24 @@ def test_an_idle_merge_killed_midway_is_taken_up_by_the_next(archive_factory, se
     merge_index(archive, lambda phase, step, of: steps.append((step, of)))
     assert steps == [(1, 1)] and segments(archive) == [2, 2, 2, 2, 16, 16]
     assert hits(archive) == before
+
+
+def test_watch_merges_once_idle_and_a_batch_interrupts_it(archive_factory, settings,
+                                                          monkeypatch, capsys):
+    from reader.cli.watch_cmd import _IdleMerge
+
+    archive = many_segments(archive_factory, settings, monkeypatch)
+    waiting = _IdleMerge(archive, enabled=True)
+    waiting.idle_seconds = 3600.0  # a batch comes before the index has been idle so long
+    waiting.start()
+    waiting.interrupt()  # returns at once: nothing merged
+    assert len(segments(archive)) == 20
+    merging = _IdleMerge(archive, enabled=True)
+    merging.idle_seconds = 0.0
+    merging.start()
+    merging._thread.join()  # the merge's end, as the next batch would wait for it
+    assert segments(archive) == [2, 2, 2, 2, 16, 16]
+    assert "merged 16 index segments" in capsys.readouterr().out
+    off = _IdleMerge(archive, enabled=False)  # merge_when_idle = false, or --no-index
+    off.start()
+    assert off._thread is None
