@@ -76,6 +76,9 @@ class Settings:
     story_window_days: float = 14.0  # copies are at most this many days apart
     read_story: str = READ_STORY[0]  # opening a copy marks its whole story read, or itself
     count_by: str = COUNT_BY[0]  # the tree counts a story once, or each of its copies
+    # the reader and `watch` merge the index's segments when it is otherwise idle (a search
+    # pays each segment its own lookups), at idle priority, stopped when work comes
+    merge_when_idle: bool = True
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -125,6 +128,7 @@ def load_settings(
         story_window_days=_window_days(raw.get("story_window_days", STORY_WINDOW_DAYS)),
         read_story=_choice(raw, "read_story", READ_STORY),
         count_by=_choice(raw, "count_by", COUNT_BY),
+        merge_when_idle=_boolean(raw, "merge_when_idle", True),
     )
     return settings
 

@@ -181,9 +181,13 @@ def test_the_writers_run_at_a_lower_priority_than_the_reader():
                          cwd=Path(__file__).resolve().parents[1], check=True).stdout.split()
     before, after, niceness = map(int, out)
     assert niceness > 0 and after == min(19, before + niceness)
+    idle = script.replace("lower_priority()", "lower_priority(idle=True)")  # an idle merge:
+    out = subprocess.run([sys.executable, "-c", idle], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1], check=True).stdout.split()
+    assert int(out[1]) == 19  # the lowest priority
     source = Path(__file__).resolve().parents[1] / "reader/index"
     for module in ("writer.py", "part_writer.py"):  # each child's entry lowers it first
-        assert "    lower_priority()\n" in (source / module).read_text(encoding="utf-8")
+        assert "    lower_priority(" in (source / module).read_text(encoding="utf-8")
 
 
 def test_a_first_index_abandoned_before_its_first_commit_goes_on_next_time(

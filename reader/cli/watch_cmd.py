@@ -4,7 +4,9 @@ folder changes, for people who search from scripts; one line per batch of change
     12:01:03  +1,000 ~2 -0  indexed 1,002 in 4.1 s
 
 Ctrl-C (or SIGTERM) ends it cleanly: the update under way is cancelled, a last line says
-so, and the exit code is 0.
+so, and the exit code is 0.  Once the index has been idle MERGE_IDLE_SECONDS, its segments
+are merged in the background (`merge_when_idle`, as in the reader: reader/index/updater.py
+merge_index), cancelled as soon as a batch comes or the watch ends.
 """
 
 from __future__ import annotations
@@ -35,11 +37,15 @@ def run_watch(args: argparse.Namespace, settings) -> int:
     archive = open_archive(args, settings)
     stop = threading.Event()
     previous = _stop_on_signals(stop)
+    merging = _IdleMerge(archive, not args.no_index and settings.merge_when_idle)
     try:
         watch = _Watch(archive, args.no_index, stop)
         for batch in ArchiveWatcher(archive).batches(stop, full_scan_first=True):
+            merging.interrupt()
             watch.take(batch)
+            merging.start()
     finally:
+        merging.interrupt()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     say("stopped")
@@ -101,6 +107,44 @@ class _Watch:
         if not self.no_index:
             line += "  " + _indexed(archive, replace(result, delta=delta), self.stop)
         say(line)
+
+
+class _IdleMerge:
+    """The index's segments merged in a thread once the watch has been idle for
+    `idle_seconds`; `interrupt` cancels it (the child ended at once) and waits for it."""
+
+    idle_seconds: float | None = None  # None: MERGE_IDLE_SECONDS (the updater's, imported
+    # only when merging: every command imports this module)
+
+    def __init__(self, archive, enabled: bool) -> None:
+        self.archive, self.enabled = archive, enabled
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.enabled and self._thread is None:
+            self._cancel = threading.Event()
+            self._thread = threading.Thread(target=self._merge, args=(self._cancel,),
+                                            name="newsreader-merge", daemon=True)
+            self._thread.start()
+
+    def interrupt(self) -> None:
+        if self._thread is not None:
+            self._cancel.set()
+            self._thread.join()
+            self._thread = None
+
+    def _merge(self, cancel: threading.Event) -> None:
+        from reader.index.updater import MERGE_IDLE_SECONDS, merge_index
+
+        idle = MERGE_IDLE_SECONDS if self.idle_seconds is None else self.idle_seconds
+        if cancel.wait(idle):
+            return
+        summary = merge_index(self.archive, cancel=cancel)
+        if summary.merged:
+            say(f"merged {summary.merged:,} index segments in {summary.seconds:.1f} s")
+        elif summary.error and not summary.busy and not cancel.is_set():
+            say(f"index not merged: {clean_line(summary.error)}")
 
 
 def _stop_on_signals(stop: threading.Event) -> dict:

@@ -23,14 +23,14 @@ if TYPE_CHECKING:
     from reader.index.query import QueryError
     from reader.index.results import Hit, SearchResults
     from reader.index.searcher import IndexStatus, SearchIndex
-    from reader.index.updater import UpdateSummary, index_dir_of, update_index
+    from reader.index.updater import UpdateSummary, index_dir_of, merge_index, update_index
 
 # Each name's module, imported on first use: `newsreader` (and every worker process it
 # spawns, which imports it again) needs reader.index.syntax for its help, not Whoosh
 # (0.3 s of CPU).
 _HOMES = {"QueryError": "query", "Hit": "results", "SearchResults": "results",
           "IndexStatus": "searcher", "SearchIndex": "searcher", "UpdateSummary": "updater",
-          "index_dir_of": "updater", "update_index": "updater"}
+          "index_dir_of": "updater", "update_index": "updater", "merge_index": "updater"}
 __all__ = sorted(_HOMES)
 
 

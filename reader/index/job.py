@@ -20,6 +20,8 @@ class Job:
     parsed: dict = field(default_factory=dict)  # path -> ParsedArticle, from the scan
     migrate: bool = False  # the manifest held stamps, now in the ledger: write it anew
     merge: bool = False  # then merge the due tiers of segments (merge_policy.merge_one_tier)
+    merge_only: bool = False  # only that, at idle priority, the manifest and ledger left
+    # as they are (the reader's and `watch`'s merge when the index is otherwise idle)
     parts: list = field(default_factory=list)  # folders where other processes index the
     # rest of the delta (reader/index/parts.py): taken into this job's last commit
     growing: bool = False  # the index is not complete (a first index, or one cut short):

@@ -40,6 +40,8 @@ from reader.index.store import load_manifest, manifest_path, open_index, whoosh_
 Progress = Callable[[str, int, int], None]
 BATCH = 2000
 QUIT_GRACE = 0.5  # seconds a cancelled writer has to drop its batch and end
+MERGE_IDLE_SECONDS = 10.0  # the index idle this long (the reader's, `watch`'s) before
+# its segments are merged (merge_index)
 
 
 @dataclass
@@ -150,6 +152,27 @@ def merges_due(index_dir) -> bool:
     return ix is not None and bool(due_tier(ix._segments()))
 
 
+def merge_index(archive, progress: Progress | None = None,
+                cancel: threading.Event | None = None) -> UpdateSummary:
+    """Merge the due tiers of a complete index, and nothing else (the reader's and
+    `watch`'s merge when the index is otherwise idle): in the writer's child at idle
+    priority, one committed step at a time, `progress("merge", step, steps)` as each
+    begins.  `cancel` (new work came, a quit) ends the child at once: the step under way
+    is dropped, those before it are kept, and the next merge goes on."""
+    started = time.perf_counter()
+    cancel = cancel or threading.Event()
+    index_dir, summary = index_dir_of(archive), UpdateSummary()
+    manifest = load_manifest(index_dir)
+    if manifest is not None and manifest.complete and not cancel.is_set() \
+            and merges_due(index_dir):
+        job = Job(str(index_dir), str(archive.root), archive.settings.timezone,
+                  merge_only=True)
+        _merge(summary, run_job(job, progress, cancel))
+    summary.cancelled = cancel.is_set()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
 def _new_ledger(cache, stamps: dict | None = None) -> str:
     import uuid
 
@@ -224,7 +247,8 @@ def run_job(job: Job, progress: Progress | None, cancel: threading.Event) -> dic
     from reader.index.writer import write_index
 
     ctx = multiprocessing.get_context("spawn")
-    messages, stopping = ctx.Queue(), _Stopping(ctx)
+    # a merge's step under way has nothing to keep: cancelled, it is ended at once
+    messages, stopping = ctx.Queue(), _Stopping(ctx, 0.0 if job.merge_only else QUIT_GRACE)
     job, parts = split(job)  # a big delta: half of it in a second process
     children = start_parts(ctx, parts, stopping.stop, write_part)
     child = ctx.Process(target=write_index, args=(job, messages, stopping.stop,
@@ -249,17 +273,18 @@ def run_job(job: Job, progress: Progress | None, cancel: threading.Event) -> dic
 class _Stopping:
     """The events that stop the writer and its parts (`stop`) and drop what they have not
     committed (`abandon`), and, once the update is cancelled, the time by which they
-    must be gone (QUIT_GRACE seconds after)."""
+    must be gone (`grace` seconds after: QUIT_GRACE, none for a merge)."""
 
-    def __init__(self, ctx) -> None:
+    def __init__(self, ctx, grace: float = QUIT_GRACE) -> None:
         self.stop, self.abandon = ctx.Event(), ctx.Event()
         self.by: float | None = None
+        self.grace = grace
 
     def quit(self) -> None:
         if self.by is None:
             self.abandon.set()  # first: seen whenever stop is
             self.stop.set()
-            self.by = time.monotonic() + QUIT_GRACE
+            self.by = time.monotonic() + self.grace
 
     def left(self) -> float | None:
         """Seconds left to end (None: not cancelled, no limit)."""
@@ -300,7 +325,9 @@ def _relay(child, messages, stopping: _Stopping, progress, cancel, total) -> dic
             return {"error": message[1]}
         if kind == "busy":
             return {"error": message[1], "busy": True}
-        if progress:
+        if progress and kind == "merge":
+            progress("merge", message[1], message[2])
+        elif progress:
             done = message[1]
             progress("index", done, total)
             if kind == "progress" and done == total:

@@ -20,6 +20,7 @@ commit); else the batch is dropped.
 
     ("progress", done, total)       articles handled so far
     ("commit", done, total)         a batch committed (then "finalizing" is over)
+    ("merge", step, steps)          a merge step begins (the steps before it are committed)
     ("done", {added, updated, removed, failed, parsed, cancelled, rebuilt})
     ("busy", message)               another live process is writing the index: nothing done
     ("error", message)              the update failed; the last commit stays searchable
@@ -54,6 +55,7 @@ GROWTH = 4  # past the first batches, a batch is a quarter of what is indexed ..
 MAX_BATCHES = 5  # ... up to this many times the job's batch (10,000 articles)
 ORPHAN_GRACE = 30.0  # seconds an orphaned writer has to commit what it has done
 NICENESS = 10  # the writers yield the CPU to the reader (listing a watched burst, typing)
+IDLE_NICENESS = 19  # ... and a merge when idle yields it to everything
 FIRST_COMMIT = 100  # articles in a growing job's first commit (each next one: twice as many)
 QUIT_COMMIT = 0.25  # seconds a quitting reader's commit may be expected to take (of the
 # updater's QUIT_GRACE: the process must end within it)
@@ -79,7 +81,7 @@ def write_index(job: Job, messages, cancel, abandon=None) -> None:
     index`, a parent killed); with `abandon` set too (the reader quits, and will not
     wait for a commit of seconds) what was done since the last commit is dropped, and
     the next update indexes it (the ledger never recorded it)."""
-    lower_priority()
+    lower_priority(idle=job.merge_only)
     on_parent_exit(lambda: _orphaned(messages, cancel))
     index_dir = Path(job.index_dir)
     try:
@@ -103,12 +105,15 @@ def write_index(job: Job, messages, cancel, abandon=None) -> None:
         release_writer(index_dir)
 
 
-def lower_priority() -> None:
+def lower_priority(idle: bool = False) -> None:
     """This process (an index writer) runs at NICENESS: indexing is background work, and
     a watched burst's files, parsed by the reader and its scan workers meanwhile, were
-    listed after 14.7 s while both writers took the two cores (D6)."""
+    listed after 14.7 s while both writers took the two cores (D6).  `idle` (a merge
+    when the index is otherwise idle): at the lowest priority.  Not in Linux's idle
+    scheduling class: a merge cancelled under load must end at once, and a process of
+    that class took up to 77 s to exit (SIGTERM) while the reader waited for it."""
     try:
-        os.nice(NICENESS)
+        os.nice(IDLE_NICENESS if idle else NICENESS)
     except (AttributeError, OSError):  # no nice (Windows), or not allowed: as it is
         pass
 
@@ -137,6 +142,9 @@ def failure_message(exc: Exception) -> str:
 def _run(job: Job, index_dir: Path, messages, cancel, abandon=None) -> dict:
     from reader.archive.cache import MetadataCache
 
+    if job.merge_only:  # no article changes: the manifest and the ledger stay as they are
+        ix = open_index(index_dir)
+        return {"merged": 0 if ix is None else merge_tiers(ix, cancel, abandon, messages)}
     manifest = load_manifest(index_dir)
     ix = None if job.rebuild else open_index(index_dir)
     fresh = ix is None or manifest is None
@@ -170,7 +178,7 @@ def _run(job: Job, index_dir: Path, messages, cancel, abandon=None) -> dict:
     finally:
         ledger.close()
     if job.merge and manifest.complete:
-        counts["merged"] = merge_tiers(ix, cancel, abandon)
+        counts["merged"] = merge_tiers(ix, cancel, abandon, messages)
     return counts
 
 
@@ -183,18 +191,24 @@ def _keep_if_quick(batch) -> None:
         batch.cancel()
 
 
-def merge_tiers(ix, cancel, abandon=None) -> int:
+def merge_tiers(ix, cancel, abandon=None, messages=None) -> int:
     """Merge the index's due tiers (merge_policy.merge_one_tier), one commit each, until
     none is due or `cancel` is set; the segments merged.  A merge changes no article, so
     the ledger and manifest stay as they are; one stopped midway (`abandon`, a kill)
-    leaves the index as of the step before, and its files go at the next commit."""
-    from reader.index.whoosh_patches.merge_policy import due_tier, merge_one_tier
+    leaves the index as of the step before, and its files go at the next commit.  Each
+    step is announced on `messages` as ("merge", step, steps) before it begins."""
+    from reader.index.whoosh_patches.merge_policy import (due_tier, merge_one_tier,
+                                                          planned_steps)
 
-    merged = 0
+    merged, steps = 0, 0
     while not cancel.is_set():
-        due = len(due_tier(ix._segments()))
+        segments = ix._segments()
+        due = len(due_tier(segments))
         if not due:
             break
+        steps += 1
+        if messages is not None:
+            messages.put(("merge", steps, steps - 1 + planned_steps(segments)))
         writer = open_writer(ix)
         try:
             writer.commit(mergetype=merge_one_tier)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
 from reader.archive import Archive, Article, Delta, ParsedArticle
-from reader.index import QueryError, SearchIndex, index_dir_of, update_index
+from reader.index import QueryError, SearchIndex, index_dir_of, merge_index, update_index
 from reader.index.analysis import fold
 from reader.index.query import ParsedQuery, Scope, parse_query
 from reader.session.catalog import Catalog
@@ -286,6 +286,20 @@ class Searcher:
         if summary.error:
             return f"Index: {summary.error}", False
         return summary.notice or ("Index up to date" if not summary.cancelled else ""), False
+
+    def merge(self, progress: Progress, cancel: threading.Event) -> str:
+        """Merge the index's due tiers of segments (reader/index/updater.py merge_index),
+        the searches moved to each step's segments as soon as it is committed; a line for
+        the status bar ('' when it has nothing to say)."""
+        def report(_phase: str, step: int, steps: int) -> None:
+            if step > 1 and not cancel.is_set():  # the step before is committed: search
+                self._refresh()  # its segment from now on
+            progress(step, steps)
+
+        summary = merge_index(self.archive, report, cancel)
+        if not cancel.is_set():  # cancelled: the update that comes next refreshes, and
+            self._refresh()  # a quit must not wait for the warm-up (seconds at 100k)
+        return f"Index: {summary.error}" if summary.error and not summary.busy else ""
 
     def _refresh(self) -> None:
         """Both readers on the last commit, and whether an index exists, read now (not

@@ -77,6 +77,14 @@ class Indexed(Message):
 
 
 @dataclass
+class Merged(Message):
+    """The idle merge of the index's segments is over (done, cancelled or failed): the
+    status's line ('' for "up to date")."""
+
+    text: str
+
+
+@dataclass
 class NewFound(Message):
     """The state writer found New's members changed (Services.on_new): hold them."""
 

@@ -64,6 +64,27 @@ def due_tier(segments) -> list:
     return []
 
 
+def planned_steps(segments) -> int:
+    """How many merge steps (`merge_one_tier`) bring `segments` to no due tier: a merged
+    segment holds its members' live articles."""
+    sizes, steps = [_Size(s.doc_count()) for s in segments], 0
+    while (due := due_tier(sizes)):
+        sizes = [s for s in sizes if s not in due] + [_Size(sum(s.live for s in due))]
+        steps += 1
+    return steps
+
+
+class _Size:
+    """A segment as the plan sees it: its live articles (compared by identity)."""
+    __slots__ = ("live",)
+
+    def __init__(self, live: int) -> None:
+        self.live = live
+
+    def doc_count(self) -> int:
+        return self.live
+
+
 def tier_of(live: int) -> int:
     tier, top = 0, TIER_BASE * TIER_FACTOR
     while live >= top:

@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 
 from reader.archive import ScanResult
 from reader.session.backlog import IndexBacklog
+from reader.ui.screens.idle_merge import IdleMerge
 from reader.ui.messages import (CatalogChanged, CatalogLoaded, Indexed, IndexGrew,
                                 Progressed, ScanFinished)
 
@@ -56,6 +57,7 @@ class Background:
         # short), until a scan of the whole folder ends
         self.indexing = False  # an index update is under way (one at a time)
         self.backlog = IndexBacklog()  # what the index has still to take
+        self.merge = IdleMerge(self)  # the index's segments merged when it is idle
         self._scan_notice: Timer | None = None  # clears "Scanned: ..." from the status
 
     @property
@@ -70,7 +72,7 @@ class Background:
         return any(w.node is self.screen and w.group == "scan" and not w.is_finished
                    for w in self.screen.workers)
 
-    def _run(self, work: Callable, group: str, *args) -> None:
+    def run(self, work: Callable, group: str, *args) -> None:
         """`work(*args)` in a thread worker of `group`.  Its name and description are
         given: Textual would otherwise describe the worker by `repr` of the partial, on
         the event loop, and the index's arguments (a burst's delta and parsed bodies)
@@ -81,7 +83,7 @@ class Background:
     # -- loading --------------------------------------------------------------------
 
     def start(self) -> None:
-        self._run(self._load, "load")
+        self.run(self._load, "load")
 
     def _load(self) -> None:
         notices = self.services.open_state()
@@ -193,9 +195,10 @@ class Background:
         if self.scanning:
             self.screen.notify("A scan is already running.", timeout=2)
             return
+        self.merge.interrupt()  # the scan's changes are indexed next: first
         self.first_scan = self.first_scan or not self.services.articles  # a first look shown
         self.screen.status.set_part("scan", "Scanning…")
-        self._run(self._scan, "scan", self.first_scan)
+        self.run(self._scan, "scan", self.first_scan)
 
     def _scan(self, first: bool) -> None:
         report = self._with_previews() if first else self._progress("scan", "Scanning")
@@ -275,7 +278,7 @@ class Background:
     def index(self) -> None:
         """Bring the whole index up to date (all the ledger says is not indexed)."""
         self.backlog.want_full()
-        self._index_next()
+        self.index_next()
 
     def index_changes(self, result: ScanResult) -> None:
         """Index what a watched batch changed, from the articles its scan parsed (the
@@ -283,15 +286,16 @@ class Background:
         self.backlog.add(result.delta, result.parsed)
         if self.backlog:
             self.screen.status.set_part("index", "Indexing…")
-        self._index_next()
+        self.index_next()
 
-    def _index_next(self) -> None:
+    def index_next(self) -> None:
         """One index update at a time: what comes meanwhile waits in the backlog and is
-        taken as one delta when the update under way is over."""
-        if self.indexing or not self.backlog:
+        taken as one delta when the update under way is over, or the merge under way is
+        cancelled (it ends within a second)."""
+        if self.indexing or not self.backlog or self.merge.interrupt():
             return
         self.indexing = True
-        self._run(self._index, "index", *self.backlog.take())
+        self.run(self._index, "index", *self.backlog.take())
 
     def _index(self, delta=None, parsed=None) -> None:
         found = rules = None
@@ -324,7 +328,9 @@ class Background:
         elif message.busy:
             self.screen.call_later(self.index)
         else:
-            self._index_next()  # what the watcher found meanwhile
+            self.index_next()  # what the watcher found meanwhile
+        if not self.indexing and not message.busy:
+            self.merge.when_idle()
         self.screen.listing.search_again()
 
     # -- helpers --------------------------------------------------------------------
@@ -342,3 +348,4 @@ class Background:
 
     def stop(self) -> None:
         self.stop_event.set()
+        self.merge.stop()

@@ -30,7 +30,7 @@ from reader.session.services import Services
 from reader.state.groups import NEW
 from reader.ui.wording import local_date
 from reader.ui.messages import (CatalogChanged, CatalogLoaded, Indexed, IndexGrew,
-                                NewFound, Progressed, ScanFinished, Watched)
+                                Merged, NewFound, Progressed, ScanFinished, Watched)
 from reader.ui.screens.actions import ArticleActions
 from reader.ui.screens.background import Background
 from reader.ui.screens.watching import Watching
@@ -175,6 +175,9 @@ class MainScreen(ArticleActions, Screen):
 
     def on_indexed(self, message: Indexed) -> None:
         self.background.indexed(message)
+
+    def on_merged(self, message: Merged) -> None:
+        self.background.merge.merged(message)
 
     def on_new_found(self, message: NewFound) -> None:
         """New's members changed (an arrival the catalog had before the writer said it
