@@ -64,6 +64,10 @@ Progress = Callable[[int, int], None]
 
 MARK_CHUNK = 5000  # marks applied between two turns of the event loop (a few ms)
 GC_PAUSE_FROM = 10_000  # articles from which a load pauses the garbage collector
+# Articles of a change grouped into stories before it is listed (about 1.2 ms of CPU
+# each at 100k): a larger burst is listed first and grouped after (1,000 files grouped
+# first were listed in 7 s under load 8, against 2 s: issue 11's target).
+STAGED_MAX = 250
 _VERBS = {(READ, True): "mark read", (READ, False): "mark unread", (STAR, True): "star",
           (STAR, False): "unstar"}  # each mark as an undo step names it
 
@@ -264,8 +268,9 @@ class Services:
         whole = result.scope is None  # a whole scan: part of the baseline, until it ends
         self._see([a.path for a in delta.added], baseline=whole, whole=whole)
         bodies = {path: parsed.body for path, parsed in result.parsed.items()}
-        return CatalogChange(head, delta, tuple(before.outgoing(delta)),
-                             self.stories.stage(delta, bodies, cancel), bodies)
+        staged = (self.stories.stage(delta, bodies, cancel)
+                  if len(delta.added) + len(delta.changed) <= STAGED_MAX else None)
+        return CatalogChange(head, delta, tuple(before.outgoing(delta)), staged, bodies)
 
     def take(self, change: CatalogChange) -> None:
         """On the event loop: swap in the change's catalog and its stories, and apply its
