@@ -197,10 +197,9 @@ class Live:
         path = source.relative_to(self.root).as_posix()
 
         def shown() -> bool:
-            catalog, rows = self.services.catalog, self.screen.article_list.rows
-            place = catalog.rank.get(path)
-            return (place is not None and place < len(rows)
-                    and rows[place].title.startswith("Edited on disk "))
+            rows = self.screen.article_list.rows  # (cut by stories: found by its path)
+            return any(a.path == path and a.title.startswith("Edited on disk ")
+                       for a in rows)
 
         return await wait(shown, "the edited title") - written
 
