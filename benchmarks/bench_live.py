@@ -13,8 +13,8 @@ writing does not hold up the reader's event loop) -> every one in the list and t
 tree's counts; -> all found by the reader's search; the batches it came in, files
 parsed (must equal the files written) and whole-catalog rebuilds (must be 0); the
 event-loop lag p95 during the burst; with stories grouped (the default; `--no-group`
-turns it off), -> the stories' change of every file done, and how many joined a story
-(each is a copy of an article: all of them should). "ready" gives the CPU the process
+turns it off), -> the stories' change of every file done (in the scan's worker, before
+the burst is listed, or after it on the stories' thread), and how many joined a story. "ready" gives the CPU the process
 spent until the reader was watching (its warm start, imports included). Then one edited
 title, written -> shown in the list; then `--memory-bursts` bursts that add and then
 delete `--memory-files` files each, with the reader's private memory after each
@@ -82,7 +82,14 @@ class Counters:
             counters.applied.update(a.path for a in (*delta.added, *delta.changed))
             return changed
 
-        Stories.apply = counted_apply
+        stage = Stories.stage
+
+        def counted_stage(stories, delta, bodies=None, cancel=None):
+            staged = stage(stories, delta, bodies, cancel)
+            counters.applied.update(a.path for a in (*delta.added, *delta.changed))
+            return staged
+
+        Stories.apply, Stories.stage = counted_apply, counted_stage
         MetadataCache.articles = counted_articles
         Catalog.of = classmethod(counted_of)
         Watching.watched = counted_watched
@@ -190,10 +197,9 @@ class Live:
         path = source.relative_to(self.root).as_posix()
 
         def shown() -> bool:
-            catalog, rows = self.services.catalog, self.screen.article_list.rows
-            place = catalog.rank.get(path)
-            return (place is not None and place < len(rows)
-                    and rows[place].title.startswith("Edited on disk "))
+            rows = self.screen.article_list.rows  # (cut by stories: found by its path)
+            return any(a.path == path and a.title.startswith("Edited on disk ")
+                       for a in rows)
 
         return await wait(shown, "the edited title") - written
 

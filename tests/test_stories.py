@@ -170,3 +170,29 @@ def test_a_file_changed_since_its_signature_was_stored_is_computed_again(tmp_pat
     again = Stories.build(articles, lambda a: bodies[a.path],
                           SignatureStore(tmp_path / "s.sqlite3"))
     assert again.story_of("a/zh.md").members == ("a/zh.md", "b/hk.md")
+
+
+def test_a_copy_at_the_same_time_takes_nothing_from_the_copy_there_first():
+    """A tie in date goes to the member that came first: "0/first.md" sorts before
+    "c/en.md" and has its very date, yet the story keeps its id and representative."""
+    stories = build(["c/en.md", "d/en.md"])
+    earlier = article("0/first.md", "Central bank holds rates, signals two cuts")
+    ARTICLES["0/first.md"] = (earlier, ENGLISH)
+    try:
+        stories.apply(Delta(added=(earlier,)))
+    finally:
+        del ARTICLES["0/first.md"]
+    story = stories.story_of("0/first.md")
+    assert story.members == ("c/en.md", "0/first.md", "d/en.md")
+    assert story.id == "c/en.md" and story.ties == {"0/first.md": "c/en.md"}
+
+
+def test_a_staged_change_is_shown_only_with_its_delta_and_never_over_a_newer_view():
+    stories = build(["a/zh.md", "c/en.md"])
+    first = stories.stage(Delta(added=(ARTICLES["d/en.md"][0],)),
+                          {"d/en.md": ARTICLES["d/en.md"][1]})
+    assert stories.story_of("d/en.md") is None  # not shown before the delta is taken
+    stories.apply(Delta(added=(ARTICLES["f/copy.md"][0],)))  # a newer view, shown
+    stories.show(first)
+    assert stories.story_of("f/copy.md") is not None  # the older view was not shown
+    assert stories.story_of("d/en.md") is not None  # (the newer one has it too)

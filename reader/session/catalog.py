@@ -22,11 +22,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
 from operator import attrgetter
-from typing import Iterable, Iterator, Mapping, Sequence, Sized, TypeVar
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence, Sized, TypeVar
 
 from reader.archive.model import Article, Delta
 from reader.index.analysis import fold
 from reader.session.listing import newest_first
+
+if TYPE_CHECKING:
+    from reader.session.stories import Staged
 
 _PATH = attrgetter("path")
 _CHUNK = 10_000  # places made per step of `rank` (~1 ms with the GIL held)
@@ -122,11 +125,16 @@ class Catalog:
 @dataclass(frozen=True, eq=False)
 class CatalogChange:
     """A delta applied: the new catalog, the delta, and the records it replaced or removed
-    (`outgoing`, from the catalog before): what the counts, the tree and the list need."""
+    (`outgoing`, from the catalog before): what the counts, the tree and the list need;
+    the stories as the delta made them, grouped in the worker that made it (`stories`,
+    shown in the same step; None where they were not), and the bodies its scan parsed,
+    by path (`bodies`: what the stories are grouped from, not read again)."""
 
     catalog: Catalog
     delta: Delta
     outgoing: tuple[Article, ...] = ()
+    stories: Staged | None = None
+    bodies: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @cached_property
     def incoming(self) -> tuple[Article, ...]:

@@ -5,20 +5,24 @@ belongs to, its members and the one that stands for it, kept by deltas.
     story = stories.story_of(path)       # None: the article is a story of its own
     story.members, story.representative, story.why[path]
     changed = stories.apply(delta, bodies)  # the ids of the stories made, changed or gone
+    staged = stories.stage(delta, bodies)   # the reader: grouped in the scan's worker,
+    stories.show(staged)                    # shown by the event loop with the delta
 
-The representative is the earliest article (then the smallest path): the one that broke
-the story, and a choice that does not change as later copies arrive.  A story's id is its
-representative's path.  `Story` values are immutable snapshots: the UI may hold them
-while a worker applies the next delta.  One lock guards the grouper, so a delta
-applied in a worker and `story_of` asked on the event loop never meet half-way.
+The representative is the earliest article (of two at the same time, the one that came
+first): the one that broke the story, and a choice that does not change as later copies
+arrive.  A story's id is its representative's path.  `Story` values are immutable
+snapshots: the UI may hold them while a worker applies the next delta.  One lock guards
+the grouper, so a delta applied in a worker and `story_of` asked on the event loop never
+meet half-way; a staged change is shown only by `show` (so the list, the counts and the
+stories of a burst change in one step), and a view older than the one shown never is.
 """
 
 from __future__ import annotations
 
 import threading
 from itertools import compress
-from operator import attrgetter
-from dataclasses import dataclass
+from operator import attrgetter, itemgetter
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, AbstractSet, Callable, Iterable, Mapping, Sequence
 
 from reader.archive import Archive
@@ -44,6 +48,8 @@ class Story:
 
     members: tuple[str, ...]
     why: Mapping[str, str]
+    ties: Mapping[str, str] = field(default_factory=dict)  # a member -> the member of
+    # its very time that came first (members of one time only; most stories have none)
 
     @property
     def id(self) -> str:
@@ -58,6 +64,17 @@ class Story:
 
     def __len__(self) -> int:
         return len(self.members)
+
+
+@dataclass(frozen=True, eq=False)
+class Staged:
+    """The stories as a change made them, to be shown with it (`Stories.show`);
+    `reshaped`: a story lost a member that it had (removed or changed), so a list cut by
+    the stories before may lack the row that stands for it now."""
+
+    view: Mapping[str, Story]
+    number: int  # views are numbered as they are made: an older one is never shown
+    reshaped: bool = False
 
 
 class Stories:
@@ -75,8 +92,11 @@ class Stories:
         self._store = store
         self.window_days = window_days
         self.enabled = enabled
-        self._view: dict[str, Story] = {}  # a member's path -> its story
-        self._lock = threading.Lock()  # one change at a time (the grouper, the view)
+        self._view: dict[str, Story] = {}  # a member's path -> its story, as shown
+        self._head = self._view  # as the newest change made it (staged, maybe not shown)
+        self._made = self._shown = 0  # views made, and the number of the one shown
+        self._lock = threading.Lock()  # one change at a time (the grouper, the head)
+        self._showing = threading.Lock()  # one view shown at a time (`_view`, `_shown`)
 
     @classmethod
     def build(cls, articles: Iterable[Article], read_body: ReadBody,
@@ -102,7 +122,7 @@ class Stories:
         for members in store.stories().values():
             story = _story([(p, d) for p, d, _ in members], {p: w for p, _, w in members})
             view.update(dict.fromkeys(story.members, story))
-        self._view = view
+        self._view = self._head = view
         return True
 
     def catch_up(self, articles: list[Article], progress=None, cancel=None) -> None:
@@ -122,8 +142,9 @@ class Stories:
 
     def apply(self, delta: Delta, bodies: Mapping[str, str] | None = None) -> frozenset[str]:
         """Group the added and changed articles (`bodies` by path where a scan parsed
-        them; the others are read) and drop the removed ones.  The ids of the stories
-        made, changed or ended, as they are now or were before."""
+        them; the others are read) and drop the removed ones, and show the stories so
+        made.  The ids of the stories made, changed or ended, as they are now or were
+        before."""
         if not self.enabled or not delta:
             return frozenset()
         incoming = (*delta.added, *delta.changed)
@@ -131,20 +152,46 @@ class Stories:
         self._change(delta.removed, incoming, bodies or {})
         return frozenset(before | self._ids_of(a.path for a in incoming))
 
+    def stage(self, delta: Delta, bodies: Mapping[str, str] | None = None,
+              cancel: threading.Event | None = None) -> Staged | None:
+        """As `apply`, in the worker that made the delta, without showing the stories:
+        the event loop shows them (`show`) as it takes the delta.  None when nothing is
+        grouped (grouping off, an empty delta, or cut short by `cancel`)."""
+        if not self.enabled or not delta:
+            return None
+        incoming = (*delta.added, *delta.changed)
+        made = self._change(delta.removed, incoming, bodies or {}, cancel=cancel,
+                            show=False)
+        if made is None:
+            return None
+        view, number, before = made
+        left = (*delta.removed, *(a.path for a in delta.changed))
+        return Staged(view, number, reshaped=any(p in before for p in left))
+
+    def show(self, staged: Staged) -> None:
+        """On the event loop: the stories of a staged change shown, unless a newer view
+        is shown already (a catch-up's, say)."""
+        with self._showing:
+            if staged.number > self._shown:
+                self._view, self._shown = staged.view, staged.number
+
     def _change(self, gone: Iterable[str], incoming: Sequence[Article],
-                bodies: Mapping[str, str], progress=None, cancel=None) -> None:
+                bodies: Mapping[str, str], progress=None, cancel=None, show: bool = True
+                ) -> tuple[Mapping[str, Story], int, Mapping[str, Story]] | None:
         """Each change stored in a transaction of its batch, so that the stories stored
         are always those of the signatures stored (a change cut short is taken up at
-        the next start, where it stopped)."""
+        the next start, where it stopped).  The view made, its number and the view it
+        was made from (None if `cancel` cut it short); shown at once if `show`."""
         from reader.stories.grouping import StoryGrouper
 
         store, gone = self._store, list(gone)
         with self._lock:
+            before = self._head
             grouper = StoryGrouper(store, self.window_days)
             old = self._members_of([*gone, *(a.path for a in incoming)])
             touched: set[int] = set()
             if not self._view_is_stored():  # another window, or a store made anew
-                old |= self._view.keys()
+                old |= before.keys()
                 touched = self._regroup_all(grouper, cancel)
             with store.batch():
                 for path in gone:
@@ -155,7 +202,11 @@ class Stories:
                 touched |= self._add(grouper, incoming[start:start + _BATCH], bodies)
                 if progress is not None:
                     progress(min(start + _BATCH, len(incoming)), len(incoming))
-            self._show(old, touched)
+            self._made_anew(old, touched)
+            made = self._head, self._made
+        if show:
+            self.show(Staged(*made))
+        return None if cancel is not None and cancel.is_set() else (*made, before)
 
     def _regroup_all(self, grouper: StoryGrouper, cancel=None) -> set[int]:
         """Every stored signature grouped anew; the store says so once all are."""
@@ -186,27 +237,29 @@ class Stories:
         return touched
 
     def _members_of(self, paths: Iterable[str]) -> set[str]:
-        view = self._view
+        view = self._head
         return {p for path in paths if (s := view.get(path)) for p in s.members}
 
-    def _show(self, old: set[str], touched: set[int]) -> None:
-        """The view with the stories `touched` as they are now and the paths of the
-        stories `old` as they were (those in no story now are dropped)."""
+    def _made_anew(self, old: set[str], touched: set[int]) -> None:
+        """The newest view (`_head`, numbered) with the stories `touched` as they are now
+        and the paths of the stories `old` as they were (those in no story now are
+        dropped)."""
         made = []
         for number in touched:
             members = self._store.members(number)
             if len(members) > 1:
                 made.append(_story([(p, d) for p, d, _ in members],
                                    {p: w for p, _, w in members}))
-        view = dict(self._view)  # the UI reads the view it holds, never one half made
+        view = dict(self._head)  # the UI reads the view it holds, never one half made
         for path in old:
             view.pop(path, None)
         for story in made:
             view.update(dict.fromkeys(story.members, story))
-        self._view = view
+        self._head = view
+        self._made += 1
 
     def _ids_of(self, paths: Iterable[str]) -> set[str]:
-        return {story.id for story in map(self.story_of, paths) if story is not None}
+        return {story.id for story in map(self._head.get, paths) if story is not None}
 
     def story_of(self, path: str) -> Story | None:
         return self._view.get(path)
@@ -247,8 +300,12 @@ class Stories:
 
 
 def _story(dated: list[tuple[str, float]], why: Mapping[str, str]) -> Story:
-    ordered = tuple(p for p, _ in sorted(dated, key=lambda pd: (pd[1], pd[0])))
-    return Story(ordered, why)
+    """The story of these (path, date) members, in the order they came (the store's):
+    earliest first, and of two at one time the one that came first."""
+    ordered = sorted(dated, key=itemgetter(1))  # (stable: the order they came in)
+    first_at: dict[float, str] = {}
+    ties = {p: first_at[d] for p, d in ordered if first_at.setdefault(d, p) != p}
+    return Story(tuple(map(itemgetter(0), ordered)), why, ties)
 
 
 def open_stories(archive: Archive, settings: Settings, articles: Iterable[Article],
@@ -266,9 +323,11 @@ def story_rows(rows: Sequence[Article], stories: Stories, expanded: AbstractSet[
                by_path: Mapping[str, Article]) -> list[Article]:
     """The list's rows with one row per story: the story's first row in `rows` (in the
     list's order: the newest copy newest first, the best hit by relevance) stands for
-    it, and the other copies of a story `expanded` (by id) follow it, earliest first,
-    whether the group or the search holds them or not.  Rows of no story stay.  The
-    rows of stories are found at C speed (6 ms at 100,000 rows), the rest copied whole."""
+    it, of two copies at one time the one that came first (a copy that arrives takes no
+    row from the one that stood for its story), and the other copies of a story
+    `expanded` (by id) follow it, earliest first, whether the group or the search holds
+    them or not.  Rows of no story stay.  The rows of stories are found at C speed (6 ms
+    at 100,000 rows), the rest copied whole."""
     view = stories.view
     if not stories.enabled or not view:
         return rows if isinstance(rows, list) else list(rows)
@@ -282,11 +341,24 @@ def story_rows(rows: Sequence[Article], stories: Stories, expanded: AbstractSet[
         story = view[rows[i].path]
         if story.id not in seen:
             seen.add(story.id)
-            out.append(rows[i])
+            row = _first_come(rows, i, story) if story.ties else rows[i]
+            out.append(row)
             if story.id in expanded:
-                out.extend(by_path[p] for p in story.copies_of(rows[i].path) if p in by_path)
+                out.extend(by_path[p] for p in story.copies_of(row.path) if p in by_path)
     out += rows[start:]
     return out
+
+
+def _first_come(rows: Sequence[Article], i: int, story: Story) -> Article:
+    """Of the story's rows at the time of `rows[i]` (next to it in the list's order), the
+    one that came first."""
+    senior = story.ties.get(rows[i].path)
+    j = i + 1
+    while senior is not None and j < len(rows) and rows[j].date == rows[i].date:
+        if rows[j].path == senior:
+            return rows[j]
+        j += 1
+    return rows[i]
 
 
 def stored_stories(archive: Archive, settings: Settings) -> Stories:

@@ -149,11 +149,12 @@ class StoryGrouper:
         self.window = window_days * DAY
 
     def add(self, stamp: Stamp, sig: Signature) -> set[int]:
-        """Group `sig` (replacing an earlier signature of its path); the numbers of the
-        stories that changed (made, grown, merged away, or left by its old version)."""
-        touched = self.remove(sig.path)
+        """Group `sig` (replacing an earlier signature of its path, whose place in the
+        order the signatures came it keeps); the numbers of the stories that changed
+        (made, grown, merged away, or left by its old version)."""
+        touched, id_ = self._forget(sig.path)
         keys = _keys(sig)
-        self.store.put(stamp, sig, keys)
+        self.store.put(stamp, sig, keys, id_)
         return touched | self.regroup(sig, keys)
 
     def regroup(self, sig: Signature, keys: list[int] | None = None) -> set[int]:
@@ -163,17 +164,22 @@ class StoryGrouper:
 
     def remove(self, path: str) -> set[int]:
         """Forget `path`; the numbers of the stories that changed."""
+        return self._forget(path)[0]
+
+    def _forget(self, path: str) -> tuple[set[int], int | None]:
+        """Forget `path`: the numbers of the stories that changed, and the id its
+        signature had (None: it had none)."""
         store = self.store
         sig = store.signature(path)
         if sig is None:
-            return set()
-        store.delete(path, _keys(sig))
+            return set(), None
+        id_ = store.delete(path, _keys(sig))
         number = store.story_of(path)
         if number is None:
-            return set()
+            return set(), id_
         rest = [m for m in store.members(number) if m[0] != path]
         store.leave([path, *(m[0] for m in rest)])
-        return {number} | self._regroup(rest, number)
+        return {number} | self._regroup(rest, number), id_
 
     def _candidates(self, sig: Signature, keys: list[int] | None = None) -> list[Signature]:
         return self.store.candidates(sig, _keys(sig) if keys is None else keys,

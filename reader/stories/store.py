@@ -44,6 +44,8 @@ CREATE TABLE IF NOT EXISTS stories (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS stories_by_number ON stories (story);
 """
+_MEMBERS = "FROM stories s LEFT JOIN signatures g ON g.path = s.path"
+_IN_ORDER = "ORDER BY coalesce(g.id, 0)"  # (the order their signatures came in)
 Stamp = tuple[int, float]  # the file's size and mtime when its signature was made
 StoredMember = tuple[str, float, str]  # a story's member: path, date, how it is linked
 
@@ -123,26 +125,31 @@ class SignatureStore:
              sig.path))
         return [_signature(r) for r in rows]
 
-    def put(self, stamp: Stamp, sig: Signature, keys: list[int]) -> None:
+    def put(self, stamp: Stamp, sig: Signature, keys: list[int], id_: int | None = None
+            ) -> None:
         """Store `sig` (replacing its path's signature, whose bands the caller dropped
-        with `delete`) and its band `keys`."""
+        with `delete`, under the id it had: `id_`) and its band `keys`.  Ids grow as
+        signatures come, so a story's members in id order are in the order they came."""
         from reader.stories.signature import LEAD_BITS
 
-        row = (sig.path, *stamp, sig.date, sig.source, sig.exact, sig.title, sig.minhash,
-               sig.shingles, sig.lead.to_bytes(LEAD_BITS // 8, "little"), sig.length,
-               sig.numbers)
-        cursor = self._db.execute(f"INSERT OR REPLACE INTO signatures ({_COLUMNS}) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+        row = (id_, sig.path, *stamp, sig.date, sig.source, sig.exact, sig.title,
+               sig.minhash, sig.shingles, sig.lead.to_bytes(LEAD_BITS // 8, "little"),
+               sig.length, sig.numbers)
+        cursor = self._db.execute(f"INSERT OR REPLACE INTO signatures (id, {_COLUMNS}) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
         self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
                              [(key, cursor.lastrowid) for key in keys])
 
-    def delete(self, path: str, keys: list[int]) -> None:
-        """Forget the signature of `path` and its band `keys`."""
+    def delete(self, path: str, keys: list[int]) -> int | None:
+        """Forget the signature of `path` and its band `keys`; the id it had (None: it
+        had none)."""
         row = self._db.execute("SELECT id FROM signatures WHERE path = ?", (path,)).fetchone()
-        if row is not None:
-            self._db.executemany("DELETE FROM bands WHERE key = ? AND id = ?",
-                                 [(key, row[0]) for key in keys])
-            self._db.execute("DELETE FROM signatures WHERE id = ?", row)
+        if row is None:
+            return None
+        self._db.executemany("DELETE FROM bands WHERE key = ? AND id = ?",
+                             [(key, row[0]) for key in keys])
+        self._db.execute("DELETE FROM signatures WHERE id = ?", row)
+        return row[0]
 
     # -- stories ---------------------------------------------------------------------
 
@@ -160,9 +167,11 @@ class SignatureStore:
                              (repr(float(window)),))
 
     def stories(self) -> dict[int, list[StoredMember]]:
-        """Every story stored: its number -> (path, date, why) of each member."""
+        """Every story stored: its number -> (path, date, why) of each member, in the
+        order they came (`members`)."""
         found: dict[int, list[StoredMember]] = {}
-        for path, number, date, why in self._db.execute("SELECT * FROM stories"):
+        for path, number, date, why in self._db.execute(
+                f"SELECT s.path, s.story, s.date, s.why {_MEMBERS} {_IN_ORDER}"):
             found.setdefault(number, []).append((path, date, why))
         return found
 
@@ -171,8 +180,10 @@ class SignatureStore:
         return None if row is None else row[0]
 
     def members(self, number: int) -> list[StoredMember]:
-        return self._db.execute("SELECT path, date, why FROM stories WHERE story = ?",
-                                (number,)).fetchall()
+        """The members of story `number` in the order they came (their signatures' ids:
+        a tie in date goes to the one that was there first)."""
+        return self._db.execute(f"SELECT s.path, s.date, s.why {_MEMBERS} WHERE s.story = ? "
+                                f"{_IN_ORDER}", (number,)).fetchall()
 
     def new_number(self) -> int:
         return self._db.execute("SELECT coalesce(max(story), 0) + 1 FROM stories").fetchone()[0]

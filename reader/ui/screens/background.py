@@ -219,8 +219,10 @@ class Background:
         """In a worker: what changed for this reader in the scan's scope, to the screen as
         a delta (`r` and a watched batch, `archive.scan_paths(paths)`, alike), even when
         the scan itself stored nothing (another newsreader stored it first); returns the
-        result with that delta, for the status and the index."""
-        change = self.services.apply_scan(result)
+        result with that delta, for the status and the index.  Its stories are grouped
+        here too (from the bodies the scan parsed), so that the screen shows the new
+        files in their stories in the step they appear."""
+        change = self.services.apply_scan(result, self.stop_event)
         if change.delta:
             self.screen.post_message(CatalogChanged(change))
         return replace(result, delta=change.delta)

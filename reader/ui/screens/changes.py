@@ -69,16 +69,18 @@ class LiveChanges:
         keeps its hits (replaced or removed) and is run again once the index has the new
         files, or at once while the index holds only some articles (the arrivals are
         searched by their titles, the status's total follows); a list still being
-        computed is computed again, from the new catalog."""
+        computed is computed again, from the new catalog.  The rows are cut by the stories
+        the change made (one row a story: a copy arriving is never listed alone)."""
         screen, listing = self.screen, self.screen.listing
         if not listing.is_current():
             listing.refresh()
             return
-        rows = screen.article_list.rows
+        rows, grouped = screen.article_list.rows, self.services.story_rows
         incoming: Sequence[Article] = change.incoming
         if listing.outcome.paths is None and self.services.member(screen.group) is None:
             articles = change.catalog.articles
-            screen.article_list.update_rows(articles if screen.newest_first else articles[::-1])
+            screen.article_list.update_rows(grouped(articles if screen.newest_first
+                                                    else articles[::-1]))
             return
         if listing.outcome.paths is not None:  # a search: only the hits it holds
             shown = set(map(_PATH, rows))
@@ -88,8 +90,8 @@ class LiveChanges:
         else:
             keep = self.services.member(screen.group)
             incoming = incoming if keep is None else list(filter(keep, incoming))
-        new = edited_rows(rows, change.outgoing, incoming, screen.newest_first,
-                          listing.by_relevance)
+        new = grouped(edited_rows(rows, change.outgoing, incoming, screen.newest_first,
+                                  listing.by_relevance))
         listing.size += len(new) - len(rows)  # a search's hits gone (the search, run again
         screen.article_list.update_rows(new)  # once they are indexed, counts them anew)
 

@@ -81,8 +81,14 @@ class StoryRows:
             self._in_turn(self._catch_up, self.services.catalog)
 
     def catalog_changed(self, change: CatalogChange) -> None:
-        """Files came or went: their stories change on this part's thread, in order."""
-        if self.ready.is_set() and change.delta:
+        """Files came or went: their stories were grouped in the scan's worker and shown
+        with the delta (the list already has them in their stories), or, where that
+        worker had no stories open yet, they change on this part's thread, in order."""
+        if not self.ready.is_set() or not change.delta:
+            return
+        if change.stories is not None:
+            self._stories_changed(rows=change.stories.reshaped)
+        else:
             self._in_turn(self._apply, change)
 
     def _in_turn(self, job, *args) -> None:
@@ -92,7 +98,8 @@ class StoryRows:
         self.screen.run_worker(future.result, thread=True, group="stories")
 
     def _apply(self, change: CatalogChange) -> None:
-        if self.services.stories.apply(change.delta) and not self._cancel.is_set():
+        if self.services.stories.apply(change.delta, change.bodies) \
+                and not self._cancel.is_set():
             self.screen.from_worker(self._stories_changed)
 
     def _catch_up(self, catalog) -> None:
@@ -101,13 +108,17 @@ class StoryRows:
         if self.services.stories.view is not before and not self._cancel.is_set():
             self.screen.from_worker(self._stories_changed)
 
-    def _stories_changed(self) -> None:
-        """The stories changed: the list's rows, its x key (shown while there is a story
-        to expand) and the copies under the article."""
+    def _stories_changed(self, rows: bool = True) -> None:
+        """The stories changed: the list's rows (`rows`: made again; a change's own edit
+        of them had its stories), its x key (shown while there is a story to expand) and
+        the copies under the article."""
         self._labels.clear()
         self.screen.article_list.grouping = bool(self.services.stories.view)
         self.screen.article_list.refresh_bindings()
-        self.screen.refresh_list()
+        if rows:
+            self.screen.refresh_list()
+        else:
+            self.screen.article_list.refresh()  # (the labels)
         for observer in self.services.observers:  # (the glance's stories of the day)
             if hasattr(observer, "stories_changed"):
                 observer.stories_changed()
