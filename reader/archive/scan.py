@@ -73,7 +73,10 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
     folder_stamps.forget(archive)  # until this scan has run to its end
     started_ns = time.time_ns()
     found = list(walk(archive.root, walk_problems, archive.settings.follow_symlinks,
-                      folders=folders))
+                      folders=folders, cancel=cancel))
+    if cancel is not None and cancel.is_set():  # a part of the folder: nothing is gone
+        result.load_articles = cache.articles
+        return result
     check_root(archive)  # gone during the walk: it found nothing, not every file deleted
     stamps = cache.stamps()
     if not stamps:
@@ -87,7 +90,7 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
                 cache.known_of(f.rel for f in todo if f.rel in stamps).items()}
     changes = Changes(readable, result.removed)
     if len(todo) >= _PARALLEL_MIN:  # a reader shows the newest first: parse them first
-        todo = newest_first(archive.root, todo, archive.tz, known_dates)
+        todo = newest_first(archive.root, todo, archive.tz, known_dates, cancel)
     parse_and_store(archive, todo, changes, result, progress, cancel,
                     bodies=len(todo) < _PARALLEL_MIN)  # in this process: no copying back
     result.delta = changes.delta()
