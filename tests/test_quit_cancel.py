@@ -110,3 +110,22 @@ def test_the_warm_up_skips_its_steps_left_once_stopped(archive_factory, settings
     looks = iter([False, True])
     searcher.warm_up(lambda: next(looks, True))
     assert ran == ["quick"]
+
+
+def test_a_warm_start_stops_comparing_stamps_once_cancelled(tmp_path, monkeypatch):
+    from reader.session import stories as session_stories
+
+    monkeypatch.setattr(session_stories, "_STAMPS", 2)
+    articles = [a for a, _ in ARTICLES.values()]
+    Stories.build(articles, lambda a: ARTICLES[a.path][1],
+                  SignatureStore(tmp_path / "s.sqlite3")).close()
+    stamped = []
+    monkeypatch.setattr("reader.stories.compute.stamp",
+                        lambda a: stamped.append(a.path) or (a.size, a.mtime))
+    Stories.build(articles, _never_read, SignatureStore(tmp_path / "s.sqlite3"),
+                  cancel=CancelAfter(1)).close()
+    assert len(stamped) == 2 < len(articles)  # the first chunk's, then the quit
+
+
+def _never_read(article):
+    raise AssertionError(f"{article.path} read")

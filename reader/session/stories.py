@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 ReadBody = Callable[[Article], str]
 COMMAND_GROUPS = 5_000  # articles a command groups itself (about 4 s CPU from scratch)
 _BATCH = 500  # signatures computed between writes to the store (and progress calls)
+_STAMPS = 5000  # stamps compared between two looks at a quit (a few ms)
 _PATH = attrgetter("path")
 
 
@@ -111,8 +112,13 @@ class Stories:
         with nothing changed reads the stamps only)."""
         from reader.stories.compute import stamp
 
-        stored = self._store.stamps()
-        todo = [a for a in articles if stored.get(a.path) != stamp(a)]
+        stopped = cancel.is_set if cancel is not None else bool
+        stored, todo = self._store.stamps(), []
+        for start in range(0, len(articles), _STAMPS):  # a quit looks in between
+            if stopped():
+                return
+            todo += [a for a in articles[start:start + _STAMPS]
+                     if stored.get(a.path) != stamp(a)]
         gone = stored.keys() - {a.path for a in articles}
         if todo or gone or not self._view_is_stored():
             self._change(gone, todo, {}, progress, cancel)
