@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import threading
 
+import pytest
+
 from conftest import article_text
 
 from reader.archive import Archive
@@ -129,3 +131,37 @@ def test_a_warm_start_stops_comparing_stamps_once_cancelled(tmp_path, monkeypatc
 
 def _never_read(article):
     raise AssertionError(f"{article.path} read")
+
+
+class StuckPool:
+    """A worker pool whose batches never come back (workers slow under load)."""
+
+    shut: list[bool] = []
+
+    def __init__(self, *args, **kwargs):
+        self._processes = {}
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        return Future()
+
+    def shutdown(self, wait=True, cancel_futures=False):
+        StuckPool.shut.append(wait)
+
+
+@pytest.mark.timeout(60)
+def test_a_quit_while_workers_parse_ends_them_without_waiting_for_a_batch(
+        archive_factory, settings, monkeypatch):
+    from reader.archive import scan as scan_module
+
+    monkeypatch.setattr(scan_module, "_BATCH", 2)
+    monkeypatch.setattr(scan_module, "_FIRST_BATCH", 2)
+    monkeypatch.setattr(scan_module, "_PARALLEL_MIN", 4)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(scan_module, "ProcessPoolExecutor", StuckPool)
+    archive = Archive.open(_archive(archive_factory), settings)
+    cancel, StuckPool.shut = threading.Event(), []
+    archive.scan(lambda done, total: done and cancel.set(), cancel)  # a quit after one batch
+    assert StuckPool.shut == [False]  # not waited for
+    assert len(archive.cached()) == 2  # the first batch, parsed here, stays stored

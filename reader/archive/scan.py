@@ -41,6 +41,7 @@ _BATCH = 500
 _FIRST_BATCH = 200  # the newest files, parsed here before the workers start
 _PARALLEL_MIN = 4 * _BATCH  # files to parse before worker processes pay off
 _MAX_WORKERS = 4
+_POLL = 0.1  # seconds between two looks at a quit while the workers parse
 _BODIES_MAX = 20_000  # a scan parsing more keeps no bodies in ScanResult.parsed
 # A setting of the cache present from a first scan's start (nothing cached) to the end
 # of a scan of the whole folder: a first scan cut short leaves the cache a part of the
@@ -193,7 +194,7 @@ def _in_workers(root: Path, tz: tzinfo, batches: list[list[FoundFile]], workers:
         for _ in range(2 * workers):  # two batches in flight per worker: none waits
             submit()
         while pending and not cancelled():
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            finished, _ = wait(pending, _POLL, return_when=FIRST_COMPLETED)
             for future in [f for f in pending if f in finished]:  # newest first, as sent
                 batch = pending.pop(future)
                 try:
@@ -206,7 +207,21 @@ def _in_workers(root: Path, tz: tzinfo, batches: list[list[FoundFile]], workers:
                 submit()
                 yield parsed
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if cancelled():
+            _stop_workers(pool)
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """A quit: the workers are ended, not waited for (each batch under way would take a
+    second or more at a high load, and only parses: nothing of it is stored)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # CPython's
+    pool.shutdown(wait=False, cancel_futures=True)  # (which forgets them)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(1)
 
 
 def _start_worker() -> None:
