@@ -139,6 +139,7 @@ def test_a_date_known_is_not_read_again_unless_the_file_changed(tmp_path, monkey
     read = []
     real_peek = newest_module.peek_dates
     monkeypatch.setattr(newest_module, "peek_dates",
-                        lambda root, rels, tz: read.extend(rels) or real_peek(root, rels, tz))
+                        lambda root, rels, tz, *rest:
+                        read.extend(rels) or real_peek(root, rels, tz, *rest))
     order = newest_first(tmp_path, [same, edited], timezone.utc, known)
     assert read == ["edited.md"] and [f.rel for f in order] == ["same.md", "edited.md"]

@@ -90,9 +90,10 @@ class Archive:
                 self._cache.close()
                 self._cache = None
 
-    def cached(self) -> list[Article]:
-        """Every article the cache knows, as of the last scan; no file is read."""
-        return self.cache.articles()
+    def cached(self, cancel: threading.Event | None = None) -> list[Article]:
+        """Every article the cache knows, as of the last scan; no file is read (a part of
+        them once `cancel` is set)."""
+        return self.cache.articles(cancel)
 
     def cached_newest(self, limit: int = 500) -> list[Article]:
         """The newest `limit` cached articles, newest first: what a reader shows at once

@@ -120,15 +120,17 @@ class MetadataCache:
         )
         return {path: (size, mtime) for path, size, mtime in rows}
 
-    def articles(self) -> list[Article]:
+    def articles(self, cancel: threading.Event | None = None) -> list[Article]:
         """Every cached record, in path order (the table's own: reading it in date order
         through the ts index costs half a second more at 100k), read in chunks: one
         fetchall() of 100,000 rows would hold the GIL for a third of a second and stall
-        the UI thread meanwhile."""
+        the UI thread meanwhile.  Once `cancel` is set (a quit, which closes the cache
+        and waits for its lock), only the chunks read so far."""
         out: list[Article] = []
+        stopped = cancel.is_set if cancel is not None else bool
         with self._lock:
             cursor = self._db.execute(f"SELECT {_COLUMNS} FROM articles ORDER BY path")
-            while rows := cursor.fetchmany(_CHUNK):
+            while not stopped() and (rows := cursor.fetchmany(_CHUNK)):
                 out.extend(_article(row) for row in rows)
         return out
 

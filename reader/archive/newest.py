@@ -23,11 +23,12 @@ import math
 import os
 import re
 import stat
+import threading
 from array import array
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from reader.archive import fields
 from reader.archive.walk import FoundFile, found_file
@@ -50,12 +51,14 @@ Dated = Mapping[str, tuple[int, int, "float | None"]]
 
 
 def newest_first(root: Path, files: list[FoundFile], tz: tzinfo,
-                 known: Dated | None = None) -> list[FoundFile]:
+                 known: Dated | None = None, cancel: threading.Event | None = None
+                 ) -> list[FoundFile]:
     """`files` in the order to parse them: those of unknown date first (newest file time
     first), then by the date of their front matter, newest first (`order_key`).  `known`:
     dates read already (by the first look); a file whose size and mtime are those it was
-    read at is not read again."""
-    dates = _dates(root, files, tz, known or {})
+    read at is not read again.  Once `cancel` is set, no more dates are read (the scan
+    stops before it parses anything)."""
+    dates = _dates(root, files, tz, known or {}, cancel.is_set if cancel else bool)
     keys = list(map(order_key, files, dates))
     return [files[i] for i in sorted(range(len(files)), key=keys.__getitem__)]
 
@@ -68,7 +71,8 @@ def order_key(found: FoundFile, date: float | None) -> tuple:
     return 1, -date, found.rel, found.fs_rel
 
 
-def _dates(root: Path, files: list[FoundFile], tz: tzinfo, known: Dated) -> list[float | None]:
+def _dates(root: Path, files: list[FoundFile], tz: tzinfo, known: Dated,
+           stopped: Callable[[], bool]) -> list[float | None]:
     dates: list[float | None] = [None] * len(files)
     unread = []
     for i, found in enumerate(files):
@@ -77,16 +81,19 @@ def _dates(root: Path, files: list[FoundFile], tz: tzinfo, known: Dated) -> list
             dates[i] = seen[2]
         else:
             unread.append(i)
-    for i, date in zip(unread, peek_dates(root, [files[i].fs_rel for i in unread], tz)):
+    for i, date in zip(unread, peek_dates(root, [files[i].fs_rel for i in unread], tz,
+                                          stopped)):
         dates[i] = date
     return dates
 
 
-def peek_dates(root: Path, fs_rels: list[str], tz: tzinfo) -> list[float | None]:
-    """The front-matter date (POSIX time) of each file, None where none is seen."""
+def peek_dates(root: Path, fs_rels: list[str], tz: tzinfo,
+               stopped: Callable[[], bool] = bool) -> list[float | None]:
+    """The front-matter date (POSIX time) of each file, None where none is seen; only
+    the first files' once `stopped()` says so (a quit)."""
     peek = _Peeker(root)
     try:
-        return [peek.date_of(fs_rel, tz) for fs_rel in fs_rels]
+        return [peek.date_of(fs_rel, tz) for fs_rel in fs_rels if not stopped()]
     finally:
         peek.close()
 

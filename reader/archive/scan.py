@@ -41,6 +41,7 @@ _BATCH = 500
 _FIRST_BATCH = 200  # the newest files, parsed here before the workers start
 _PARALLEL_MIN = 4 * _BATCH  # files to parse before worker processes pay off
 _MAX_WORKERS = 4
+_POLL = 0.1  # seconds between two looks at a quit while the workers parse
 _BODIES_MAX = 20_000  # a scan parsing more keeps no bodies in ScanResult.parsed
 # A setting of the cache present from a first scan's start (nothing cached) to the end
 # of a scan of the whole folder: a first scan cut short leaves the cache a part of the
@@ -73,7 +74,10 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
     folder_stamps.forget(archive)  # until this scan has run to its end
     started_ns = time.time_ns()
     found = list(walk(archive.root, walk_problems, archive.settings.follow_symlinks,
-                      folders=folders))
+                      folders=folders, cancel=cancel))
+    if cancel is not None and cancel.is_set():  # a part of the folder: nothing is gone
+        result.load_articles = cache.articles
+        return result
     check_root(archive)  # gone during the walk: it found nothing, not every file deleted
     stamps = cache.stamps()
     if not stamps:
@@ -87,7 +91,7 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
                 cache.known_of(f.rel for f in todo if f.rel in stamps).items()}
     changes = Changes(readable, result.removed)
     if len(todo) >= _PARALLEL_MIN:  # a reader shows the newest first: parse them first
-        todo = newest_first(archive.root, todo, archive.tz, known_dates)
+        todo = newest_first(archive.root, todo, archive.tz, known_dates, cancel)
     parse_and_store(archive, todo, changes, result, progress, cancel,
                     bodies=len(todo) < _PARALLEL_MIN)  # in this process: no copying back
     result.delta = changes.delta()
@@ -190,7 +194,7 @@ def _in_workers(root: Path, tz: tzinfo, batches: list[list[FoundFile]], workers:
         for _ in range(2 * workers):  # two batches in flight per worker: none waits
             submit()
         while pending and not cancelled():
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            finished, _ = wait(pending, _POLL, return_when=FIRST_COMPLETED)
             for future in [f for f in pending if f in finished]:  # newest first, as sent
                 batch = pending.pop(future)
                 try:
@@ -203,7 +207,21 @@ def _in_workers(root: Path, tz: tzinfo, batches: list[list[FoundFile]], workers:
                 submit()
                 yield parsed
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if cancelled():
+            _stop_workers(pool)
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """A quit: the workers are ended, not waited for (each batch under way would take a
+    second or more at a high load, and only parses: nothing of it is stored)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # CPython's
+    pool.shutdown(wait=False, cancel_futures=True)  # (which forgets them)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(1)
 
 
 def _start_worker() -> None:

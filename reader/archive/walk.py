@@ -11,6 +11,7 @@ metadata cache compares.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
@@ -37,7 +38,8 @@ class FoundFile:
 
 def walk(root: Path, problems: list[Problem] | None = None,
          follow: str = "inside", folder: str = "", share: tuple[int, int] = (0, 1),
-         folders: dict[str, tuple[int, int]] | None = None) -> Iterator[FoundFile]:
+         folders: dict[str, tuple[int, int]] | None = None,
+         cancel: threading.Event | None = None) -> Iterator[FoundFile]:
     """Yield article files under `root`; folders or files that can't be listed, files that
     are not regular files and symlinks not followed (see `refused_link`) go to `problems`.
     With `folder` (a path relative to `root`), only that part of the archive is walked,
@@ -46,10 +48,13 @@ def walk(root: Path, problems: list[Problem] | None = None,
     per worker process, share the files out (reader/archive/first_look.py); the folders
     are listed by each.  `folders` gets each folder listed (relative to `root`, "" for
     the archive) with its (mtime_ns, ctime_ns), taken before it was listed
-    (reader/archive/folder_stamps.py)."""
+    (reader/archive/folder_stamps.py).  Once `cancel` is set (a quit), the walk stops at
+    the next folder: what it found is then a part of the archive, never to be taken as
+    the whole (the caller checks `cancel`)."""
     problems = [] if problems is None else problems
     walker = _Walker(Path(root), problems, follow, folder, share)
     walker.stamps = folders
+    walker.cancel = cancel
     if not walker.start():
         return
     ids: dict[str, str] = {}  # id -> the file that has it
@@ -154,6 +159,7 @@ class _Walker:
         self.stack = [folder]  # a Hugo site's root was narrowed to content/ by Archive.open
         self.linked: list[str] = []  # symlinked folders, checked against `seen` in turn
         self.stamps: dict[str, tuple[int, int]] | None = None  # folder -> (mtime, ctime)
+        self.cancel: threading.Event | None = None  # set: no more folders are listed
 
     def start(self) -> bool:
         try:
@@ -188,7 +194,8 @@ class _Walker:
         """(fs_rel, entry) of each file that is an article by its name and the symlink
         rules, of this walk's share, before any stat of it."""
         share, shares = self.share, self.shares
-        while self.stack or self.linked:
+        stopped = self.cancel.is_set if self.cancel is not None else bool
+        while (self.stack or self.linked) and not stopped():
             rel_dir = self.stack.pop() if self.stack else self._next_linked()
             prefix = f"{rel_dir}/" if rel_dir else ""
             for place, entry in enumerate(self._entries(rel_dir)):

@@ -62,12 +62,14 @@ def _all_subparsers(parser: argparse.ArgumentParser):
 
 def run_reader(args: argparse.Namespace, settings) -> int:
     from reader.cli.common import open_archive
+    from reader.cli.unechoed import unechoed
 
-    archive = open_archive(args, settings)
-    archive.look_ahead()  # a first open: its newest are found while Textual loads
-    from reader.ui.app import run_app  # Textual is only imported to open the reader
+    with unechoed():  # a key typed before Textual takes the terminal stays off the screen
+        archive = open_archive(args, settings)
+        archive.look_ahead()  # a first open: its newest are found while Textual loads
+        from reader.ui.app import run_app  # Textual is only imported to open the reader
 
-    return run_app(archive, settings)
+        return run_app(archive, settings)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Callable, Mapping, Sequence
 
 from reader.archive import Archive, Article, Delta, ParsedArticle
@@ -124,13 +125,21 @@ class Searcher:
         must not hold up a keystroke's first page behind the same lock)."""
         return self._index("groups")
 
-    def warm_up(self) -> None:
+    def warm_up(self, stopped: Callable[[], bool] = bool) -> None:
         """Open both readers and their searchers ahead of the first keystroke, and make
-        the OpenCC converters a Chinese query's highlights need (0.13 s of CPU)."""
+        the OpenCC converters a Chinese query's highlights need (0.13 s of CPU).  Only a
+        cache is filled: once `stopped()` says so (a quit), the steps left are skipped."""
+        steps = []
         for role in ("quick", "full"):  # nothing is starred here: only the terms are read
-            self._index(role).search("is:starred 的 a", limit=1, state=_NO_MARKS)
-            self._index(role).warm()
-        self.index.highlight_terms("銀行")
+            steps += [partial(self._warm_search, role), lambda r=role: self._index(r).warm()]
+        steps.append(lambda: self.index.highlight_terms("銀行"))
+        for step in steps:
+            if stopped():
+                return
+            step()
+
+    def _warm_search(self, role: str) -> None:
+        self._index(role).search("is:starred 的 a", limit=1, state=_NO_MARKS)
 
     @property
     def ready(self) -> bool:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 ReadBody = Callable[[Article], str]
 COMMAND_GROUPS = 5_000  # articles a command groups itself (about 4 s CPU from scratch)
 _BATCH = 500  # signatures computed between writes to the store (and progress calls)
+_STAMPS = 5000  # stamps compared between two looks at a quit (a few ms)
 _PATH = attrgetter("path")
 
 
@@ -131,8 +132,13 @@ class Stories:
         with nothing changed reads the stamps only)."""
         from reader.stories.compute import stamp
 
-        stored = self._store.stamps()
-        todo = [a for a in articles if stored.get(a.path) != stamp(a)]
+        stopped = cancel.is_set if cancel is not None else bool
+        stored, todo = self._store.stamps(), []
+        for start in range(0, len(articles), _STAMPS):  # a quit looks in between
+            if stopped():
+                return
+            todo += [a for a in articles[start:start + _STAMPS]
+                     if stored.get(a.path) != stamp(a)]
         gone = stored.keys() - {a.path for a in articles}
         if todo or gone or not self._view_is_stored():
             self._change(gone, todo, {}, progress, cancel)
@@ -180,8 +186,10 @@ class Stories:
                 ) -> tuple[Mapping[str, Story], int, Mapping[str, Story]] | None:
         """Each change stored in a transaction of its batch, so that the stories stored
         are always those of the signatures stored (a change cut short is taken up at
-        the next start, where it stopped).  The view made, its number and the view it
-        was made from (None if `cancel` cut it short); shown at once if `show`."""
+        the next start, where it stopped).  `cancel` is looked at before each article's
+        signature: a quit waits for one article, not a batch (the batch under way is
+        stored not at all).  The view made, its number and the view it was made from
+        (None if `cancel` cut it short: no view is made); shown at once if `show`."""
         from reader.stories.grouping import StoryGrouper
 
         store, gone = self._store, list(gone)
@@ -190,16 +198,20 @@ class Stories:
             grouper = StoryGrouper(store, self.window_days)
             old = self._members_of([*gone, *(a.path for a in incoming)])
             touched: set[int] = set()
+            stopped = cancel.is_set if cancel is not None else bool
             if not self._view_is_stored():  # another window, or a store made anew
                 old |= before.keys()
-                touched = self._regroup_all(grouper, cancel)
+                touched = self._regroup_all(grouper, stopped)
+                if stopped():
+                    return None
             with store.batch():
                 for path in gone:
                     touched |= grouper.remove(path)
             for start in range(0, len(incoming), _BATCH):
-                if cancel is not None and cancel.is_set():
-                    break
-                touched |= self._add(grouper, incoming[start:start + _BATCH], bodies)
+                added = self._add(grouper, incoming[start:start + _BATCH], bodies, stopped)
+                if added is None:  # a quit: no view is made, the next start goes on
+                    return None
+                touched |= added
                 if progress is not None:
                     progress(min(start + _BATCH, len(incoming)), len(incoming))
             self._made_anew(old, touched)
@@ -208,28 +220,36 @@ class Stories:
             self.show(Staged(*made))
         return None if cancel is not None and cancel.is_set() else (*made, before)
 
-    def _regroup_all(self, grouper: StoryGrouper, cancel=None) -> set[int]:
-        """Every stored signature grouped anew; the store says so once all are."""
+    def _regroup_all(self, grouper: StoryGrouper, stopped: Callable[[], bool]) -> set[int]:
+        """Every stored signature grouped anew; the store says so once all are (a regroup
+        cut short, even inside a batch, is done again from the start)."""
         store, touched = self._store, set()
         with store.batch():
             store.set_grouped(None)
         signatures = store.signatures()
         for start in range(0, len(signatures), _BATCH):
-            if cancel is not None and cancel.is_set():
-                return touched
             with store.batch():
                 for sig in signatures[start:start + _BATCH]:
+                    if stopped():
+                        return touched
                     touched |= grouper.regroup(sig)
         with store.batch():
             store.set_grouped(self.window_days)
         return touched
 
     def _add(self, grouper: StoryGrouper, articles: Sequence[Article],
-             bodies: Mapping[str, str]) -> set[int]:
+             bodies: Mapping[str, str], stopped: Callable[[], bool] = bool
+             ) -> set[int] | None:
+        """The stories `articles` touched, stored in one transaction; None, with nothing
+        stored, once `stopped()` says so before the last signature is made."""
         from reader.stories.compute import signature_for, stamp
 
-        made = [(stamp(a), signature_for(a, bodies[a.path] if a.path in bodies
-                                         else self._read_body(a))) for a in articles]
+        made = []
+        for a in articles:
+            if stopped():
+                return None
+            made.append((stamp(a), signature_for(a, bodies[a.path] if a.path in bodies
+                                                 else self._read_body(a))))
         touched: set[int] = set()
         with self._store.batch():
             for stamped, sig in made:

@@ -94,7 +94,7 @@ class Background:
             # The full load holds the GIL for a second or more: let the first page be
             # drawn before it starts, or the screen waits for it.
             if painted is not None:  # None: the reader quit meanwhile
-                painted.wait(FIRST_PAINT_WAIT)
+                self._wait(painted, FIRST_PAINT_WAIT)
         self.services.check_ahead()  # the text checks, in a child, while the catalog loads
         loaded = self.services.load_cached()
         notices += self.services.archive.notices
@@ -104,7 +104,19 @@ class Background:
             self._count_groups()
         if not self.stop_event.is_set():  # after the first rows: it holds the GIL ~0.5 s
             self.screen.from_worker(self._watch_or_scan)
-        self.services.searcher.warm_up()  # the index readers, before the first keystroke
+        self._warm_up()  # the index readers, before the first keystroke
+
+    def _warm_up(self) -> None:
+        """The searcher's warm-up in a daemon thread, not in this worker: it only fills
+        caches, and Textual's workers are joined as the reader quits (the newest-first
+        order and OpenCC's dictionaries took seconds at a load of 10).  A quit skips
+        its steps left; an index closed under the step under way ends it."""
+        def warm() -> None:
+            try:
+                self.services.searcher.warm_up(self.stop_event.is_set)
+            except Exception:  # noqa: BLE001 - the reader quit under it: nothing to warm
+                pass
+        threading.Thread(target=warm, name="search-warm-up", daemon=True).start()
 
     def _count_groups(self) -> None:
         """In the load worker, at a warm start: the saved searches and rules counted from
@@ -132,7 +144,14 @@ class Background:
         if not newest or not self._until_loaded():
             return
         self.screen.post_message(CatalogLoaded(self.services.load(newest), so_far=True))
-        self.first_rows.wait(FIRST_PAINT_WAIT)
+        self._wait(self.first_rows, FIRST_PAINT_WAIT)
+
+    def _wait(self, event: threading.Event, timeout: float) -> None:
+        """In a worker: until `event` is set, `timeout` seconds pass or the reader quits."""
+        end = time.monotonic() + timeout
+        while not event.wait(min(0.05, max(0.0, end - time.monotonic()))):
+            if self.stop_event.is_set() or time.monotonic() >= end:
+                return
 
     def _until_loaded(self) -> bool:
         """In the load worker: wait until the cache's catalog is shown; False if the
@@ -243,7 +262,10 @@ class Background:
                 post(Progressed("scan", f"Scanning 0/{total:,}"))
             start = time.monotonic()
             if 0 < done < total and start >= next_look[0]:
-                loaded = self.services.load(self.services.archive.cached())
+                found = self.services.archive.cached(self.stop_event)
+                if self.stop_event.is_set():  # a quit: the cache waits to be closed
+                    return
+                loaded = self.services.load(found)
                 cost = time.monotonic() - start
                 next_look[0] = time.monotonic() + max(self.scan_preview_interval,
                                                       PREVIEW_COST_FACTOR * cost)
