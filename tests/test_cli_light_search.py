@@ -4,6 +4,7 @@ parsing the front matter), and a body is found exactly as the full parse finds i
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -104,3 +105,41 @@ def test_a_word_search_compiles_no_pattern_of_the_indexing_or_the_text_check(
               prefix_records._IDS)
     assert not {p.pattern if isinstance(p.pattern, str) else repr(p.pattern)
                 for p in unused} & set(report["compiled"])
+
+
+COLLECTED = """
+import gc, json, sys
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info))
+from reader.archive import folder_stamps
+folder_stamps.RACY_NS = 0
+from reader.cli.main import main
+sys.argv[0] = "newsreader"
+before = len(collections)
+code = main()  # this process's own command line
+print(json.dumps({"code": code, "collections": len(collections) - before,
+                  "frozen": gc.get_freeze_count(), "enabled": gc.isenabled()}))
+"""
+
+
+def test_a_search_process_never_collects_and_sets_everything_aside(
+        tmp_path, archive_factory, capsys):
+    """Each collection walks every object the imports made, and the last one runs at
+    exit: a search's own process runs without them (`_one_shot`); `index`, which may
+    run for hours, and a caller's main([...]) keep collecting."""
+    root = archive_factory(FILES)
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "index", str(root), "-q"]) == 0
+    capsys.readouterr()
+    assert gc.isenabled()  # a caller's main([...]) leaves its collector alone
+
+    def probe(*command: str) -> dict:
+        out = subprocess.run([sys.executable, "-c", COLLECTED, "--data-dir", str(data),
+                              *command], capture_output=True, text=True, cwd=ROOT,
+                             check=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        return json.loads(out.stdout.splitlines()[-1])
+
+    search = probe("search", "nvidia", "--archive", str(root))
+    assert search["code"] == 0 and search["collections"] == 0 and search["frozen"] > 10_000
+    index = probe("index", str(root), "-q")
+    assert index["code"] == 0 and index["enabled"] and index["frozen"] == 0

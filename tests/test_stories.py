@@ -196,3 +196,38 @@ def test_a_staged_change_is_shown_only_with_its_delta_and_never_over_a_newer_vie
     stories.show(first)
     assert stories.story_of("f/copy.md") is not None  # the older view was not shown
     assert stories.story_of("d/en.md") is not None  # (the newer one has it too)
+
+
+def test_a_search_reads_the_stored_stories_of_its_hits_and_writes_none(
+        sample_root, tmp_path, monkeypatch, capsys):
+    """Past COMMAND_GROUPS articles a search takes the stories the reader stored: read
+    only (opening the store to write committed its version, two fsyncs), and only
+    those of its hits."""
+    import sqlite3
+
+    from reader.cli.main import main
+    from reader.session import stories as session_stories
+    from reader.stories import store
+
+    search = ["--data-dir", str(tmp_path), "search", "银行", "--json", "--archive",
+              str(sample_root)]
+    assert main(search) == 0  # a small archive: grouped by the command, and stored
+    grouped = json.loads(capsys.readouterr().out)
+    assert any(h["story"] for h in grouped)
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        db = connect(*args, **kwargs)
+        if store.FILE_NAME in str(args[0]):  # the cache's statements are not the store's
+            db.set_trace_callback(statements.append)
+        return db
+    monkeypatch.setattr(session_stories, "COMMAND_GROUPS", 0)
+    monkeypatch.setattr(store.sqlite3, "connect", traced)
+    asked: list[list[str]] = []
+    monkeypatch.setattr(store.SignatureStore, "stories", lambda self: asked.append([]))
+    assert main(search) == 0
+    assert json.loads(capsys.readouterr().out) == grouped
+    writes = [s for s in statements if s.split()[0].upper() in
+              ("INSERT", "CREATE", "DELETE", "DROP", "UPDATE", "PRAGMA", "BEGIN")]
+    assert statements and not writes and not asked  # no store-wide read either

@@ -38,6 +38,23 @@ def test_a_warm_start_loads_the_stories_and_matches_no_pair(stored, monkeypatch)
     assert again.story_of("e/en.md") is None and len(again.all()) == 2
 
 
+def test_a_command_reads_only_its_hits_stories_whole_and_read_only(tmp_path, monkeypatch):
+    from reader.stories import store
+
+    build(ARTICLES, SignatureStore.in_dir(tmp_path)).close()
+    monkeypatch.setattr(store, "_MARKS", 1)  # one path a statement: a story over two
+    read = store.SignatureStore.read_only(tmp_path)
+    assert read is not None
+    assert read.stories_of(["b/hk.md", "f/copy.md", "e/en.md"]) == \
+        {n: m for n, m in read.stories().items() if any(p == "b/hk.md" for p, _, _ in m)}
+    stories = Stories(_never, read)
+    assert stories.load_stored(["d/en.md", "e/en.md"])
+    assert stories.story_of("c/en.md").members == ("c/en.md", "d/en.md")
+    assert stories.story_of("a/zh.md") is None and len(stories.all()) == 1
+    monkeypatch.setattr(store, "VERSION", "older")  # the next writer makes it anew
+    assert store.SignatureStore.read_only(tmp_path) is None
+
+
 def test_a_file_arriving_after_a_warm_start_joins_its_story_without_regrouping(stored):
     again = Stories.build(ALL, _never, SignatureStore(stored))
     calls = []

@@ -162,6 +162,11 @@ class MetadataCache:
     def count(self) -> int:
         return self._query("SELECT count(*) FROM articles")[0][0]
 
+    def holds_more_than(self, n: int) -> bool:
+        """Whether more than `n` articles are cached: `n` rows stepped over, where `count`
+        reads them all (30 ms at 1,000,000)."""
+        return bool(self._query("SELECT 1 FROM articles LIMIT 1 OFFSET ?", (n,)))
+
     def problems(self) -> list[Problem]:
         rows = self._query(
             "SELECT path, problem FROM articles WHERE problem != '' UNION ALL "

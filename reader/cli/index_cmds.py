@@ -133,7 +133,8 @@ def run_search(args: argparse.Namespace, settings) -> int:
         raise CommandError(UNREADABLE)
     if results.error:
         raise CommandError(f"bad query: {results.error}")
-    stories = open_hit_stories(archive, settings) if settings.group_stories else None
+    stories = open_hit_stories(archive, settings, [h.path for h in results.hits]) \
+        if settings.group_stories else None
     if stories is not None:
         results.hits = grouped(results.hits, stories, args.limit) if group \
             else results.hits

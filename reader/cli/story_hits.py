@@ -16,11 +16,12 @@ def asked_limit(limit: int, grouped: bool) -> int:
     return limit * WIDER if grouped and limit else limit
 
 
-def open_hit_stories(archive, settings):
-    """The archive's stories as the reader stored them (reader/session/stories.py)."""
+def open_hit_stories(archive, settings, paths=None):
+    """The archive's stories as the reader stored them (reader/session/stories.py): those
+    of `paths` (the hits) only, when given."""
     from reader.session.stories import stored_stories
 
-    return stored_stories(archive, settings)
+    return stored_stories(archive, settings, paths)
 
 
 def grouped(hits: list, stories, limit: int) -> list:

@@ -113,14 +113,16 @@ class Stories:
             stories.catch_up(list(articles), progress, cancel)
         return stories
 
-    def load_stored(self) -> bool:
-        """Show the stories stored, if they are every stored signature's (in this
-        window): True.  Nothing is grouped; `catch_up` brings them up to date."""
+    def load_stored(self, paths: Iterable[str] | None = None) -> bool:
+        """Show the stories stored (only those of `paths`, when given: a command's hits),
+        if they are every stored signature's (in this window): True.  Nothing is
+        grouped; `catch_up` brings them up to date."""
         store = self._store
         if store is None or store.grouped() != float(self.window_days):
             return False
         view = {}
-        for members in store.stories().values():
+        stored = store.stories() if paths is None else store.stories_of(paths)
+        for members in stored.values():
             story = _story([(p, d) for p, d, _ in members], {p: w for p, _, w in members})
             view.update(dict.fromkeys(story.members, story))
         self._view = self._head = view
@@ -381,19 +383,23 @@ def _first_come(rows: Sequence[Article], i: int, story: Story) -> Article:
     return rows[i]
 
 
-def stored_stories(archive: Archive, settings: Settings) -> Stories:
-    """For a command: the stories as the reader last stored them, without grouping (a
-    few milliseconds: checking them against the cache would cost 0.2 s at 100,000
-    articles, and grouping what changed seconds).  Files new since stand alone until
-    the reader groups them.  An archive of up to `COMMAND_GROUPS` articles is grouped
-    up to date instead; a larger one never grouped has no stories."""
+def stored_stories(archive: Archive, settings: Settings,
+                   paths: Iterable[str] | None = None) -> Stories:
+    """For a command: the stories as the reader last stored them (those of `paths` only,
+    when given), without grouping and without writing (a few milliseconds: checking them
+    against the cache would cost 0.2 s at 100,000 articles, and grouping what changed
+    seconds).  Files new since stand alone until the reader groups them.  An archive of
+    up to `COMMAND_GROUPS` articles is grouped up to date instead; a larger one never
+    grouped has no stories."""
     if not settings.group_stories:
         return Stories(archive_body(archive), enabled=False)
-    if archive.cached_count() <= COMMAND_GROUPS:
+    if not archive.cache.holds_more_than(COMMAND_GROUPS):
         return open_stories(archive, settings, archive.cached())
-    stories = Stories(archive_body(archive), SignatureStore.in_dir(archive.data_dir),
-                      settings.story_window_days)
-    stories.load_stored()
+    store = SignatureStore.read_only(archive.data_dir)
+    if store is None:  # none yet, or of another version: no story is stored
+        return Stories(archive_body(archive), enabled=False)
+    stories = Stories(archive_body(archive), store, settings.story_window_days)
+    stories.load_stored(paths)
     return stories
 
 

@@ -48,11 +48,15 @@ _MEMBERS = "FROM stories s LEFT JOIN signatures g ON g.path = s.path"
 _IN_ORDER = "ORDER BY coalesce(g.id, 0)"  # (the order their signatures came in)
 Stamp = tuple[int, float]  # the file's size and mtime when its signature was made
 StoredMember = tuple[str, float, str]  # a story's member: path, date, how it is linked
+_MARKS = 500  # paths asked for in one statement (SQLite allows 32,766 parameters)
 
 
 class SignatureStore:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, db: sqlite3.Connection | None = None) -> None:
         self.path = path
+        if db is not None:  # read_only's: taken as it is
+            self._db = db
+            return
         self._db = sqlite3.connect(path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         version = self._version()
@@ -72,6 +76,25 @@ class SignatureStore:
     def in_dir(cls, data_dir: Path) -> "SignatureStore":
         Path(data_dir).mkdir(parents=True, exist_ok=True)
         return cls(Path(data_dir) / FILE_NAME)
+
+    @classmethod
+    def read_only(cls, data_dir: Path) -> "SignatureStore | None":
+        """The store of `data_dir` as it is, for reading only (a command's: opening it to
+        write stores its version, a commit and two fsyncs, 10-30 ms); None when there is
+        none or it is of another version (which the next writer makes anew)."""
+        path = Path(data_dir).absolute() / FILE_NAME
+        if not path.is_file():
+            return None
+        try:
+            db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True,
+                                 check_same_thread=False)
+            row = db.execute("SELECT value FROM settings WHERE name = 'version'").fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or row[0] != VERSION:
+            db.close()
+            return None
+        return cls(path, db)
 
     @classmethod
     def in_memory(cls) -> "SignatureStore":
@@ -114,7 +137,7 @@ class SignatureStore:
                    window: float) -> list[Signature]:
         """The signatures within `window` seconds of `sig` that share a band key with
         `keys`, its exact digest or (if `titled`) its title; `sig` itself left out."""
-        marks = ",".join("?" * len(keys))
+        marks = _marks(keys)
         rows = self._db.execute(
             f"SELECT {_COLUMNS} FROM signatures WHERE id IN ("
             f"SELECT id FROM bands WHERE key IN ({marks}) "
@@ -175,6 +198,17 @@ class SignatureStore:
             found.setdefault(number, []).append((path, date, why))
         return found
 
+    def stories_of(self, paths: Iterable[str]) -> dict[int, list[StoredMember]]:
+        """The stories stored that hold any of `paths`, as `stories` has them."""
+        numbers = {row[0] for chunk in _chunks(list(paths)) for row in self._db.execute(
+            f"SELECT story FROM stories WHERE path IN ({_marks(chunk)})", chunk)}
+        found: dict[int, list[StoredMember]] = {}
+        for chunk in _chunks(sorted(numbers)):
+            for path, number, date, why in self._db.execute(
+                    f"SELECT * FROM stories WHERE story IN ({_marks(chunk)})", chunk):
+                found.setdefault(number, []).append((path, date, why))
+        return found
+
     def story_of(self, path: str) -> int | None:
         row = self._db.execute("SELECT story FROM stories WHERE path = ?", (path,)).fetchone()
         return None if row is None else row[0]
@@ -197,6 +231,15 @@ class SignatureStore:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _chunks(values: list) -> Iterator[list]:
+    for start in range(0, len(values), _MARKS):
+        yield values[start:start + _MARKS]
+
+
+def _marks(chunk: list) -> str:
+    return ", ".join("?" * len(chunk))
 
 
 def _signature(row: tuple) -> Signature:
