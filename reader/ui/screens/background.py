@@ -198,7 +198,10 @@ class Background:
         self._run(self._scan, "scan", self.first_scan)
 
     def _scan(self, first: bool) -> None:
-        report = self._with_previews() if first else self._progress("scan", "Scanning")
+        """`first`: nothing was cached.  That scan, and the one completing a first scan cut
+        short (`resumed`), show what they have found so far as they go."""
+        report = self._with_previews() if first or self.resumed \
+            else self._progress("scan", "Scanning")
         try:
             result = self.services.scan(report, self.stop_event)
         except OSError as exc:
@@ -342,3 +345,4 @@ class Background:
 
     def stop(self) -> None:
         self.stop_event.set()
+
