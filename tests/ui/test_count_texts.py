@@ -113,3 +113,33 @@ def test_the_rest_of_a_first_scan_cut_short_is_counted_so_far(make_app, archive_
         assert screen.tree.border_title == "Groups"
 
     run_app_test(make_app(root), third)
+
+
+def test_the_rest_of_a_first_scan_cut_short_is_shown_as_it_is_found(make_app, archive_factory,
+                                                                     ui_settings, monkeypatch):
+    """The scan completing a first scan cut short showed nothing it found until it ended: at
+    100k the list stayed at 77,200 for 27 s, then jumped to 100,000.  Like a first scan, it
+    shows what is found so far as it goes, the cursor kept on the article it was on."""
+    root = archive_factory(sample_files(20))
+    monkeypatch.setattr(scan_module, "_BATCH", 5)
+    quit_ = threading.Event()
+    Archive.open(root, ui_settings).scan(lambda done, total: done and quit_.set(), quit_)
+    assert len(Archive.open(root, ui_settings).cached()) == 5
+    release = hold_scan_at_batch(monkeypatch, 3)  # the next start's: 2 batches of 15 done
+
+    async def during(pilot, screen):
+        await until(pilot, lambda: screen.scanning and screen.loaded.is_set())
+        await until(pilot, lambda: len(screen.article_list.rows) >= 5)
+        screen.set_focus(screen.article_list)
+        await pilot.press("j")  # (not `press`: it waits for the held scan)
+        on = screen.article_list.current.path
+        await until(pilot, lambda: len(screen.article_list.rows) == 15)
+        assert screen.article_list.current.path == on
+        assert screen.tree.counts[ALL].total == 15
+        assert view(screen).endswith("of 15 found so far")
+        assert screen.scanning
+
+    async def after(pilot, screen):
+        assert view(screen) == "20 in view · 20 unread of 20"
+
+    run_held(make_app(root), release, during, after)

@@ -220,7 +220,10 @@ class Background:
         self.run(self._scan, "scan", self.first_scan)
 
     def _scan(self, first: bool) -> None:
-        report = self._with_previews() if first else self._progress("scan", "Scanning")
+        """`first`: nothing was cached.  That scan, and the one completing a first scan cut
+        short (`resumed`), show what they have found so far as they go."""
+        report = self._with_previews() if first or self.resumed \
+            else self._progress("scan", "Scanning")
         try:
             result = self.services.scan(report, self.stop_event)
         except OSError as exc:
