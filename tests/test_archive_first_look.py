@@ -117,7 +117,8 @@ def test_the_first_scan_after_a_look_reads_no_date_again_and_stores_the_same(
     peeked = []
     real_peek = newest_module.peek_dates
     monkeypatch.setattr(newest_module, "peek_dates",
-                        lambda root, rels, tz: peeked.extend(rels) or real_peek(root, rels, tz))
+                        lambda root, rels, tz, *stop: peeked.extend(rels)
+                        or real_peek(root, rels, tz, *stop))
     monkeypatch.setattr("reader.archive.scan._PARALLEL_MIN", 10)  # ordered newest first
     monkeypatch.setattr("reader.archive.scan._MAX_WORKERS", 1)
     archive.scan()
