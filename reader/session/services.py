@@ -219,10 +219,14 @@ class Services:
     def by_path(self) -> Mapping[str, Article]:
         return self.catalog.by_path
 
-    def load_cached(self) -> Loaded:
+    def load_cached(self, cancel: threading.Event | None = None) -> Loaded | None:
         """In a worker: the catalog of what the metadata cache knows (no file is parsed),
-        with its counts; `take_loaded` shows it."""
-        return self.load(self.archive.cached())
+        with its counts; `take_loaded` shows it.  None once `cancel` is set (a quit: the
+        read stops between chunks, and closing the cache waits for none of it)."""
+        articles = self.archive.cached(cancel)
+        if cancel is not None and cancel.is_set():
+            return None
+        return self.load(articles)
 
     def load(self, articles: Iterable[Article]) -> Loaded:
         """In a worker: a whole new catalog and its counts (a first load or scan).  The

@@ -158,7 +158,7 @@ def test_keys_typed_while_the_reader_starts_all_reach_the_search_box(make_app):
     app = make_app()
     loaded = app.services.load_cached
     release = threading.Event()
-    app.services.load_cached = lambda: (release.wait(30), loaded())[1]
+    app.services.load_cached = lambda cancel=None: (release.wait(30), loaded(cancel))[1]
 
     async def main() -> None:
         async with app.run_test(size=(120, 36)) as pilot:

@@ -96,7 +96,9 @@ class Background:
             if painted is not None:  # None: the reader quit meanwhile
                 self._wait(painted, FIRST_PAINT_WAIT)
         self.services.check_ahead()  # the text checks, in a child, while the catalog loads
-        loaded = self.services.load_cached()
+        loaded = self.services.load_cached(self.stop_event)
+        if loaded is None:  # the reader quit during the read
+            return
         notices += self.services.archive.notices
         self.screen.post_message(CatalogLoaded(loaded, notices=tuple(notices), first=True))
         self._show_first_look()
