@@ -59,3 +59,16 @@ def test_search_says_it_lists_stories_of_matching_articles(archive_factory, sett
     out = run(capsys, settings, "", "search", "central", "--archive", root, "--no-group",
               "--no-update")
     assert out.splitlines()[-1].startswith("4 of 4 matches (")
+
+
+def test_the_search_footer_writes_big_totals_as_the_reader_does(capsys):
+    """'2 stories of 3101 matching articles' beside the reader's 3,101 (atk5)."""
+    from types import SimpleNamespace
+
+    from reader.cli.index_cmds import _print_hits
+
+    results = SimpleNamespace(hits=[], total=3101, total_exact=True, seconds=0.01)
+    _print_hits(results, by_story=True)
+    _print_hits(results)
+    assert capsys.readouterr().out.splitlines() == [
+        "0 stories of 3,101 matching articles (10 ms)", "0 of 3,101 matches (10 ms)"]

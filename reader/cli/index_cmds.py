@@ -229,10 +229,10 @@ def _print_hits(results, by_story: bool = False) -> None:
         if hit.snippet:
             print(f"    {_marked(hit.snippet, hit.snippet_spans, bold)}")
     about = "" if results.total_exact else "about "
-    shown, total = len(results.hits), f"{about}{results.total} matches"
+    shown, total = len(results.hits), f"{about}{results.total:,} matches"
     if by_story:
         shown = f"{shown} {'story' if shown == 1 else 'stories'}"
-        total = f"{about}{results.total} matching article{'s' * (results.total != 1)}"
+        total = f"{about}{results.total:,} matching article{'s' * (results.total != 1)}"
     print(f"{shown} of {total} ({results.seconds * 1000:.0f} ms)")
 
 
