@@ -70,13 +70,15 @@ def wait_result(part_dir: Path, cancel) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def start_parts(ctx, parts: list, stop, target) -> list[tuple[object, threading.Thread]]:
-    """Start a spawned part writer (`target`: reader/index/part_writer.py) per part; each
+def start_parts(ctx, parts: list, stop, target, messages=None
+                ) -> list[tuple[object, threading.Thread]]:
+    """Start a spawned part writer (`target`: reader/index/part_writer.py, its progress
+    to `messages`) per part; each
     (process, thread) returned: the thread ends when its child does, having written a
     result for a child that died without one."""
     threads = []
     for job, part_dir in parts:
-        child = ctx.Process(target=target, args=(job, str(part_dir), stop), daemon=True,
+        child = ctx.Process(target=target, args=(job, str(part_dir), stop, messages), daemon=True,
                             name="newsreader-indexer-part")
         child.start()
         thread = threading.Thread(target=_reap, args=(child, part_dir), daemon=True)
