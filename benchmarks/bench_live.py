@@ -60,9 +60,9 @@ class Counters:
         articles, of, watched = MetadataCache.articles, Catalog.of.__func__, Watching.watched
         counters = self
 
-        def counted_articles(cache):
+        def counted_articles(cache, *args, **kwargs):
             counters.full_reads += 1
-            return articles(cache)
+            return articles(cache, *args, **kwargs)
 
         def counted_of(cls, items):
             counters.rebuilds += 1

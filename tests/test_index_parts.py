@@ -22,6 +22,7 @@ QUERIES = ["harvest", "central bank", "report", "new", "unicorn OR harvest", "ti
 def split_small(monkeypatch):
     monkeypatch.setattr(parts, "PARALLEL_MIN", 4)
     monkeypatch.setattr(parts.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parts.os, "getloadavg", lambda: (0.5, 0.5, 0.5))
 
 
 def segments(archive) -> int:
@@ -94,3 +95,31 @@ def test_the_writers_path_lookup_agrees_with_whoosh_across_segments(archive_fact
         [searcher.document_number(path=p) for p in paths]
     assert live_docnum(searcher, EN.format("absent")) is None
     assert searcher.stored_fields(live_docnum(searcher, EN.format(1)))["path"] == EN.format(1)
+
+
+def test_the_progress_of_a_split_delta_counts_both_halves(archive_factory, settings,
+                                                          split_small):
+    """Not `Indexing 5/5` then a long silence for a delta of 10: the part's articles
+    count too, up to the whole delta."""
+    archive = make(archive_factory, settings, 6)
+    delta, parsed = arrive(archive, [f"n{i}" for i in range(10)])
+    seen = []
+    update_index(archive, lambda phase, done, total: seen.append((phase, done, total)),
+                 delta=delta, parsed=parsed)
+    counted = [(done, total) for phase, done, total in seen if phase == "index"]
+    assert {total for _done, total in counted} == {10}
+    assert max(done for done, _total in counted) == 10
+    assert ("finalize", 10, 10) in seen
+
+
+def test_a_delta_is_not_split_while_no_core_is_spare(archive_factory, settings, split_small,
+                                                     monkeypatch):
+    """At a load of the cores or more, a second process only adds CPU the two share."""
+    archive = make(archive_factory, settings, 6)
+    before = segments(archive)
+    monkeypatch.setattr(parts.os, "getloadavg", lambda: (2.0, 2.0, 2.0))
+    delta, parsed = arrive(archive, [f"n{i}" for i in range(10)])
+    summary = update_index(archive, delta=delta, parsed=parsed)
+    assert (summary.added, summary.error) == (10, "")
+    assert segments(archive) == before + 1  # one writer, one segment
+    assert archive.cache.to_index() == []

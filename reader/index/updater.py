@@ -249,14 +249,15 @@ def run_job(job: Job, progress: Progress | None, cancel: threading.Event) -> dic
     ctx = multiprocessing.get_context("spawn")
     # a merge's step under way has nothing to keep: cancelled, it is ended at once
     messages, stopping = ctx.Queue(), _Stopping(ctx, 0.0 if job.merge_only else QUIT_GRACE)
+    total = len(job.adds)  # progress counts both halves of a split delta
     job, parts = split(job)  # a big delta: half of it in a second process
-    children = start_parts(ctx, parts, stopping.stop, write_part)
+    children = start_parts(ctx, parts, stopping.stop, write_part, messages)
     child = ctx.Process(target=write_index, args=(job, messages, stopping.stop,
                                                   stopping.abandon),
                         daemon=True, name="newsreader-indexer")
     child.start()
     try:
-        result = _relay(child, messages, stopping, progress, cancel, len(job.adds))
+        result = _relay(child, messages, stopping, progress, cancel, total)
     finally:
         if cancel.is_set():
             stopping.quit()
@@ -301,11 +302,13 @@ def _end(process, stopping: _Stopping) -> None:
 
 
 def _relay(child, messages, stopping: _Stopping, progress, cancel, total) -> dict:
-    """The child's messages to `progress` until its result.  Cancelled: the child is told
+    """The child's messages to `progress` until its result (the articles done: the
+    writer's and its part's, of the `total` of both).  Cancelled: the child is told
     to stop and drop what it has not committed, and its result waited for until the
     grace is over."""
     import queue
 
+    done = {"writer": 0, "part": 0}
     while True:
         if cancel.is_set():
             stopping.quit()
@@ -328,7 +331,8 @@ def _relay(child, messages, stopping: _Stopping, progress, cancel, total) -> dic
         if progress and kind == "merge":
             progress("merge", message[1], message[2])
         elif progress:
-            done = message[1]
-            progress("index", done, total)
-            if kind == "progress" and done == total:
-                progress("finalize", done, total)
+            done["part" if kind == "part" else "writer"] = message[1]
+            now = sum(done.values())
+            progress("index", now, total)
+            if kind in ("progress", "part") and now == total:
+                progress("finalize", now, total)
