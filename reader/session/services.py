@@ -58,7 +58,7 @@ from reader.session.rules import Rules, RulesFound
 from reader.session.saved_searches import Found, SavedSearches
 from reader.session.search import SearchOutcome, Searcher
 from reader.session.stories import Stories, archive_body, story_rows
-from reader.session.story_counts import StoryCounts, stories_in
+from reader.session.story_counts import StoryCounts, stories_in, stories_started_by
 from reader.textsafe import is_openable
 
 Progress = Callable[[int, int], None]
@@ -188,6 +188,13 @@ class Services:
         if self.counting == "stories":
             return stories_in(paths, self.stories.view)
         return len(paths)
+
+    def new_count(self, arrivals: AbstractSet[str]) -> int:
+        """How many new stories (or articles, as the tree counts) these arrivals are: one
+        that joined a story already here before them is a copy, not a new story."""
+        if self.counting == "stories":
+            return stories_started_by(arrivals, self.stories.view)
+        return len(arrivals)
 
     # -- loading ------------------------------------------------------------------
 

@@ -72,17 +72,53 @@ def test_new_counts_the_stories_that_arrived(make_app, archive_factory):
     root = archive_factory(sample_files() | COPIES)
 
     async def scenario(pilot, screen):
-        for source in ("reuters", "bloomberg"):
-            path = root / f"en/news/{source}/water.en.md"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(article(*ARRIVED), encoding="utf-8")
-        await press(pilot, "r")
-        await until(pilot, lambda: not screen.scanning and not screen.background.indexing)
-        await settle(pilot)
+        await arrive(pilot, screen, root, WATER_COPIES)
         assert screen.tree.counts[NEW].total == 1 and screen.services.counts[NEW].total == 2
         assert screen.status.parts["new"] == "1 new story (N: newest)"
 
     run_app_test(make_app(root, group_stories=True), scenario)
+
+
+async def arrive(pilot, screen, root, files: dict[str, str]) -> None:
+    """`files` written into the archive and scanned in (`r`), the stories grouped."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    await press(pilot, "r")
+    await until(pilot, lambda: not screen.scanning and not screen.background.indexing)
+    await settle(pilot)
+
+
+RATES_COPIES = {rel.replace("reuters", source): text for rel, text in COPIES.items()
+                if "reuters" in rel for source in ("ft", "wsj")}
+WATER_COPIES = {f"en/news/{source}/water.en.md": article(*ARRIVED)
+                for source in ("reuters", "bloomberg")}
+
+
+def test_copies_joining_a_story_already_here_are_no_new_story(make_app, archive_factory):
+    """Two more copies of the story of 3 arrive, then a new story of 2 copies: "N new"
+    counts the new story alone (it said "1 new story", then "2 new stories")."""
+    root = archive_factory(sample_files() | COPIES)
+
+    async def scenario(pilot, screen):
+        await arrive(pilot, screen, root, RATES_COPIES)
+        assert screen.services.counts[NEW].total == 2
+        assert screen.status.parts.get("new", "") == ""
+        await arrive(pilot, screen, root, WATER_COPIES)
+        assert screen.status.parts["new"] == "1 new story (N: newest)"
+
+    run_app_test(make_app(root, group_stories=True), scenario)
+
+
+def test_counted_by_article_new_counts_every_article_that_arrived(make_app, archive_factory):
+    root = archive_factory(sample_files() | COPIES)
+
+    async def scenario(pilot, screen):
+        await arrive(pilot, screen, root, RATES_COPIES | WATER_COPIES)
+        assert screen.status.parts["new"] == "4 new articles (N: newest)"
+
+    run_app_test(make_app(root, group_stories=True, count_by="articles"), scenario)
 
 
 def test_the_rest_of_a_first_scan_cut_short_is_counted_so_far(make_app, archive_factory,

@@ -140,10 +140,12 @@ class LiveChanges:
         return self.new_paths & self.services.group(NEW).paths
 
     def show_new(self) -> None:
-        """"N new", as the tree counts New: stories or articles, saying which while there
-        are stories ("3 new stories"); again when the stories change (a burst grouped)."""
+        """"N new": the stories that arrived since the user last looked, of which no
+        member was here before (a copy joining an older story is none), or the articles
+        (count_by = "articles"), saying which while there are stories ("3 new stories");
+        again when the stories change (a burst grouped)."""
         arrived, unit = self._arrived(), self.services.counted
-        count = self.services.count_of(arrived)
+        count = self.services.new_count(arrived)
         noun = unit_noun(count != 1, unit)
         text = f"{count:,} new{' ' + noun if noun else ''} (N: newest)" if count else ""
         self.screen.status.set_part("new", text)
