@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import threading
 
 from conftest import article_text
 
@@ -262,3 +263,32 @@ def test_opening_the_cache_reads_no_more_of_a_big_one(archive_factory, settings)
     before = read_bytes()
     MetadataCache(cache_file).close()
     assert read_bytes() - before < 100_000  # the file is megabytes: its rows are not read
+
+
+def _twelve(archive_factory):
+    return archive_factory({f"news/w/{i:02}.md": article_text(f"Title {i}") for i in range(12)})
+
+
+def test_the_scan_finishing_a_first_scan_cut_short_counts_the_files_stored(
+        archive_factory, settings, monkeypatch):
+    """It said "Scanning 200/22,800" with 77,200 of 100,000 files stored before."""
+    from reader.archive import scan as scan_module
+
+    root = _twelve(archive_factory)
+    monkeypatch.setattr(scan_module, "_BATCH", 5)
+    quit_ = threading.Event()
+    Archive.open(root, settings).scan(lambda done, total: done and quit_.set(), quit_)
+    assert len(Archive.open(root, settings).cached()) == 5
+    reports = []
+    Archive.open(root, settings).scan(lambda done, total: reports.append((done, total)))
+    assert reports[0] == (5, 12) and reports[-1] == (12, 12)  # not (0, 7), (7, 7)
+    assert {total for _, total in reports} == {12}
+
+
+def test_a_rescan_counts_only_the_files_it_parses(archive_factory, settings):
+    root = _twelve(archive_factory)
+    Archive.open(root, settings).scan()
+    (root / "news/w/12.md").write_text(article_text("Title 12"))
+    reports = []
+    Archive.open(root, settings).scan(lambda done, total: reports.append((done, total)))
+    assert reports == [(0, 1), (1, 1)]

@@ -280,19 +280,24 @@ write_index(job, queue.Queue(), threading.Event())
 """
 
 
-def test_a_first_index_killed_midway_resumes_without_redoing_what_was_committed(
-        archive_factory, settings):
+def _killed_after_its_first_commit(archive, settings) -> None:
+    """A first index of `archive` killed after its first commit (4 articles)."""
     import signal
     import subprocess
     import sys
     from pathlib import Path
 
-    archive = make(archive_factory, settings, count=10)
     code = Path(__file__).resolve().parents[1]
     child = subprocess.run([sys.executable, "-c", KILLED_AFTER_ITS_FIRST_COMMIT,
                             str(archive.root), str(settings.data_root)],
                            env=dict(os.environ, PYTHONPATH=str(code)), cwd=code)
     assert child.returncode == -signal.SIGKILL
+
+
+def test_a_first_index_killed_midway_resumes_without_redoing_what_was_committed(
+        archive_factory, settings):
+    archive = make(archive_factory, settings, count=10)
+    _killed_after_its_first_commit(archive, settings)
     index_dir = index_dir_of(archive)
     assert SearchIndex.open(index_dir).status().indexed == 4  # the commit before the kill
     summary = update_index(archive)
@@ -300,3 +305,28 @@ def test_a_first_index_killed_midway_resumes_without_redoing_what_was_committed(
     index = SearchIndex.open(index_dir)
     assert paths(index, "正文") == sorted(ZH.format(i) for i in range(10))
     assert index.status().indexed == 10 and index.status().complete
+
+
+def _index_progress(archive) -> list[tuple[int, int]]:
+    reports = []
+    update_index(archive, lambda phase, done, total: reports.append((done, total))
+                 if phase == "index" else None)
+    return reports
+
+
+def test_a_resumed_first_index_counts_what_was_indexed_before(archive_factory, settings):
+    archive = make(archive_factory, settings, count=10)
+    _killed_after_its_first_commit(archive, settings)  # 4 of 10 indexed
+    reports = _index_progress(archive)
+    assert reports and {total for _, total in reports} == {10}  # not 6 left
+    assert min(done for done, _ in reports) >= 4 and reports[-1] == (10, 10)
+
+
+def test_an_update_of_a_complete_index_counts_only_its_own_articles(
+        archive_factory, settings):
+    archive = make(archive_factory, settings, count=10)
+    update_index(archive)
+    for i in range(10, 13):
+        (archive.root / ZH.format(i)).write_text(article_text(f"标题{i}"), encoding="utf-8")
+    reports = _index_progress(archive)
+    assert reports and {total for _, total in reports} == {3} and reports[-1] == (3, 3)

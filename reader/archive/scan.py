@@ -92,7 +92,9 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
     changes = Changes(readable, result.removed)
     if len(todo) >= _PARALLEL_MIN:  # a reader shows the newest first: parse them first
         todo = newest_first(archive.root, todo, archive.tz, known_dates, cancel)
-    parse_and_store(archive, todo, changes, result, progress, cancel,
+    # finishing a first scan cut short, its progress counts the whole folder
+    stored = len(found) - len(todo) if cache.setting(FIRST_SCAN) is not None else 0
+    parse_and_store(archive, todo, changes, result, progress, cancel, stored=stored,
                     bodies=len(todo) < _PARALLEL_MIN)  # in this process: no copying back
     result.delta = changes.delta()
     result.load_articles = cache.articles
@@ -139,12 +141,14 @@ class Changes:
 
 def parse_and_store(archive: "Archive", todo: list[FoundFile], changes: Changes,
                     result: ScanResult, progress: Callable[[int, int], None] | None = None,
-                    cancel: threading.Event | None = None, bodies: bool = False) -> None:
+                    cancel: threading.Event | None = None, bodies: bool = False,
+                    stored: int = 0) -> None:
     """Parse `todo` (in batches, in workers when there are many) and store each batch in the
-    cache as it comes; `bodies`: keep the parsed articles in `result.parsed`."""
+    cache as it comes; `bodies`: keep the parsed articles in `result.parsed`.  `progress`
+    counts `stored` files (stored before, unchanged) as done and into the total."""
     total, done = len(todo), 0
     if progress:
-        progress(0, total)
+        progress(stored, stored + total)
     first = min(_FIRST_BATCH, _BATCH, total)
     batches = [todo[:first]] if first else []
     batches += [todo[start:start + _BATCH] for start in range(first, total, _BATCH)]
@@ -154,7 +158,7 @@ def parse_and_store(archive: "Archive", todo: list[FoundFile], changes: Changes,
         _store(archive, parsed, changes, result)
         done += len(parsed)
         if progress:
-            progress(done, total)
+            progress(stored + done, stored + total)
 
 
 def _parsed_batches(root: Path, tz: tzinfo, batches: list[list[FoundFile]],

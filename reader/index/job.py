@@ -24,5 +24,7 @@ class Job:
     # as they are (the reader's and `watch`'s merge when the index is otherwise idle)
     parts: list = field(default_factory=list)  # folders where other processes index the
     # rest of the delta (reader/index/parts.py): taken into this job's last commit
+    indexed: int = 0  # articles indexed already (a first index resumed), counted into
+    # the progress: done of the whole, not of what is left
     growing: bool = False  # the index is not complete (a first index, or one cut short):
     # commits come early and grow (see reader/index/writer.py), and the job is not split

@@ -12,14 +12,15 @@ otherwise the archive is scanned first unless the caller passes `articles`
 (then only those of them are indexed).  The work goes to the writer, which runs
 in a spawned child process (never forked: the reader runs threads) and commits
 in batches: searches meanwhile see the last commit.
-`progress(phase, done, total)` is called from the calling thread with phase
-"scan", "index" or "finalize"; setting `cancel` stops the writer at its next
-article, keeping what it committed and dropping the rest (the next update indexes
-it): the update returns within QUIT_GRACE seconds, so that the reader quits at
-once (a writer still busy then, in a commit, is ended: a kill at any moment leaves
-the index as of its last commit, see reader/index/writer.py).  When another live process is writing
-the index, the summary says so (`busy`, with the `error` line) and nothing
-is done.
+`progress(phase, done, total)` is called from the calling thread with phase "scan",
+"index" or "finalize" (a first index resumed counts what it indexed before into both
+numbers; an update of a complete index, or of a delta, counts its own); setting `cancel`
+stops the writer at its next article, keeping what it committed and dropping the rest
+(the next update indexes it): the update returns within QUIT_GRACE seconds, so that the
+reader quits at once (a writer still busy then, in a commit, is ended: a kill at any
+moment leaves the index as of its last commit, see reader/index/writer.py).  When another
+live process is writing the index, the summary says so (`busy`, with the `error` line)
+and nothing is done.
 """
 
 from __future__ import annotations
@@ -93,6 +94,8 @@ def plan_update(archive, articles: Sequence | None = None, delta: Delta | None =
               rebuild, BATCH, cache=str(cache.path), ledger=ledger, parsed=parsed,
               migrate=not rebuild and manifest.stamps is not None,
               growing=rebuild or not manifest.complete)
+    if job.growing and delta is None and articles is None:  # the whole index: its progress
+        job.indexed = max(0, cache.count() - len(adds))   # counts what is indexed already
     return job, notice
 
 
@@ -249,7 +252,7 @@ def run_job(job: Job, progress: Progress | None, cancel: threading.Event) -> dic
     ctx = multiprocessing.get_context("spawn")
     # a merge's step under way has nothing to keep: cancelled, it is ended at once
     messages, stopping = ctx.Queue(), _Stopping(ctx, 0.0 if job.merge_only else QUIT_GRACE)
-    total = len(job.adds)  # progress counts both halves of a split delta
+    total = job.indexed + len(job.adds)  # progress counts both halves of a split delta
     job, parts = split(job)  # a big delta: half of it in a second process
     children = start_parts(ctx, parts, stopping.stop, write_part, messages)
     child = ctx.Process(target=write_index, args=(job, messages, stopping.stop,
@@ -257,7 +260,7 @@ def run_job(job: Job, progress: Progress | None, cancel: threading.Event) -> dic
                         daemon=True, name="newsreader-indexer")
     child.start()
     try:
-        result = _relay(child, messages, stopping, progress, cancel, total)
+        result = _relay(child, messages, stopping, progress, cancel, job.indexed, total)
     finally:
         if cancel.is_set():
             stopping.quit()
@@ -301,11 +304,12 @@ def _end(process, stopping: _Stopping) -> None:
         process.join()
 
 
-def _relay(child, messages, stopping: _Stopping, progress, cancel, total) -> dict:
-    """The child's messages to `progress` until its result (the articles done: the
-    writer's and its part's, of the `total` of both).  Cancelled: the child is told
-    to stop and drop what it has not committed, and its result waited for until the
-    grace is over."""
+def _relay(child, messages, stopping: _Stopping, progress, cancel, indexed: int,
+           total: int) -> dict:
+    """The child's messages to `progress` until its result (the articles done: those
+    `indexed` before, the writer's and its part's, of the `total` of all).  Cancelled:
+    the child is told to stop and drop what it has not committed, and its result waited
+    for until the grace is over."""
     import queue
 
     done = {"writer": 0, "part": 0}
@@ -332,7 +336,7 @@ def _relay(child, messages, stopping: _Stopping, progress, cancel, total) -> dic
             progress("merge", message[1], message[2])
         elif progress:
             done["part" if kind == "part" else "writer"] = message[1]
-            now = sum(done.values())
+            now = indexed + sum(done.values())
             progress("index", now, total)
             if kind in ("progress", "part") and now == total:
                 progress("finalize", now, total)
