@@ -7,17 +7,13 @@ with the policy's own constants: 8 segments below 16,000 articles make a due tie
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 from reader.index import index_dir_of, merge_index
 from reader.index.store import manifest_path, open_index
 from reader.index.whoosh_patches import merge_policy
-from tests.test_index_merge import hits, make, segments, write
+from tests.test_index_merge import hits, killed_while_merging, make, segments, write
 
 
 def many_segments(archive_factory, settings, monkeypatch, count=40):
@@ -63,40 +59,13 @@ def test_no_merge_of_an_index_not_complete_nor_once_cancelled(archive_factory, s
     assert merge_index(archive).merged == 0 and len(segments(archive)) == 20
 
 
-KILLED_IN_THE_SECOND_STEP = """
-import os, queue, signal, sys, threading
-from whoosh.writing import SegmentWriter
-from reader.archive import Archive
-from reader.config import Settings
-from reader.index.job import Job
-from reader.index.updater import index_dir_of
-from reader.index.writer import write_index
-
-root, data = sys.argv[1:3]
-archive = Archive.open(root, Settings(data_root=data, config_path=data + "/none.toml"))
-job = Job(str(index_dir_of(archive)), root, archive.settings.timezone, merge_only=True)
-added, calls = SegmentWriter.add_reader, []
-
-def then_killed(self, reader):  # the second step's merge half done: killed at once
-    calls.append(reader)
-    added(self, reader)
-    if len(calls) == 12:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-SegmentWriter.add_reader = then_killed
-write_index(job, queue.Queue(), threading.Event())
-"""
-
-
 def test_an_idle_merge_killed_midway_is_taken_up_by_the_next(archive_factory, settings,
                                                              monkeypatch):
     archive = many_segments(archive_factory, settings, monkeypatch)
     before = hits(archive)
-    code = Path(__file__).resolve().parents[1]
-    child = subprocess.run([sys.executable, "-c", KILLED_IN_THE_SECOND_STEP,
-                            str(archive.root), str(settings.data_root)],
-                           env=dict(os.environ, PYTHONPATH=str(code)), cwd=code)
-    assert child.returncode == -signal.SIGKILL
+    job = ("job = Job(str(index_dir_of(archive)), root, archive.settings.timezone,"
+           " merge_only=True)")  # killed in the second step, its merge half done
+    assert killed_while_merging(archive, settings, job, after=12) == -signal.SIGKILL
     assert segments(archive) == [2] * 12 + [16]  # the first step kept, the second lost
     assert hits(archive) == before
     steps = []

@@ -117,21 +117,20 @@ import os, queue, signal, sys, threading
 from whoosh.writing import SegmentWriter
 from reader.archive import Archive
 from reader.config import Settings
-from reader.index.updater import plan_update
+from reader.index.job import Job
+from reader.index.updater import index_dir_of, plan_update
 from reader.index.whoosh_patches import merge_policy
 from reader.index.writer import write_index
 
-merge_policy.SMALL_SEGMENT, merge_policy.TIER_BASE, merge_policy.TIER_FACTOR = 0, 2, 3
 root, data = sys.argv[1:3]
 archive = Archive.open(root, Settings(data_root=data, config_path=data + "/none.toml"))
-job, _ = plan_update(archive)
-job.merge = True
+{job}
 added, calls = SegmentWriter.add_reader, []
 
-def then_killed(self, reader):  # the second step's merge half done: killed at once
+def then_killed(self, reader):  # a merge half done: killed at once
     calls.append(reader)
     added(self, reader)
-    if len(calls) == 5:
+    if len(calls) == {after}:
         os.kill(os.getpid(), signal.SIGKILL)
 
 SegmentWriter.add_reader = then_killed
@@ -139,13 +138,24 @@ write_index(job, queue.Queue(), threading.Event())
 """
 
 
-def test_a_merge_killed_midway_keeps_the_index_as_of_its_last_step(archive_factory, settings,
-                                                                   monkeypatch):
+def killed_while_merging(archive, settings, job: str, after: int) -> int:
+    """A writer's child that runs `job` (the source of a line making `job`) and is
+    killed once `after` segments were added to a merge; its return code."""
     import os
-    import signal
     import subprocess
     import sys
     from pathlib import Path
+
+    code = Path(__file__).resolve().parents[1]
+    script = KILLED_WHILE_MERGING.replace("{job}", job).replace("{after}", str(after))
+    return subprocess.run([sys.executable, "-c", script, str(archive.root),
+                           str(settings.data_root)],
+                          env=dict(os.environ, PYTHONPATH=str(code)), cwd=code).returncode
+
+
+def test_a_merge_killed_midway_keeps_the_index_as_of_its_last_step(archive_factory, settings,
+                                                                   monkeypatch):
+    import signal
 
     from reader.index.store import whoosh_dir
 
@@ -156,11 +166,9 @@ def test_a_merge_killed_midway_keeps_the_index_as_of_its_last_step(archive_facto
     archive = make(archive_factory, settings, 40)
     write(archive, batch=2)
     before = hits(archive)
-    code = Path(__file__).resolve().parents[1]
-    child = subprocess.run([sys.executable, "-c", KILLED_WHILE_MERGING, str(archive.root),
-                            str(settings.data_root)],
-                           env=dict(os.environ, PYTHONPATH=str(code)), cwd=code)
-    assert child.returncode == -signal.SIGKILL
+    job = ("merge_policy.SMALL_SEGMENT, merge_policy.TIER_BASE, merge_policy.TIER_FACTOR"
+           " = 0, 2, 3\njob, _ = plan_update(archive)\njob.merge = True")
+    assert killed_while_merging(archive, settings, job, after=5) == -signal.SIGKILL
     assert len(segments(archive)) == 20 - 2  # the first step (3 into 1) committed
     assert hits(archive) == before and sum(segments(archive)) == 40
     write(archive, batch=2, merge=True)  # the next run merges on, and removes the debris
