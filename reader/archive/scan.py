@@ -80,6 +80,7 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
         return result
     check_root(archive)  # gone during the walk: it found nothing, not every file deleted
     stamps = cache.stamps()
+    first = not stamps or archive.first_scan_unfinished()  # or the rest of one cut short
     if not stamps:
         _set_first_scan(archive, "1")
     todo = [f for f in found if stamps.get(f.rel) != (f.size, f.mtime_ns)]
@@ -92,8 +93,7 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
     changes = Changes(readable, result.removed)
     if len(todo) >= _PARALLEL_MIN:  # a reader shows the newest first: parse them first
         todo = newest_first(archive.root, todo, archive.tz, known_dates, cancel)
-    # finishing a first scan cut short, its progress counts the whole folder
-    stored = len(found) - len(todo) if cache.setting(FIRST_SCAN) is not None else 0
+    stored = len(found) - len(todo) if first else 0  # (a first scan counts the whole)
     parse_and_store(archive, todo, changes, result, progress, cancel, stored=stored,
                     bodies=len(todo) < _PARALLEL_MIN)  # in this process: no copying back
     result.delta = changes.delta()
@@ -101,7 +101,7 @@ def run_scan(archive: "Archive", progress: Callable[[int, int], None] | None,
     result.problems = walk_problems + cache.problems()
     if not (cancel is not None and cancel.is_set()):
         folder_stamps.record(archive, folders, started_ns)
-        if cache.setting(FIRST_SCAN) is not None:
+        if first:
             _set_first_scan(archive, None)
     return result
 
