@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 if TYPE_CHECKING:  # (imported where a signature is read or written: reading the stories
     from reader.stories.signature import Signature  # needs no folding)
@@ -192,21 +192,24 @@ class SignatureStore:
     def stories(self) -> dict[int, list[StoredMember]]:
         """Every story stored: its number -> (path, date, why) of each member, in the
         order they came (`members`)."""
-        found: dict[int, list[StoredMember]] = {}
-        for path, number, date, why in self._db.execute(
-                f"SELECT s.path, s.story, s.date, s.why {_MEMBERS} {_IN_ORDER}"):
-            found.setdefault(number, []).append((path, date, why))
-        return found
+        return self._members_in_order()
 
     def stories_of(self, paths: Iterable[str]) -> dict[int, list[StoredMember]]:
         """The stories stored that hold any of `paths`, as `stories` has them."""
         numbers = {row[0] for chunk in _chunks(list(paths)) for row in self._db.execute(
             f"SELECT story FROM stories WHERE path IN ({_marks(chunk)})", chunk)}
         found: dict[int, list[StoredMember]] = {}
-        for chunk in _chunks(sorted(numbers)):
-            for path, number, date, why in self._db.execute(
-                    f"SELECT * FROM stories WHERE story IN ({_marks(chunk)})", chunk):
-                found.setdefault(number, []).append((path, date, why))
+        for chunk in _chunks(sorted(numbers)):  # (a story's members all in one chunk)
+            found |= self._members_in_order(f"WHERE s.story IN ({_marks(chunk)})", chunk)
+        return found
+
+    def _members_in_order(self, where: str = "", args: Sequence = ()
+                          ) -> dict[int, list[StoredMember]]:
+        found: dict[int, list[StoredMember]] = {}
+        for path, number, date, why in self._db.execute(
+                f"SELECT s.path, s.story, s.date, s.why {_MEMBERS} {where} {_IN_ORDER}",
+                args):
+            found.setdefault(number, []).append((path, date, why))
         return found
 
     def story_of(self, path: str) -> int | None:
