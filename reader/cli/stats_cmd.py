@@ -49,14 +49,14 @@ def run_stats(args: argparse.Namespace, settings) -> int:
         raise CommandError("--days must be 1 or more")
     args.archive, query = _archive_and_query(args.words)
     archive = open_archive(args, settings)
-    rules = () if args.all else settings.rules
+    hide = [] if args.all else [r for r in settings.rules if r.action == "hide"]
     if not args.no_update:
-        if query or rules:
+        if query or hide:  # (read and star rules change no count here)
             _update(archive, quiet=True, searching=True)
         else:
             archive.scan_if_changed()
     tz = settings.tzinfo
-    counted = _counted(archive, settings, query, now_in(tz), args.days, args.until, rules)
+    counted = _counted(archive, settings, query, now_in(tz), args.days, args.until, hide)
     shown = figures(counted, scope=query or "All")
     if args.json:
         print(json_text(shown.as_json(), indent=1))
@@ -84,9 +84,9 @@ def _archive_and_query(words: list[str]) -> tuple[str | None, str]:
     return None, " ".join(words)
 
 
-def _counted(archive, settings, query: str, now: datetime, days: int, until, rules=()):
+def _counted(archive, settings, query: str, now: datetime, days: int, until, hide=()):
     """The glance from the cache's rows of the days shown (not every record) and, with
-    a query, its hits as `newsreader search` finds them; what the hide `rules` hide is
+    a query, its hits as `newsreader search` finds them; what the `hide` rules hide is
     left out, as the reader leaves it out."""
     from reader.session.glance_cache import cached_glance
 
@@ -94,18 +94,17 @@ def _counted(archive, settings, query: str, now: datetime, days: int, until, rul
     hits = (frozenset(searched(archive, settings, query, state, limit=0, sort="date",
                                paths_only=True).paths) if query else None)
     return cached_glance(archive.cache, state, now, days, settings.tzinfo, hits, until,
-                         _hidden(archive, settings, rules))
+                         _hidden(archive, settings, hide))
 
 
-def _hidden(archive, settings, rules) -> frozenset[str]:
-    """What the hide rules hide (the index is already up to date)."""
-    if not any(r.action == "hide" for r in rules):
+def _hidden(archive, settings, hide) -> frozenset[str]:
+    """What the `hide` rules hide (the index is already up to date)."""
+    if not hide:
         return frozenset()
     from reader.cli.index_cmds import open_index
     from reader.session.rules_offline import rule_matches
 
     index = open_index(archive, settings, True, no_update=True)
-    hide = [r for r in rules if r.action == "hide"]
     return frozenset().union(*(m.paths for m in rule_matches(hide, index)))
 
 
