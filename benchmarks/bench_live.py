@@ -187,6 +187,7 @@ class Live:
                     self.services.stories.story_of(p) is not None for p in paths),
                 "parsed": parsed, "reads": reads, "rebuilds": rebuilds, "load": load,
                 "lag95": quantile(self.lag.samples, 0.95) * 1000 if self.lag.samples else 0,
+                "lagmax": max(self.lag.samples, default=0) * 1000,
                 "busy": busy}
 
     async def edit_title(self, source: Path) -> float:
@@ -241,10 +242,11 @@ async def scenario(app, args, root: Path) -> None:
               f"listed {r['shown']:.2f} s, searchable {r['found']:.2f} s, "
               f"grouped {r['grouped']:.2f} s ({r['in_stories']} in a story), "
               f"{r['batches']} batches, {r['parsed']} parsed, {r['reads']} full cache reads, "
-              f"{r['rebuilds']} catalog rebuilds, loop lag p95 {r['lag95']:.0f} ms, "
+              f"{r['rebuilds']} catalog rebuilds, loop lag p95 {r['lag95']:.0f} ms "
+              f"max {r['lagmax']:.0f} ms, "
               f"load {r['load']:.1f}", flush=True)
     for key, label in (("shown", "listed"), ("found", "searchable"), ("grouped", "grouped"),
-                       ("lag95", "lag p95")):
+                       ("lag95", "lag p95"), ("lagmax", "lag max")):
         values = [r[key] for r in results if not math.isnan(r[key])]
         if not values:  # (grouped, with --no-group)
             continue

@@ -40,7 +40,10 @@ def test_added_removed_and_changed_articles_count_as_a_fresh_build(base, extra, 
     counts.add(extra, read, starred)
     counts.remove(gone)
     left = [a for a in everything if a not in gone]
-    assert snapshot(counts) == snapshot(GroupCounts(left, read, starred))
+    fresh = GroupCounts(left, read, starred)
+    assert snapshot(counts) == snapshot(fresh)
+    for kind in ("category", "tag", "lang", "source"):  # the sections' sizes, kept
+        assert counts.size(kind) == fresh.size(kind) == len(list(fresh.keys(kind)))
 
 
 def test_a_changed_article_moves_between_groups_and_empty_groups_leave():

@@ -140,6 +140,9 @@ class StoryCounts:
     def keys(self, kind: str | None = None) -> Iterator[Key]:
         return self.counts.keys(kind)
 
+    def size(self, kind: str) -> int:
+        return self.counts.size(kind)
+
     @property
     def hidden(self) -> frozenset[str]:
         return self.counts.hidden

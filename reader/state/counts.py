@@ -55,6 +55,7 @@ class GroupCounts:
         self._read = set(read) & known
         self._starred = set(starred) & known
         self._total = _count_groups(articles)
+        self._sizes = Counter(key[0] for key in self._total)  # field groups per kind
         self._unread = _count_unread(articles, self._read, self._total)
         self._star = _count_groups([a for a in articles if a.path in self._starred])
         self._total[ALL] = len(articles)
@@ -99,6 +100,11 @@ class GroupCounts:
                 yield key
         yield from (g.key for g in self.groups.held() if kind in (None, g.key[0]))
 
+    def size(self, kind: str) -> int:
+        """How many field groups of `kind` have an article (a section's size in the
+        tree), kept as groups come and go: not a walk of every key."""
+        return self._sizes[kind]
+
     def add(self, articles: Iterable[Article], read: AbstractSet[str],
             starred: AbstractSet[str]) -> None:
         """Count these articles too (not counted yet), read and starred as the sets say."""
@@ -114,7 +120,7 @@ class GroupCounts:
         for article in articles:
             is_read, is_starred = article.path in read, article.path in starred
             keys = self.keys_of(article)
-            _bump(self._total, keys, step)
+            self._bump_total(keys, step)
             if not is_read:
                 _bump(self._unread, keys, step)
             if is_starred:
@@ -122,6 +128,20 @@ class GroupCounts:
                 self._star_unread += step * (not is_read) * (keys[0] != HIDDEN)
             _mark(self._read, article.path, is_read and step > 0)
             _mark(self._starred, article.path, is_starred and step > 0)
+
+    def _bump_total(self, keys: tuple[Key, ...], step: int) -> None:
+        """`_bump` of the totals, with the groups per kind that come or go."""
+        total, sizes = self._total, self._sizes
+        for key in keys:
+            count = total[key] + step
+            if count or key == ALL:
+                total[key] = count
+                if count == step == 1 and key != ALL and key not in self.groups:
+                    sizes[key[0]] += 1  # (a group that had no article)
+            else:
+                del total[key]
+                if key not in self.groups:
+                    sizes[key[0]] -= 1
 
     def apply_read(self, article: Article, read: bool) -> bool:
         """Count `article` as read (or unread) from now on; True when that changed anything."""

@@ -49,7 +49,8 @@ def test_a_rescan_applies_its_delta_in_place(make_app, archive_factory, ui_setti
 
         for i in range(3):  # newer than any: above the cursor and the viewport
             (root / f"en/news/wire/new{i}.en.md").write_text(article(
-                f"Fresh {i}", f"2025-03-0{1 + i} 10:00:00", "New.", categories=["Fresh"]),
+                f"Fresh {i}", f"2025-03-0{1 + i} 10:00:00", "New.",
+                categories=["Fresh", "Alpha"] if i == 0 else ["Fresh"]),
                 encoding="utf-8")
         (root / opened.path).unlink()
         (root / "en/news/wire/lonely.en.md").unlink()  # its category empties
@@ -67,6 +68,9 @@ def test_a_rescan_applies_its_delta_in_place(make_app, archive_factory, ui_setti
         assert tree.cursor_node.data == EN and screen.group == EN
         assert ("category", "Fresh") in tree._group_nodes
         assert ("category", "Lonely") not in tree._group_nodes
+        section = tree._section_nodes["category"]  # the new ones in their sorted places
+        assert [node.data[1] for node in section.children] == ["wire", "Fresh", "Alpha"]
+        assert section.label.count == "(3)"
         assert rows.current.path == under_cursor.path and rows.current.title == "Edited title"
         assert rows.scroll_offset.y == offset + 3 and rows.rows[int(offset) + 3] == top
         assert [a.title for a in rows.rows[:3]] == ["Fresh 2", "Fresh 1", "Fresh 0"]

@@ -17,6 +17,7 @@ always shows where it is.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -229,11 +230,12 @@ class GroupTree(Tree[GroupKey]):
         section = self._section_nodes.get(key[0])
         if key in self._group_nodes or section is None or not section.children:
             return  # (a section not yet expanded is filled in when it is)
-        order = _order(self.counts, key)
-        before = next((node for node in section.children
-                       if _order(self.counts, node.data) > order), None)
+        children, counts = section.children, self.counts  # (in order: a bisection)
+        place = bisect_right(children, _order(counts, key),
+                             key=lambda node: _order(counts, node.data))
         label = self._group_label(key, self._display_name(key))
-        self._group_nodes[key] = section.add_leaf(label, data=key, before=before)
+        self._group_nodes[key] = section.add_leaf(
+            label, data=key, before=place if place < len(children) else None)
 
     def _remove_group(self, key: GroupKey) -> None:
         node = self._group_nodes.pop(key, None)
@@ -250,7 +252,7 @@ class GroupTree(Tree[GroupKey]):
                 node.set_label(self._section_label(kind))
 
     def _section_label(self, kind: str) -> GroupLabel:
-        count = sum(1 for _ in self.counts.keys(kind))
+        count = self.counts.size(kind)
         return GroupLabel(dict(SECTIONS)[kind], f"({count:,})", beside=True)
 
     def _group_label(self, key: GroupKey, name: str) -> GroupLabel:
