@@ -57,31 +57,34 @@ class LiveChanges:
         keys.update(chain.from_iterable(map(keys_of, change.incoming)))
         screen.tree.update_groups(self.services.tree_counts, keys)
         under_cursor = _path_of(screen.article_list.current)
-        self._edit_list(change)
-        self._follow_open_article(change, under_cursor)
+        if self._edit_list(change, under_cursor):
+            self._follow_open_article(change, under_cursor)
         self._count_new(change)
         self._update_open_article(change)
         screen.listing.show_view_counts()
 
-    def _edit_list(self, change: CatalogChange) -> None:
+    def _edit_list(self, change: CatalogChange, under_cursor: str | None) -> bool:
         """The list's rows with the delta applied, keeping the view: rows the view would
         hold are inserted, gone rows removed, changed rows replaced.  A search on screen
         keeps its hits (replaced or removed) and is run again once the index has the new
         files, or at once while the index holds only some articles (the arrivals are
         searched by their titles, the status's total follows); a list still being
         computed is computed again, from the new catalog.  The rows are cut by the stories
-        the change made (one row a story: a copy arriving is never listed alone)."""
+        the change made (one row a story: a copy arriving is never listed alone); All's
+        are the whole catalog cut by them, in a worker (`_regroup_all`: 50 ms at 100,000
+        articles, 300 ms under load, held the event loop).  False when the rows come
+        later, from that worker."""
         screen, listing = self.screen, self.screen.listing
         if not listing.is_current():
             listing.refresh()
-            return
+            return True
         rows, grouped = screen.article_list.rows, self.services.story_rows
         incoming: Sequence[Article] = change.incoming
         if listing.outcome.paths is None and self.services.member(screen.group) is None:
-            articles = change.catalog.articles
-            screen.article_list.update_rows(grouped(articles if screen.newest_first
-                                                    else articles[::-1]))
-            return
+            screen.run_worker(partial(self._regroup_all, change, under_cursor,
+                                      screen.article_list.generation), thread=True,
+                              group="list-edit", description="regroup All")
+            return False
         if listing.outcome.paths is not None:  # a search: only the hits it holds
             shown = set(map(_PATH, rows))
             if listing.outcome.partly_indexed:  # arrivals not indexed: searched by their
@@ -94,6 +97,28 @@ class LiveChanges:
                                   listing.by_relevance))
         listing.size += len(new) - len(rows)  # a search's hits gone (the search, run again
         screen.article_list.update_rows(new)  # once they are indexed, counts them anew)
+        return True
+
+    def _regroup_all(self, change: CatalogChange, under_cursor: str | None,
+                     generation: int) -> None:
+        """In a worker: All's rows from the change's catalog, one row a story."""
+        articles = change.catalog.articles
+        rows = self.services.story_rows(articles if self.screen.newest_first
+                                        else articles[::-1])
+        if not get_current_worker().is_cancelled:
+            self.screen.from_worker(self._show_all, change, under_cursor, generation, rows)
+
+    def _show_all(self, change: CatalogChange, under_cursor: str | None, generation: int,
+                  rows: list[Article]) -> None:
+        """All's rows in place, unless the list was made again meanwhile (another group,
+        a search, a story expanded: their rows are newer) or a newer change came (its own
+        worker has them); the open article followed either way."""
+        screen, listing = self.screen, self.screen.listing
+        if (screen.article_list.generation == generation
+                and self.services.catalog is change.catalog and listing.is_current()
+                and listing.outcome.paths is None and self.services.member(screen.group) is None):
+            screen.article_list.update_rows(rows)
+        self._follow_open_article(change, under_cursor)
 
     def _follow_open_article(self, change: CatalogChange, under_cursor: str | None
                              ) -> None:

@@ -86,8 +86,9 @@ class StoryRows:
         worker had no stories open yet, they change on this part's thread, in order."""
         if not self.ready.is_set() or not change.delta:
             return
-        if change.stories is not None:
-            self._stories_changed(rows=change.stories.reshaped)
+        if change.stories is not None:  # (the tree has the change's groups counted)
+            reshaped = change.stories.reshaped
+            self._stories_changed(rows=reshaped, counts=reshaped)
         else:
             self._in_turn(self._apply, change)
 
@@ -108,10 +109,12 @@ class StoryRows:
         if self.services.stories.view is not before and not self._cancel.is_set():
             self.screen.from_worker(self._stories_changed)
 
-    def _stories_changed(self, rows: bool = True) -> None:
+    def _stories_changed(self, rows: bool = True, counts: bool = True) -> None:
         """The stories changed: the list's rows (`rows`: made again; a change's own edit
-        of them had its stories), its x key (shown while there is a story to expand) and
-        the copies under the article."""
+        of them had its stories), the tree's counts by story (`counts`: every group's;
+        a change's own stories count in its groups alone, which it relabelled, unless a
+        story lost a member), its x key (shown while there is a story to expand) and the
+        copies under the article."""
         self._labels.clear()
         self.screen.article_list.grouping = bool(self.services.stories.view)
         self.screen.article_list.refresh_bindings()
@@ -124,7 +127,7 @@ class StoryRows:
                 observer.stories_changed()
         tree, grouped = self.screen.tree, bool(self.services.stories.view)
         tree.count_by(self.services.counting if grouped else "")  # said while it matters
-        if self.services.counting == "stories":  # each story counted once in the tree
+        if counts and self.services.counting == "stories":  # each story counted once
             tree.refresh_all_counts()
         pane = self.screen.article_pane
         shown = self.services.by_path.get(pane.shown_path or "")
