@@ -55,3 +55,48 @@ def test_counts_follow_files_that_arrive_and_go():
     grouped.apply(Delta(removed=("c/en.md",)))
     articles.remove([by_path.pop("c/en.md")])
     assert stories[ALL] == Count(3, 3, 0) and articles[ALL] == Count(6, 6, 0)  # d alone now
+
+
+def snapshot(stories: StoryCounts) -> dict:
+    return {key: stories[key] for key in (*stories.keys(), ALL, UNREAD, STARRED)}
+
+
+def test_counts_kept_by_delta_equal_counts_made_afresh_and_redo_only_what_changed():
+    """After each change (a copy arriving, a file going, a mark, a held group) the
+    counts equal a StoryCounts made afresh; and an arrival redoes its own story's share
+    only, not every story's (7 ms a thousand members, at every burst)."""
+    from reader.session import story_counts
+    from reader.state.groups import PathGroup
+
+    grouped, by_path = build(ARTICLES), {a.path: a for a in ALL_ARTICLES}
+    stories, articles = by_story(stories=grouped, by_path=by_path)
+
+    def fresh() -> dict:
+        return snapshot(StoryCounts(lambda: (articles, grouped.view, by_path)))
+
+    assert snapshot(stories) == fresh()
+    shares, added = [], story_counts.Excess._add
+
+    def counted_add(excess, story):
+        shares.append(story.id)
+        added(excess, story)
+
+    story_counts.Excess._add = counted_add
+    try:
+        new = article("g/again.md", "英伟达财报超预期", 3)
+        grouped.apply(Delta(added=(new,)), {new.path: ARTICLES["a/zh.md"][1]})
+        articles.add([new], set(), set())
+        by_path[new.path] = new
+        assert snapshot(stories) == fresh()
+        assert shares.count(grouped.view[new.path].id) == 2  # (ours, and fresh()'s)
+        assert len(shares) == 1 + len({id(s) for s in grouped.view.values()}) == 3
+        # (ours: its story alone; fresh(): both stories)
+        articles.apply_read(by_path["c/en.md"], True)
+        articles.hold(PathGroup(("new", ""), frozenset({"d/en.md", new.path})))
+        assert snapshot(stories) == fresh()
+        grouped.apply(Delta(removed=("c/en.md",)))
+        articles.remove([by_path.pop("c/en.md")])
+        articles.forget({"c/en.md"})
+        assert snapshot(stories) == fresh()
+    finally:
+        story_counts.Excess._add = added

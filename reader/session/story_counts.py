@@ -8,8 +8,10 @@ once however many of its copies the group holds, and is unread while one of them
 The article counts (reader/state/counts.py) are kept by deltas as ever; a story of n
 copies in a group counts n - 1 too many there, so what is kept here is that excess per
 group, summed over the stories: their members alone are looked at (a few thousand at
-100,000 articles, about 7 ms a thousand), worked out again when the stories, the
-catalog or the counts' `shape` changed since; a mark redoes its own story's share.
+100,000 articles, about 7 ms a thousand), and after a change of the stories, the
+catalog or the counts' `shape` only the shares of the stories that changed or have a
+member whose counting changed (`GroupCounts.touched_since`) are worked out again; a
+mark redoes its own story's share.
 """
 
 from __future__ import annotations
@@ -58,20 +60,40 @@ class Excess:
         self.starred_unread = 0
         self._counts, self._by_path = counts, by_path
         self._shares: dict[str, tuple] = {}  # a story's id -> its share of the above
+        self._stories: dict[str, object] = {}  # a story's id -> the story it was of
         for story in {id(s): s for s in view.values()}.values():
             self._add(story)
 
+    def update(self, view: Mapping, by_path: Mapping[str, Article],
+               touched: AbstractSet[str]) -> None:
+        """The excess of the stories as they are now, redoing only the shares of stories
+        that are new or changed, or have a member whose counting changed (`touched`)."""
+        self._by_path = by_path
+        stories = {s.id: s for s in {id(s): s for s in view.values()}.values()}
+        for gone in [key for key in self._shares if key not in stories]:
+            self._drop(gone)
+        for key, story in stories.items():
+            if self._stories.get(key) is not story or not touched.isdisjoint(story.members):
+                if key in self._shares:
+                    self._drop(key)
+                self._add(story)
+
     def redo(self, story) -> None:
-        total, unread, starred, starred_unread = self._shares.pop(story.id)
+        self._drop(story.id)
+        self._add(story)
+
+    def _drop(self, key: str) -> None:
+        total, unread, starred, starred_unread = self._shares.pop(key)
+        del self._stories[key]
         self.total.subtract(total)
         self.unread.subtract(unread)
         self.starred.subtract(starred)
         self.starred_unread -= starred_unread
-        self._add(story)
 
     def _add(self, story) -> None:
         share = self._share([self._by_path[p] for p in story.members if p in self._by_path])
         self._shares[story.id] = share
+        self._stories[story.id] = story
         self.total.update(share[0])
         self.unread.update(share[1])
         self.starred.update(share[2])
@@ -113,8 +135,15 @@ class StoryCounts:
         counts, view, by_path = self._sources()
         made_of = (id(counts), counts.shape, id(view), id(by_path))
         if self._excess is None or made_of != self._made_of:
-            counts.on_mark = self._marked.add
-            self._excess, self._made_of = Excess(counts, view, by_path), made_of
+            touched = (counts.touched_since(self._made_of[1])
+                       if self._excess is not None and self._made_of[0] == id(counts)
+                       else None)
+            if touched is None:  # other counts, or more changes than they keep
+                counts.on_mark = self._marked.add
+                self._excess = Excess(counts, view, by_path)
+            else:  # a delta: its stories, and those of the marks since
+                self._excess.update(view, by_path, touched | self._marked)
+            self._made_of = made_of
             self._marked.clear()
         elif self._marked:  # marks alone: their stories' shares
             for story in {id(s): s for p in self._marked if (s := view.get(p))}.values():

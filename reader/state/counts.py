@@ -24,7 +24,7 @@ removing a hide rule brings its articles' counts back by a delta.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
@@ -35,6 +35,7 @@ from reader.state.groups import ALL, FIELD_KINDS, FIXED, STARRED, UNREAD, Groups
 from reader.state.rule_marks import HIDDEN
 
 _CHUNK = 5000  # articles counted per C-level pass
+_LOGGED = 64  # changes of shape whose paths `touched_since` can tell
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class GroupCounts:
         self._star_unread = len(self._starred - self._read)
         self._hidden: frozenset[str] = frozenset()
         self.shape = 0  # one more at every change of the counts but a mark's
+        self._log: deque[tuple[int, AbstractSet[str]]] = deque(maxlen=_LOGGED)
         self.on_mark: Callable[[str], None] | None = None  # told of each path marked
         if hidden is None:  # (the registry is read, not changed: this runs in a worker)
             hidden = self.groups.group(HIDDEN).paths if HIDDEN in self.groups else frozenset()
@@ -116,8 +118,10 @@ class GroupCounts:
 
     def _count(self, articles: Iterable[Article], step: int, read: AbstractSet[str],
                starred: AbstractSet[str]) -> None:
-        self.shape += 1
+        paths: set[str] = set()
+        self._changed(paths)
         for article in articles:
+            paths.add(article.path)
             is_read, is_starred = article.path in read, article.path in starred
             keys = self.keys_of(article)
             self._bump_total(keys, step)
@@ -169,6 +173,21 @@ class GroupCounts:
             self._star_unread += delta
         return True
 
+    def _changed(self, paths: AbstractSet[str]) -> None:
+        """The shape changes, for the articles of `paths` alone (their groups, or their
+        counting in them)."""
+        self.shape += 1
+        self._log.append((self.shape, paths))
+
+    def touched_since(self, shape: int) -> set[str] | None:
+        """The paths whose counting changed since `shape` (None: more changes than are
+        kept, or a shape never had); a view of the counts redoes those alone."""
+        if shape == self.shape:
+            return set()
+        if not self._log or self._log[0][0] > shape + 1 or shape > self.shape:
+            return None
+        return set().union(*(paths for at, paths in self._log if at > shape))
+
     def _marked(self, path: str) -> None:
         if self.on_mark is not None:
             self.on_mark(path)
@@ -218,8 +237,9 @@ class GroupCounts:
 
     def drop(self, key: Key) -> None:
         """Stop holding and counting the group of `key`."""
-        self.shape += 1
-        if self.groups.drop(key) is not None:
+        dropped = self.groups.drop(key)
+        self._changed(dropped.paths if dropped is not None else frozenset())
+        if dropped is not None:
             for counter in (self._total, self._unread, self._star):
                 counter.pop(key, None)
 
@@ -230,12 +250,12 @@ class GroupCounts:
             if not group.paths.isdisjoint(paths):
                 self.groups.hold(PathGroup(group.key, group.paths - paths, group.definition))
         self._hidden -= paths
-        self.shape += 1
+        self._changed(paths)
 
     def _count_paths(self, key: Key, paths: AbstractSet[str], step: int) -> None:
         """Count (or uncount) these paths in one group, by set operations on the marks."""
         paths = paths - self._hidden if self._hidden else paths
-        self.shape += 1
+        self._changed(paths)
         total = len(paths)
         self._total[key] += step * total
         self._unread[key] += step * (total - len(self._read.intersection(paths)))
