@@ -16,7 +16,9 @@ event-loop lag p95 during the burst; with stories grouped (the default; `--no-gr
 turns it off), -> the stories' change of every file done (in the scan's worker, before
 the burst is listed, or after it on the stories' thread), and how many joined a story. "ready" gives the CPU the process
 spent until the reader was watching (its warm start, imports included). Then one edited
-title, written -> shown in the list; then `--memory-bursts` bursts that add and then
+title, written -> shown in the list; then one burst of `--edits` edited files (a `git
+pull` changing files: each record's groups and story out and in again), written -> listed,
+with the loop's lag p95 and max until it is indexed; then `--memory-bursts` bursts that add and then
 delete `--memory-files` files each, with the reader's private memory after each
 (RssAnon: flat means within 10% of the first).
 """
@@ -135,6 +137,15 @@ def write(sources: list[Path], tag: str, token: str) -> tuple[list[Path], float]
     return written, time.perf_counter()
 
 
+def edit(sources: list[Path], token: str) -> float:
+    """Each file's title edited in place, as a `git pull` changes files (in the helper
+    process); the time the last was written."""
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace('title: "', f'title: "{token} ', 1), encoding="utf-8")
+    return time.perf_counter()
+
+
 class Live:
     def __init__(self, app, root: Path, counters: Counters, lag: LagMeter):
         self.app, self.root, self.counters, self.lag = app, root, counters, lag
@@ -204,6 +215,22 @@ class Live:
 
         return await wait(shown, "the edited title") - written
 
+    async def edits(self, sources: list[Path]) -> dict:
+        """One burst of edited files (every one a changed record: its old groups and
+        story out, its new ones in), timed to the list, with the loop's lag meanwhile."""
+        token, paths = "Editedtokq", [p.relative_to(self.root).as_posix() for p in sources]
+        self.lag.samples, self.lag.active = [], True
+        load = os.getloadavg()[0]
+        last = await asyncio.get_running_loop().run_in_executor(self.writer, edit, sources,
+                                                                token)
+        by_path = lambda: self.services.catalog.by_path  # noqa: E731
+        shown = await wait(lambda: all(by_path()[p].title.startswith(token) for p in paths)
+                           and self.screen.listing.is_current(), "the edits listed")
+        await wait(lambda: not self.index_busy(), "the edits indexed", 0.1)
+        self.lag.active = False
+        return {"shown": shown - last, "load": load, "lag95": quantile(
+            self.lag.samples, 0.95) * 1000, "lagmax": max(self.lag.samples) * 1000}
+
     async def memory(self, bursts: int, sources: list[Path]) -> list[float]:
         out = []
         for number in range(bursts):
@@ -253,6 +280,11 @@ async def scenario(app, args, root: Path) -> None:
         print(f"{label}: p50 {quantile(values, 0.5):.2f} p95 {quantile(values, 0.95):.2f}")
     edited = pick_sources(root, 1, 5, seed=99)[0]
     print(f"edited title shown in {await live.edit_title(edited):.2f} s")
+    if args.edits:
+        r = await live.edits(pick_sources(root, args.edits, 5, seed=98))
+        print(f"{args.edits} files edited: in the catalog and listed in {r['shown']:.2f} s, "
+              f"loop lag p95 {r['lag95']:.0f} ms max {r['lagmax']:.0f} ms (until indexed), "
+              f"load {r['load']:.1f}", flush=True)
     if args.memory_bursts:
         sources = pick_sources(root, args.memory_files, 5, seed=7)
         mb = await live.memory(args.memory_bursts, sources)
@@ -282,6 +314,8 @@ def main() -> None:
     parser.add_argument("--during-indexing", action="store_true",
                         help="each burst while the index still takes the one before")
     parser.add_argument("--no-group", action="store_true", help="group_stories = false")
+    parser.add_argument("--edits", type=int, default=600,
+                        help="then one burst of this many edited files (0: none)")
     parser.add_argument("--memory-bursts", type=int, default=0)
     parser.add_argument("--memory-files", type=int, default=200)
     asyncio.run(run(parser.parse_args()))
