@@ -32,7 +32,6 @@ from reader.session.search import SearchOutcome
 from reader.ui.wording import counted, group_name, plural
 
 FIRST_HITS = 100  # hits painted at once: a screen or two
-HELD = "counts once the hide rules are applied"  # said instead of counts meanwhile
 FULL_LIST_DELAY = 0.15  # seconds of quiet typing before the complete list is asked for
 
 
@@ -161,8 +160,8 @@ class Listing:
         parts = []
         if outcome.paths is not None:
             count = self._hits(shown) if outcome.complete else self._first_total(outcome, shown)
-            if self.services.rules.hiding_pending:  # some may be hidden: not counted yet
-                count = f"hits ({HELD})"
+            if self.screen.held.why:  # some may be hidden, or copies: not counted yet
+                count = f"hits ({self.screen.held.why})"
             where = "" if query.group == ALL else f" in {group_name(query.group)}"
             if query.group[0] == "search":
                 where = f" within the saved search {group_name(query.group)}"
@@ -202,8 +201,8 @@ class Listing:
         """The status's and the list title's counts, as the tree counts: stories or
         articles, saying which while there are stories ("13 stories in view · 13 unread
         of 13"; the title "Articles (13 stories)")."""
-        if self.services.rules.hiding_pending:
-            self.screen.status.set_part("view", HELD.capitalize())
+        if self.screen.held.why:  # (reader/ui/screens/held_counts.py)
+            self.screen.status.set_part("view", self.screen.held.why.capitalize())
             return
         unit, count = self.services.counted, self.services.tree_counts[ALL]
         size, bound = self.view_size(), "" if self.complete else "+"

@@ -36,6 +36,7 @@ from reader.ui.screens.background import Background
 from reader.ui.screens.watching import Watching
 from reader.ui.screens.changes import LiveChanges
 from reader.ui.screens.list_updates import Listing
+from reader.ui.screens.held_counts import HeldCounts
 from reader.ui.screens.rule_nodes import RuleNodes
 from reader.ui.screens.search_nodes import SearchNodes
 from reader.ui.screens.story_rows import StoryRows
@@ -69,6 +70,7 @@ class MainScreen(ArticleActions, Screen):
         self.listing = Listing(self)
         self.changes = LiveChanges(self)
         self.search_nodes = SearchNodes(self)
+        self.held = HeldCounts(self)
         self.rule_nodes = RuleNodes(self)
         self.stories = StoryRows(self)
 

@@ -57,12 +57,18 @@ class StoryRows:
     def _open(self) -> None:
         services, app = self.services, self.screen.app
         catalog = services.catalog
-        progress = lambda done, total: self.screen.post_message(  # noqa: E731
-            Progressed("stories", f"grouping stories {done:,}/{total:,}"))
+
+        def progress(done: int, total: int) -> None:
+            if done < total and self.screen.held.stories_pending:  # more than a batch to
+                self.screen.from_worker(self.screen.held.stories_loaded, True)  # group:
+            self.screen.post_message(  # by article meanwhile, and the tree says so
+                Progressed("stories", f"grouping stories {done:,}/{total:,}"))
+
         try:
             stories = open_stories(services.archive, services.settings, catalog.articles,
                                    progress, self._cancel)
         except (OSError, sqlite3.Error) as exc:  # the data dir cannot hold stories.sqlite3
+            self.screen.from_worker(self.screen.held.stories_loaded)  # counted by article
             app.call_from_thread(self.screen.notify, f"Stories are not grouped: {exc}",
                                  severity="warning", timeout=10)
             return
@@ -77,6 +83,7 @@ class StoryRows:
         self.ready.set()
         if stories.view:
             self._stories_changed()
+        self.screen.held.stories_loaded()  # the counts, held till now, by story
         if self.services.catalog is not catalog:  # a newer one came meanwhile
             self._in_turn(self._catch_up, self.services.catalog)
 
