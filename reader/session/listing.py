@@ -98,12 +98,14 @@ def hit_rows(paths: Iterable[str], by_path: Mapping[str, Article], rank: Mapping
     return rows
 
 
-def next_unread(rows: Sequence[Article], start: int, step: int, read: AbstractSet[str]
+def next_unread(count: int, start: int, step: int, row_read: Callable[[int], bool]
                 ) -> int | None:
-    """Index of the next (step=1) or previous (step=-1) unread row after `start`."""
+    """Index of the next (step=1) or previous (step=-1) unread row after `start`, of
+    `count` rows (`row_read(index)`: whether a row is read, as it looks: a folded
+    story's row as its story)."""
     index = start + step
-    while 0 <= index < len(rows):
-        if rows[index].path not in read:
+    while 0 <= index < count:
+        if not row_read(index):
             return index
         index += step
     return None

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from reader.archive.model import Article
 from reader.session.catalog import CatalogChange
 from reader.session.stories import Story, open_stories
+from reader.session.story_counts import story_read
 from reader.ui.messages import Progressed
 from reader.ui.sanitize import clean_line
 from reader.ui.wording import local_date
@@ -79,6 +80,7 @@ class StoryRows:
         self.services.stories = stories
         self.screen.article_list.story_of = stories.story_of
         self.screen.article_list.story_label = self.label
+        self.screen.article_list.story_read = self.is_read
         self.screen.status.set_part("stories", "")
         self.ready.set()
         if stories.view:
@@ -150,6 +152,13 @@ class StoryRows:
         self.services.expanded = self.screen.article_list.expanded = expanded
         self.screen.refresh_list(keep=article.path)
 
+    def is_read(self, story: Story) -> bool:
+        """A folded story's look: read when every copy of it in the group shown is, as
+        the tree counts it (reader/session/story_counts.py)."""
+        services = self.services
+        return story_read(story, services.read, services.by_path,
+                          services.member(self.screen.group))
+
     def label(self, story: Story) -> str:
         """`×3 reuters, tradingview, investing`: the copies and their sources."""
         label = self._labels.get(id(story))
@@ -197,6 +206,14 @@ class StoryRows:
         self.screen.jump_to(copies[n - 1].path)
 
     # -- read once ---------------------------------------------------------------------
+
+    def row_of(self, article: Article) -> Sequence[Article]:
+        """What the article's row stands for: its folded story's every copy (marked as
+        the row looks: as one), or itself."""
+        story = self.services.stories.story_of(article.path)
+        if story is None or story.id in self.services.expanded:
+            return [article]
+        return [article, *self.copies(article)]
 
     def read_with(self, article: Article) -> Sequence[Article]:
         """What opening `article` marks read: its whole story (`read_story = "story"`),
