@@ -342,7 +342,7 @@ class MainScreen(ArticleActions, Screen):
 
     def rows_shown(self, rows: list[Article], outcome: SearchOutcome) -> None:
         """New rows are on the list: preview the cursor's article, or open the one asked
-        for (jump_to); say why when there are none.  "N new" is counted again: the rows
+        for (jump_to); say why when there are none.  "N arrived" is counted again: the rows
         change when the stories do, and it counts stories."""
         self.background.rows_shown(rows)
         self.changes.show_new()
