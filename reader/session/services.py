@@ -189,6 +189,14 @@ class Services:
             return stories_in(paths, self.stories.view)
         return len(paths)
 
+    def hits_count(self, paths: Iterable[str], group: GroupKey) -> int:
+        """How many stories or articles (as the tree counts) a search's hits `paths` in
+        `group` are now, as `list_rows` counted them: those still in the catalog and in
+        the group, copies folded under their story's row counted too."""
+        by_path, keep = self.catalog.by_path, self.member(group)
+        return self.count_of([p for p in paths if (a := by_path.get(p)) is not None
+                              and (keep is None or keep(a))])
+
     def new_count(self, arrivals: AbstractSet[str]) -> int:
         """How many new stories (or articles, as the tree counts) these arrivals are: one
         that joined a story already here before them is a copy, not a new story."""

@@ -11,6 +11,7 @@ import threading
 import reader.archive.scan as scan_module
 from reader.archive import Archive
 from reader.state.groups import ALL, NEW
+from reader.ui.messages import CatalogChanged
 from tests.ui.conftest import article, press, run_app_test, sample_files, settle, until
 from tests.ui.test_first_scan import hold_scan_at_batch, run_held
 from tests.ui.test_stories_ui import COPIES, to_story
@@ -209,3 +210,23 @@ def write_files(root, files: dict[str, str]) -> None:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
 
+
+def test_a_change_recounts_a_searchs_hits_as_the_list_counted_them(make_app,
+                                                                   archive_factory):
+    """Counted by article, a search's copies folded under their story's row are counted:
+    a folded copy deleted left "3 articles in view" (the rows were counted, not the
+    hits) until the search ran again."""
+    root = archive_factory(sample_files() | COPIES)
+
+    async def scenario(pilot, screen):
+        await press(pilot, "slash", *"central", "enter")
+        assert view(screen) == "3 articles in view · 15 unread of 15"
+        folded = "en/news/tradingview/rates.en.md"
+        assert folded not in {a.path for a in screen.article_list.rows}
+        (root / folded).unlink()
+        services = screen.services
+        change = services.apply_scan(services.scan_paths([folded]))
+        screen.on_catalog_changed(CatalogChanged(change))  # as the scan worker's message
+        assert view(screen) == "2 articles in view · 14 unread of 14"
+
+    run_app_test(make_app(root, count_by="articles"), scenario)
