@@ -21,11 +21,13 @@ __all__ = ["ALL", "GroupKey", "ListQuery", "ListRows", "hit_rows", "newest_first
 class ListRows(NamedTuple):
     """The list's rows (one per story) and, for a search's, the size of the view they
     show: how many stories or articles, as the tree counts them (copies folded under their
-    story's row count as articles; copies shown under it, once, as its story).  A group's
-    size is the tree's count of it; here, its rows."""
+    story's row count as articles; copies shown under it, once, as its story), and the
+    hits so counted (`counted`, to count them again after a change).  A group's size is
+    the tree's count of it; here, its rows."""
 
     rows: list[Article]
     size: int
+    counted: AbstractSet[str] = frozenset()
 
 
 def unhidden(keep: Member, hidden: AbstractSet[str]) -> Member:

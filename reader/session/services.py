@@ -189,14 +189,6 @@ class Services:
             return stories_in(paths, self.stories.view)
         return len(paths)
 
-    def hits_count(self, paths: Iterable[str], group: GroupKey) -> int:
-        """How many stories or articles (as the tree counts) a search's hits `paths` in
-        `group` are now, as `list_rows` counted them: those still in the catalog and in
-        the group, copies folded under their story's row counted too."""
-        by_path, keep = self.catalog.by_path, self.member(group)
-        return self.count_of([p for p in paths if (a := by_path.get(p)) is not None
-                              and (keep is None or keep(a))])
-
     def new_count(self, arrivals: AbstractSet[str]) -> int:
         """How many new stories (or articles, as the tree counts) these arrivals are: one
         that joined a story already here before them is a copy, not a new story."""
@@ -370,9 +362,10 @@ class Services:
         if rows is None:
             return None
         shown = story_rows(rows, self.stories, self.expanded, catalog.by_path)
-        # (a group's size is the tree's count of it: counting 100,000 rows costs 10 ms)
-        return ListRows(shown, len(shown) if outcome.paths is None else
-                        self.count_of(list(map(_PATH, rows))))
+        if outcome.paths is None:  # a group's size is the tree's count of it (counting
+            return ListRows(shown, len(shown))  # 100,000 rows costs 10 ms)
+        counted = set(map(_PATH, rows))  # (a set: counted again after a change by what
+        return ListRows(shown, self.count_of(counted), counted)  # it changed alone)
 
     def story_rows(self, rows: Sequence[Article]) -> list[Article]:
         """Rows of the catalog shown, one per story as the stories are now (`rows`)."""

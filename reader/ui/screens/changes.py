@@ -92,9 +92,8 @@ class LiveChanges:
             incoming = incoming if keep is None else list(filter(keep, incoming))
         new = grouped(edited_rows(rows, change.outgoing, incoming, screen.newest_first,
                                   listing.by_relevance))
-        listing.size = len(new) if listing.outcome.paths is None else \
-            self.services.hits_count(listing.outcome.paths, screen.group)  # as list_rows
-        screen.article_list.update_rows(new)  # (a search run again counts arrivals anew)
+        listing.edited(new, change.gone)  # its size counted as list_rows counts it
+        screen.article_list.update_rows(new)
 
     def _follow_open_article(self, change: CatalogChange, under_cursor: str | None
                              ) -> None:
