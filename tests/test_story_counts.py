@@ -3,8 +3,10 @@ group a story counts once, unread while one of its copies is; by article, each c
 
 from __future__ import annotations
 
+from itertools import combinations
+
 from reader.archive.model import Delta
-from reader.session.story_counts import StoryCounts
+from reader.session.story_counts import StoryCounts, stories_in, story_read
 from reader.state import GroupCounts
 from reader.state.counts import Count
 from reader.state.groups import ALL, STARRED, UNREAD
@@ -100,3 +102,19 @@ def test_counts_kept_by_delta_equal_counts_made_afresh_and_redo_only_what_change
         assert snapshot(stories) == fresh()
     finally:
         story_counts.Excess._add = added
+
+
+def test_stories_in_a_set_of_paths_are_counted_as_in_a_list_and_read_once_all_are():
+    """A list's hits are kept as a set to count them again after a change: looked up
+    from the stories' side when those are the fewer, the same count.  A story is read
+    when every copy of it in the group is."""
+    view = build(ARTICLES).view
+    paths = [a.path for a in ALL_ARTICLES]
+    for size in range(len(paths) + 1):
+        for chosen in combinations(paths + ["z/alone.md"], size):
+            assert stories_in(set(chosen), view) == stories_in(list(chosen), view)
+    story = view["a/zh.md"]
+    by_path = {a.path: a for a in ALL_ARTICLES}
+    assert not story_read(story, {"a/zh.md"}, by_path, None)
+    assert story_read(story, set(story.members), by_path, None)
+    assert story_read(story, {"a/zh.md"}, by_path, lambda a: a.path == "a/zh.md")

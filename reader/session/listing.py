@@ -21,11 +21,13 @@ __all__ = ["ALL", "GroupKey", "ListQuery", "ListRows", "hit_rows", "newest_first
 class ListRows(NamedTuple):
     """The list's rows (one per story) and, for a search's, the size of the view they
     show: how many stories or articles, as the tree counts them (copies folded under their
-    story's row count as articles; copies shown under it, once, as its story).  A group's
-    size is the tree's count of it; here, its rows."""
+    story's row count as articles; copies shown under it, once, as its story), and the
+    hits so counted (`counted`, to count them again after a change).  A group's size is
+    the tree's count of it; here, its rows."""
 
     rows: list[Article]
     size: int
+    counted: AbstractSet[str] = frozenset()
 
 
 def unhidden(keep: Member, hidden: AbstractSet[str]) -> Member:
@@ -98,12 +100,14 @@ def hit_rows(paths: Iterable[str], by_path: Mapping[str, Article], rank: Mapping
     return rows
 
 
-def next_unread(rows: Sequence[Article], start: int, step: int, read: AbstractSet[str]
+def next_unread(count: int, start: int, step: int, row_read: Callable[[int], bool]
                 ) -> int | None:
-    """Index of the next (step=1) or previous (step=-1) unread row after `start`."""
+    """Index of the next (step=1) or previous (step=-1) unread row after `start`, of
+    `count` rows (`row_read(index)`: whether a row is read, as it looks: a folded
+    story's row as its story)."""
     index = start + step
-    while 0 <= index < len(rows):
-        if rows[index].path not in read:
+    while 0 <= index < count:
+        if not row_read(index):
             return index
         index += step
     return None

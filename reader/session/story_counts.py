@@ -1,6 +1,15 @@
 """The tree's counts by story (`count_by = "stories"`): in each group, a story counts
 once however many of its copies the group holds, and is unread while one of them is.
 
+That is the rule of a story's read state everywhere (its row's look, `story_read`):
+a story is read when every copy of it (in the group) is read.  Read-once, as Feedly
+has it, is what keeps the copies together: opening any copy reads them all
+(`read_story = "story"`), and a copy arriving in a story whose copies are all read
+arrives read (Services._read_with_stories).  They part only where a mark says so (u
+or m on one copy shown under its row, `read_story = "article"`, a copy read before
+it joined the others); the story then stays unread, in Unread and in its row's look,
+until its last copy is read: an unread copy is never hidden behind a read row.
+
     counts = StoryCounts(lambda: (services.counts, services.stories.view,
                                   services.catalog.by_path))
     counts[key]  # Count(total, unread, starred), as GroupCounts gives them, by story
@@ -28,11 +37,28 @@ from reader.state.rule_marks import HIDDEN
 Sources = Callable[[], tuple[GroupCounts, Mapping[str, object], Mapping[str, Article]]]
 
 
+def story_read(story, read: AbstractSet[str], by_path: Mapping[str, Article],
+               keep: Callable[[Article], bool] | None) -> bool:
+    """Whether a story is read in a group (`keep`: its member test, None: every article):
+    every copy of it there is, as the counts have it."""
+    for path in story.members:
+        article = by_path.get(path)
+        if article is not None and path not in read and (keep is None or keep(article)):
+            return False
+    return True
+
+
 def stories_in(paths: Collection[str], view: Mapping[str, object]) -> int:
     """How many stories these articles make, as the tree counts them: each story once
-    however many of its copies are among them, each article of no story once (the
-    stories' members looked up at C speed: about 3 ms at 100,000 paths)."""
-    found = list(filter(None, map(view.get, paths)))
+    however many of its copies are among them, each article of no story once.  The
+    stories' members are looked up in the paths where they are a set and the fewer
+    (a list rows' hits after a change: 630 look-ups for 67,000 hits, 0.1 ms), else the
+    paths among the members at C speed (about 3 ms at 100,000 paths on a quiet
+    machine, 14 ms at load 4: each path's string is read from memory)."""
+    if isinstance(paths, AbstractSet) and len(view) < len(paths):
+        found = [story for path, story in view.items() if path in paths]
+    else:
+        found = list(filter(None, map(view.get, paths)))
     return len(paths) - len(found) + len(set(map(id, found)))
 
 

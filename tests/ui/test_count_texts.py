@@ -11,6 +11,7 @@ import threading
 import reader.archive.scan as scan_module
 from reader.archive import Archive
 from reader.state.groups import ALL, NEW
+from reader.ui.messages import CatalogChanged
 from tests.ui.conftest import article, press, run_app_test, sample_files, settle, until
 from tests.ui.test_first_scan import hold_scan_at_batch, run_held
 from tests.ui.test_stories_ui import COPIES, to_story
@@ -74,17 +75,14 @@ def test_new_counts_the_stories_that_arrived(make_app, archive_factory):
     async def scenario(pilot, screen):
         await arrive(pilot, screen, root, WATER_COPIES)
         assert screen.tree.counts[NEW].total == 1 and screen.services.counts[NEW].total == 2
-        assert screen.status.parts["new"] == "1 new story (N: newest)"
+        assert screen.status.parts["new"] == "1 story arrived (N: newest)"
 
     run_app_test(make_app(root, group_stories=True), scenario)
 
 
 async def arrive(pilot, screen, root, files: dict[str, str]) -> None:
     """`files` written into the archive and scanned in (`r`), the stories grouped."""
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_files(root, files)
     await press(pilot, "r")
     await until(pilot, lambda: not screen.scanning and not screen.background.indexing)
     await settle(pilot)
@@ -107,9 +105,9 @@ def test_copies_joining_a_story_already_here_are_no_new_story(make_app, archive_
         assert screen.services.counts[NEW].total == 2
         assert screen.status.parts.get("new", "") == ""
         await arrive(pilot, screen, root, WATER_COPIES)
-        assert screen.status.parts["new"] == "1 new story (N: newest)"
+        assert screen.status.parts["new"] == "1 story arrived (N: newest)"
         await arrive(pilot, screen, root, {"en/news/ap/water.en.md": article(*ARRIVED)})
-        assert screen.status.parts["new"] == "1 new story (N: newest)"  # it arrived whole
+        assert screen.status.parts["new"] == "1 story arrived (N: newest)"  # it arrived whole
 
     run_app_test(make_app(root, group_stories=True), scenario)
 
@@ -119,7 +117,7 @@ def test_counted_by_article_new_counts_every_article_that_arrived(make_app, arch
 
     async def scenario(pilot, screen):
         await arrive(pilot, screen, root, RATES_COPIES | WATER_COPIES)
-        assert screen.status.parts["new"] == "4 new articles (N: newest)"
+        assert screen.status.parts["new"] == "4 articles arrived (N: newest)"
 
     run_app_test(make_app(root, group_stories=True, count_by="articles"), scenario)
 
@@ -182,3 +180,53 @@ def test_the_rest_of_a_first_scan_cut_short_is_shown_as_it_is_found(make_app, ar
         assert view(screen) == "20 in view · 20 unread of 20"
 
     run_held(make_app(root), release, during, after)
+
+
+def test_the_status_says_what_arrived_while_open_not_what_new_holds(make_app,
+                                                                   archive_factory):
+    """New holds what was first seen since the previous visit began (what arrived during
+    it too); the status counts what arrived while the reader is open, since the user
+    last looked at the newest.  It said "1 new (N: newest)" beside `New 2/2` (the attack
+    saw 238 against 2,321)."""
+    root = archive_factory(sample_files())
+
+    async def first(pilot, screen):
+        await arrive(pilot, screen, root, {"en/news/wire/before.en.md": article(
+            "Written during the previous visit", "2025-03-01 09:00:00", "Before.\n")})
+
+    run_app_test(make_app(root), first)
+
+    async def second(pilot, screen):
+        await arrive(pilot, screen, root, {"en/news/wire/open.en.md": article(
+            "Written while the reader is open", "2025-03-01 11:00:00", "While open.\n")})
+        assert screen.tree._group_nodes[NEW].label.count == "2/2"
+        assert screen.status.parts["new"] == "1 arrived (N: newest)"
+
+    run_app_test(make_app(root), second)
+
+
+def write_files(root, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+
+
+def test_a_change_recounts_a_searchs_hits_as_the_list_counted_them(make_app,
+                                                                   archive_factory):
+    """Counted by article, a search's copies folded under their story's row are counted:
+    a folded copy deleted left "3 articles in view" (the rows were counted, not the
+    hits) until the search ran again."""
+    root = archive_factory(sample_files() | COPIES)
+
+    async def scenario(pilot, screen):
+        await press(pilot, "slash", *"central", "enter")
+        assert view(screen) == "3 articles in view · 15 unread of 15"
+        folded = "en/news/tradingview/rates.en.md"
+        assert folded not in {a.path for a in screen.article_list.rows}
+        (root / folded).unlink()
+        services = screen.services
+        change = services.apply_scan(services.scan_paths([folded]))
+        screen.on_catalog_changed(CatalogChanged(change))  # as the scan worker's message
+        assert view(screen) == "2 articles in view · 14 unread of 14"
+
+    run_app_test(make_app(root, count_by="articles"), scenario)

@@ -78,7 +78,7 @@ def test_a_rescan_applies_its_delta_in_place(make_app, archive_factory, ui_setti
         pane = screen.article_pane
         assert pane.shown_path == opened.path
         assert "[deleted]" in str(pane.query_one("#article-header").render())
-        assert screen.status.parts["new"].startswith("3 new")
+        assert screen.status.parts["new"].startswith("3 arrived")
 
         screen.preview_delay = 0
         await press(pilot, "N")

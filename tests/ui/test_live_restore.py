@@ -120,7 +120,7 @@ def test_new_counts_a_path_once_however_often_it_comes_and_goes(make_app, archiv
         (root / "en/news/wire/new0.en.md").write_text(fresh, encoding="utf-8")
         await press(pilot, "r")
         assert screen.services.counts[NEW].total == 5
-        assert screen.status.parts["new"].startswith("5 new")
+        assert screen.status.parts["new"].startswith("5 arrived")
 
     run_app_test(app, scenario)
 

@@ -105,6 +105,6 @@ def test_after_a_first_open_cut_short_the_status_counts_no_more_new_than_the_nod
         write(ui_archive, ARRIVAL, "Arrived story")
         await rescanned(pilot, screen)
         await until(pilot, lambda: new_count(screen) == "1/1")
-        await until(pilot, lambda: screen.status.parts.get("new", "").startswith("1 new"))
+        await until(pilot, lambda: screen.status.parts.get("new", "").startswith("1 arrived"))
 
     run_app_test(make_app(), next_run)

@@ -12,7 +12,7 @@ from reader.state.groups import ALL
 from reader.state.rule_marks import HIDDEN
 from reader.ui.screens import glance_draw, list_updates
 from reader.ui.screens.glance import GlanceScreen
-from reader.ui.screens.list_updates import HELD
+from reader.ui.screens.held_counts import BY_RULES as HELD
 from tests.ui.conftest import press, run_app_test, settle, until
 from tests.ui.test_rules import app_with, label_count
 

@@ -32,7 +32,7 @@ def test_the_screen_follows_the_folder_without_a_key(archive_factory, tmp_path: 
         term.wait_for("Index up to date")
         shutil.copytree(incoming, root / "en/news/incoming")  # as `cp -r` does
         # the rows come above the viewport, which stays as it was; the status says so
-        screen = term.wait_until(lambda s: "3 new" in s and "15 in view" in s
+        screen = term.wait_until(lambda s: "3 arrived" in s and "15 in view" in s
                                  and "All                   15/15" in s, "the copied files")
         assert not in_list(screen, "Arrived while open") and in_list(screen, "report 09")
         term.keys("N")  # to the newest

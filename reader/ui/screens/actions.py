@@ -57,7 +57,8 @@ class ArticleActions:
 
     def _jump_unread(self, step: int) -> None:
         article_list = self.article_list
-        index = next_unread(article_list.rows, article_list.cursor, step, self.services.read)
+        index = next_unread(len(article_list.rows), article_list.cursor, step,
+                            article_list.row_read)
         if index is None:
             self.notify("No more unread articles here.", timeout=2)
             return
@@ -101,7 +102,8 @@ class ArticleActions:
         article = self.article_list.current
         if article is not None:
             self._forget_shown()  # the user decides, the timer must not undo it
-            self.set_read([article], not self.services.is_read(article.path))
+            read = not self.article_list.row_read(self.article_list.cursor)
+            self.set_read(self.stories.row_of(article), read)  # a folded story: all of it
 
     def action_toggle_star(self) -> None:
         article = self.article_list.current

@@ -4,7 +4,7 @@ A scan's delta arrives as `CatalogChanged` (see Services.apply_scan) and is appl
 in place: the catalog and counts are swapped (Services.take), the tree's nodes are
 relabelled, added or removed by group key, the list's rows are edited without
 moving what the user sees, and the status says how many arrived since the user
-last looked ("N new"; `N` jumps to the newest; a path counted once however often
+last looked ("N arrived"; `N` jumps to the newest; a path counted once however often
 its file goes and comes back), of New's members: what the state store says is new
 since the last visit (reader/state/visits.py), so that the two never disagree (the
 rest of an archive whose first scan a quit cut short is found by the next open's
@@ -95,8 +95,8 @@ class LiveChanges:
             incoming = incoming if keep is None else list(filter(keep, incoming))
         new = grouped(edited_rows(rows, change.outgoing, incoming, screen.newest_first,
                                   listing.by_relevance))
-        listing.size += len(new) - len(rows)  # a search's hits gone (the search, run again
-        screen.article_list.update_rows(new)  # once they are indexed, counts them anew)
+        listing.edited(new, change.gone)  # its size counted as list_rows counts it
+        screen.article_list.update_rows(new)
         return True
 
     def _regroup_all(self, change: CatalogChange, under_cursor: str | None,
@@ -165,14 +165,17 @@ class LiveChanges:
         return self.new_paths & self.services.group(NEW).paths
 
     def show_new(self) -> None:
-        """"N new": the stories that arrived since the user last looked, of which no
-        member was here before (a copy joining an older story is none), or the articles
-        (count_by = "articles"), saying which while there are stories ("3 new stories");
-        again when the stories change (a burst grouped)."""
+        """"N arrived": the stories that arrived while the reader is open, since the user
+        last looked at the newest, of which no member was here before (a copy joining an
+        older story is none), or the articles (count_by = "articles"), saying which while
+        there are stories ("3 stories arrived"); again when the stories change (a burst
+        grouped).  Not "new": New counts every story with a copy first seen since the
+        previous visit began (users read "238 new stories" beside `New 2,321` as a
+        contradiction)."""
         arrived, unit = self._arrived(), self.services.counted
         count = self.services.new_count(arrived)
         noun = unit_noun(count != 1, unit)
-        text = f"{count:,} new{' ' + noun if noun else ''} (N: newest)" if count else ""
+        text = f"{count:,}{' ' + noun if noun else ''} arrived (N: newest)" if count else ""
         self.screen.status.set_part("new", text)
 
     def _update_open_article(self, change: CatalogChange) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable
+from typing import AbstractSet, Callable, Sequence
 
 from textual.screen import Screen
 from textual.worker import get_current_worker
@@ -32,7 +32,6 @@ from reader.session.search import SearchOutcome
 from reader.ui.wording import counted, group_name, plural
 
 FIRST_HITS = 100  # hits painted at once: a screen or two
-HELD = "counts once the hide rules are applied"  # said instead of counts meanwhile
 FULL_LIST_DELAY = 0.15  # seconds of quiet typing before the complete list is asked for
 
 
@@ -58,6 +57,7 @@ class Listing:
         self.services = screen.services
         self.outcome = SearchOutcome("", None)
         self.size = 0  # the stories or articles (as the tree counts) the rows stand for
+        self.counted_hits: AbstractSet[str] = frozenset()  # a search's, `size` counts
         self.by_relevance = False  # search hits best first instead of by date
         self._request: ListRequest | None = None
         self._shown: tuple[str, ListQuery] = ("", ListQuery())  # what the rows are of
@@ -138,6 +138,7 @@ class Listing:
             keep = request.keep  # None for a new search: its first hit
         request.painted = True
         self.outcome, self.size, rows = outcome, listed.size, listed.rows
+        self.counted_hits = listed.counted
         self._shown = (request.text, request.query)
         article_list.set_rows(rows, keep, partial=not outcome.complete)
         self._show_search_status(outcome, len(rows), request.query)
@@ -161,8 +162,8 @@ class Listing:
         parts = []
         if outcome.paths is not None:
             count = self._hits(shown) if outcome.complete else self._first_total(outcome, shown)
-            if self.services.rules.hiding_pending:  # some may be hidden: not counted yet
-                count = f"hits ({HELD})"
+            if self.screen.held.why:  # some may be hidden, or copies: not counted yet
+                count = f"hits ({self.screen.held.why})"
             where = "" if query.group == ALL else f" in {group_name(query.group)}"
             if query.group[0] == "search":
                 where = f" within the saved search {group_name(query.group)}"
@@ -202,8 +203,8 @@ class Listing:
         """The status's and the list title's counts, as the tree counts: stories or
         articles, saying which while there are stories ("13 stories in view · 13 unread
         of 13"; the title "Articles (13 stories)")."""
-        if self.services.rules.hiding_pending:
-            self.screen.status.set_part("view", HELD.capitalize())
+        if self.screen.held.why:  # (reader/ui/screens/held_counts.py)
+            self.screen.status.set_part("view", self.screen.held.why.capitalize())
             return
         unit, count = self.services.counted, self.services.tree_counts[ALL]
         size, bound = self.view_size(), "" if self.complete else "+"
@@ -214,6 +215,20 @@ class Listing:
         # the list's title names its rows (articles): it says "stories" when it counts them
         self.screen.article_list.show_count(shown if unit == "stories" else
                                             counted(size, "", bound))
+
+    def edited(self, rows: Sequence[Article], gone: AbstractSet[str]) -> None:
+        """The rows edited in place (the archive changed, `gone`: the paths that left it):
+        `size` counted again as `list_rows` counts it: a search's hits without those gone
+        (its copies folded under their story's row too; the search, run again once the
+        index has the change, counts its arrivals), by the stories as they are now.  The
+        cost is the change's and the stories', not the hits': 0.1 ms for 67,000 hits
+        at 100,000 articles (a filter of them took 30-40 ms on the event loop)."""
+        if self.outcome.paths is None:
+            self.size = len(rows)
+            return
+        if gone and not gone.isdisjoint(self.counted_hits):
+            self.counted_hits = self.counted_hits - gone  # (a new set: the old one is
+        self.size = self.services.count_of(self.counted_hits)  # the worker's, shared)
 
     def view_size(self) -> int:
         """How many stories or articles the list shows, as the tree counts them: a group's

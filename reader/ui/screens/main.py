@@ -36,6 +36,7 @@ from reader.ui.screens.background import Background
 from reader.ui.screens.watching import Watching
 from reader.ui.screens.changes import LiveChanges
 from reader.ui.screens.list_updates import Listing
+from reader.ui.screens.held_counts import HeldCounts
 from reader.ui.screens.rule_nodes import RuleNodes
 from reader.ui.screens.search_nodes import SearchNodes
 from reader.ui.screens.story_rows import StoryRows
@@ -69,6 +70,7 @@ class MainScreen(ArticleActions, Screen):
         self.listing = Listing(self)
         self.changes = LiveChanges(self)
         self.search_nodes = SearchNodes(self)
+        self.held = HeldCounts(self)
         self.rule_nodes = RuleNodes(self)
         self.stories = StoryRows(self)
 
@@ -340,7 +342,7 @@ class MainScreen(ArticleActions, Screen):
 
     def rows_shown(self, rows: list[Article], outcome: SearchOutcome) -> None:
         """New rows are on the list: preview the cursor's article, or open the one asked
-        for (jump_to); say why when there are none.  "N new" is counted again: the rows
+        for (jump_to); say why when there are none.  "N arrived" is counted again: the rows
         change when the stories do, and it counts stories."""
         self.background.rows_shown(rows)
         self.changes.show_new()

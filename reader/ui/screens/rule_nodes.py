@@ -25,31 +25,23 @@ from reader.ui.screens.rule_preview import VERBS, RulePreviewScreen
 from reader.ui.wording import plural
 
 
-HELD_COUNT = "…"  # a tree node's count while a hide rule is being applied
-
 
 class RuleNodes:
     def __init__(self, screen: Screen) -> None:
         self.screen = screen
         self.services = screen.services
         self.rules = screen.services.rules
-        self._held = False  # the counts are held (a hide rule is being applied)
 
     def show(self) -> None:
         """The Hidden node (while there are hide rules) and the status of rules not yet
         applied (those with words wait for the index).  While a hide rule is not yet
         applied, no count is shown (the tree's, the list's, the status's): each might
-        include what it will hide; the rows stay listed meanwhile."""
+        include what it will hide (reader/ui/screens/held_counts.py); the rows stay
+        listed meanwhile."""
         rules = self.rules
         hiding = any(r.action == "hide" for r in rules.rules)
         self.screen.tree.set_hidden(hiding, APPLYING if rules.pending("hide") else "")
-        held = rules.hiding_pending
-        if held != self._held:
-            self._held = held
-            self.screen.tree.hold_counts(HELD_COUNT if held else None)
-            self.screen.article_list.hold_count(held)
-            if self.screen.loaded.is_set():
-                self.screen.listing.show_counts()
+        self.screen.held.show()
         waiting = len(rules.pending())
         self.screen.status.set_part(
             "rules", f"{plural(waiting, 'rule')} {APPLYING} (once the index is complete)"

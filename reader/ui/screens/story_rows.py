@@ -23,6 +23,7 @@ from textual.screen import Screen
 from reader.archive.model import Article
 from reader.session.catalog import CatalogChange
 from reader.session.stories import Story, open_stories
+from reader.session.story_counts import story_read
 from reader.ui.messages import Progressed
 from reader.ui.sanitize import clean_line
 from reader.ui.wording import local_date
@@ -57,12 +58,18 @@ class StoryRows:
     def _open(self) -> None:
         services, app = self.services, self.screen.app
         catalog = services.catalog
-        progress = lambda done, total: self.screen.post_message(  # noqa: E731
-            Progressed("stories", f"grouping stories {done:,}/{total:,}"))
+
+        def progress(done: int, total: int) -> None:
+            if done < total and self.screen.held.stories_pending:  # more than a batch to
+                self.screen.from_worker(self.screen.held.stories_loaded, True)  # group:
+            self.screen.post_message(  # by article meanwhile, and the tree says so
+                Progressed("stories", f"grouping stories {done:,}/{total:,}"))
+
         try:
             stories = open_stories(services.archive, services.settings, catalog.articles,
                                    progress, self._cancel)
         except (OSError, sqlite3.Error) as exc:  # the data dir cannot hold stories.sqlite3
+            self.screen.from_worker(self.screen.held.stories_loaded)  # counted by article
             app.call_from_thread(self.screen.notify, f"Stories are not grouped: {exc}",
                                  severity="warning", timeout=10)
             return
@@ -73,10 +80,12 @@ class StoryRows:
         self.services.stories = stories
         self.screen.article_list.story_of = stories.story_of
         self.screen.article_list.story_label = self.label
+        self.screen.article_list.story_read = self.is_read
         self.screen.status.set_part("stories", "")
         self.ready.set()
         if stories.view:
             self._stories_changed()
+        self.screen.held.stories_loaded()  # the counts, held till now, by story
         if self.services.catalog is not catalog:  # a newer one came meanwhile
             self._in_turn(self._catch_up, self.services.catalog)
 
@@ -146,6 +155,13 @@ class StoryRows:
         self.services.expanded = self.screen.article_list.expanded = expanded
         self.screen.refresh_list(keep=article.path)
 
+    def is_read(self, story: Story) -> bool:
+        """A folded story's look: read when every copy of it in the group shown is, as
+        the tree counts it (reader/session/story_counts.py)."""
+        services = self.services
+        return story_read(story, services.read, services.by_path,
+                          services.member(self.screen.group))
+
     def label(self, story: Story) -> str:
         """`×3 reuters, tradingview, investing`: the copies and their sources."""
         label = self._labels.get(id(story))
@@ -193,6 +209,14 @@ class StoryRows:
         self.screen.jump_to(copies[n - 1].path)
 
     # -- read once ---------------------------------------------------------------------
+
+    def row_of(self, article: Article) -> Sequence[Article]:
+        """What the article's row stands for: its folded story's every copy (marked as
+        the row looks: as one), or itself."""
+        story = self.services.stories.story_of(article.path)
+        if story is None or story.id in self.services.expanded:
+            return [article]
+        return [article, *self.copies(article)]
 
     def read_with(self, article: Article) -> Sequence[Article]:
         """What opening `article` marks read: its whole story (`read_story = "story"`),

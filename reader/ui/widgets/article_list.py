@@ -114,6 +114,7 @@ class ArticleList(ScrollView, can_focus=True):
         # when the story is expanded (story_rows in reader/session/stories.py)
         self.story_of: StoryOf = lambda path: None
         self.story_label: Callable[[Story], str] = lambda story: f"×{len(story)}"
+        self.story_read: Callable[[Story], bool] | None = None  # a folded story's look
         self.expanded: frozenset[str] = frozenset()
         self.grouping = False  # stories are grouped (x is a key)
         self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
@@ -193,7 +194,9 @@ class ArticleList(ScrollView, can_focus=True):
         top = int(self.scroll_offset.y)
         width = self.size.width
         for y, article in enumerate(self.rows[top:top + self.size.height]):
-            if article.path in paths:
+            story = self.story_of(article.path)  # (a folded copy's mark: its story's row)
+            if article.path in paths or (story is not None and not paths.isdisjoint(
+                    story.members)):
                 self.refresh(Region(0, y, width, 1))
 
     @property
@@ -270,7 +273,7 @@ class ArticleList(ScrollView, can_focus=True):
         if not 0 <= index < len(self.rows):
             return Strip.blank(width, self.rich_style)
         article = self.rows[index]
-        read, starred = self.is_read(article.path), self.is_starred(article.path)
+        read, starred = self.row_read(index), self.is_starred(article.path)
         lit = self.is_highlighted(article.path)
         story = self._story_part(index)
         key = (article.path, width, read, starred, lit, index == self.cursor, self.has_focus,
@@ -281,6 +284,16 @@ class ArticleList(ScrollView, can_focus=True):
                                      story)
             self._cache[key] = strip
         return strip
+
+    def row_read(self, index: int) -> bool:
+        """Whether a row looks read: a folded story's row as its story is (read when every
+        copy is, as the tree counts it: `story_read`), any other row as its article is
+        (an expanded story's copies are each on a row of their own)."""
+        path = self.rows[index].path
+        story = self.story_of(path)
+        if story is None or self.story_read is None or story.id in self.expanded:
+            return self.is_read(path)
+        return self.story_read(story)
 
     def _story_part(self, index: int) -> tuple[str, str] | None:
         """(before the title, after it) for a row of a story: its copies' count and
