@@ -54,14 +54,17 @@ class StoryRows:
         elif self.ready.is_set():
             self._in_turn(self._catch_up, self.services.catalog)
 
+    def _progress(self, done: int, total: int) -> None:
+        """From the grouping's thread: how much of the catalog is grouped (what was
+        grouped before counts as done: `grouping stories 3,700/29,700`)."""
+        self.screen.post_message(Progressed("stories", f"grouping stories {done:,}/{total:,}"))
+
     def _open(self) -> None:
         services, app = self.services, self.screen.app
         catalog = services.catalog
-        progress = lambda done, total: self.screen.post_message(  # noqa: E731
-            Progressed("stories", f"grouping stories {done:,}/{total:,}"))
         try:
             stories = open_stories(services.archive, services.settings, catalog.articles,
-                                   progress, self._cancel)
+                                   self._progress, self._cancel)
         except (OSError, sqlite3.Error) as exc:  # the data dir cannot hold stories.sqlite3
             app.call_from_thread(self.screen.notify, f"Stories are not grouped: {exc}",
                                  severity="warning", timeout=10)
@@ -103,9 +106,14 @@ class StoryRows:
             self.screen.from_worker(self._stories_changed)
 
     def _catch_up(self, catalog) -> None:
+        """The stories brought up to a whole catalog (a first scan's newer look, or its
+        end), its progress counted of that catalog as the opening's is."""
         before = self.services.stories.view
-        self.services.stories.catch_up(list(catalog.articles), cancel=self._cancel)
-        if self.services.stories.view is not before and not self._cancel.is_set():
+        self.services.stories.catch_up(list(catalog.articles), self._progress, self._cancel)
+        if self._cancel.is_set():
+            return
+        self.screen.post_message(Progressed("stories", ""))  # after its last count
+        if self.services.stories.view is not before:
             self.screen.from_worker(self._stories_changed)
 
     def _stories_changed(self, rows: bool = True) -> None:
