@@ -5,11 +5,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.driver import Driver
 from textual.screen import Screen
 
 from reader.archive import Archive
@@ -34,6 +37,17 @@ def style_files() -> list:
     return sorted(styles_path().glob("*.tcss"))
 
 
+class Unwaited(ThreadPoolExecutor):
+    """The loop's executor (Textual's thread workers) where the process ends with the
+    app: its shutdown, as the app's loop closes, waits for no worker.  A quit sets the
+    workers' stop; the essential is closed before (the marks saved by Services.close),
+    and a worker still on its way (a stories' signature, a batch of the scan) is ended
+    with the process, as by a kill, which each leaves consistent."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=True)
+
+
 class NewsReaderApp(App[int]):
     """Three panes over one archive: groups, articles, the article."""
 
@@ -42,9 +56,12 @@ class NewsReaderApp(App[int]):
     BINDINGS = APP_BINDINGS
 
     def __init__(self, archive: Archive, settings: Settings,
-                 services: Services | None = None) -> None:
+                 services: Services | None = None, typed: str = "",
+                 ends_process: bool = False) -> None:
         self.CSS_PATH = style_files()
         super().__init__()
+        if typed:  # keys typed while the reader started (reader/cli/start_keys.py)
+            self.driver_class = typed_first(self.driver_class, typed)
         cjk_wrap.install()
         _start_resource_tracker()
         self.settings = settings
@@ -57,12 +74,25 @@ class NewsReaderApp(App[int]):
         self.sub_title = str(archive.root)
         self.key_queue = KeyQueue(self, super().on_event, self._keys_must_wait)
         self.lost_marks = 0  # mark changes that could not be saved by the close
+        self.ends_process = ends_process
 
     async def on_event(self, event: events.Event) -> None:
         if self.key_queue.takes(event):  # one at a time, in order (see key_queue.py)
+            if self.key_queue.idle and self._quits(event):  # a q waits for no list
+                self.exit(0)
+                return
             await self.key_queue.put(event)
         else:
             await super().on_event(event)
+
+    def _quits(self, event: events.Event) -> bool:
+        screen = self.screen
+        return isinstance(event, events.Key) and isinstance(screen, MainScreen) \
+            and screen.quits(event)
+
+    def on_load(self) -> None:
+        if self.ends_process:  # the process ends once the app has: no thread is waited
+            asyncio.get_running_loop().set_default_executor(Unwaited())
 
     def _keys_must_wait(self) -> bool:
         screen = self.screen
@@ -130,9 +160,27 @@ def _start_resource_tracker() -> None:
     resource_tracker.ensure_running()
 
 
-def run_app(archive: Archive, settings: Settings) -> int:
-    """Run the reader in this terminal until the user quits; returns the exit code."""
-    app = NewsReaderApp(archive, settings)
+def typed_first(driver_class: type[Driver], typed: str) -> type[Driver]:
+    """`driver_class` reading `typed` first: its keys reach the app before any the
+    terminal sends it once it runs, as if typed then."""
+    class TypedFirst(driver_class):
+        def start_application_mode(self) -> None:
+            from textual._xterm_parser import XTermParser
+
+            parser = XTermParser()
+            for event in (*parser.feed(typed), *parser.feed("")):  # "": the end (a
+                self.process_message(event)                       # last lone escape)
+            super().start_application_mode()
+
+    return TypedFirst
+
+
+def run_app(archive: Archive, settings: Settings, typed: str = "",
+            ends_process: bool = False) -> int:
+    """Run the reader in this terminal until the user quits; returns the exit code.
+    `typed`: keys typed before, read first; `ends_process`: the caller ends the process
+    at once after (reader/cli/process_end.py), so the app's end waits for no worker."""
+    app = NewsReaderApp(archive, settings, typed=typed, ends_process=ends_process)
     result = app.run()
     if app.lost_marks:  # the screen is gone: the terminal is told
         print(f"newsreader: {app.lost_marks:,} read/starred change(s) could not be saved: "
