@@ -62,7 +62,8 @@ class Session:
                   "sleep 600")
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         subprocess.run([*self.tmux, "new-session", "-d", "-s", "q", "-x", "120", "-y",
-                        "40", f"bash -c {shlex.quote(script)}"], check=True, env=env)
+                        "40", "-c", "/",  # (python -m puts the folder first on its path)
+                        f"bash -c {shlex.quote(script)}"], check=True, env=env)
         self.launched = time.perf_counter()
 
     def screen(self) -> str:

@@ -12,7 +12,6 @@ from typing import Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.driver import Driver
 from textual.screen import Screen
 
 from reader.archive import Archive
@@ -27,6 +26,7 @@ from reader.ui.sanitize import clean_line, clean_text
 from reader.ui.screens.main import MainScreen
 from reader.session.services import Services
 from reader.ui.svg_cells import fix_text_lengths
+from reader.ui.terminal_driver import reader_driver
 from reader.ui.theme_colours import reader_variables
 
 UNSAVED_RETRY = 10.0  # seconds between two tries at marks a full disk refused
@@ -60,8 +60,8 @@ class NewsReaderApp(App[int]):
                  ends_process: bool = False) -> None:
         self.CSS_PATH = style_files()
         super().__init__()
-        if typed:  # keys typed while the reader started (reader/cli/start_keys.py)
-            self.driver_class = typed_first(self.driver_class, typed)
+        # keys typed while the reader started (reader/cli/start_keys.py) are read first
+        self.driver_class = reader_driver(self.driver_class, typed, ends_process)
         cjk_wrap.install()
         _start_resource_tracker()
         self.settings = settings
@@ -142,7 +142,7 @@ class NewsReaderApp(App[int]):
                 yield SystemCommand(what, f"keys: {keys}", _runner(screen, action))
 
     def on_unmount(self) -> None:
-        self.lost_marks = self.services.close()
+        self.lost_marks = self.services.close(process_ends=self.ends_process)
 
 
 def _runner(screen: Screen, action: str):
@@ -158,21 +158,6 @@ def _start_resource_tracker() -> None:
     from multiprocessing import resource_tracker
 
     resource_tracker.ensure_running()
-
-
-def typed_first(driver_class: type[Driver], typed: str) -> type[Driver]:
-    """`driver_class` reading `typed` first: its keys reach the app before any the
-    terminal sends it once it runs, as if typed then."""
-    class TypedFirst(driver_class):
-        def start_application_mode(self) -> None:
-            from textual._xterm_parser import XTermParser
-
-            parser = XTermParser()
-            for event in (*parser.feed(typed), *parser.feed("")):  # "": the end (a
-                self.process_message(event)                       # last lone escape)
-            super().start_application_mode()
-
-    return TypedFirst
 
 
 def run_app(archive: Archive, settings: Settings, typed: str = "",

@@ -55,7 +55,7 @@ def test_the_app_ending_its_process_waits_for_no_worker_that_ignores_its_stop(ma
 
 
 def test_keys_typed_before_the_app_ran_reach_it_before_the_terminals():
-    from reader.ui.app import typed_first
+    from reader.ui.terminal_driver import reader_driver
 
     order = []
 
@@ -66,8 +66,35 @@ def test_keys_typed_before_the_app_ran_reach_it_before_the_terminals():
         def start_application_mode(self) -> None:
             order.append("reading the terminal")
 
-    typed_first(Driver, "/油\x1b[A\x1b")().start_application_mode()
+    reader_driver(Driver, "/油\x1b[A\x1b")().start_application_mode()
     assert order == ["slash", "油", "up", "escape", "reading the terminal"]
+
+
+def test_the_end_of_input_waits_for_no_reading_thread_where_the_process_ends():
+    from reader.ui.terminal_driver import reader_driver
+
+    release = threading.Event()
+
+    class Driver:  # a stand-in for Linux's driver: its reading thread is slow to stop
+        def __init__(self) -> None:
+            self.exit_event = threading.Event()
+            self._key_thread = threading.Thread(target=release.wait, args=(LONG,))
+            self._key_thread.start()
+
+        def disable_input(self) -> None:
+            if not self.exit_event.is_set():
+                self.exit_event.set()
+                if self._key_thread is not None:
+                    self._key_thread.join()
+                self.exit_event.clear()
+
+    driver = reader_driver(Driver, ends_process=True)()
+    try:
+        driver.disable_input()
+        assert driver._key_thread.is_alive() and driver.exit_event.is_set()  # told to stop
+    finally:
+        release.set()
+    driver.disable_input()  # the second call (stop_application_mode's) does nothing
 
 
 def test_the_process_end_waits_for_no_thread_and_leaves_no_semaphore():
