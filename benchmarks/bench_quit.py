@@ -13,7 +13,8 @@ data dir DATA, and `q` is sent at a stage of its start:
   `Scanning`: the start's scan, a first scan's `Scanning N/M`);
 - `burst`: once the start is over (the list shown, no Loading or Scanning), during a
   burst of `--burst-files` files copied into ARCHIVE/bench-quit/ (q once half of them
-  are written).  ARCHIVE must then be a copy you may write to; the files are removed
+  are written, or with `--burst-at reading` once the status says the reader is reading
+  them).  ARCHIVE must then be a copy you may write to; the files are removed
   after each run (the next start's scan takes them out again).
 
 The time is from `q` sent to the shell's marker after the process ended (polled every
@@ -139,6 +140,11 @@ def one_run(args, stage: str, number: int, sources: list[bytes]) -> tuple:
             copier.start()
             half.wait()
             seen = f"{len(sources) // 2} of {len(sources)} files written"
+            if args.burst_at == "reading":  # the reader taking a batch of them
+                copier.join()
+                shown = session.wait_for(lambda s: "reading" in s and "changed files" in s,
+                                         timeout=3.0)
+                seen = "'reading N changed files'" if shown else "3 s after the burst"
         elif stage[0].isdigit():
             time.sleep(max(0.0, float(stage) - (time.perf_counter() - session.launched)))
             seen = f"{time.perf_counter() - session.launched:.2f} s"
@@ -171,6 +177,9 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=ROOT)
     parser.add_argument("--newsreader", type=Path)
     parser.add_argument("--burst-files", type=int, default=600)
+    parser.add_argument("--burst-at", choices=("half", "reading"), default="half",
+                        help="q once half the burst is written, or once the reader "
+                             "says it is reading it (else 3 s after its last file)")
     args = parser.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
     stages = args.stages.split(",")
