@@ -22,7 +22,7 @@ def look_ahead(archive):
 
 reader.archive.Archive.look_ahead = look_ahead
 ui = types.ModuleType("reader.ui.app")
-ui.run_app = lambda archive, settings: print(seen["textual"], seen["archive"] is archive) or 0
+ui.run_app = lambda archive, settings, *typed, **how: print(seen["textual"], seen["archive"] is archive) or 0
 sys.modules["reader.ui.app"] = ui
 from reader.cli.main import main
 sys.exit(main(sys.argv[1:]))
