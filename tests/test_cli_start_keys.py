@@ -33,7 +33,8 @@ def test_a_q_typed_first_interrupts_the_start_even_in_a_blocking_call(terminal):
     busy = threading.Event()  # the start: imports, the cache opened (here: blocked)
     with pytest.raises(KeyboardInterrupt):
         with StartKeys(quit_keys({}), tty) as keys:
-            os.write(leader, b"q")
+            os.write(leader, b"q")  # typed before the keys are listened to: kept for it
+            keys.listen()
             busy.wait(LONG)
     assert keys.quit and not busy.is_set()
     assert termios.tcgetattr(follower) == before  # the terminal as it was
@@ -43,6 +44,7 @@ def test_other_keys_are_kept_in_order_and_a_q_after_them_is_one_of_them(terminal
     leader, follower, tty = terminal
     read = threading.Event()
     with StartKeys(quit_keys({}), tty) as keys:
+        keys.listen()
         real = keys._typed
 
         class Seen(bytearray):  # the keys read by the thread, told to the test
@@ -73,4 +75,5 @@ def test_where_stdin_is_no_terminal_nothing_is_read():
     import io
 
     with StartKeys(quit_keys({}), io.StringIO("")) as keys:
+        keys.listen()
         assert keys.hand_over() == ""

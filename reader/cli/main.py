@@ -76,6 +76,7 @@ def run_reader(args: argparse.Namespace, settings) -> int:
         try:
             archive = open_archive(args, settings)
             archive.look_ahead()  # a first open: its newest are found while Textual loads
+            keys.listen()  # (after: the look forks its workers while there is no thread)
             from reader.ui.app import run_app  # Textual is only imported to open the reader
 
             typed = keys.hand_over()

@@ -3,16 +3,20 @@
 The reader takes the terminal only once Textual runs, a second or more after
 `newsreader` is typed (three at a high load: most of it imports).  A `q` typed
 meanwhile was read by Textual only then, and the shell's prompt came back seconds
-later.  From the CLI's start until the reader hands the terminal to Textual
-(`hand_over`), a thread reads the keys (the terminal echoes nothing: see
-reader/cli/unechoed.py): a quit key typed before any other key ends the start there
+later.  The terminal echoes nothing from the CLI's start (reader/cli/unechoed.py) and
+holds the keys typed; from the moment the first look has started its workers (a tenth
+of a second in: it forks them only while the process has no other thread) until the
+reader hands the terminal to Textual (`hand_over`), a thread reads them (`listen`,
+those typed before included): a quit key typed before any other key ends the start there
 (the main thread is interrupted, as by ctrl+c, and the reader returns 0); any other
 key, and all that follow it, are kept and handed to the app, which reads them first
 (`typed`), in the order typed.
 
-    with StartKeys(quit_keys(settings)) as keys:
+    with StartKeys(quit_keys(settings.keys)) as keys:     # no echo from here
         try:
-            ...                              # open the archive, import the app
+            ...                              # open the archive, start the first look
+            keys.listen()                    # a q from here ends the start
+            ...                              # import the app
             typed = keys.hand_over()         # the keys typed so far
         except KeyboardInterrupt:
             if not keys.quit:
@@ -54,19 +58,25 @@ class StartKeys:
         self._thread: threading.Thread | None = None
         self._wake: tuple[int, int] | None = None
         self._terminal = None
+        self._fd: int | None = None
         self.quit = False  # a quit key was typed first: the main thread is interrupted
 
     def __enter__(self) -> "StartKeys":
         from reader.cli.unechoed import unechoed
 
         self._terminal = unechoed(self._stream, keys_readable=True)
-        fd = self._terminal.__enter__()
-        if fd is not None:
-            self._wake = os.pipe()
-            self._thread = threading.Thread(target=self._read, args=(fd,), daemon=True,
-                                            name="start-keys")
-            self._thread.start()
+        self._fd = self._terminal.__enter__()
         return self
+
+    def listen(self) -> None:
+        """Start reading the keys (those typed since the start too: the terminal holds
+        them).  Not before the first look has started its workers: it forks them only
+        while this process has no other thread (reader/archive/first_look.py)."""
+        if self._fd is not None and self._thread is None and not self._handed:
+            self._wake = os.pipe()
+            self._thread = threading.Thread(target=self._read, args=(self._fd,),
+                                            daemon=True, name="start-keys")
+            self._thread.start()
 
     def __exit__(self, *exc) -> None:
         try:
