@@ -66,6 +66,20 @@ def test_other_keys_are_kept_in_order_and_a_q_after_them_is_one_of_them(terminal
         os.read(leader, 10)  # nothing echoed
 
 
+def test_paused_no_thread_reads_and_a_q_typed_then_quits_once_over(terminal):
+    """The first look forks its workers only while the process has no other thread."""
+    leader, follower, tty = terminal
+    busy = threading.Event()
+    with pytest.raises(KeyboardInterrupt):
+        with StartKeys(quit_keys({}), tty) as keys:
+            keys.listen()
+            with keys.paused():
+                assert threading.active_count() == 1
+                os.write(leader, b"q")
+            busy.wait(LONG)
+    assert keys.quit and not busy.is_set()
+
+
 def test_the_quit_keys_are_the_configs_one_character_ones():
     assert quit_keys({}) == {b"q"}
     assert quit_keys({"quit": "x, ctrl+q"}) == {b"x"}

@@ -74,9 +74,10 @@ def run_reader(args: argparse.Namespace, settings) -> int:
     # quits at once (reader/cli/start_keys.py)
     with StartKeys(quit_keys(settings.keys)) as keys:
         try:
+            keys.listen()
             archive = open_archive(args, settings)
-            archive.look_ahead()  # a first open: its newest are found while Textual loads
-            keys.listen()  # (after: the look forks its workers while there is no thread)
+            with keys.paused():  # (the look forks its workers while there is no thread)
+                archive.look_ahead()  # a first open: its newest found while Textual loads
             from reader.ui.app import run_app  # Textual is only imported to open the reader
 
             typed = keys.hand_over()

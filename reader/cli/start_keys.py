@@ -3,19 +3,20 @@
 The reader takes the terminal only once Textual runs, a second or more after
 `newsreader` is typed (three at a high load: most of it imports).  A `q` typed
 meanwhile was read by Textual only then, and the shell's prompt came back seconds
-later.  The terminal echoes nothing from the CLI's start (reader/cli/unechoed.py) and
-holds the keys typed; from the moment the first look has started its workers (a tenth
-of a second in: it forks them only while the process has no other thread) until the
-reader hands the terminal to Textual (`hand_over`), a thread reads them (`listen`,
-those typed before included): a quit key typed before any other key ends the start there
+later.  From the CLI's start until the reader hands the terminal to Textual
+(`hand_over`), the terminal echoes nothing (reader/cli/unechoed.py) and a thread reads
+the keys (`listen`; not while the first look forks its workers, `paused`: the terminal
+holds the keys typed then): a quit key typed before any other key ends the start there
 (the main thread is interrupted, as by ctrl+c, and the reader returns 0); any other
 key, and all that follow it, are kept and handed to the app, which reads them first
 (`typed`), in the order typed.
 
     with StartKeys(quit_keys(settings.keys)) as keys:     # no echo from here
         try:
-            ...                              # open the archive, start the first look
             keys.listen()                    # a q from here ends the start
+            ...                              # open the archive
+            with keys.paused():
+                archive.look_ahead()         # (it forks: no other thread)
             ...                              # import the app
             typed = keys.hand_over()         # the keys typed so far
         except KeyboardInterrupt:
@@ -33,7 +34,8 @@ import os
 import select
 import signal
 import threading
-from typing import IO, AbstractSet, Mapping
+from contextlib import contextmanager
+from typing import IO, AbstractSet, Iterator, Mapping
 
 DEFAULT_QUIT = "q"
 
@@ -70,8 +72,7 @@ class StartKeys:
 
     def listen(self) -> None:
         """Start reading the keys (those typed since the start too: the terminal holds
-        them).  Not before the first look has started its workers: it forks them only
-        while this process has no other thread (reader/archive/first_look.py)."""
+        them); again after `paused`."""
         if self._fd is not None and self._thread is None and not self._handed:
             self._wake = os.pipe()
             self._thread = threading.Thread(target=self._read, args=(self._fd,),
@@ -83,6 +84,19 @@ class StartKeys:
             self._stop()
         finally:
             self._terminal.__exit__(*exc)
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No thread reads meanwhile (the first look forks its workers only while this
+        process has no other thread: reader/archive/first_look.py); the keys typed stay
+        in the terminal, read once this is over."""
+        listening = self._thread is not None
+        self._stop()
+        try:
+            yield
+        finally:
+            if listening and not self.quit:
+                self.listen()
 
     def hand_over(self) -> str:
         """Stop reading: the keys typed so far, for the app to read first; the keys
