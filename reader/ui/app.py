@@ -60,7 +60,8 @@ class NewsReaderApp(App[int]):
                  ends_process: bool = False) -> None:
         self.CSS_PATH = style_files()
         super().__init__()
-        # keys typed while the reader started (reader/cli/start_keys.py) are read first
+        # keys typed while the reader started are read first, and where the process ends
+        # with the app the end of input waits for no thread (reader/ui/terminal_driver.py)
         self.driver_class = reader_driver(self.driver_class, typed, ends_process)
         cjk_wrap.install()
         _start_resource_tracker()
