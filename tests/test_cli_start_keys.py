@@ -36,6 +36,7 @@ def test_a_q_typed_first_interrupts_the_start_even_in_a_blocking_call(terminal):
             os.write(leader, b"q")  # typed before the keys are listened to: kept for it
             keys.listen()
             busy.wait(LONG)
+            keys.hand_over()  # (raises too, should the interruption be swallowed)
     assert keys.quit and not busy.is_set()
     assert termios.tcgetattr(follower) == before  # the terminal as it was
 
@@ -77,6 +78,7 @@ def test_paused_no_thread_reads_and_a_q_typed_then_quits_once_over(terminal):
                 assert threading.active_count() == 1
                 os.write(leader, b"q")
             busy.wait(LONG)
+            keys.hand_over()
     assert keys.quit and not busy.is_set()
 
 

@@ -100,10 +100,14 @@ class StartKeys:
 
     def hand_over(self) -> str:
         """Stop reading: the keys typed so far, for the app to read first; the keys
-        typed from now on stay in the terminal's queue for it."""
+        typed from now on stay in the terminal's queue for it.  Raises KeyboardInterrupt
+        if a quit's interruption was swallowed on its way (raised in a garbage
+        collector's callback or a finalizer, which only print it)."""
         with self._lock:
             self._handed = True
         self._stop()
+        if self.quit:
+            raise KeyboardInterrupt
         return self._typed.decode("utf-8", "replace")
 
     def _stop(self) -> None:
