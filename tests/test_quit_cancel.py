@@ -183,3 +183,41 @@ def test_a_warm_start_s_catalog_read_stops_and_loads_nothing_once_cancelled(
     assert services.load_cached(CancelAfter(2)) is None and built == []
     services.load_cached(threading.Event())
     assert len(built[0]) == 3 * FOLDERS
+
+
+def test_a_close_before_the_process_ends_saves_the_marks_without_the_cache_s_lock(
+        archive_factory, settings):
+    """A quit waited inside Services.close for a scan's batch stored (the cache's lock)
+    and the search's warm-up (the index's): neither needs closing when the process ends
+    next, the marks do."""
+    from reader.session.services import Services
+
+    root = _archive(archive_factory)
+    Archive.open(root, settings).scan()
+    services = Services(Archive.open(root, settings), settings)
+    services.open_state()
+    articles = services.archive.cached()
+    services.set_read([articles[0]])
+    held, release = threading.Event(), threading.Event()
+
+    def storing() -> None:  # a scan's batch being stored, for as long as the test says
+        with services.archive.cache._lock:
+            held.set()
+            release.wait(30)
+
+    worker = threading.Thread(target=storing)
+    worker.start()
+    held.wait(30)
+    lost = []
+    closed = threading.Thread(target=lambda: lost.append(services.close(process_ends=True)))
+    closed.start()
+    try:
+        closed.join(30)
+        assert lost == [0] and not release.is_set()  # closed, the cache's lock still held
+    finally:
+        release.set()
+        worker.join()
+    from reader.state import StateStore
+
+    with StateStore.open(services.store.path) as state:
+        assert state.read_set() == {articles[0].path}

@@ -66,14 +66,32 @@ def _all_subparsers(parser: argparse.ArgumentParser):
 
 def run_reader(args: argparse.Namespace, settings) -> int:
     from reader.cli.common import open_archive
-    from reader.cli.unechoed import unechoed
+    from reader.cli.process_end import end_process
+    from reader.cli.start_keys import StartKeys, quit_keys
 
-    with unechoed():  # a key typed before Textual takes the terminal stays off the screen
-        archive = open_archive(args, settings)
-        archive.look_ahead()  # a first open: its newest are found while Textual loads
-        from reader.ui.app import run_app  # Textual is only imported to open the reader
+    archive, ends = None, getattr(args, "own_process", False)
+    # a key typed before Textual takes the terminal stays off the screen, and a q then
+    # quits at once (reader/cli/start_keys.py)
+    with StartKeys(quit_keys(settings.keys)) as keys:
+        try:
+            keys.listen()
+            archive = open_archive(args, settings)
+            with keys.paused():  # (the look forks its workers while there is no thread)
+                archive.look_ahead()  # a first open: its newest found while Textual loads
+            from reader.ui.app import run_app  # Textual is only imported to open the reader
 
-        return run_app(archive, settings)
+            typed = keys.hand_over()
+        except KeyboardInterrupt:
+            if not keys.quit:
+                raise
+            if archive is not None:
+                archive.close()
+            code = 0
+        else:
+            code = run_app(archive, settings, typed, ends_process=ends)
+    if ends:  # the terminal is as it was: nothing more is waited for
+        end_process(code)
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         argv = sys.argv[1:]
         if _command_word(argv) in ONE_SHOT:
             return _one_shot(argv)
+        return _run(argv, own_process=True)
     return _run(list(argv))
 
 
@@ -97,7 +116,9 @@ def _one_shot(argv: list[str]) -> int:
         gc.freeze()
 
 
-def _run(argv: list[str]) -> int:
+def _run(argv: list[str], own_process: bool = False) -> int:
+    """`own_process`: the command line is this process's, which the reader may end
+    itself once it has closed (reader/cli/process_end.py)."""
     from reader.cli.common import CommandError, warn
     from reader.config import ConfigError, load_settings
 
@@ -106,6 +127,7 @@ def _run(argv: list[str]) -> int:
     if command not in ALONE:
         argv = _default_to_read(argv, parser)
     args = parser.parse_args(argv)
+    args.own_process = own_process
     try:
         settings = load_settings(data_dir=args.data_dir, config_path=args.config)
         if args.func is not run_reader:  # the reader shows them as notifications

@@ -16,9 +16,12 @@ from typing import IO, Iterator
 
 
 @contextmanager
-def unechoed(stream: IO | None = None) -> Iterator[None]:
-    """The terminal of `stream` (stdin) without echo meanwhile; nothing is done where it
-    is not a terminal (a pipe, a test) or where termios is missing (Windows)."""
+def unechoed(stream: IO | None = None, keys_readable: bool = False
+             ) -> Iterator[int | None]:
+    """The terminal of `stream` (stdin) without echo meanwhile, and its descriptor (None,
+    with nothing done, where it is not a terminal (a pipe, a test) or where termios is
+    missing (Windows)).  `keys_readable`: each key can be read as it is typed (not only
+    at the end of a line: reader/cli/start_keys.py reads them)."""
     try:
         import termios
     except ImportError:
@@ -30,10 +33,14 @@ def unechoed(stream: IO | None = None) -> Iterator[None]:
         yield
         return
     quiet = list(before)
-    quiet[3] &= ~termios.ECHO  # lflag; canonical input and signals stay as they were
+    quiet[3] &= ~termios.ECHO  # lflag; signals (ctrl+c) stay as they were
+    if keys_readable:
+        quiet[3] &= ~termios.ICANON
+        quiet[6] = list(quiet[6])
+        quiet[6][termios.VMIN], quiet[6][termios.VTIME] = 1, 0
     termios.tcsetattr(fd, termios.TCSANOW, quiet)
     try:
-        yield
+        yield fd
     finally:
         try:
             termios.tcsetattr(fd, termios.TCSANOW, before)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import deque
 from itertools import chain
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from reader.archive.model import Article
 from reader.state import Visits
@@ -34,10 +34,14 @@ class NewArrivals:
         self.paths: frozenset[str] | None = None
         self._fresh: deque[frozenset[str]] = deque()  # added by the writer, not yet taken
 
-    def record(self, visits: Visits, paths: list[str], baseline: bool = False) -> bool:
+    def record(self, visits: Visits, paths: list[str], baseline: bool = False,
+               stop: Callable[[], bool] = bool) -> bool:
         """On the state writer: record these sightings (`baseline`: a whole catalog's);
-        returns whether the new paths grew."""
-        seen = visits.see(paths, baseline) if paths else []
+        returns whether the new paths grew.  `stop()` true: the process ends, what is
+        not recorded yet is left for the next start (and nothing grows)."""
+        seen = visits.see(paths, baseline, stop) if paths else []
+        if stop():
+            return False
         if self.paths is None:
             fresh = frozenset(visits.new_paths())
             self.paths = fresh

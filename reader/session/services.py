@@ -161,6 +161,8 @@ class Services:
         # Told on the event loop of each catalog and mark change (the glance screen).
         self.observers: list[Observer] = []
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="state-writer")
+        self._ending = threading.Event()  # the process ends: sightings are left for the
+        # next start (marks never are)
         # Bulk marks and undos, off the event loop and in the order asked: each queues its
         # write before the next starts, so `u` right after a bulk mark undoes that mark.
 
@@ -609,8 +611,8 @@ class Services:
 
     def _record(self, paths: list[str], baseline: bool, whole: bool = False) -> None:
         assert self.store is not None
-        grew = self.arrivals.record(self.store.visits, paths, baseline)
-        if whole:
+        grew = self.arrivals.record(self.store.visits, paths, baseline, self._ending.is_set)
+        if whole and not self._ending.is_set():
             self.store.visits.finish_baseline()
         if grew and self.on_new:
             self.on_new()
@@ -664,13 +666,23 @@ class Services:
         except webbrowser.Error:
             return False
 
-    def close(self) -> int:
+    def close(self, process_ends: bool = False) -> int:
         """Close everything; returns how many mark changes could not be saved (held in
-        memory only, the disk still full): the reader says so as it quits."""
+        memory only, the disk still full): the reader says so as it quits.
+        `process_ends`: the process ends next (reader/cli/process_end.py): the marks
+        are saved and the state closed, the rest is left to the process's end (closing
+        the index or the cache waits for a worker inside its lock: the search's
+        warm-up, a scan's batch stored, 0.1-0.2 s at a high load), and so are the
+        sightings not yet recorded (each batch is a transaction; the next start records
+        them: reader/state/visits.py)."""
+        if process_ends:
+            self._ending.set()
         self._writer.shutdown(wait=True)
-        self.searcher.close()
+        if not process_ends:
+            self.searcher.close()
         lost = self.store.close() if self.store is not None else 0
-        self.archive.close()
+        if not process_ends:
+            self.archive.close()
         return lost
 
 

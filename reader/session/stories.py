@@ -131,7 +131,9 @@ class Stories:
     def catch_up(self, articles: list[Article], progress=None, cancel=None) -> None:
         """Group what changed since the stories were stored: `articles` whose stamp
         differs from their signature's, and the signatures of files gone (a warm start
-        with nothing changed reads the stamps only)."""
+        with nothing changed reads the stamps only).  `progress(done, total)` counts
+        the whole of `articles`: those whose signature is stored already are done
+        (a grouping resumed says `3,700/29,700`, not `0/26,000`)."""
         from reader.stories.compute import stamp
 
         stopped = cancel.is_set if cancel is not None else bool
@@ -143,7 +145,7 @@ class Stories:
                      if stored.get(a.path) != stamp(a)]
         gone = stored.keys() - {a.path for a in articles}
         if todo or gone or not self._view_is_stored():
-            self._change(gone, todo, {}, progress, cancel)
+            self._change(gone, todo, {}, progress, cancel, done=len(articles) - len(todo))
 
     def _view_is_stored(self) -> bool:
         return self._store.grouped() == float(self.window_days)
@@ -184,14 +186,17 @@ class Stories:
                 self._view, self._shown = staged.view, staged.number
 
     def _change(self, gone: Iterable[str], incoming: Sequence[Article],
-                bodies: Mapping[str, str], progress=None, cancel=None, show: bool = True
+                bodies: Mapping[str, str], progress=None, cancel=None, show: bool = True,
+                done: int = 0
                 ) -> tuple[Mapping[str, Story], int, Mapping[str, Story]] | None:
         """Each change stored in a transaction of its batch, so that the stories stored
         are always those of the signatures stored (a change cut short is taken up at
         the next start, where it stopped).  `cancel` is looked at before each article's
         signature: a quit waits for one article, not a batch (the batch under way is
-        stored not at all).  The view made, its number and the view it was made from
-        (None if `cancel` cut it short: no view is made); shown at once if `show`."""
+        stored not at all).  `progress` counts `done` articles (grouped before) into
+        both numbers, after each batch.  The view made, its number and the view it was
+        made from (None if `cancel` cut it short: no view is made); shown at once if
+        `show`."""
         from reader.stories.grouping import StoryGrouper
 
         store, gone = self._store, list(gone)
@@ -209,13 +214,14 @@ class Stories:
             with store.batch():
                 for path in gone:
                     touched |= grouper.remove(path)
+            total = done + len(incoming)
             for start in range(0, len(incoming), _BATCH):
                 added = self._add(grouper, incoming[start:start + _BATCH], bodies, stopped)
                 if added is None:  # a quit: no view is made, the next start goes on
                     return None
                 touched |= added
                 if progress is not None:
-                    progress(min(start + _BATCH, len(incoming)), len(incoming))
+                    progress(done + min(start + _BATCH, len(incoming)), total)
             self._made_anew(old, touched)
             made = self._head, self._made
         if show:

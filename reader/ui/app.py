@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable
 
 from textual import events
@@ -24,6 +26,7 @@ from reader.ui.sanitize import clean_line, clean_text
 from reader.ui.screens.main import MainScreen
 from reader.session.services import Services
 from reader.ui.svg_cells import fix_text_lengths
+from reader.ui.terminal_driver import reader_driver
 from reader.ui.theme_colours import reader_variables
 
 UNSAVED_RETRY = 10.0  # seconds between two tries at marks a full disk refused
@@ -34,6 +37,17 @@ def style_files() -> list:
     return sorted(styles_path().glob("*.tcss"))
 
 
+class Unwaited(ThreadPoolExecutor):
+    """The loop's executor (Textual's thread workers) where the process ends with the
+    app: its shutdown, as the app's loop closes, waits for no worker.  A quit sets the
+    workers' stop; the essential is closed before (the marks saved by Services.close),
+    and a worker still on its way (a stories' signature, a batch of the scan) is ended
+    with the process, as by a kill, which each leaves consistent."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=True)
+
+
 class NewsReaderApp(App[int]):
     """Three panes over one archive: groups, articles, the article."""
 
@@ -42,9 +56,13 @@ class NewsReaderApp(App[int]):
     BINDINGS = APP_BINDINGS
 
     def __init__(self, archive: Archive, settings: Settings,
-                 services: Services | None = None) -> None:
+                 services: Services | None = None, typed: str = "",
+                 ends_process: bool = False) -> None:
         self.CSS_PATH = style_files()
         super().__init__()
+        # keys typed while the reader started are read first, and where the process ends
+        # with the app the end of input waits for no thread (reader/ui/terminal_driver.py)
+        self.driver_class = reader_driver(self.driver_class, typed, ends_process)
         cjk_wrap.install()
         _start_resource_tracker()
         self.settings = settings
@@ -57,12 +75,25 @@ class NewsReaderApp(App[int]):
         self.sub_title = str(archive.root)
         self.key_queue = KeyQueue(self, super().on_event, self._keys_must_wait)
         self.lost_marks = 0  # mark changes that could not be saved by the close
+        self.ends_process = ends_process
 
     async def on_event(self, event: events.Event) -> None:
         if self.key_queue.takes(event):  # one at a time, in order (see key_queue.py)
+            if self.key_queue.idle and self._quits(event):  # a q waits for no list
+                self.exit(0)
+                return
             await self.key_queue.put(event)
         else:
             await super().on_event(event)
+
+    def _quits(self, event: events.Event) -> bool:
+        screen = self.screen
+        return isinstance(event, events.Key) and isinstance(screen, MainScreen) \
+            and screen.quits(event)
+
+    def on_load(self) -> None:
+        if self.ends_process:  # the process ends once the app has: no thread is waited
+            asyncio.get_running_loop().set_default_executor(Unwaited())
 
     def _keys_must_wait(self) -> bool:
         screen = self.screen
@@ -112,7 +143,7 @@ class NewsReaderApp(App[int]):
                 yield SystemCommand(what, f"keys: {keys}", _runner(screen, action))
 
     def on_unmount(self) -> None:
-        self.lost_marks = self.services.close()
+        self.lost_marks = self.services.close(process_ends=self.ends_process)
 
 
 def _runner(screen: Screen, action: str):
@@ -130,9 +161,12 @@ def _start_resource_tracker() -> None:
     resource_tracker.ensure_running()
 
 
-def run_app(archive: Archive, settings: Settings) -> int:
-    """Run the reader in this terminal until the user quits; returns the exit code."""
-    app = NewsReaderApp(archive, settings)
+def run_app(archive: Archive, settings: Settings, typed: str = "",
+            ends_process: bool = False) -> int:
+    """Run the reader in this terminal until the user quits; returns the exit code.
+    `typed`: keys typed before, read first; `ends_process`: the caller ends the process
+    at once after (reader/cli/process_end.py), so the app's end waits for no worker."""
+    app = NewsReaderApp(archive, settings, typed=typed, ends_process=ends_process)
     result = app.run()
     if app.lost_marks:  # the screen is gone: the terminal is told
         print(f"newsreader: {app.lost_marks:,} read/starred change(s) could not be saved: "

@@ -194,3 +194,26 @@ def test_the_stories_catch_up_stops_when_the_reader_quits(make_app):
         assert seen["cancel"].is_set()
 
     run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_the_stories_catch_up_says_its_progress_of_the_whole_catalog(make_app):
+    """The catch-up after a first scan's newer look (thousands of articles: seconds) said
+    nothing; it counts what is grouped of the catalog, as the opening does, and clears
+    the count once done."""
+    from reader.ui.messages import Progressed
+
+    async def scenario(pilot, screen):
+        stories, said = screen.services.stories, []
+
+        def catch_up(articles, progress=None, cancel=None):
+            progress(10, len(articles))
+
+        stories.catch_up = catch_up
+        real = screen.post_message
+        screen.post_message = lambda m: (isinstance(m, Progressed) and said.append(
+            (m.part, m.text))) or real(m)
+        screen.stories._catch_up(screen.services.catalog)
+        total = len(screen.services.catalog.articles)
+        assert said == [("stories", f"grouping stories 10/{total}"), ("stories", "")]
+
+    run_app_test(make_app(group_stories=True), scenario)

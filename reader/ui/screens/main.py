@@ -228,6 +228,15 @@ class MainScreen(ArticleActions, Screen):
             return False
         return self.query_one(SearchBox).value != self.search_text or not self.list_is_current()
 
+    def quits(self, event: events.Key) -> bool:
+        """Whether `event` is the quit key where it would quit (not typed into the search
+        box, nor the second key of a chord): the app quits then at once, whatever the
+        list is doing (it waits for no key before it: see NewsReaderApp.on_event)."""
+        if self._chord is not None or isinstance(self.focused, Input):
+            return False
+        binding = self.active_bindings.get(event.key)
+        return binding is not None and binding.binding.action == "quit"
+
     def keys_may_go(self) -> None:
         """What keys_must_wait looks at has changed."""
         self.app.key_queue.resume()

@@ -55,19 +55,21 @@ class StoryRows:
         elif self.ready.is_set():
             self._in_turn(self._catch_up, self.services.catalog)
 
+    def _progress(self, done: int, total: int) -> None:
+        """From the grouping's thread: how much of the catalog is grouped (what was
+        grouped before counts as done: `grouping stories 3,700/29,700`).  More than a
+        batch to group: the counts held for the stories are shown by article meanwhile,
+        and the tree says so."""
+        if done < total and self.screen.held.stories_pending:
+            self.screen.from_worker(self.screen.held.stories_loaded, True)
+        self.screen.post_message(Progressed("stories", f"grouping stories {done:,}/{total:,}"))
+
     def _open(self) -> None:
         services, app = self.services, self.screen.app
         catalog = services.catalog
-
-        def progress(done: int, total: int) -> None:
-            if done < total and self.screen.held.stories_pending:  # more than a batch to
-                self.screen.from_worker(self.screen.held.stories_loaded, True)  # group:
-            self.screen.post_message(  # by article meanwhile, and the tree says so
-                Progressed("stories", f"grouping stories {done:,}/{total:,}"))
-
         try:
             stories = open_stories(services.archive, services.settings, catalog.articles,
-                                   progress, self._cancel)
+                                   self._progress, self._cancel)
         except (OSError, sqlite3.Error) as exc:  # the data dir cannot hold stories.sqlite3
             self.screen.from_worker(self.screen.held.stories_loaded)  # counted by article
             app.call_from_thread(self.screen.notify, f"Stories are not grouped: {exc}",
@@ -113,9 +115,14 @@ class StoryRows:
             self.screen.from_worker(self._stories_changed)
 
     def _catch_up(self, catalog) -> None:
+        """The stories brought up to a whole catalog (a first scan's newer look, or its
+        end), its progress counted of that catalog as the opening's is."""
         before = self.services.stories.view
-        self.services.stories.catch_up(list(catalog.articles), cancel=self._cancel)
-        if self.services.stories.view is not before and not self._cancel.is_set():
+        self.services.stories.catch_up(list(catalog.articles), self._progress, self._cancel)
+        if self._cancel.is_set():
+            return
+        self.screen.post_message(Progressed("stories", ""))  # after its last count
+        if self.services.stories.view is not before:
             self.screen.from_worker(self._stories_changed)
 
     def _stories_changed(self, rows: bool = True, counts: bool = True) -> None:
