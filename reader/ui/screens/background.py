@@ -245,11 +245,11 @@ class Background:
         the scan itself stored nothing (another newsreader stored it first); returns the
         result with that delta, for the status and the index.  Its stories are grouped
         here too (from the bodies the scan parsed), so that the screen shows the new
-        files in their stories in the step they appear."""
-        change = self.services.apply_scan(result, self.stop_event)
-        if change.delta:
-            self.screen.post_message(CatalogChanged(change))
-        return replace(result, delta=change.delta)
+        files in their stories in the step they appear: a big change in pieces, newest
+        first, each posted once grouped (reader/session/scan_changes.py)."""
+        post = lambda change: self.screen.post_message(CatalogChanged(change))  # noqa: E731
+        delta = self.services.post_scan(result, post, self.stop_event)
+        return replace(result, delta=delta)
 
     def _with_previews(self) -> Callable[[int, int], None]:
         """The progress callback of a first scan: it makes what the scan has found so far
