@@ -38,7 +38,6 @@ from reader.session.catalog import Catalog, CatalogChange, order_key
 from reader.state import READ
 
 if TYPE_CHECKING:
-    from reader.session.services import Services
     from reader.session.stories import Staged, Stories
 
 # Articles of a change grouped into stories before it is listed, in one step (about
@@ -79,7 +78,7 @@ class ScanChanges:
     """Owns the newest snapshot made (`head`): changed by one worker at a time (a whole
     scan's pieces are made and posted before another scan's change is made)."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services) -> None:  # the Services it is part of
         self.services = services
         self.head = services.catalog
         self._head_lock = threading.Lock()
