@@ -145,15 +145,20 @@ class Live:
         self.services = self.screen.services
         self.writer = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         self.writer.submit(time.perf_counter).result()  # started before the first burst
-        self.takes: list[tuple[float, int, int]] = []  # each change the screen took: when,
-        stories = self.screen.stories  # the catalog's size and the tree's All count then
-        shown = stories.catalog_changed
+        # Each change the screen took, and each time the stories shown changed: when, the
+        # catalog's size and the tree's All count then, and whether it was a change.
+        self.takes: list[tuple[float, int, int, bool]] = []
+        stories = self.screen.stories
+        for name in ("catalog_changed", "_stories_changed"):
+            setattr(stories, name, self._recording(getattr(stories, name),
+                                                    name == "catalog_changed"))
 
-        def taken(change) -> None:
-            shown(change)
+    def _recording(self, method, change: bool):
+        def recorded(*args, **kwargs):
+            method(*args, **kwargs)
             self.takes.append((time.perf_counter(), len(self.services.catalog),
-                               self.services.tree_counts[ALL].total))
-        stories.catalog_changed = taken
+                               self.services.tree_counts[ALL].total, change))
+        return recorded
 
     def shown(self, expected: int, paths=()) -> bool:
         """Every article in the catalog and the counts, and in the list: a row each, or
@@ -195,10 +200,12 @@ class Live:
                  if searched else math.nan)
         reads, rebuilds, parsed, batches = (b - a for a, b in
                                             zip(counted, self.counters.snapshot()))
-        first = next((t for t, size, _ in self.takes if size > before), math.nan)
-        counts = [start, *(total for *_, total in self.takes)]
+        first = next((t for t, size, *_ in self.takes if size > before), math.nan)
+        counts = [start, *(total for _, _, total, _ in self.takes)]
+        counts = [c for i, c in enumerate(counts) if not i or c != counts[i - 1]]
         return {"shown": shown - last, "found": found - last, "batches": batches,
-                "first": first - last, "takes": len(self.takes), "counts": counts,
+                "first": first - last, "takes": sum(t[3] for t in self.takes),
+                "counts": counts,
                 "lagmax": max(self.lag.samples, default=0) * 1000,
                 "grouped": grouped - last, "in_stories": sum(
                     self.services.stories.story_of(p) is not None for p in paths),
