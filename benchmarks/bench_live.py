@@ -14,8 +14,11 @@ tree's counts; -> all found by the reader's search; the batches it came in, file
 parsed (must equal the files written) and whole-catalog rebuilds (must be 0); the
 event-loop lag p95 during the burst; with stories grouped (the default; `--no-group`
 turns it off), -> the stories' change of every file done (in the scan's worker, before
-the burst is listed, or after it on the stories' thread), and how many joined a story. "ready" gives the CPU the process
-spent until the reader was watching (its warm start, imports included). Then one edited
+the burst is listed, or after it on the stories' thread), and how many joined a story;
+the first rows of the burst (its first piece, where it comes in pieces), the changes the
+screen took and the tree's All count after each (with stories counted: it should only
+rise toward the final count).  "ready" gives the CPU the process spent until the reader
+was watching (its warm start, imports included). Then one edited
 title, written -> shown in the list; then one burst of `--edits` edited files (a `git
 pull` changing files: each record's groups and story out and in again), written -> listed,
 with the loop's lag p95 and max until it is indexed; then `--memory-bursts` bursts that add and then
@@ -153,6 +156,20 @@ class Live:
         self.services = self.screen.services
         self.writer = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         self.writer.submit(time.perf_counter).result()  # started before the first burst
+        # Each change the screen took, and each time the stories shown changed: when, the
+        # catalog's size and the tree's All count then, and whether it was a change.
+        self.takes: list[tuple[float, int, int, bool]] = []
+        stories = self.screen.stories
+        for name in ("catalog_changed", "_stories_changed"):
+            setattr(stories, name, self._recording(getattr(stories, name),
+                                                    name == "catalog_changed"))
+
+    def _recording(self, method, change: bool):
+        def recorded(*args, **kwargs):
+            method(*args, **kwargs)
+            self.takes.append((time.perf_counter(), len(self.services.catalog),
+                               self.services.tree_counts[ALL].total, change))
+        return recorded
 
     def shown(self, expected: int, paths=()) -> bool:
         """Every article in the catalog and the counts, and in the list: a row each, or
@@ -181,6 +198,7 @@ class Live:
         token, before = f"live{'abcdefghij'[number % 10]}tokq", len(self.services.catalog)
         counted, busy = self.counters.snapshot(), self.index_busy()
         load, self.lag.samples, self.lag.active = os.getloadavg()[0], [], True
+        self.takes, start = [], self.services.tree_counts[ALL].total
         written, last = await asyncio.get_running_loop().run_in_executor(  # one clock
             self.writer, write, sources, f"l{number}", token)
         paths = [p.relative_to(self.root).as_posix() for p in written]
@@ -193,7 +211,12 @@ class Live:
                  if searched else math.nan)
         reads, rebuilds, parsed, batches = (b - a for a, b in
                                             zip(counted, self.counters.snapshot()))
+        first = next((t for t, size, *_ in self.takes if size > before), math.nan)
+        counts = [start, *(total for _, _, total, _ in self.takes)]
+        counts = [c for i, c in enumerate(counts) if not i or c != counts[i - 1]]
         return {"shown": shown - last, "found": found - last, "batches": batches,
+                "first": first - last, "takes": sum(t[3] for t in self.takes),
+                "counts": counts,
                 "grouped": grouped - last, "in_stories": sum(
                     self.services.stories.story_of(p) is not None for p in paths),
                 "parsed": parsed, "reads": reads, "rebuilds": rebuilds, "load": load,
@@ -270,10 +293,13 @@ async def scenario(app, args, root: Path) -> None:
               f"grouped {r['grouped']:.2f} s ({r['in_stories']} in a story), "
               f"{r['batches']} batches, {r['parsed']} parsed, {r['reads']} full cache reads, "
               f"{r['rebuilds']} catalog rebuilds, loop lag p95 {r['lag95']:.0f} ms "
-              f"max {r['lagmax']:.0f} ms, "
-              f"load {r['load']:.1f}", flush=True)
-    for key, label in (("shown", "listed"), ("found", "searchable"), ("grouped", "grouped"),
-                       ("lag95", "lag p95"), ("lagmax", "lag max")):
+              f"max {r['lagmax']:.0f} ms, load {r['load']:.1f}", flush=True)
+        steps = r["counts"]
+        print(f"  first rows {r['first']:.2f} s, {r['takes']} changes taken, All counted "
+              f"{' -> '.join(f'{c:,}' for c in steps)} "
+              f"({'monotone' if steps == sorted(steps) else 'NOT monotone'})", flush=True)
+    for key, label in (("first", "first rows"), ("shown", "listed"), ("found", "searchable"),
+                       ("grouped", "grouped"), ("lag95", "lag p95"), ("lagmax", "lag max")):
         values = [r[key] for r in results if not math.isnan(r[key])]
         if not values:  # (grouped, with --no-group)
             continue

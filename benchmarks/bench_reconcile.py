@@ -26,7 +26,7 @@ from reader.archive.cache import MetadataCache  # noqa: E402
 from reader.archive.model import Article, Scope  # noqa: E402
 from reader.archive.reconcile import reconcile  # noqa: E402
 from reader.session.catalog import Catalog  # noqa: E402
-from reader.session.services import CatalogStamps  # noqa: E402
+from reader.session.scan_changes import CatalogStamps  # noqa: E402
 
 BASE = datetime(2025, 1, 1, tzinfo=timezone.utc)
 

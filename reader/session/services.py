@@ -5,15 +5,10 @@ Everything here is plain Python (no widgets).  Who changes what:
 - The catalog (an immutable snapshot, reader/session/catalog.py) and the counts
   are swapped by the event loop only (`take`, `take_loaded`); any thread reads
   them, a worker reading `catalog` once and keeping that snapshot.
-- New snapshots are made in workers: `load` (a whole catalog) and `apply_scan`
-  (for `r` and a watched batch alike: what the cache holds in the scan's scope
-  against the snapshot, not the scan's own delta, which misses what another
-  newsreader on the same data dir stored first), applied one at a time to the
-  newest snapshot made (`_head`, under its lock), so none is lost while the event
-  loop has not yet taken the one before.  With stories grouped, `apply_scan` groups
-  the delta's articles there too, from the bodies its scan parsed, and the event loop
-  shows those stories with the delta (`take`): a copy is listed in its story in the
-  step it appears, and one that joins a story already read arrives read (read-once).
+- New snapshots are made in workers: `load` (a whole catalog) and `apply_scan` /
+  `post_scan` (`r` and a watched batch alike, with their stories:
+  reader/session/scan_changes.py, which owns the newest snapshot made), taken in
+  order by the event loop (`take`).
 - The read and starred sets and the counts change on the event loop as the user
   marks (at once, so the UI never waits on the disk; the writes to the state
   store go to one background thread, in order).  A bulk mark or an undo of 100k
@@ -22,7 +17,7 @@ Everything here is plain Python (no widgets).  Who changes what:
   them.  Every mark the reader makes is one step of the store's undo log, which
   survives a restart.
 - The first sighting of every path the catalog gains is recorded in the state
-  store (`_see`, on the state writer), and the visit's start as the store opens:
+  store (`see`, on the state writer), and the visit's start as the store opens:
   "new since the last visit" (reader/state/visits.py), the New group's members
   found there too (reader/session/new_since.py) and held by the event loop.
 """
@@ -36,11 +31,10 @@ from datetime import datetime
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from operator import attrgetter
-from typing import (AbstractSet, Callable, Collection, Generator, Iterable, Iterator,
-                    Mapping, NamedTuple, Protocol, Sequence)
+from typing import (AbstractSet, Callable, Collection, Generator, Iterable, Mapping,
+                    NamedTuple, Protocol, Sequence)
 
 from reader.archive import Archive, Article, Delta, ParsedArticle, ScanResult
-from reader.archive.reconcile import StampRow, reconcile, stamp
 from reader.config import Settings
 from reader.state import (READ, STAR, STATE_FILE_NAME, GroupCounts, Groups, PathGroup,
                           StateError, StateStore, Undone, saved_marks)
@@ -57,7 +51,8 @@ from reader.session.new_since import NewArrivals
 from reader.session.rules import Rules, RulesFound
 from reader.session.saved_searches import Found, SavedSearches
 from reader.session.search import SearchOutcome, Searcher
-from reader.session.stories import Stories, archive_body, story_rows
+from reader.session.scan_changes import ScanChanges
+from reader.session.stories import Staged, Stories, archive_body, story_rows
 from reader.session.story_counts import StoryCounts, stories_in, stories_started_by
 from reader.textsafe import is_openable
 
@@ -67,10 +62,6 @@ _PATH = attrgetter("path")
 
 MARK_CHUNK = 5000  # marks applied between two turns of the event loop (a few ms)
 GC_PAUSE_FROM = 10_000  # articles from which a load pauses the garbage collector
-# Articles of a change grouped into stories before it is listed (about 1.2 ms of CPU
-# each at 100k): a larger burst is listed first and grouped after (1,000 files grouped
-# first were listed in 7 s under load 8, against 2 s: issue 11's target).
-STAGED_MAX = 250
 _VERBS = {(READ, True): "mark read", (READ, False): "mark unread", (STAR, True): "star",
           (STAR, False): "unstar"}  # each mark as an undo step names it
 
@@ -90,32 +81,6 @@ class Loaded(NamedTuple):
     catalog: Catalog
     counts: GroupCounts
     rules: RulesFound | None = None  # the rules of filters only, decided from its records
-
-
-class CatalogStamps:
-    """A catalog's articles as stamps, (size, mtime) by path, without copying them (what
-    reader/archive/reconcile.py compares with the cache)."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.by_path = catalog.by_path
-
-    def get(self, path: str, default=None):
-        article = self.by_path.get(path)
-        return default if article is None else stamp(article)
-
-    def __contains__(self, path: object) -> bool:
-        return path in self.by_path
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.by_path)
-
-    def keys(self) -> AbstractSet[str]:
-        return self.by_path.keys()
-
-    def differing(self, rows: Iterable[StampRow]) -> list[StampRow]:
-        get = self.by_path.get
-        return [row for row in rows if (a := get(row[0])) is None
-                or a.size != row[1] or a.mtime != row[2]]
 
 
 class Services:
@@ -142,11 +107,8 @@ class Services:
         # an undo a chunk at a time: marking, undoing).
         self.read: set[str] = set()
         self.starred: set[str] = set()
-        # The newest snapshot made: deltas are applied to it by the scan or watch worker,
-        # one at a time (the lock), and each result reaches the loop in order.
-        self._head = self.catalog
-        self._head_lock = threading.Lock()
         self._scan_lock = threading.Lock()
+        self.changes = ScanChanges(self)  # a scan's changes made (and the newest snapshot)
         self._scanned_whole = False  # a scan of the whole archive has ended (New's baseline)
         self.searcher = Searcher(archive)
         # Copies of one story as one row (reader/session/stories.py): the stories once a
@@ -216,7 +178,7 @@ class Services:
         except StateError:
             pass  # what is new is then counted from no visit: nothing
         self._write(self.store.visits.save_start)  # first: a crash leaves the boundary
-        self._see([])  # what was new already
+        self.see([])  # what was new already
         return [self.store.notice] if self.store.notice else []
 
     @property
@@ -247,10 +209,9 @@ class Services:
             rules = self.rules.by_records(catalog.articles, list(self.rules.rules))
             counts = GroupCounts(catalog.articles, self.read, self.starred, self.groups,
                                  self.rules.hidden_by(rules, catalog.by_path))
-        with self._head_lock:
-            before, self._head = self._head, catalog
-        self._see([a.path for a in catalog.articles if a.path not in before.by_path],
-                  baseline=True, whole=self._scanned_whole)
+        before = self.changes.started(catalog)
+        self.see([a.path for a in catalog.articles if a.path not in before.by_path],
+                 baseline=True, whole=self._scanned_whole)
         return Loaded(catalog, counts, rules)
 
     def take_loaded(self, loaded: Loaded) -> None:
@@ -283,51 +244,25 @@ class Services:
 
     def apply_scan(self, result: ScanResult, cancel: threading.Event | None = None
                    ) -> CatalogChange:
-        """In the scan (or watch) worker: the catalog with what changed in `result`'s scope,
-        made from the newest snapshot, and its stories (once open), grouped from the
-        bodies the scan parsed; `take` shows them.  `r` and a watched batch both come
-        here.  What changed is the cache there against the catalog, not the scan's own
-        delta: another newsreader on the same data dir may have stored (or forgotten) a
-        change first (reader/archive/reconcile.py)."""
-        with self._head_lock:
-            before = self._head
-            delta = reconcile(self.archive.cache, CatalogStamps(before), result.scope,
-                              result.delta)
-            self._head = head = before.apply(delta).ready()
-        whole = result.scope is None  # a whole scan: part of the baseline, until it ends
-        self._see([a.path for a in delta.added], baseline=whole, whole=whole)
-        bodies = {path: parsed.body for path, parsed in result.parsed.items()}
-        staged = (self.stories.stage(delta, bodies, cancel)
-                  if len(delta.added) + len(delta.changed) <= STAGED_MAX else None)
-        return CatalogChange(head, delta, tuple(before.outgoing(delta)), staged, bodies)
+        """In a worker: what changed in `result`'s scope as one change (scripts, tests;
+        reader/session/scan_changes.py); `take` shows it."""
+        return self.changes.apply(result, cancel)
+
+    def post_scan(self, result: ScanResult, post: Callable[[CatalogChange], None],
+                  cancel: threading.Event | None = None) -> Delta:
+        """In the scan (or watch) worker: what changed in `result`'s scope, in grouped
+        pieces given to `post` as each is made (the reader); the whole delta."""
+        return self.changes.post(result, post, cancel)
 
     def take(self, change: CatalogChange) -> None:
-        """On the event loop: swap in the change's catalog and its stories, and apply its
-        counts delta."""
-        self.catalog = change.catalog
-        self.searcher.set_catalog(change.catalog)
-        if change.stories is not None:
-            self.stories.show(change.stories)
-            self._read_with_stories(change.delta.added)
-        self.counts.remove(change.outgoing)
-        self.counts.add(change.incoming, self.read, self.starred)
-        self.counts.forget(change.gone)
-        self.rules.on_change(change.gone, change.incoming)  # before anything is shown
-        self.take_new(a.path for a in change.incoming)
-        for observer in tuple(self.observers):
-            observer.catalog_changed(change)
+        """On the event loop: a change's catalog, stories and counts shown."""
+        self.changes.take(change)
 
-    def _read_with_stories(self, added: Sequence[Article]) -> None:
-        """Read-once (`read_story = "story"`): the articles added that join a story whose
-        every other copy is read arrive read, kept as any mark is (not a step of the
-        undo log: the user did not mark them)."""
-        if self.settings.read_story != "story":
-            return
-        view, paths, read = self.stories.view, {a.path for a in added}, self.read
-        joining = [a for a in added if a.path not in read and (s := view.get(a.path))
-                   and _read_besides(s.members, paths, read)]
-        read.update(a.path for a in joining)
-        self._keep_marks(READ, joining, True, undoable=False)
+    def show_stories(self, staged: Staged, added: Sequence[Article], counted: bool = False
+                     ) -> list[Article]:
+        """On the event loop: stories grouped after their change was taken, shown, with
+        read once for its arrivals (ScanChanges.show_stories)."""
+        return self.changes.show_stories(staged, added, counted)
 
     def read_article(self, path: str) -> ParsedArticle:
         return self.archive.read(path)
@@ -489,13 +424,13 @@ class Services:
                 (marks.add if value else marks.discard)(article.path)
                 count(article, value)
             changed += chunk
-            self._tell_marks(field, chunk, value)
+            self.tell_marks(field, chunk, value)
         if len(articles) > MARK_CHUNK:  # a mark made meanwhile is the user's: not this step's
             changed = [a for a in changed if (a.path in marks) == value]
-        self._keep_marks(field, [*changed, *adopted], value, where)
+        self.keep_marks(field, [*changed, *adopted], value, where)
         return changed
 
-    def _keep_marks(self, field: int, articles: list[Article], value: bool, where: str = "",
+    def keep_marks(self, field: int, articles: list[Article], value: bool, where: str = "",
                     undoable: bool = True) -> None:
         """The user's marks of a step, over any rule's: decided, and written (one undo
         step, if `undoable`).  Those a rule's mark already showed so are written too:
@@ -547,10 +482,10 @@ class Services:
             if path in by_path:
                 changed[path] = by_path[path]
             for (field, value), articles in told.items():
-                self._tell_marks(field, articles, value)
+                self.tell_marks(field, articles, value)
         return list(changed.values())
 
-    def _tell_marks(self, field: int, articles: Sequence[Article], value: bool) -> None:
+    def tell_marks(self, field: int, articles: Sequence[Article], value: bool) -> None:
         for observer in tuple(self.observers):
             observer.marks_changed(field, articles, value)
 
@@ -600,7 +535,7 @@ class Services:
             return frozenset()
         return self.store.visits.added_between(start, end)
 
-    def _see(self, paths: list[str], baseline: bool = False, whole: bool = False) -> None:
+    def see(self, paths: list[str], baseline: bool = False, whole: bool = False) -> None:
         """Record the first sighting of these paths (those never seen before), in the
         background: "new since the last visit" and `added:` (reader/state/visits.py);
         `baseline`: a whole catalog's or a whole scan's; `whole`: a scan of the whole
@@ -684,13 +619,6 @@ class Services:
         if not process_ends:
             self.archive.close()
         return lost
-
-
-def _read_besides(members: Sequence[str], incoming: AbstractSet[str],
-                  read: AbstractSet[str]) -> bool:
-    """Whether a story had members before `incoming` came, and all of them are read."""
-    before = [p for p in members if p not in incoming]
-    return bool(before) and all(p in read for p in before)
 
 
 def step_label(verb: str, articles: Sequence[Article], where: str = "") -> str:

@@ -5,7 +5,7 @@ That is the rule of a story's read state everywhere (its row's look, `story_read
 a story is read when every copy of it (in the group) is read.  Read-once, as Feedly
 has it, is what keeps the copies together: opening any copy reads them all
 (`read_story = "story"`), and a copy arriving in a story whose copies are all read
-arrives read (Services._read_with_stories).  They part only where a mark says so (u
+arrives read (ScanChanges.show_stories, reader/session/scan_changes.py).  They part only where a mark says so (u
 or m on one copy shown under its row, `read_story = "article"`, a copy read before
 it joined the others); the story then stays unread, in Unread and in its row's look,
 until its last copy is read: an unread copy is never hidden behind a read row.

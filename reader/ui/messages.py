@@ -9,6 +9,7 @@ screen applies in turn.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from textual.message import Message
@@ -45,9 +46,11 @@ class CatalogLoaded(Message):
 
 @dataclass
 class CatalogChanged(Message):
-    """A scan (`r`, or a watched batch) changed the archive: the delta applied."""
+    """A scan (`r`, or a watched batch) changed the archive: the delta applied; `taken`
+    set once the screen has (the worker grouping the next piece waits for it)."""
 
     change: CatalogChange
+    taken: threading.Event | None = None
 
 
 @dataclass

@@ -81,10 +81,11 @@ class ArticleActions:
 
     def set_read(self, articles: Sequence[Article], read: bool) -> list[Article]:
         changed = self.services.set_read(articles, read)
-        self._marks_changed(changed)
+        self.show_marks(changed)
         return changed
 
-    def _marks_changed(self, articles: Sequence[Article]) -> None:
+    def show_marks(self, articles: Sequence[Article]) -> None:
+        """The marks of these articles changed: the tree's counts and their rows."""
         if not articles:
             return
         tree = self.tree
@@ -109,7 +110,7 @@ class ArticleActions:
         article = self.article_list.current
         if article is not None:
             starred = self.services.toggle_star(article)
-            self._marks_changed([article])
+            self.show_marks([article])
             self.notify("Starred." if starred else "Star removed.", timeout=2)
 
     # -- many at once: A, c n / c p / c a, S n / S p / S a ------------------------------
@@ -151,7 +152,7 @@ class ArticleActions:
         where = SCOPES[scope]
         async with self._marks_in_order():
             changed = await _stepwise(self.services.marking(field, rows, value, where))
-        self._marks_changed(changed)
+        self.show_marks(changed)
         verb = {(True, True): "read", (True, False): "unread", (False, True): "starred",
                 (False, False): "unstarred"}[field == READ, value]
         if changed:
@@ -178,7 +179,7 @@ class ArticleActions:
             except StateError:
                 return  # the state writer said why (services.on_error)
             changed = await _stepwise(self.services.undoing(undone))
-        self._marks_changed(changed)
+        self.show_marks(changed)
         self.notify(undo_message(undone, redo), timeout=4)
 
     def _marks_in_order(self) -> asyncio.Lock:

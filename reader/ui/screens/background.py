@@ -35,6 +35,7 @@ FIRST_PAINT_WAIT = 2.0  # at most this long (seconds) for the first page to be d
 SCAN_PREVIEW_INTERVAL = 2.0  # seconds between two looks at what a first scan has found
 PREVIEW_COST_FACTOR = 4  # a look waits 4 times what the last one took: at most a fifth
 BUSY_RETRY_SECONDS = 30.0  # another newsreader updates the index: try again after this
+TAKE_WAIT = 2.0  # at most this long (seconds) for the screen to take a change posted
 
 
 class Background:
@@ -245,11 +246,19 @@ class Background:
         the scan itself stored nothing (another newsreader stored it first); returns the
         result with that delta, for the status and the index.  Its stories are grouped
         here too (from the bodies the scan parsed), so that the screen shows the new
-        files in their stories in the step they appear."""
-        change = self.services.apply_scan(result, self.stop_event)
-        if change.delta:
-            self.screen.post_message(CatalogChanged(change))
-        return replace(result, delta=change.delta)
+        files in their stories in the step they appear: a big change in pieces, newest
+        first, each posted once grouped (reader/session/scan_changes.py)."""
+        delta = self.services.post_scan(result, self._post_change, self.stop_event)
+        return replace(result, delta=delta)
+
+    def _post_change(self, change) -> None:
+        """In the scan's worker: a change to the screen, and back once the screen has
+        taken it: the next piece is grouped after, not beside it (both want the GIL,
+        and the take, waiting for it under load, was half a second late)."""
+        taken = threading.Event()
+        self.screen.post_message(CatalogChanged(change, taken))
+        if threading.current_thread() is not threading.main_thread():  # (a test's call
+            self._wait(taken, TAKE_WAIT)  # from the event loop has no one to wait for)
 
     def _with_previews(self) -> Callable[[int, int], None]:
         """The progress callback of a first scan: it makes what the scan has found so far

@@ -168,6 +168,8 @@ class MainScreen(ArticleActions, Screen):
     def on_catalog_changed(self, message: CatalogChanged) -> None:
         self.changes.apply(message.change)
         self.stories.catalog_changed(message.change)
+        if message.taken is not None:
+            message.taken.set()
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         self.background.scan_finished(message)

@@ -22,7 +22,7 @@ from textual.screen import Screen
 
 from reader.archive.model import Article
 from reader.session.catalog import CatalogChange
-from reader.session.stories import Story, open_stories
+from reader.session.stories import Staged, Story, open_stories
 from reader.session.story_counts import story_read
 from reader.ui.messages import Progressed
 from reader.ui.sanitize import clean_line
@@ -110,9 +110,21 @@ class StoryRows:
         self.screen.run_worker(future.result, thread=True, group="stories")
 
     def _apply(self, change: CatalogChange) -> None:
-        if self.services.stories.apply(change.delta, change.bodies) \
-                and not self._cancel.is_set():
-            self.screen.from_worker(self._stories_changed)
+        """A change listed before its stories were grouped (a big rescan that kept no
+        bodies) grouped here, and shown on the event loop."""
+        staged = self.services.stories.stage(change.delta, change.bodies, self._cancel)
+        if staged is not None and not self._cancel.is_set():
+            self.screen.from_worker(self._show, staged, change)
+
+    def _show(self, staged: Staged, change: CatalogChange) -> None:
+        """The stories a change made, shown: read once for its arrivals (they were
+        listed, and counted, unread) and the list cut by the stories anew where they
+        touched it."""
+        joining = self.services.show_stories(staged, change.delta.added, counted=True)
+        self.screen.show_marks(joining)
+        view, paths = staged.view, (a.path for a in change.incoming)
+        if staged.reshaped or any(p in view for p in paths):
+            self._stories_changed()
 
     def _catch_up(self, catalog) -> None:
         """The stories brought up to a whole catalog (a first scan's newer look, or its
