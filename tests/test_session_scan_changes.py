@@ -1,13 +1,24 @@
 """How a big change is cut into the pieces the reader shows one at a time (issue 13):
-newest first, the removals and the 250 newest, then 1,000 at a time, each record once
-and kept added or changed; pieces only with stories grouped and the bodies at hand."""
+newest first, the removals and the STAGED_MAX newest, then 1,000 at a time, each record
+once and kept added or changed; pieces only with stories grouped and the bodies at hand.
+The first piece is made 250 here, smaller than the reader's, to see it apart."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from reader.archive.model import Article, Delta
-from reader.session.scan_changes import PIECE_MAX, STAGED_MAX, in_pieces, pieces
+from reader.session import scan_changes
+from reader.session.scan_changes import PIECE_MAX, in_pieces, pieces
+
+STAGED_MAX = 250
+
+
+@pytest.fixture(autouse=True)
+def first_piece(monkeypatch):
+    monkeypatch.setattr(scan_changes, "STAGED_MAX", STAGED_MAX)
 
 START = datetime(2025, 2, 1, tzinfo=timezone.utc)
 
