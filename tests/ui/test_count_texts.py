@@ -45,6 +45,22 @@ def test_the_status_and_the_list_count_stories_as_the_tree_does(make_app, archiv
                  scenario)
 
 
+def test_the_list_title_says_stories_after_a_change_of_all(make_app, archive_factory):
+    """All's rows made again after a change (in a worker) keep the title's unit."""
+    root = archive_factory(sample_files() | COPIES)
+
+    async def scenario(pilot, screen):
+        await until(pilot, lambda: screen.watching.batches >= 1)
+        assert screen.article_list.border_title == "Articles (13 stories)"
+        (root / "en/news/wire/arrived.en.md").write_text(article(
+            "A harbour reopens", "2025-03-01 10:00:00", "Ships again."), encoding="utf-8")
+        await until(pilot, lambda: len(screen.article_list.rows) == 14)
+        await settle(pilot)
+        assert screen.article_list.border_title == "Articles (14 stories)"
+
+    run_app_test(make_app(root, group_stories=True, watch=True), scenario)
+
+
 def test_counted_by_article_the_status_and_the_list_count_every_copy(make_app,
                                                                      archive_factory):
     async def scenario(pilot, screen):

@@ -118,6 +118,7 @@ class LiveChanges:
                 and self.services.catalog is change.catalog and listing.is_current()
                 and listing.outcome.paths is None and self.services.member(screen.group) is None):
             screen.article_list.update_rows(rows)
+            listing.show_view_counts()  # (new rows drop the title's unit: "stories")
         self._follow_open_article(change, under_cursor)
 
     def _follow_open_article(self, change: CatalogChange, under_cursor: str | None
