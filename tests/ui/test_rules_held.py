@@ -71,8 +71,9 @@ def test_a_hide_rule_removed_brings_its_rows_and_counts_back_in_one_step(
         make_app, ui_settings):
     app = app_with(make_app, ui_settings, HIDE_GOLD)
 
-    async def scenario(pilot, screen):
-        assert label_count(screen, ALL) == "9/9" and len(screen.article_list.rows) == 9
+    async def scenario(pilot, screen):  # (the counts held until the stories load)
+        await until(pilot, lambda: label_count(screen, ALL) == "9/9")
+        assert len(screen.article_list.rows) == 9
         await press(pilot, "slash", *"gold", "enter")  # a search: its hidden hits
         assert screen.article_list.rows == []
         screen.rule_nodes.delete("gold")  # no turn of the loop, no worker yet:
