@@ -6,7 +6,6 @@ group, the counts are the articles', and say so."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import threading
 
@@ -15,6 +14,7 @@ import reader.ui.screens.story_rows as story_rows_module
 from reader.state.groups import ALL
 from reader.ui.screens.held_counts import BY_STORIES
 from tests.ui.conftest import run_app_test, sample_files, settle, until
+from tests.ui.test_first_scan import run_held
 from tests.ui.test_stories_ui import COPIES
 
 
@@ -24,20 +24,6 @@ def count_of(screen, key=ALL) -> str:
 
 def view(screen) -> str:
     return screen.status.parts["view"]
-
-
-def run_held(app, release: threading.Event, during, after) -> None:
-    async def main() -> None:
-        async with app.run_test(size=(120, 36)) as pilot:
-            app.screen.preview_delay = 0
-            try:
-                await during(pilot, app.screen)
-            finally:
-                release.set()
-            await settle(pilot)
-            await after(pilot, app.screen)
-
-    asyncio.run(main())
 
 
 def hold_open(monkeypatch) -> threading.Event:
