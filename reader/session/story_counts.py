@@ -95,7 +95,7 @@ class Excess:
         """The excess of the stories as they are now, redoing only the shares of stories
         that are new or changed, or have a member whose counting changed (`touched`)."""
         self._by_path = by_path
-        stories = {s.id: s for s in {id(s): s for s in view.values()}.values()}
+        stories = {s.id: s for s in view.values()}  # (each member's entry: one story)
         for gone in [key for key in self._shares if key not in stories]:
             self._drop(gone)
         for key, story in stories.items():

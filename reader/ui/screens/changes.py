@@ -80,7 +80,7 @@ class LiveChanges:
             return True
         rows, grouped = screen.article_list.rows, self.services.story_rows
         incoming: Sequence[Article] = change.incoming
-        if listing.outcome.paths is None and self.services.member(screen.group) is None:
+        if self._lists_everything():
             screen.run_worker(partial(self._regroup_all, change, under_cursor,
                                       screen.article_list.generation), thread=True,
                               group="list-edit", description="regroup All")
@@ -116,10 +116,15 @@ class LiveChanges:
         screen, listing = self.screen, self.screen.listing
         if (screen.article_list.generation == generation
                 and self.services.catalog is change.catalog and listing.is_current()
-                and listing.outcome.paths is None and self.services.member(screen.group) is None):
+                and self._lists_everything()):
             screen.article_list.update_rows(rows)
             listing.show_view_counts()  # (new rows drop the title's unit: "stories")
         self._follow_open_article(change, under_cursor)
+
+    def _lists_everything(self) -> bool:
+        """The list holds every article (All, or a group every one is in), no search."""
+        return (self.screen.listing.outcome.paths is None
+                and self.services.member(self.screen.group) is None)
 
     def _follow_open_article(self, change: CatalogChange, under_cursor: str | None
                              ) -> None:
