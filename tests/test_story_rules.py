@@ -57,3 +57,16 @@ def test_a_roundup_whose_title_is_not_about_its_lead_is_no_copy_of_its_first_ite
     roundup = sig("b.md", "BP Touts 'New Beginning,' Fundamental Change in -3-",
                   ITEM * 2 + "0300 GMT - Shares of energy companies rose.", 14, "morningstar")
     assert match(report, roundup, WINDOW) == ""
+
+
+LINK = "[Trading Economics](https://www.example.com/news/{})"
+
+
+def test_a_short_title_over_an_empty_body_saved_twice_in_one_second_is_one_story():
+    """Too little text to join reports of other hours (a daily table's title), yet two
+    files of it dated the same second are one item saved twice."""
+    a = sig("a.md", "Paris Most Actives", LINK.format("a"))
+    b = sig("b.md", "Paris Most Actives", LINK.format("b"))
+    assert a.shingles < 30 and match(a, b, WINDOW) == "exact copy"
+    assert match(a, sig("c.md", "Paris Most Actives", LINK.format("c"), 24.0), WINDOW) == ""
+    assert match(a, sig("d.md", "Paris Most Actives", LINK.format("d"), 0.5), WINDOW) == ""

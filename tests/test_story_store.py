@@ -133,6 +133,20 @@ def test_stories_of_another_window_are_grouped_anew_from_the_signatures(stored):
     assert SignatureStore(stored).grouped() == 1.0
 
 
+def test_stories_grouped_by_older_rules_are_grouped_anew_from_the_signatures(stored):
+    import sqlite3
+
+    db = sqlite3.connect(stored)  # as rules 1 left it: the window only, and its stories
+    with db:
+        db.execute("UPDATE settings SET value = '14.0' WHERE name = 'grouped'")
+        db.execute("DELETE FROM stories")  # (so that only a regroup finds them again)
+    db.close()
+    assert SignatureStore(stored).grouped() is None
+    again = Stories.build(ALL, _never, SignatureStore(stored))  # no file read
+    assert again.story_of("b/hk.md").members == ("a/zh.md", "b/hk.md", "f/copy.md")
+    assert SignatureStore(stored).grouped() == 14.0
+
+
 def test_a_store_of_version_2_is_taken_over_with_its_signatures_and_stories(stored):
     import sqlite3
 

@@ -1,7 +1,9 @@
 """Stories: the articles that tell one story, kept as each article comes and goes.
 
 Two articles are one story (`match`) when their dates are within the window and
-- their folded texts are equal ("exact copy"), or
+- their folded texts are equal ("exact copy"): long enough to tell, or dated the same
+  second (one item saved twice: a title over an empty body says too little to join
+  reports of other hours, yet two of it at one second are one report), or
 - their MinHashes agree on at least `NEAR` of their bins ("near copy": the same
   report lightly edited, or in the other script), their lengths alike, their figures
   shared (`facts_agree`: not one source's template filled in at another hour), each
@@ -48,7 +50,7 @@ def match(a: Signature, b: Signature, window: float) -> str:
     if abs(a.date - b.date) > window:
         return ""
     enough = min(a.shingles, b.shingles) >= MIN_SHINGLES
-    if enough and a.exact == b.exact:
+    if a.exact == b.exact and (enough or a.date == b.date):
         return "exact copy"
     if enough and min(a.length, b.length) >= LENGTH_SHARE * max(a.length, b.length):
         near = similarity(a, b)

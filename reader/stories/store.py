@@ -9,8 +9,10 @@ metadata cache stamps its records, and a row whose stamp differs is computed aga
   millisecond at 100,000 articles) instead of an index built in memory (6-9 s of CPU);
 - `stories`: each member of a story (its number, date and how it is linked).
 Every change is made in the caller's transaction (`batch`), so the stories stored are
-always those of the signatures stored; the setting `grouped` (the window, in days) says
-they were grouped in that window (it is cleared while every signature is grouped anew).
+always those of the signatures stored; the setting `grouped` (the window, in days, and
+the version of the rules, `RULES`) says they were grouped in that window by these rules
+(it is cleared while every signature is grouped anew; stories of older rules are grouped
+anew from the signatures stored, no file read).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ if TYPE_CHECKING:  # (imported where a signature is read or written: reading the
 
 FILE_NAME = "stories.sqlite3"
 VERSION = "4"  # of the signature and its tables: rows of another version are made again
+RULES = "2"  # of reader/stories/grouping.py's `match` (2: exact copies dated one second)
 _SIGNATURE = ("path TEXT NOT NULL UNIQUE, size INTEGER, mtime REAL, date REAL, source "
               "TEXT, exact INTEGER, title TEXT, minhash BLOB, shingles INTEGER, lead BLOB, "
               "length INTEGER, numbers BLOB")
@@ -177,9 +180,11 @@ class SignatureStore:
     # -- stories ---------------------------------------------------------------------
 
     def grouped(self) -> float | None:
-        """The window (days) the stories stored were grouped in (None: being grouped)."""
+        """The window (days) the stories stored were grouped in (None: being grouped,
+        or grouped by other rules than these)."""
         row = self._db.execute("SELECT value FROM settings WHERE name = 'grouped'").fetchone()
-        return float(row[0]) if row else None
+        window, _, rules = (row[0] if row else "").partition(" rules ")
+        return float(window) if row and rules == RULES else None
 
     def set_grouped(self, window: float | None) -> None:
         if window is None:
@@ -187,7 +192,7 @@ class SignatureStore:
             self._db.execute("DELETE FROM settings WHERE name = 'grouped'")
         else:
             self._db.execute("INSERT OR REPLACE INTO settings VALUES ('grouped', ?)",
-                             (repr(float(window)),))
+                             (f"{float(window)!r} rules {RULES}",))
 
     def stories(self) -> dict[int, list[StoredMember]]:
         """Every story stored: its number -> (path, date, why) of each member, in the
