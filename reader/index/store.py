@@ -200,7 +200,9 @@ def claim_writer(index_dir: Path) -> None:
         raise IndexBusy(f"the index is being updated by {who}")
     (whoosh_dir(index_dir) / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)
     pid_file.parent.mkdir(parents=True, exist_ok=True)
-    pid_file.write_text(str(os.getpid()), encoding="ascii")
+    partial = pid_file.with_name(f"writer.pid.{os.getpid()}")  # whole or absent: a reader
+    partial.write_text(str(os.getpid()), encoding="ascii")  # never sees an empty file
+    os.replace(partial, pid_file)
 
 
 def release_writer(index_dir: Path) -> None:
