@@ -21,7 +21,9 @@ rise toward the final count).  "ready" gives the CPU the process spent until the
 was watching (its warm start, imports included). Then one edited
 title, written -> shown in the list; then one burst of `--edits` edited files (a `git
 pull` changing files: each record's groups and story out and in again), written -> listed,
-with the loop's lag p95 and max until it is indexed; then `--memory-bursts` bursts that add and then
+with the loop's lag p95 and max until it is indexed; then `--idle` seconds of nothing;
+each phase also says the garbage collector's full collections (they hold the GIL: the
+event loop waits for them, whatever thread runs them); then `--memory-bursts` bursts that add and then
 delete `--memory-files` files each, with the reader's private memory after each
 (RssAnon: flat means within 10% of the first).
 """
@@ -30,10 +32,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import math
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -122,6 +126,37 @@ class LagMeter:
                 self.samples.append(time.perf_counter() - before - 0.01)
 
 
+class GcMeter:
+    """The garbage collector's full collections (generation 2) while `active`: each one
+    holds the GIL, so it stalls the event loop whichever thread runs it."""
+
+    def __init__(self) -> None:
+        self.full: list[tuple[float, str]] = []  # (seconds, thread), while active
+        self.active, self._began = False, 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._began = time.perf_counter()
+        elif self.active:
+            self.full.append((time.perf_counter() - self._began,
+                              threading.current_thread().name))
+
+    def start(self) -> None:
+        self.full, self.active = [], True
+
+    def summary(self) -> str:
+        self.active = False
+        if not self.full:
+            return "0 full collections"
+        loop = sum(t == threading.main_thread().name for _, t in self.full)
+        return (f"{len(self.full)} full collections ({loop} on the event loop), longest "
+                f"{max(d for d, _ in self.full) * 1000:.0f} ms, in all "
+                f"{sum(d for d, _ in self.full) * 1000:.0f} ms")
+
+
 async def wait(condition, what: str, poll: float = 0.01) -> float:
     deadline = time.perf_counter() + TIMEOUT
     while not condition():
@@ -152,6 +187,7 @@ def edit(sources: list[Path], token: str) -> float:
 class Live:
     def __init__(self, app, root: Path, counters: Counters, lag: LagMeter):
         self.app, self.root, self.counters, self.lag = app, root, counters, lag
+        self.gc = GcMeter()
         self.screen = app.screen
         self.services = self.screen.services
         self.writer = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
@@ -198,6 +234,7 @@ class Live:
         token, before = f"live{'abcdefghij'[number % 10]}tokq", len(self.services.catalog)
         counted, busy = self.counters.snapshot(), self.index_busy()
         load, self.lag.samples, self.lag.active = os.getloadavg()[0], [], True
+        self.gc.start()
         self.takes, start = [], self.services.tree_counts[ALL].total
         written, last = await asyncio.get_running_loop().run_in_executor(  # one clock
             self.writer, write, sources, f"l{number}", token)
@@ -222,7 +259,7 @@ class Live:
                 "parsed": parsed, "reads": reads, "rebuilds": rebuilds, "load": load,
                 "lag95": quantile(self.lag.samples, 0.95) * 1000 if self.lag.samples else 0,
                 "lagmax": max(self.lag.samples, default=0) * 1000,
-                "busy": busy}
+                "gc": self.gc.summary(), "busy": busy}
 
     async def edit_title(self, source: Path) -> float:
         text = source.read_text(encoding="utf-8")
@@ -244,6 +281,7 @@ class Live:
         token, paths = "Editedtokq", [p.relative_to(self.root).as_posix() for p in sources]
         self.lag.samples, self.lag.active = [], True
         load = os.getloadavg()[0]
+        self.gc.start()
         last = await asyncio.get_running_loop().run_in_executor(self.writer, edit, sources,
                                                                 token)
         by_path = lambda: self.services.catalog.by_path  # noqa: E731
@@ -252,7 +290,18 @@ class Live:
         await wait(lambda: not self.index_busy(), "the edits indexed", 0.1)
         self.lag.active = False
         return {"shown": shown - last, "load": load, "lag95": quantile(
-            self.lag.samples, 0.95) * 1000, "lagmax": max(self.lag.samples) * 1000}
+            self.lag.samples, 0.95) * 1000, "lagmax": max(self.lag.samples) * 1000,
+            "gc": self.gc.summary()}
+
+    async def idle(self, seconds: float) -> str:
+        """The loop's lag and the full collections while nothing happens (the reader
+        idle after a burst: its index writer and merges may still be at work)."""
+        self.lag.samples, self.lag.active = [], True
+        self.gc.start()
+        await asyncio.sleep(seconds)
+        self.lag.active = False
+        return (f"loop lag p95 {quantile(self.lag.samples, 0.95) * 1000:.0f} ms max "
+                f"{max(self.lag.samples) * 1000:.0f} ms, {self.gc.summary()}")
 
     async def memory(self, bursts: int, sources: list[Path]) -> list[float]:
         out = []
@@ -297,7 +346,8 @@ async def scenario(app, args, root: Path) -> None:
         steps = r["counts"]
         print(f"  first rows {r['first']:.2f} s, {r['takes']} changes taken, All counted "
               f"{' -> '.join(f'{c:,}' for c in steps)} "
-              f"({'monotone' if steps == sorted(steps) else 'NOT monotone'})", flush=True)
+              f"({'monotone' if steps == sorted(steps) else 'NOT monotone'}); {r['gc']}",
+              flush=True)
     for key, label in (("first", "first rows"), ("shown", "listed"), ("found", "searchable"),
                        ("grouped", "grouped"), ("lag95", "lag p95"), ("lagmax", "lag max")):
         values = [r[key] for r in results if not math.isnan(r[key])]
@@ -310,7 +360,9 @@ async def scenario(app, args, root: Path) -> None:
         r = await live.edits(pick_sources(root, args.edits, 5, seed=98))
         print(f"{args.edits} files edited: in the catalog and listed in {r['shown']:.2f} s, "
               f"loop lag p95 {r['lag95']:.0f} ms max {r['lagmax']:.0f} ms (until indexed), "
-              f"load {r['load']:.1f}", flush=True)
+              f"load {r['load']:.1f}; {r['gc']}", flush=True)
+    if args.idle:
+        print(f"then idle {args.idle:.0f} s: {await live.idle(args.idle)}", flush=True)
     if args.memory_bursts:
         sources = pick_sources(root, args.memory_files, 5, seed=7)
         mb = await live.memory(args.memory_bursts, sources)
@@ -342,6 +394,8 @@ def main() -> None:
     parser.add_argument("--no-group", action="store_true", help="group_stories = false")
     parser.add_argument("--edits", type=int, default=600,
                         help="then one burst of this many edited files (0: none)")
+    parser.add_argument("--idle", type=float, default=20.0,
+                        help="then this many seconds idle, its lag and collections shown")
     parser.add_argument("--memory-bursts", type=int, default=0)
     parser.add_argument("--memory-files", type=int, default=200)
     asyncio.run(run(parser.parse_args()))

@@ -35,7 +35,7 @@ from typing import Callable, Iterator
 from reader.archive.model import Article
 from reader.archive.newest import peek_listed
 from reader.archive.readahead import read_ahead
-from reader.archive.scan import _FIRST_BATCH, _parse_batch, _start_worker
+from reader.archive.scan import _FIRST_BATCH, _parse_batch, start_worker
 from reader.archive.walk import walk_listed
 
 COUNT = _FIRST_BATCH  # the newest files parsed: a first scan's first batch
@@ -180,7 +180,7 @@ def _context():
 def _look_and_send(pipe: Connection, root: Path, tz: tzinfo, follow: str,
                    share: tuple[int, int]) -> None:
     """A worker: its share of the look, or why it failed, to the reader."""
-    _start_worker()
+    start_worker()
     try:
         pipe.send(look_at_share(root, tz, follow, share))
     except Exception as exc:  # noqa: BLE001 - the first scan does without the look

@@ -185,7 +185,7 @@ def _in_workers(root: Path, tz: tzinfo, batches: list[list[FoundFile]], workers:
     yield _parse_batch(root, batches[0], tz, bodies)
     # spawn: forking a process that runs threads (the UI) can deadlock the child
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker)
+                               initializer=start_worker)
     pending: dict[Future, list[FoundFile]] = {}
     queue = iter(batches[1:])
 
@@ -228,7 +228,7 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         process.join(1)
 
 
-def _start_worker() -> None:
+def start_worker() -> None:
     """A worker never writes to the terminal the reader draws on, and ends with the process
     that started it (it would wait for batches forever after a kill -9 of the reader)."""
     devnull = os.open(os.devnull, os.O_WRONLY)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, AbstractSet, Callable, Iterable, Mapping, Sequ
 from reader.archive import Archive
 from reader.archive.model import Article, Delta
 from reader.config import Settings
+from reader.stories.signing import Made, Signer
 from reader.stories.store import SignatureStore
 
 if TYPE_CHECKING:
@@ -86,8 +87,10 @@ class Stories:
     100,000 articles), and a change looks up its candidates in the store."""
 
     def __init__(self, read_body: ReadBody, store: SignatureStore | None = None,
-                 window_days: float = 14.0, enabled: bool = True) -> None:
+                 window_days: float = 14.0, enabled: bool = True,
+                 signer: Signer | None = None) -> None:
         self._read_body = read_body
+        self.signer = signer or Signer()  # (none of its own: signatures made here)
         if store is None and enabled:
             store = SignatureStore.in_memory()
         self._store = store
@@ -103,11 +106,13 @@ class Stories:
     def build(cls, articles: Iterable[Article], read_body: ReadBody,
               store: SignatureStore | None = None, window_days: float = 14.0,
               enabled: bool = True, progress: Callable[[int, int], None] | None = None,
-              cancel: threading.Event | None = None) -> "Stories":
+              cancel: threading.Event | None = None, signer: Signer | None = None
+              ) -> "Stories":
         """Every article grouped: the stored stories taken as they are, or signatures
-        stored where the file's stamp agrees, the others computed (and stored).  With
-        `enabled` false nothing is computed and no article has a story."""
-        stories = cls(read_body, store, window_days, enabled)
+        stored where the file's stamp agrees, the others computed (and stored: by
+        `signer`'s workers, if it has any).  With `enabled` false nothing is computed
+        and no article has a story."""
+        stories = cls(read_body, store, window_days, enabled, signer)
         if enabled:
             stories.load_stored()
             stories.catch_up(list(articles), progress, cancel)
@@ -214,14 +219,14 @@ class Stories:
             with store.batch():
                 for path in gone:
                     touched |= grouper.remove(path)
-            total = done + len(incoming)
-            for start in range(0, len(incoming), _BATCH):
-                added = self._add(grouper, incoming[start:start + _BATCH], bodies, stopped)
-                if added is None:  # a quit: no view is made, the next start goes on
+            total, body_of = done + len(incoming), self._body_of(bodies)
+            for made in self.signer.batches(incoming, body_of, stopped, _BATCH):
+                if made is None:  # a quit: no view is made, the next start goes on
                     return None
-                touched |= added
+                touched |= self._add(grouper, made)
+                done += len(made)
                 if progress is not None:
-                    progress(done + min(start + _BATCH, len(incoming)), total)
+                    progress(done, total)
             self._made_anew(old, touched)
             made = self._head, self._made
         if show:
@@ -245,19 +250,12 @@ class Stories:
             store.set_grouped(self.window_days)
         return touched
 
-    def _add(self, grouper: StoryGrouper, articles: Sequence[Article],
-             bodies: Mapping[str, str], stopped: Callable[[], bool] = bool
-             ) -> set[int] | None:
-        """The stories `articles` touched, stored in one transaction; None, with nothing
-        stored, once `stopped()` says so before the last signature is made."""
-        from reader.stories.compute import signature_for, stamp
+    def _body_of(self, bodies: Mapping[str, str]) -> ReadBody:
+        read_body = self._read_body
+        return lambda a: bodies[a.path] if a.path in bodies else read_body(a)
 
-        made = []
-        for a in articles:
-            if stopped():
-                return None
-            made.append((stamp(a), signature_for(a, bodies[a.path] if a.path in bodies
-                                                 else self._read_body(a))))
+    def _add(self, grouper: StoryGrouper, made: Made) -> set[int]:
+        """The stories the signatures `made` touched, stored in one transaction."""
         touched: set[int] = set()
         with self._store.batch():
             for stamped, sig in made:
@@ -323,6 +321,7 @@ class Stories:
         return out
 
     def close(self) -> None:
+        self.signer.close()
         if self._store is not None:
             self._store.close()
 
@@ -338,13 +337,15 @@ def _story(dated: list[tuple[str, float]], why: Mapping[str, str]) -> Story:
 
 def open_stories(archive: Archive, settings: Settings, articles: Iterable[Article],
                  progress: Callable[[int, int], None] | None = None,
-                 cancel: threading.Event | None = None) -> Stories:
-    """The archive's stories, its signatures kept in its data dir (blocking: a worker)."""
+                 cancel: threading.Event | None = None, signer: Signer | None = None
+                 ) -> Stories:
+    """The archive's stories, its signatures kept in its data dir (blocking: a worker);
+    those of a big change made by `signer`'s workers, if it has any."""
     if not settings.group_stories:
         return Stories(archive_body(archive), enabled=False)
     store = SignatureStore.in_dir(archive.data_dir)
     return Stories.build(articles, archive_body(archive), store, settings.story_window_days,
-                         progress=progress, cancel=cancel)
+                         progress=progress, cancel=cancel, signer=signer)
 
 
 def story_rows(rows: Sequence[Article], stories: Stories, expanded: AbstractSet[str],

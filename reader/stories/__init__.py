@@ -7,4 +7,5 @@ grouped as articles come and go.  No Textual here: the session layer's `Stories`
 - grouping.py: when two articles are one story, and the stories kept by changes
 - store.py: signatures on disk, so that a warm start computes none
 - compute.py: signatures of archive articles (a scan's bodies, or the files)
+- signing.py: a big change's signatures made in worker processes, beside the loop
 """

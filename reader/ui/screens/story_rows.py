@@ -24,11 +24,14 @@ from reader.archive.model import Article
 from reader.session.catalog import CatalogChange
 from reader.session.stories import Staged, Story, open_stories
 from reader.session.story_counts import story_read
+from reader.stories.signing import Signer
 from reader.ui.messages import Progressed
 from reader.ui.sanitize import clean_line
 from reader.ui.wording import local_date
 
 COPIES_SHOWN = 5  # copies listed under the article (keys 1-5)
+SIGNING_WORKERS = 2  # processes that make a big change's signatures (reader/stories/signing.py)
+WARM_FROM = 10_000  # articles from which they start with the stories, ready for a burst
 SOURCES_NAMED = 3  # sources a story's row names before "+N"
 
 
@@ -69,7 +72,9 @@ class StoryRows:
         catalog = services.catalog
         try:
             stories = open_stories(services.archive, services.settings, catalog.articles,
-                                   self._progress, self._cancel)
+                                   self._progress, self._cancel, Signer(SIGNING_WORKERS))
+            if len(catalog) >= WARM_FROM:  # a burst to come: its workers ready for it
+                stories.signer.warm()
         except (OSError, sqlite3.Error) as exc:  # the data dir cannot hold stories.sqlite3
             self.screen.from_worker(self.screen.held.stories_loaded)  # counted by article
             app.call_from_thread(self.screen.notify, f"Stories are not grouped: {exc}",
@@ -165,6 +170,7 @@ class StoryRows:
     def stop(self) -> None:
         self._cancel.set()
         self._changes.shutdown(wait=False, cancel_futures=True)
+        self.services.stories.signer.close()  # (its workers: the store is left open)
 
     # -- the list --------------------------------------------------------------------
 
