@@ -23,11 +23,13 @@ class ListRows(NamedTuple):
     show: how many stories or articles, as the tree counts them (copies folded under their
     story's row count as articles; copies shown under it, once, as its story), and the
     hits so counted (`counted`, to count them again after a change).  A group's size is
-    the tree's count of it; here, its rows."""
+    the tree's count of it; here, its rows.  `counts`: what the size counts, as
+    `Services.counted` says it ("stories", "articles", "")."""
 
     rows: list[Article]
     size: int
     counted: AbstractSet[str] = frozenset()
+    counts: str = ""
 
 
 def unhidden(keep: Member, hidden: AbstractSet[str]) -> Member:

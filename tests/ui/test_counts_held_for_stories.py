@@ -6,6 +6,7 @@ group, the counts are the articles', and say so."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 
@@ -13,6 +14,8 @@ import reader.session.stories as stories_module
 import reader.ui.screens.story_rows as story_rows_module
 from reader.state.groups import ALL
 from reader.ui.screens.held_counts import BY_STORIES
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.status_bar import StatusBar
 from tests.ui.conftest import run_app_test, sample_files, settle, until
 from tests.ui.test_first_scan import run_held
 from tests.ui.test_stories_ui import COPIES
@@ -67,6 +70,33 @@ def test_a_warm_start_holds_every_count_until_the_stories_are_loaded(
         assert screen.tree.border_title == "Groups, by story"
 
     run_held(make_app(root), release, during, after)
+
+
+def test_no_count_of_articles_is_said_to_be_of_stories_at_a_warm_start(
+        make_app, archive_factory, monkeypatch):
+    """Every text the status and the list's title showed, in order: the hold ended when
+    the stories loaded, but the rows (15, of articles) were being made again by story,
+    and a frame said `15 stories in view` (atk6's F2, `100,800 stories in view` at
+    100,000 articles)."""
+    root = archive_factory(sample_files() | COPIES)
+    run_app_test(make_app(root), lambda pilot, screen: settle(pilot))  # stories stored
+    shown, set_part = [], StatusBar.set_part
+
+    def recorded(self, name, text):
+        shown.append(text) if name == "view" else None
+        set_part(self, name, text)
+
+    monkeypatch.setattr(StatusBar, "set_part", recorded)
+    monkeypatch.setattr(ArticleList, "show_count",
+                        lambda self, count, show=ArticleList.show_count:
+                        (shown.append(count), show(self, count)))
+
+    async def scenario(pilot, screen):
+        assert view(screen) == "13 stories in view · 13 unread of 13"
+
+    run_app_test(make_app(root), scenario)
+    said = [text for text in shown if re.match(r"[0-9,]+ stories", text)]
+    assert said and all(text.startswith("13 stories") for text in said), shown
 
 
 def test_stories_that_cannot_load_leave_the_counts_by_article(make_app, archive_factory,
