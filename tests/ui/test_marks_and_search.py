@@ -250,6 +250,29 @@ def test_the_complete_list_replaces_the_first_page_without_moving_the_cursor(
     run_app_test(make_app(), scenario)
 
 
+def test_a_search_run_again_keeps_its_rows_and_count_till_the_new_ones(make_app, monkeypatch):
+    """The index grew (a burst): the search on screen is run again.  Its first page cut
+    the rows and the count to a lower bound for a moment (atk6's F4: `1,000 stories
+    found` → `100+` → `1,001`); run again, it goes straight to the complete list."""
+    monkeypatch.setattr("reader.ui.screens.list_updates.FIRST_HITS", 3)
+
+    async def scenario(pilot, screen):
+        screen.listing.full_list_delay = 0
+        await press(pilot, "slash", *"报告")
+        assert len(screen.article_list.rows) == 8
+        gate, sizes = Gate(screen.services, hold=()), []
+        set_rows = screen.article_list.set_rows
+        screen.article_list.set_rows = lambda rows, *args, **kwargs: (
+            sizes.append((len(rows), screen.status.parts["search"])),
+            set_rows(rows, *args, **kwargs))
+        screen.listing.search_again()
+        await settle(pilot)
+        assert gate.calls == [("报告", 0)] and sizes == [(8, "8 hits · newest first")]
+        assert screen.status.parts["search"] == "8 hits · newest first"
+
+    run_app_test(make_app(), scenario)
+
+
 def burst(app, *keys: str) -> None:
     """Keys as a terminal delivers a fast typist's burst: all queued before any is handled."""
     from textual import events
