@@ -90,16 +90,25 @@ async def settle(pilot) -> None:
     app = pilot.app
     for _ in range(100):
         await until(pilot, lambda: app.key_queue.idle)
+        workers = finite_workers(app)
         try:
-            await app.workers.wait_for_complete(finite_workers(app))
+            await asyncio.wait_for(app.workers.wait_for_complete(workers), WORKERS_LIMIT)
         except WorkerCancelled:  # a newer search (a key, the index) replaced it: wait on
             continue
+        except asyncio.TimeoutError:  # a worker that never ends: name it (CI once hung
+            raise AssertionError(  # here until pytest's timeout, naming none)
+                "workers never ended: " + ", ".join(
+                    f"{w.name or w.description} ({w.group}, {w.state.name})"
+                    for w in workers if not w.is_finished)) from None
         await pilot.pause()
         if not any(w.is_running for w in finite_workers(app)) and app.key_queue.idle:
             screen = app.screen
             if not isinstance(screen, MainScreen) or screen.loaded.is_set():
                 return
     raise AssertionError("the app never settled")
+
+
+WORKERS_LIMIT = 120  # seconds: a bound on a wait for workers (a few seconds at most)
 
 
 def finite_workers(app) -> list:
