@@ -93,3 +93,18 @@ def test_a_small_change_is_made_here_and_starts_no_worker():
     small = articles[:signing.POOL_FROM - 1]
     assert sum(map(len, signer.batches(small, _body(bodies)))) == len(small)
     assert signer._pool is None
+
+
+def test_workers_that_cannot_start_leave_the_work_to_this_thread(signer, monkeypatch):
+    """A process limit reached: spawning a worker (at a submit) raises OSError; the
+    signatures are made here, and a warm start says nothing."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    def refused(self, *args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", refused)
+    signer.warm()
+    articles, bodies = _many()
+    made = [m for batch in signer.batches(articles, _body(bodies)) for m in batch]
+    assert signer.broken and len(made) == len(articles)

@@ -49,9 +49,8 @@ class Signer:
         """Start the workers now (their imports take a few tenths of a second), so the
         first big change does not wait for them; nothing when there are none."""
         pool = self._started()
-        if pool is not None:
-            for _ in range(self.workers):
-                pool.submit(_sign, [])
+        for _ in range(self.workers if pool is not None else 0):
+            self._submit(pool, [])
 
     def batches(self, articles: Sequence[Article], body_of: Callable[[Article], str],
                 stopped: Callable[[], bool] = bool, size: int = 500
@@ -109,9 +108,9 @@ class Signer:
 
         if self.broken:
             return None
-        try:
+        try:  # (a worker is spawned at a submit: OSError where none can start, a limit)
             return pool.submit(_sign, items)
-        except (BrokenProcessPool, RuntimeError):  # (RuntimeError: shut down)
+        except (BrokenProcessPool, RuntimeError, OSError):  # (RuntimeError: shut down)
             self.broken = True
             return None
 
@@ -141,7 +140,7 @@ class Signer:
                 self._pool = ProcessPoolExecutor(
                     self.workers, mp_context=multiprocessing.get_context("spawn"),
                     initializer=start_worker)
-            except OSError:  # no process can be started (a limit): here, then
+            except OSError:  # its queues' semaphores cannot be made (/dev/shm full)
                 self.broken = True
                 return None
         return self._pool
