@@ -231,3 +231,33 @@ def test_a_search_reads_the_stored_stories_of_its_hits_and_writes_none(
     writes = [s for s in statements if s.split()[0].upper() in
               ("INSERT", "CREATE", "DELETE", "DROP", "UPDATE", "PRAGMA", "BEGIN")]
     assert statements and not writes and not asked  # no store-wide read either
+
+
+def _story_archive(root: Path, copies: int) -> None:
+    """One report carried by `copies` sources (the newest articles), and three other
+    articles with the same word, older."""
+    for n in range(copies):
+        _write(root / "news" / f"src{n}" / "report.md", "Zebracorp results",
+               f"2025-02-14T10:{n:02d}:00+08:00", ENGLISH + " Zebracorp said so.")
+    for n, body in enumerate((OTHER, SIMPLIFIED, "Shares of Zebracorp fell on a quiet day.")):
+        _write(root / "other" / f"o{n}.md", f"Other news {n} on Zebracorp",
+               f"2025-02-0{n + 1}T10:00:00+08:00", body + " Zebracorp")
+
+
+def _write(path: Path, title: str, date: str, body: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'---\ntitle: "{title}"\ndate: {date}\n---\n{body}\n', encoding="utf-8")
+
+
+def test_search_limit_counts_stories_not_the_copies_of_a_big_one(tmp_path):
+    root = tmp_path / "arch"
+    _story_archive(root, 14)  # more copies than the 2 x 5 hits first asked for
+    done = subprocess.run([sys.executable, "-m", "reader.cli.main", "--data-dir",
+                           str(tmp_path / "data"), "search", "zebracorp", "--json",
+                           "--sort", "date", "--limit", "2", "--archive", str(root)],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    hits = json.loads(done.stdout)
+    assert len(hits) == 2, [h["path"] for h in hits]
+    assert len(hits[0]["copies"]) == 13 and hits[1]["path"].startswith("other/")
+    assert all(h["path"].startswith("news/") for h in hits[0]["copies"])

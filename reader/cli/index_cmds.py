@@ -117,9 +117,31 @@ def run_index(args: argparse.Namespace, settings) -> int:
     return 0
 
 
-def run_search(args: argparse.Namespace, settings) -> int:
+def _grouped_search(index, args, rules, state, archive, settings, group: bool):
+    """The search's hits, one per story when `group`: `--limit` counts stories, so a
+    story with more copies than the hits asked for has them asked for again, wider,
+    until `--limit` stories remain or every hit was seen."""
     from reader.index.searcher import UNREADABLE
 
+    asked = asked_limit(args.limit, group)
+    while True:
+        state, results = _ruled_search(index, args, rules, state, asked)
+        if results.error == UNREADABLE:  # the index, not the query, is at fault
+            raise CommandError(UNREADABLE)
+        if results.error:
+            raise CommandError(f"bad query: {results.error}")
+        stories = open_hit_stories(archive, settings, [h.path for h in results.hits]) \
+            if settings.group_stories else None
+        if stories is None or not group:
+            return results, stories
+        hits = grouped(results.hits, stories, args.limit)
+        if not asked or len(hits) >= args.limit or len(results.hits) < asked:
+            results.hits = hits
+            return results, stories
+        asked *= 4
+
+
+def run_search(args: argparse.Namespace, settings) -> int:
     if args.limit < 0:
         raise CommandError("--limit must be 0 (all) or more")
     archive = open_archive(args, settings)
@@ -127,17 +149,8 @@ def run_search(args: argparse.Namespace, settings) -> int:
     rules = settings.rules if not args.all else ()
     group = settings.group_stories and not args.no_group
     wanted = rules or args.json or _needs_state(args.query, index)
-    state, results = _ruled_search(index, args, rules, _state_of(archive) if wanted else None,
-                                   asked_limit(args.limit, group))
-    if results.error == UNREADABLE:  # the index, not the query, is at fault
-        raise CommandError(UNREADABLE)
-    if results.error:
-        raise CommandError(f"bad query: {results.error}")
-    stories = open_hit_stories(archive, settings, [h.path for h in results.hits]) \
-        if settings.group_stories else None
-    if stories is not None:
-        results.hits = grouped(results.hits, stories, args.limit) if group \
-            else results.hits
+    state = _state_of(archive) if wanted else None
+    results, stories = _grouped_search(index, args, rules, state, archive, settings, group)
     if args.json:
         marks = state or _NothingMarked()
         read, starred = marks.read_set(), marks.starred_set()
