@@ -118,7 +118,7 @@ def run_index(args: argparse.Namespace, settings) -> int:
 
 
 def _grouped_search(index, args, rules, state, archive, settings, group: bool):
-    """The search's hits, one per story when `group`: `--limit` counts stories, so a
+    """(the state, the results, the stories): the search's hits, one per story when `group`: `--limit` counts stories, so a
     story with more copies than the hits asked for has them asked for again, wider,
     until `--limit` stories remain or every hit was seen."""
     from reader.index.searcher import UNREADABLE
@@ -133,11 +133,11 @@ def _grouped_search(index, args, rules, state, archive, settings, group: bool):
         stories = open_hit_stories(archive, settings, [h.path for h in results.hits]) \
             if settings.group_stories else None
         if stories is None or not group:
-            return results, stories
+            return state, results, stories
         hits = grouped(results.hits, stories, args.limit)
         if not asked or len(hits) >= args.limit or len(results.hits) < asked:
             results.hits = hits
-            return results, stories
+            return state, results, stories
         asked *= 4
 
 
@@ -150,7 +150,7 @@ def run_search(args: argparse.Namespace, settings) -> int:
     group = settings.group_stories and not args.no_group
     wanted = rules or args.json or _needs_state(args.query, index)
     state = _state_of(archive) if wanted else None
-    results, stories = _grouped_search(index, args, rules, state, archive, settings, group)
+    state, results, stories = _grouped_search(index, args, rules, state, archive, settings, group)
     if args.json:
         marks = state or _NothingMarked()
         read, starred = marks.read_set(), marks.starred_set()
