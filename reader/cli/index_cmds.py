@@ -118,9 +118,10 @@ def run_index(args: argparse.Namespace, settings) -> int:
 
 
 def _grouped_search(index, args, rules, state, archive, settings, group: bool):
-    """(the state, the results, the stories): the search's hits, one per story when `group`: `--limit` counts stories, so a
-    story with more copies than the hits asked for has them asked for again, wider,
-    until `--limit` stories remain or every hit was seen."""
+    """(the state, the results, the stories): the search's hits, one per story when
+    `group`.  `--limit` counts stories, so where a story's copies crowd out the hits asked
+    for, they are asked for again, wider, until `--limit` stories remain or every hit
+    was seen."""
     from reader.index.searcher import UNREADABLE
 
     asked = asked_limit(args.limit, group)
