@@ -125,8 +125,9 @@ def _grouped_search(index, args, rules, state, archive, settings, group: bool):
     from reader.index.searcher import UNREADABLE
 
     asked = asked_limit(args.limit, group)
+    state = _ruled_state(index, rules, state)
     while True:
-        state, results = _ruled_search(index, args, rules, state, asked)
+        results = _visible_search(index, args, state, asked, state.hidden if rules else None)
         if results.error == UNREADABLE:  # the index, not the query, is at fault
             raise CommandError(UNREADABLE)
         if results.error:
@@ -177,15 +178,24 @@ def _needs_state(query: str, index) -> bool:
         return False
 
 
-def _ruled_search(index, args: argparse.Namespace, rules, state, limit: int):
-    """(the state, the results of `limit` hits); with `rules`, the hits they hide are left
-    out and their marks are in the state."""
+def _ruled_state(index, rules, state):
+    """The state with `rules`' marks in it and the articles they hide (once a search,
+    however many times its hits are asked for); `state` itself without rules."""
     if not rules:
-        return state, index.search(args.query, limit=limit, sort=args.sort, state=state)
-    from reader.session.rules_offline import applied, search_visible
+        return state
+    from reader.session.rules_offline import applied
 
-    state = applied(rules, index, state)[1]
-    return state, search_visible(index, args.query, limit, args.sort, state, state.hidden)
+    return applied(rules, index, state)[1]
+
+
+def _visible_search(index, args: argparse.Namespace, state, limit: int, hidden):
+    """The results of `limit` hits, those in `hidden` (the rules' hidden articles, or
+    None without rules) left out."""
+    if hidden is None:
+        return index.search(args.query, limit=limit, sort=args.sort, state=state)
+    from reader.session.rules_offline import search_visible
+
+    return search_visible(index, args.query, limit, args.sort, state, hidden)
 
 
 def searched(archive, settings, query: str, state, **options):
