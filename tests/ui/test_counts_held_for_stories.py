@@ -16,8 +16,9 @@ from reader.state.groups import ALL
 from reader.ui.screens.held_counts import BY_STORIES
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.status_bar import StatusBar
-from tests.ui.conftest import run_app_test, sample_files, settle, until
-from tests.ui.test_first_scan import run_held
+from tests.ui.conftest import article, run_app_test, sample_files, settle, until
+from tests.ui.test_first_scan import hold_scan_at_batch, run_held
+from tests.ui.test_stories_live import OIL, OIL_TITLE
 from tests.ui.test_stories_ui import COPIES
 
 
@@ -159,3 +160,43 @@ def test_counted_by_article_nothing_waits_for_the_stories(make_app, archive_fact
 
     run_held(make_app(archive_factory(sample_files() | COPIES), count_by="articles"),
              release, during, after)
+
+
+def test_a_first_scans_catch_up_counts_by_article_meanwhile_and_says_so(
+        make_app, archive_factory, monkeypatch):
+    """A first start (no cache): the stories open on the first look at the archive (5 of
+    its 15 files), then catch up with the rest.  That catch-up, more than a batch, counted
+    by story, said so, and its counts fell as it went (9,947, 9,713, 9,620 at 10,000
+    articles in the attack): by article meanwhile, and the tree says so."""
+    oil = {f"zh-HK/news/zz{n}/oil.en.md": article(OIL_TITLE, f"2025-02-2{n} 08:00:00", OIL)
+           for n in (1, 2)}  # found first: the first look has a story
+    root = archive_factory(sample_files() | COPIES | oil)
+    scan_held = hold_scan_at_batch(monkeypatch, 2)
+    monkeypatch.setattr(stories_module, "_BATCH", 2)
+    entered, release = threading.Event(), threading.Event()
+    progress = story_rows_module.StoryRows._progress
+
+    def progress_then_hold(self, done, total):  # a catch-up after the first look
+        progress(self, done, total)
+        if total > 5 and done < total and not entered.is_set():
+            entered.set()
+            release.wait(60)
+
+    monkeypatch.setattr(story_rows_module.StoryRows, "_progress", progress_then_hold)
+
+    async def during(pilot, screen):
+        await until(pilot, screen.stories.ready.is_set)
+        assert screen.tree.border_title == "Groups so far, by story"  # (the oil report)
+        scan_held.set()
+        await until(pilot, lambda: entered.is_set() and not screen.scanning)
+        await until(pilot, lambda: count_of(screen) == "17/17")
+        assert screen.tree.border_title == "Groups, by article"
+        assert screen.services.counting == "articles"
+        assert view(screen) == "17 articles in view · 17 unread of 17"
+
+    async def after(pilot, screen):
+        assert count_of(screen) == "14/14"
+        assert screen.tree.border_title == "Groups, by story"
+        assert view(screen) == "14 stories in view · 14 unread of 14"
+
+    run_held(make_app(root), release, during, after)

@@ -83,6 +83,8 @@ def test_a_rescan_applies_its_delta_in_place(make_app, archive_factory, ui_setti
         screen.preview_delay = 0
         await press(pilot, "N")
         assert rows.current.title == "Fresh 2" and "new" not in screen.status.parts
+        assert pane.shown_path == rows.current.path  # shown, not opened: N goes to it,
+        assert rows.current.path not in screen.services.read  # Enter reads it (it did)
         assert screen.group == EN  # the newest is in view: the group stays
 
     run_app_test(app, scenario)

@@ -12,7 +12,7 @@ import os
 import pytest
 
 from reader.state.groups import ALL
-from tests.ui.conftest import article, press, run_app_test, sample_files
+from tests.ui.conftest import article, press, run_app_test, sample_files, settle
 from tests.ui.test_stories_ui import BODY, COPIES, TITLE
 
 OIL = ("Oil prices climbed for a fourth straight session on Thursday after producers "
@@ -167,3 +167,51 @@ def test_read_story_article_a_copy_arrives_unread_and_the_row_stays(make_app, ui
         assert story_row(screen) == (place, NEWEST)
 
     run_app_test(make_app(group_stories=True, read_story="article"), scenario)
+
+
+def test_the_copy_under_the_cursor_deleted_keeps_the_cursor_on_its_story(make_app,
+                                                                         ui_archive):
+    """The folded row's copy (the one that stands for the story) deleted while open: the
+    cursor goes to the story's new row, not to the top of the list (the attack found the
+    next Enter opening the newest article instead), and the pane keeps the copy, gone."""
+    async def scenario(pilot, screen):
+        place, path = story_row(screen)
+        assert path == NEWEST and place > 0
+        screen.article_list.move_to(place)
+        await press(pilot, "enter")
+        story = screen.services.stories.story_of(NEWEST)
+        (ui_archive / NEWEST).unlink()
+        await press(pilot, "r")
+        await settle(pilot)
+        current = screen.article_list.current
+        assert current.path in story.members and current.path != NEWEST
+        assert screen.services.stories.story_of(current.path) is not None
+        assert screen.article_pane.shown_path == NEWEST and screen.article_pane.gone
+
+    run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_an_expanded_copy_under_the_cursor_deleted_keeps_the_cursor_in_its_story(
+        make_app, ui_archive):
+    """An expanded story's `↳` copy deleted under the cursor: the cursor goes to the copy
+    that took its row, still in the story (it went to row 0)."""
+    async def scenario(pilot, screen):
+        place, path = story_row(screen)
+        screen.article_list.move_to(place)
+        await press(pilot, "x")
+        rows = screen.article_list.rows
+        copy = rows[place + 1].path
+        story = screen.services.stories.story_of(copy)
+        assert copy in story.members and copy != path
+        screen.article_list.move_to(place + 1)
+        await press(pilot, "enter")
+        (ui_archive / copy).unlink()
+        await press(pilot, "r")
+        await settle(pilot)
+        current = screen.article_list.current
+        assert current.path in story.members and current.path != copy
+        assert screen.article_pane.shown_path == copy and screen.article_pane.gone
+        await press(pilot, "x")  # the keys act on the story the cursor is on
+        assert len(screen.services.stories.story_of(current.path)) == 2
+
+    run_app_test(make_app(group_stories=True), scenario)

@@ -5,6 +5,8 @@ opening one marks the whole story read (one undo step), or only itself
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests.ui.conftest import article, press, run_app_test, sample_files, settle
@@ -187,8 +189,8 @@ def test_the_stories_catch_up_stops_when_the_reader_quits(make_app):
         def catch_up(articles, progress=None, cancel=None):
             seen["cancel"] = cancel
 
-        stories.catch_up = catch_up
-        screen.stories._catch_up(screen.services.catalog)
+        stories.catch_up = catch_up  # (on the stories' thread: it hands results to the loop)
+        await asyncio.to_thread(screen.stories._catch_up, screen.services.catalog)
         assert seen["cancel"] is screen.stories._cancel
         screen.stories.stop()
         assert seen["cancel"].is_set()
@@ -212,8 +214,10 @@ def test_the_stories_catch_up_says_its_progress_of_the_whole_catalog(make_app):
         real = screen.post_message
         screen.post_message = lambda m: (isinstance(m, Progressed) and said.append(
             (m.part, m.text))) or real(m)
-        screen.stories._catch_up(screen.services.catalog)
+        await asyncio.to_thread(screen.stories._catch_up, screen.services.catalog)
         total = len(screen.services.catalog.articles)
         assert said == [("stories", f"grouping stories 10/{total}"), ("stories", "")]
+        await settle(pilot)  # by story again once it ended (by article while it went on)
+        assert not screen.services.grouping_long and screen.services.counting == "stories"
 
     run_app_test(make_app(group_stories=True), scenario)

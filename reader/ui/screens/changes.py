@@ -143,6 +143,12 @@ class LiveChanges:
             if back is not None:
                 rows.move_to(back)
 
+    def displaced_to(self, gone: str, took: str) -> None:
+        """The rows, made again, put the cursor on `took`: the row of the open article
+        `gone` went (its story's new row, or the next)."""
+        if self.screen.article_pane.shown_path == gone:
+            self.displaced = gone, took
+
     def holds_gone(self, under_cursor: str | None) -> bool:
         """True while the pane keeps a deleted open article and the cursor is still on
         the row that took its place: rows shown again (a search run again once the
@@ -210,14 +216,16 @@ class LiveChanges:
             pane.show(parsed, pane.shown_terms)
 
     def jump_newest(self) -> None:
-        """To the newest article that arrived (the newest of all if none did)."""
+        """To the newest article that arrived (the newest of all if none did): shown, not
+        opened (a look is not a read; Enter opens it, `mark_read_on_move` reads it as
+        any article the cursor rests on)."""
         catalog = self.services.catalog
         arrived = [catalog.by_path[p] for p in self._arrived() if p in catalog.by_path]
         newest = min(arrived, key=order_key) if arrived else \
             (catalog.articles[0] if catalog.articles else None)
         self.seen()
         if newest is not None:
-            self.screen.jump_to(newest.path)
+            self.screen.jump_to(newest.path, open_it=False)
 
     def seen(self) -> None:
         """The user has looked at the newest: nothing is new any more."""

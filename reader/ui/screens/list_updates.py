@@ -148,7 +148,8 @@ class Listing:
         self.size_counts = listed.counts
         self.counted_hits = listed.counted
         self._shown = (request.text, request.query)
-        article_list.set_rows(rows, keep, partial=not outcome.complete)
+        if article_list.set_rows(rows, keep, partial=not outcome.complete):
+            self.screen.changes.displaced_to(keep, article_list.current.path)
         self._show_search_status(outcome, len(rows), request.query)
         self.show_view_counts()
         self.screen.rows_shown(rows, outcome)

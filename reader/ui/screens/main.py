@@ -255,13 +255,14 @@ class MainScreen(ArticleActions, Screen):
 
     # -- the list (see list_updates.py) ----------------------------------------------
 
-    def jump_to(self, path: str) -> None:
-        """Show and open one article, clearing the search and group if they hide it."""
+    def jump_to(self, path: str, open_it: bool = True) -> None:
+        """Show and open one article (or only go to it and show it, not read: `N`),
+        clearing the search and group if they hide it."""
         if not any(a.path == path for a in self.article_list.rows):
             self.group, self.search_text = ALL, ""
             self.query_one(SearchBox).value = ""
             self.tree.select_key(ALL)
-        self._open_when_shown = path
+        self._open_when_shown = path if open_it else None
         self.refresh_list(keep=path)
 
     # -- messages from the widgets -------------------------------------------------

@@ -61,11 +61,28 @@ class StoryRows:
     def _progress(self, done: int, total: int) -> None:
         """From the grouping's thread: how much of the catalog is grouped (what was
         grouped before counts as done: `grouping stories 3,700/29,700`).  More than a
-        batch to group: the counts held for the stories are shown by article meanwhile,
-        and the tree says so."""
-        if done < total and self.screen.held.stories_pending:
-            self.screen.from_worker(self.screen.held.stories_loaded, True)
+        batch to group: counted by article meanwhile, and the tree says so."""
+        if done < total and not self.services.grouping_long:
+            self.screen.from_worker(self._grouping_long, True)
         self.screen.post_message(Progressed("stories", f"grouping stories {done:,}/{total:,}"))
+
+    def _grouping_long(self, long: bool) -> None:
+        """On the event loop: a long grouping begins (every count by article: the counts
+        held for the stories let go, or the stories of a first look counted while a
+        catch-up goes on) or ends (by story again, with its `_stories_changed`)."""
+        services = self.services
+        if services.grouping_long == long or services.counting == "articles" and long:
+            return
+        services.grouping_long = long
+        if not long:
+            return
+        if self.screen.held.stories_pending:
+            self.screen.held.stories_loaded(by_article=True)
+        tree = self.screen.tree
+        tree.count_by("articles")
+        tree.counts = services.tree_counts
+        tree.refresh_all_counts()
+        self.screen.listing.show_view_counts()
 
     def _open(self) -> None:
         services, app = self.services, self.screen.app
@@ -84,6 +101,7 @@ class StoryRows:
             self.screen.from_worker(self._opened, stories, catalog)
 
     def _opened(self, stories, catalog) -> None:
+        self._grouping_long(False)
         self.services.stories = stories
         self.screen.article_list.story_of = stories.story_of
         self.screen.article_list.story_label = self.label
@@ -139,8 +157,15 @@ class StoryRows:
         if self._cancel.is_set():
             return
         self.screen.post_message(Progressed("stories", ""))  # after its last count
-        if self.services.stories.view is not before:
-            self.screen.from_worker(self._stories_changed)
+        self.screen.from_worker(self._caught_up, self.services.stories.view is not before)
+
+    def _caught_up(self, changed: bool) -> None:
+        """By story again after a long catch-up; the rows and counts anew if it changed
+        the stories (or counted by article meanwhile)."""
+        was_long = self.services.grouping_long
+        self._grouping_long(False)
+        if changed or was_long:
+            self._stories_changed()
 
     def _stories_changed(self, rows: bool = True, counts: bool = True) -> None:
         """The stories changed: the list's rows (`rows`: made again; a change's own edit
@@ -161,6 +186,7 @@ class StoryRows:
         tree, grouped = self.screen.tree, bool(self.services.stories.view)
         tree.count_by(self.services.counting if grouped else "")  # said while it matters
         if counts and self.services.counting == "stories":  # each story counted once
+            tree.counts = self.services.tree_counts
             tree.refresh_all_counts()
         pane = self.screen.article_pane
         shown = self.services.by_path.get(pane.shown_path or "")

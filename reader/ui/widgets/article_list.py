@@ -122,26 +122,40 @@ class ArticleList(ScrollView, can_focus=True):
         self.generation = 0  # bumped each time the list shows new rows
         self._partial = False  # the rows are a first page
         self._count_held = False  # no count in the title (hold_count)
+        self._cursor_story: tuple[str, Story | None] = ("", None)  # the cursor row's, as
+        # last seen: where the cursor goes when its copy's file is deleted (_place_after)
         self._count: str | None = None  # the title's count, as the screen says it
 
     # -- calls from the screen ----------------------------------------------------
 
     def set_rows(self, rows: Sequence[Article], keep: str | None = None,
-                 partial: bool = False) -> None:
+                 partial: bool = False) -> bool:
         """Show these rows; the cursor stays on the article `keep` if it is among them.
-        `partial`: the first page of a longer list, which is still coming."""
+        If `keep` is the cursor's article and it went (its file deleted), the cursor goes
+        where `update_rows` puts it, and no Highlighted is posted: the article shown stays
+        (marked gone); True then.  `partial`: the first page of a longer list, which is
+        still coming."""
+        old, cursor = self.rows, self.cursor
         self.rows = rows
         self.generation += 1
         self._cache.clear()
         self._resized(len(rows))
-        index = 0
-        if keep is not None:
-            index = _index_of(rows, keep) or 0
+        index = 0 if keep is None else _index_of(rows, keep)
         self._partial = partial
         self._count = None
         self._title()
-        self.move_to(index, scroll_top=index == 0)
+        if index is None and 0 <= cursor < len(old) and old[cursor].path == keep:
+            index = self._place_after(old, rows, cursor)
+            if index is not None:
+                self.set_reactive(ArticleList.cursor, index)
+                self.scroll_to_region(Region(0, index, max(self.size.width, 1), 1),
+                                      animate=False, force=True, immediate=True)
+                self._note_cursor_story()
+                self.refresh()
+                return True
+        self.move_to(index or 0, scroll_top=not index)
         self.refresh()
+        return False
 
     def update_rows(self, rows: Sequence[Article]) -> None:
         """The same list with some rows added, removed or changed (the archive changed):
@@ -150,7 +164,7 @@ class ArticleList(ScrollView, can_focus=True):
         took its place if it went.  No Highlighted is posted: the article shown stays."""
         old, top, cursor = self.rows, int(self.scroll_offset.y), self.cursor
         new_top = _new_place(old, rows, top, limit=max(self.size.height, 1))
-        new_cursor = _new_place(old, rows, cursor)
+        new_cursor = self._place_after(old, rows, cursor)
         self.rows = rows
         self.generation += 1
         self._cache.clear()
@@ -162,7 +176,30 @@ class ArticleList(ScrollView, can_focus=True):
                                                          else new_cursor, len(rows) - 1)))
         self.scroll_to(y=max(0, top if new_top is None else new_top), animate=False,
                        immediate=True)
+        self._note_cursor_story()
         self.refresh()
+
+    def _place_after(self, old: Sequence[Article], rows: Sequence[Article],
+                     index: int) -> int | None:
+        """Where the cursor on old row `index` goes in `rows`: its article's row, else its
+        story's (the copy that took its row in an expanded story, or the row that stands
+        for the story now: a folded story's copy deleted, the cursor went to the next
+        story, or to the top), else the next old row still there."""
+        place = _new_place(old, rows, index)
+        if not 0 <= index < len(old) or (place is not None and rows[place].path == old[index].path):
+            return place
+        path, story = self._cursor_story
+        if story is None or path != old[index].path:
+            return place
+        if place is not None and rows[place].path in story.members:
+            return place
+        places = [i for i in (_index_of(rows, p) for p in story.members) if i is not None]
+        return min(places) if places else place
+
+    def _note_cursor_story(self) -> None:
+        article = self.current
+        if article is not None:
+            self._cursor_story = (article.path, self.story_of(article.path))
 
     def hold_count(self, held: bool) -> None:
         """No count in the title while `held` (the rows may hold what a hide rule being
@@ -220,6 +257,7 @@ class ArticleList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         self.scroll_to_region(Region(0, new, width, 1), animate=False, force=True,
                               immediate=True)
+        self._note_cursor_story()
         self.post_message(self.Highlighted(self, self.rows[new], new))
 
     def action_cursor_down(self) -> None:
