@@ -261,3 +261,32 @@ def test_search_limit_counts_stories_not_the_copies_of_a_big_one(tmp_path):
     assert len(hits) == 2, [h["path"] for h in hits]
     assert len(hits[0]["copies"]) == 13 and hits[1]["path"].startswith("other/")
     assert all(h["path"].startswith("news/") for h in hits[0]["copies"])
+
+
+def test_related_leaves_out_an_exact_copy_outside_the_stories_window(tmp_path):
+    """A copy with no date of its own is dated by its file, out of the story's window:
+    `related` listed the identical copy first (attack of issue 13).  An exact copy is
+    never related, at any date; a near one outside the window may be (a follow-up)."""
+    from types import SimpleNamespace
+
+    from reader.session.related import related
+
+    texts = {"c/en.md": ENGLISH, "late/en.md": ENGLISH, "e/en.md": OTHER}
+    articles = [article("c/en.md", "Central bank holds rates, signals two cuts"),
+                article("late/en.md", "Central bank holds rates, signals two cuts", 60),
+                article("e/en.md", "Storm cuts power to coast")]
+    stories = Stories.build(articles, lambda a: texts[a.path],
+                            SignatureStore(tmp_path / "s.sqlite3"))
+    assert stories.story_of("late/en.md") is None  # 60 days later: no story
+    assert stories.same_text("c/en.md", ["late/en.md", "e/en.md"]) == {"late/en.md"}
+
+    class Index:
+        def doc_frequencies(self, terms):
+            return 100, dict.fromkeys(terms, 5)
+
+        def search(self, query, limit):
+            return SimpleNamespace(hits=[SimpleNamespace(path=p) for p in texts])
+
+    hits = related("c/en.md", ENGLISH, Index(), stories)
+    assert [h.path for h in hits] == ["e/en.md"]
+    stories.close()

@@ -3,8 +3,9 @@
 An article's signature for this is its few index terms (English words, Chinese
 character pairs, as `reader.index.analysis.index_terms` makes them) that weigh most by
 tf-idf over the index: frequent in it, rare in the archive.  The index's BM25 ranks the
-articles holding any of them (an OR query); the article itself and the copies of its
-story are left out: related is what is not the same report.  Chinese is served as
+articles holding any of them (an OR query); the article itself, the copies of its
+story and its exact copies outside the story's window (a copy dated by its file) are
+left out: related is what is not the same report.  Chinese is served as
 English is, since pairs are index terms as words are.
 """
 
@@ -48,7 +49,20 @@ def related(path: str, text: str, index, stories=None, limit: int = RELATED) -> 
     left_out = set(story.members) if story is not None else {path}
     results = index.search(" OR ".join(terms), limit=limit + len(left_out) + 10)
     hits = [h for h in results.hits if h.path not in left_out]
-    if stories is not None:  # one hit for each other story too
+    if stories is not None:  # one hit for each other story too, and no exact copy
         kept = {p for p, _ in stories.one_per_story(h.path for h in hits)}
+        kept -= stories.same_text(path, list(kept))
         hits = [h for h in hits if h.path in kept]
     return hits[:limit]
+
+
+def related_articles(services, article, body: str, limit: int = RELATED) -> list:
+    """For the reader (in a worker): the articles most like `article` (its `body` as
+    parsed), those of the catalog that no hide rule hides, from the index as it is (none
+    while it is empty)."""
+    hidden, by_path = services.counts.hidden, services.catalog.by_path
+    stories = services.stories if services.stories.view else None
+    hits = related(article.path, f"{article.title}\n{body}", services.searcher.related_index,
+                   stories, limit * 3)  # (some may be hidden)
+    found = [by_path[h.path] for h in hits if h.path in by_path and h.path not in hidden]
+    return found[:limit]

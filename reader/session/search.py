@@ -125,6 +125,12 @@ class Searcher:
         must not hold up a keystroke's first page behind the same lock)."""
         return self._index("groups")
 
+    @property
+    def related_index(self) -> SearchIndex:
+        """The reader for related articles (reader/session/related.py): a look at each
+        article shown, never behind a keystroke's lock."""
+        return self._index("related")
+
     def warm_up(self, stopped: Callable[[], bool] = bool) -> None:
         """Open both readers and their searchers ahead of the first keystroke, and make
         the OpenCC converters a Chinese query's highlights need (0.13 s of CPU).  Only a

@@ -300,15 +300,19 @@ class Services:
             rows = hit_rows(outcome.paths, catalog.by_path, catalog.rank, query, keep)
         if rows is None:
             return None
-        shown = story_rows(rows, self.stories, self.expanded, catalog.by_path)
+        shown = story_rows(rows, self.stories, self.expanded, catalog.by_path,
+                           query.newest_first and not outcome.ranked)
         if outcome.paths is None:  # a group's size is the tree's count of it (counting
             return ListRows(shown, len(shown), counts=counts)  # 100,000 rows: 10 ms)
         counted = set(map(_PATH, rows))  # (a set: counted again after a change by what
         return ListRows(shown, self.count_of(counted), counted, counts)  # it changed)
 
-    def story_rows(self, rows: Sequence[Article]) -> list[Article]:
-        """Rows of the catalog shown, one per story as the stories are now (`rows`)."""
-        return story_rows(rows, self.stories, self.expanded, self.catalog.by_path)
+    def story_rows(self, rows: Sequence[Article], newest_first: bool = False
+                   ) -> list[Article]:
+        """Rows of the catalog shown, one per story as the stories are now (`rows`; an
+        expanded story's copies newest first in a list `newest_first`)."""
+        return story_rows(rows, self.stories, self.expanded, self.catalog.by_path,
+                          newest_first)
 
     def member(self, group: GroupKey) -> Member:
         """The test of whether an article is in `group` now (None: every one is)."""

@@ -19,10 +19,12 @@ stories of a burst change in one step), and a view older than the one shown neve
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from itertools import compress
 from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, AbstractSet, Callable, Iterable, Mapping, Sequence
 
 from reader.archive import Archive
@@ -320,6 +322,25 @@ class Stories:
             out.append((path, story))
         return out
 
+    def same_text(self, path: str, paths: Sequence[str]) -> set[str]:
+        """Those of `paths` that are exact copies of `path` (the store's digests), in the
+        stories' window or not; read on a connection of the caller's thread's own where
+        the store is a file (a change may be writing on the store's meanwhile)."""
+        store = self._store
+        if store is None or not paths:
+            return set()
+        if store.path != ":memory:":
+            reader = SignatureStore.read_only_file(Path(store.path))
+            if reader is None:
+                return set()
+            try:
+                return reader.same_text(path, paths)
+            except sqlite3.Error:  # (damaged, or made anew meanwhile: no copy known)
+                return set()
+            finally:
+                reader.close()
+        return store.same_text(path, paths)
+
     def close(self) -> None:
         self.signer.close()
         if self._store is not None:
@@ -349,13 +370,13 @@ def open_stories(archive: Archive, settings: Settings, articles: Iterable[Articl
 
 
 def story_rows(rows: Sequence[Article], stories: Stories, expanded: AbstractSet[str],
-               by_path: Mapping[str, Article]) -> list[Article]:
+               by_path: Mapping[str, Article], newest_first: bool = False) -> list[Article]:
     """The list's rows with one row per story: the story's first row in `rows` (in the
     list's order: the newest copy newest first, the best hit by relevance) stands for
     it, of two copies at one time the one that came first (a copy that arrives takes no
     row from the one that stood for its story), and the other copies of a story
-    `expanded` (by id) follow it, earliest first, whether the group or the search holds
-    them or not.  Rows of no story stay.  The rows of stories are found at C speed (6 ms
+    `expanded` (by id) follow it, earliest first (newest first in a list `newest_first`,
+    as its rows are), whether the group or the search holds them or not.  Rows of no story stay.  The rows of stories are found at C speed (6 ms
     at 100,000 rows), the rest copied whole."""
     view = stories.view
     if not stories.enabled or not view:
@@ -373,7 +394,9 @@ def story_rows(rows: Sequence[Article], stories: Stories, expanded: AbstractSet[
             row = _first_come(rows, i, story) if story.ties else rows[i]
             out.append(row)
             if story.id in expanded:
-                out.extend(by_path[p] for p in story.copies_of(row.path) if p in by_path)
+                copies = story.copies_of(row.path)
+                out.extend(by_path[p] for p in (copies[::-1] if newest_first else copies)
+                           if p in by_path)
     out += rows[start:]
     return out
 

@@ -89,7 +89,12 @@ class SignatureStore:
         """The store of `data_dir` as it is, for reading only (a command's: opening it to
         write stores its version, a commit and two fsyncs, 10-30 ms); None when there is
         none or it is of another version (which the next writer makes anew)."""
-        path = Path(data_dir).absolute() / FILE_NAME
+        return cls.read_only_file(Path(data_dir) / FILE_NAME)
+
+    @classmethod
+    def read_only_file(cls, path: Path) -> "SignatureStore | None":
+        """The store in the file `path`, for reading only (see `read_only`)."""
+        path = Path(path).absolute()
         if not path.is_file():
             return None
         try:
@@ -139,6 +144,22 @@ class SignatureStore:
         row = self._db.execute(f"SELECT {_COLUMNS} FROM signatures WHERE path = ?",
                                (path,)).fetchone()
         return None if row is None else _signature(row)
+
+    def same_text(self, path: str, paths: Sequence[str]) -> set[str]:
+        """Those of `paths` whose text is exactly `path`'s (equal exact digests), at any
+        date: copies, even outside the stories' window (a copy with no date of its own
+        is dated by its file)."""
+        paths = list(paths)
+        row = self._db.execute("SELECT exact FROM signatures WHERE path = ?",
+                               (path,)).fetchone()
+        if row is None or not paths:
+            return set()
+        same = set()
+        for chunk in _chunks(paths):
+            same.update(r[0] for r in self._db.execute(
+                f"SELECT path FROM signatures WHERE exact = ? AND path IN ({_marks(chunk)})",
+                (row[0], *chunk)))
+        return same
 
     def candidates(self, sig: Signature, keys: list[int], titled: bool,
                    window: float) -> list[Signature]:

@@ -20,6 +20,8 @@ from reader.ui.widgets.top_names import TopNames
 from reader.ui.widgets.group_tree import GroupTree
 from reader.ui.widgets.search_box import SearchBox
 
+RELATED_KEYS = "67890"  # the keys of related articles 1-5 (after the copies' 1-5)
+
 # Keys of the main screen; the footer shows those with show=True.
 SCREEN_BINDINGS = [
     Binding("question_mark", "help", "Help", id="help", key_display="?"),
@@ -65,6 +67,9 @@ SCREEN_BINDINGS = [
     Binding("i", "glance", "Archive at a glance", id="glance"),
     *(Binding(str(n), f"open_copy({n})", f"Open copy {n} of the story (listed under the "
               "article)", id=f"open_copy_{n}", show=False) for n in range(1, 6)),
+    *(Binding(key, f"open_related({n})", f"Open related article {n} (listed after the "
+              "article)", id=f"open_related_{n}", show=False)
+      for n, key in enumerate(RELATED_KEYS, 1)),
     Binding("q", "quit", "Quit", id="quit"),
 ]
 

@@ -44,9 +44,14 @@ def test_a_story_is_one_row_with_its_count_and_sources_and_x_shows_its_copies(ma
         await to_story(pilot, screen)
         await press(pilot, "x")
         rows = [a.path for a in screen.article_list.rows]
-        assert len(rows) == 15 and rows[story_index(screen):][:3] == [
-            row.path, "en/news/reuters/rates.en.md", "en/news/tradingview/rates.en.md"]
-        assert screen.article_list.current.path == row.path  # the cursor stayed
+        assert len(rows) == 15 and rows[story_index(screen):][:3] == [  # in the list's
+            row.path, "en/news/tradingview/rates.en.md", "en/news/reuters/rates.en.md"]
+        assert screen.article_list.current.path == row.path  # the cursor stayed  # order
+        await press(pilot, "d")  # oldest first: the earliest copy stands for it, the
+        rows = [a.path for a in screen.article_list.rows]  # others after it, in order
+        assert rows[story_index(screen):][:3] == [
+            "en/news/reuters/rates.en.md", "en/news/tradingview/rates.en.md", row.path]
+        await press(pilot, "d")
         await press(pilot, "x")
         assert len(screen.article_list.rows) == 13
 

@@ -94,7 +94,8 @@ class LiveChanges:
             keep = self.services.member(screen.group)
             incoming = incoming if keep is None else list(filter(keep, incoming))
         new = grouped(edited_rows(rows, change.outgoing, incoming, screen.newest_first,
-                                  listing.by_relevance))
+                                  listing.by_relevance),
+                      screen.newest_first and not listing.outcome.ranked)
         listing.edited(new, change.gone)  # its size counted as list_rows counts it
         screen.article_list.update_rows(new)
         return True
@@ -103,8 +104,8 @@ class LiveChanges:
                      generation: int) -> None:
         """In a worker: All's rows from the change's catalog, one row a story."""
         articles = change.catalog.articles
-        rows = self.services.story_rows(articles if self.screen.newest_first
-                                        else articles[::-1])
+        newest = self.screen.newest_first
+        rows = self.services.story_rows(articles if newest else articles[::-1], newest)
         if not get_current_worker().is_cancelled:
             self.screen.from_worker(self._show_all, change, under_cursor, generation, rows)
 

@@ -39,6 +39,7 @@ from reader.ui.screens.list_updates import Listing
 from reader.ui.screens.held_counts import HeldCounts
 from reader.ui.screens.rule_nodes import RuleNodes
 from reader.ui.screens.search_nodes import SearchNodes
+from reader.ui.screens.related_rows import RelatedRows
 from reader.ui.screens.story_rows import StoryRows
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticlePane
@@ -73,6 +74,7 @@ class MainScreen(ArticleActions, Screen):
         self.held = HeldCounts(self)
         self.rule_nodes = RuleNodes(self)
         self.stories = StoryRows(self)
+        self.related = RelatedRows(self)
 
     def compose(self) -> ComposeResult:
         tz = self.services.settings.tzinfo
@@ -315,6 +317,9 @@ class MainScreen(ArticleActions, Screen):
     def action_open_copy(self, n: int) -> None:
         self.stories.open_copy(self.article_list.current, n)
 
+    def action_open_related(self, n: int) -> None:
+        self.related.open(n)
+
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
         self.open_url(event.href)
@@ -386,4 +391,5 @@ class MainScreen(ArticleActions, Screen):
         if current is not None and current.path == path:
             self.article_pane.show(parsed, self.outcome.terms)
             self.article_pane.show_copies(self.stories.copies_text(current))
+            self.related.article_shown(current, parsed.body or "")
             self.article_shown(current)

@@ -159,11 +159,16 @@ class ArticlePane(VerticalScroll, can_focus=True):
         dock: bottom; height: auto; max-height: 7; display: none;
         border-top: solid $foreground 20%; background: $surface;
     }
+    ArticlePane > #article-related {
+        height: auto; display: none; margin-top: 1; padding: 0 1;
+        border-top: solid $foreground 20%;
+    }
     """
 
     def compose(self):
         yield Static(Text("Nothing selected.", style="dim"), id="article-header")
         yield Vertical(id="article-body")
+        yield Static(id="article-related")
         yield Static(id="article-copies")
 
     def show_copies(self, text: Text | None) -> None:
@@ -172,6 +177,13 @@ class ArticlePane(VerticalScroll, can_focus=True):
         copies = self.query_one("#article-copies", Static)
         copies.update(text or "")
         copies.display = text is not None
+
+    def show_related(self, text: Text | None) -> None:
+        """After the article's text, its related articles (each one key away); None:
+        nothing."""
+        related = self.query_one("#article-related", Static)
+        related.update(text or "")
+        related.display = text is not None
 
     def show(self, parsed: ParsedArticle, terms: tuple[str, ...] = ()) -> None:
         """Show an article (the header now, the body in steps)."""
@@ -200,6 +212,7 @@ class ArticlePane(VerticalScroll, can_focus=True):
         self.gone = False
         self.query_one("#article-header", Static).update(Text(message, style="dim"))
         self.show_copies(None)
+        self.show_related(None)
         self._generation += 1
         self._render_body("", None, self._generation, "")
 

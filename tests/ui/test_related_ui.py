@@ -1,0 +1,62 @@
+"""Related articles under the article (issue 13): the articles most like the one shown
+that are not copies of it, listed after its text once it is shown, each one key away
+(6-0); nothing listed while there is nothing to go on."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.conftest import article, press, run_app_test, sample_files, settle
+from tests.ui.test_stories_ui import COPIES, to_story
+
+BONDS = "en/news/wsj/bonds.en.md"
+BONDS_TITLE = "Bond yields fall as the central bank holds rates and signals cuts"
+RELATED = {BONDS: article(BONDS_TITLE, "2025-02-20 13:00:00", (
+    "Treasury yields fell after the central bank held interest rates steady and signalled "
+    "two cuts this year; inflation cooled again and the labour market is slowing, bond "
+    "traders said, and longer maturities led the rally.\n"))}
+
+
+@pytest.fixture
+def ui_archive(archive_factory):
+    return archive_factory(sample_files() | COPIES | RELATED)
+
+
+def related_text(screen) -> str:
+    widget = screen.article_pane.query_one("#article-related")
+    return str(widget.content) if widget.display else ""
+
+
+def test_the_related_articles_are_listed_after_the_article_and_6_opens_one(make_app):
+    async def scenario(pilot, screen):
+        await to_story(pilot, screen)
+        await press(pilot, "enter")
+        await settle(pilot)
+        shown = screen.article_pane.shown_path
+        assert shown in COPIES
+        text = related_text(screen)
+        assert text.startswith("Related:") and f"6 2025-02-20 wsj: {BONDS_TITLE}" in text
+        found = [a.path for a in screen.related.found]
+        assert found[0] == BONDS and not set(found) & set(COPIES)  # copies are not related
+        await press(pilot, "6")
+        await settle(pilot)
+        assert screen.article_list.current.path == BONDS
+        assert screen.article_pane.shown_path == BONDS and BONDS in screen.services.read
+        assert screen.related.path == BONDS  # its own: the story once, by one copy
+        assert len([a for a in screen.related.found if a.path in COPIES]) == 1
+
+    run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_a_key_past_the_related_articles_does_nothing(make_app):
+    async def scenario(pilot, screen):
+        await to_story(pilot, screen)
+        await press(pilot, "enter")
+        await settle(pilot)
+        before = screen.article_list.current.path
+        count = len(screen.related.found)
+        assert count < 5
+        await press(pilot, "67890"[count])
+        assert screen.article_list.current.path == before
+
+    run_app_test(make_app(group_stories=True), scenario)
