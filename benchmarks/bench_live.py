@@ -93,8 +93,8 @@ class Counters:
 
         stage = Stories.stage
 
-        def counted_stage(stories, delta, bodies=None, cancel=None):
-            staged = stage(stories, delta, bodies, cancel)
+        def counted_stage(stories, delta, *args, **kwargs):
+            staged = stage(stories, delta, *args, **kwargs)
             counters.applied.update(a.path for a in (*delta.added, *delta.changed))
             return staged
 

@@ -115,14 +115,22 @@ class ScanChanges:
             delta, bodies = self._reconciled(result)
             stories = self.services.stories
             if delta and not in_pieces(delta, bodies, stories.enabled):
-                post(self._whole(delta, bodies, cancel))
+                self._posted(post, self._whole(delta, bodies, cancel, hold=True))
             elif delta:
                 for piece in pieces(delta):
-                    change = self._change(piece, bodies, stories, cancel)
+                    change = self._change(piece, bodies, stories, cancel, hold=True)
                     if cancel is not None and cancel.is_set():
+                        stories.settle()
                         break
-                    post(change)
+                    self._posted(post, change)
             return delta
+
+    def _posted(self, post: Callable[[CatalogChange], None], change: CatalogChange) -> None:
+        """`change` to `post`, and then its stories stored (they were held for it)."""
+        try:
+            post(change)
+        finally:
+            self.services.stories.settle()
 
     def _reconciled(self, result: ScanResult) -> tuple[Delta, dict[str, str]]:
         """The delta from the head to the cache in the scan's scope (sightings recorded),
@@ -136,19 +144,20 @@ class ScanChanges:
         return delta, {path: parsed.body for path, parsed in result.parsed.items()}
 
     def _whole(self, delta: Delta, bodies: Mapping[str, str],
-               cancel: threading.Event | None) -> CatalogChange:
+               cancel: threading.Event | None, hold: bool = False) -> CatalogChange:
         """`delta` as one change: grouped with it up to `STAGED_MAX` files, else after."""
         small = len(delta.added) + len(delta.changed) <= STAGED_MAX
-        return self._change(delta, bodies, self.services.stories if small else None, cancel)
+        return self._change(delta, bodies, self.services.stories if small else None, cancel,
+                            hold)
 
     def _change(self, delta: Delta, bodies: Mapping[str, str], stories: Stories | None,
-                cancel: threading.Event | None) -> CatalogChange:
+                cancel: threading.Event | None, hold: bool = False) -> CatalogChange:
         """`delta` applied to the head, and grouped by `stories` (None: after, on the
         stories' thread, from the bodies the change carries)."""
         with self._head_lock:
             before = self.head
             self.head = head = before.apply(delta).ready()
-        staged = stories.stage(delta, bodies, cancel) if stories is not None else None
+        staged = stories.stage(delta, bodies, cancel, hold) if stories is not None else None
         return CatalogChange(head, delta, tuple(before.outgoing(delta)), staged, bodies)
 
     # -- on the event loop -------------------------------------------------------------

@@ -57,6 +57,7 @@ _MARKS = 500  # paths asked for in one statement (SQLite allows 32,766 parameter
 class SignatureStore:
     def __init__(self, path: Path | str, db: sqlite3.Connection | None = None) -> None:
         self.path = path
+        self._held = False  # batches join one transaction until `commit` (hold)
         if db is not None:  # read_only's: taken as it is
             self._db = db
             return
@@ -120,9 +121,28 @@ class SignatureStore:
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """One transaction: the changes made inside are stored together or not at all."""
-        with self._db:
+        """One transaction: the changes made inside are stored together or not at all.
+        While `held`, the batches join one transaction that `commit` ends (an error in
+        any rolls back all of it)."""
+        if not self._held:
+            with self._db:
+                yield
+            return
+        try:
             yield
+        except BaseException:
+            self._db.rollback()
+            raise
+
+    def hold(self) -> None:
+        """The batches from now on are one transaction, stored at `commit`."""
+        self._held = True
+
+    def commit(self) -> None:
+        """The held transaction stored (its batches stored together), and batches are
+        their own transactions again."""
+        self._held = False
+        self._db.commit()
 
     # -- signatures ------------------------------------------------------------------
 

@@ -123,15 +123,14 @@ def test_a_long_grouping_counts_by_article_meanwhile_and_says_so(make_app, archi
     root = archive_factory(sample_files() | COPIES)
     run_app_test(make_app(root, group_stories=False), lambda pilot, screen: settle(pilot))
     monkeypatch.setattr(stories_module, "_BATCH", 5)
-    release, batches, add = threading.Event(), [], stories_module.Stories._add
+    release, progress = threading.Event(), story_rows_module.StoryRows._progress
 
-    def add_then_hold(self, *args, **kwargs):
-        batches.append(1)
-        if len(batches) == 2:
+    def progress_then_hold(self, done, total):  # after its first batch: 5 of 15
+        progress(self, done, total)
+        if done < total:
             release.wait(60)
-        return add(self, *args, **kwargs)
 
-    monkeypatch.setattr(stories_module.Stories, "_add", add_then_hold)
+    monkeypatch.setattr(story_rows_module.StoryRows, "_progress", progress_then_hold)
 
     async def during(pilot, screen):
         await listed(pilot, screen)

@@ -154,9 +154,9 @@ def test_all_is_regrouped_off_the_event_loop(make_app, archive_factory):
         services, calls = screen.services, []
         grouped = services.story_rows
 
-        def story_rows(rows):
+        def story_rows(rows, *args):
             calls.append((threading.current_thread() is threading.main_thread(), len(rows)))
-            return grouped(rows)
+            return grouped(rows, *args)
 
         services.story_rows = story_rows
         (root / "en/news/wire/new.en.md").write_text(article(
