@@ -215,3 +215,43 @@ def test_an_expanded_copy_under_the_cursor_deleted_keeps_the_cursor_in_its_story
         assert len(screen.services.stories.story_of(current.path)) == 2
 
     run_app_test(make_app(group_stories=True), scenario)
+
+
+async def _delete_the_row_under_the_cursor(pilot, screen, root) -> tuple[str, object]:
+    place, path = story_row(screen)
+    screen.article_list.move_to(place)
+    await press(pilot, "enter")
+    story = screen.services.stories.story_of(path)
+    (root / path).unlink()
+    await press(pilot, "r")
+    await settle(pilot)
+    return path, story
+
+
+def test_in_a_search_the_deleted_copy_under_the_cursor_leaves_it_on_its_story(
+        make_app, ui_archive):
+    """In a search (or a tree group) the rows are edited in place, and the story's other
+    copies were folded away: the cursor went to the next story, and stayed there when
+    the search ran again and brought the story's new row (attack of issue 13)."""
+    async def scenario(pilot, screen):
+        await press(pilot, "slash", *"central bank", "enter")
+        path, story = await _delete_the_row_under_the_cursor(pilot, screen, ui_archive)
+        current = screen.article_list.current
+        assert current is not None and current.path in story.members and current.path != path
+        assert screen.article_pane.shown_path == path and screen.article_pane.gone
+
+    run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_in_a_tree_group_the_deleted_copy_under_the_cursor_leaves_it_on_its_story(
+        make_app, ui_archive):
+    async def scenario(pilot, screen):
+        screen.tree.select_key(("lang", "en"))
+        await settle(pilot)
+        assert screen.group == ("lang", "en")
+        path, story = await _delete_the_row_under_the_cursor(pilot, screen, ui_archive)
+        current = screen.article_list.current
+        assert current is not None and current.path in story.members and current.path != path
+        assert screen.article_pane.shown_path == path and screen.article_pane.gone
+
+    run_app_test(make_app(group_stories=True), scenario)

@@ -144,11 +144,15 @@ class LiveChanges:
             if back is not None:
                 rows.move_to(back)
 
-    def displaced_to(self, gone: str, took: str) -> None:
-        """The rows, made again, put the cursor on `took`: the row of the open article
-        `gone` went (its story's new row, or the next)."""
-        if self.screen.article_pane.shown_path == gone:
-            self.displaced = gone, took
+    def displaced_to(self, left: str | None, took: str) -> None:
+        """The rows, made again, put the cursor on `took` from `left`: the row of the
+        open article gone (its story's new row, or the next), or the row it was put on
+        before (the story's row, back in the rows)."""
+        pane = self.screen.article_pane
+        if pane.shown_path == left:
+            self.displaced = left, took
+        elif self.displaced is not None and self.displaced[1] == left and pane.gone:
+            self.displaced = self.displaced[0], took
 
     def holds_gone(self, under_cursor: str | None) -> bool:
         """True while the pane keeps a deleted open article and the cursor is still on

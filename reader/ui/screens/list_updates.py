@@ -139,7 +139,9 @@ class Listing:
             return  # a newer request is under way
         article_list = self.screen.article_list
         current = article_list.current
-        if request.painted or not (request.keep or request.first):
+        again = request.painted or not (request.keep or request.first)
+        same = (request.text, request.query) == self._shown  # (the same list, made again)
+        if again:  # (the same list made again, or another group's: the cursor's article)
             keep = current.path if current else None
         else:
             keep = request.keep  # None for a new search: its first hit
@@ -148,7 +150,8 @@ class Listing:
         self.size_counts = listed.counts
         self.counted_hits = listed.counted
         self._shown = (request.text, request.query)
-        if article_list.set_rows(rows, keep, partial=not outcome.complete):
+        if article_list.set_rows(rows, keep, partial=not outcome.complete,
+                                 again=again and same):
             self.screen.changes.displaced_to(keep, article_list.current.path)
         self._show_search_status(outcome, len(rows), request.query)
         self.show_view_counts()

@@ -8,7 +8,6 @@ the screen hands it two lookups, `is_read` and `is_starred`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import attrgetter, indexOf
 from datetime import tzinfo
 from typing import Callable, Sequence
 
@@ -30,13 +29,13 @@ from reader.ui.contrast import readable_style
 from reader.ui.highlight import legible
 from reader.ui.sanitize import clean_line
 from reader.ui.widgets.cells import cut, fit
+from reader.ui.widgets.row_places import index_of, new_place, path_of, story_place
 from reader.ui.wording import local_date
 
 Lookup = Callable[[str], bool]
 StoryOf = Callable[[str], "Story | None"]
 PARTS = ("star", "date", "source")  # the parts of a row with colours of their own
 SOURCE_WIDTH = 12
-_PATH = attrgetter("path")
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -124,38 +123,47 @@ class ArticleList(ScrollView, can_focus=True):
         self._count_held = False  # no count in the title (hold_count)
         self._cursor_story: tuple[str, Story | None] = ("", None)  # the cursor row's, as
         # last seen: where the cursor goes when its copy's file is deleted (_place_after)
+        self._left_story: tuple[str | None, Story] | None = None  # the row the cursor was
+        # put on off that story (None: no row), while it has not moved (set_rows of the
+        # same list puts it back on the story)
         self._count: str | None = None  # the title's count, as the screen says it
 
     # -- calls from the screen ----------------------------------------------------
 
     def set_rows(self, rows: Sequence[Article], keep: str | None = None,
-                 partial: bool = False) -> bool:
+                 partial: bool = False, again: bool = False) -> bool:
         """Show these rows; the cursor stays on the article `keep` if it is among them.
         If `keep` is the cursor's article and it went (its file deleted), the cursor goes
-        where `update_rows` puts it, and no Highlighted is posted: the article shown stays
-        (marked gone); True then.  `partial`: the first page of a longer list, which is
+        where `update_rows` puts it, or back to its story's row if an edit in place put
+        it off the story (the story's other copies were folded away, not in the rows
+        edited) and it has not moved since (`again`: the rows are the same list's, made
+        again); no Highlighted is posted then: the article shown stays (marked gone),
+        and True is returned.  `partial`: the first page of a longer list, which is
         still coming."""
         old, cursor = self.rows, self.cursor
         self.rows = rows
         self.generation += 1
         self._cache.clear()
         self._resized(len(rows))
-        index = 0 if keep is None else _index_of(rows, keep)
         self._partial = partial
         self._count = None
         self._title()
-        if index is None and 0 <= cursor < len(old) and old[cursor].path == keep:
-            index = self._place_after(old, rows, cursor)
-            if index is not None:
-                self.set_reactive(ArticleList.cursor, index)
-                self.scroll_to_region(Region(0, index, max(self.size.width, 1), 1),
-                                      animate=False, force=True, immediate=True)
-                self._note_cursor_story()
-                self.refresh()
-                return True
-        self.move_to(index or 0, scroll_top=not index)
+        index = None if keep is None else index_of(rows, keep)
+        left, self._left_story = self._left_story, None
+        quiet = story_place(rows, left[1]) if again and left and keep == left[0] else None
+        if quiet is None and index is None and keep is not None and 0 <= cursor < len(old) \
+                and old[cursor].path == keep:
+            quiet = self._place_after(old, rows, cursor)
+        if quiet is None:
+            self.move_to(index or 0, scroll_top=not index)
+            self.refresh()
+            return False
+        self.set_reactive(ArticleList.cursor, quiet)
+        self.scroll_to_region(Region(0, quiet, max(self.size.width, 1), 1), animate=False,
+                              force=True, immediate=True)
+        self._note_cursor_story()
         self.refresh()
-        return False
+        return True
 
     def update_rows(self, rows: Sequence[Article]) -> None:
         """The same list with some rows added, removed or changed (the archive changed):
@@ -163,7 +171,7 @@ class ArticleList(ScrollView, can_focus=True):
         removed above them) and the cursor stays on its article, or goes to the row that
         took its place if it went.  No Highlighted is posted: the article shown stays."""
         old, top, cursor = self.rows, int(self.scroll_offset.y), self.cursor
-        new_top = _new_place(old, rows, top, limit=max(self.size.height, 1))
+        new_top = new_place(old, rows, top, limit=max(self.size.height, 1))
         new_cursor = self._place_after(old, rows, cursor)
         self.rows = rows
         self.generation += 1
@@ -176,6 +184,8 @@ class ArticleList(ScrollView, can_focus=True):
                                                          else new_cursor, len(rows) - 1)))
         self.scroll_to(y=max(0, top if new_top is None else new_top), animate=False,
                        immediate=True)
+        if self._left_story is not None:  # (put off its story: where it is now)
+            self._left_story = (path_of(self.current), self._left_story[1])
         self._note_cursor_story()
         self.refresh()
 
@@ -185,7 +195,7 @@ class ArticleList(ScrollView, can_focus=True):
         story's (the copy that took its row in an expanded story, or the row that stands
         for the story now: a folded story's copy deleted, the cursor went to the next
         story, or to the top), else the next old row still there."""
-        place = _new_place(old, rows, index)
+        place = new_place(old, rows, index)
         if not 0 <= index < len(old) or (place is not None and rows[place].path == old[index].path):
             return place
         path, story = self._cursor_story
@@ -193,8 +203,10 @@ class ArticleList(ScrollView, can_focus=True):
             return place
         if place is not None and rows[place].path in story.members:
             return place
-        places = [i for i in (_index_of(rows, p) for p in story.members) if i is not None]
-        return min(places) if places else place
+        back = story_place(rows, story)
+        if back is None:  # (its copies not in these rows: the same list made again may
+            self._left_story = (None, story)  # bring its row back: set_rows)
+        return place if back is None else back
 
     def _note_cursor_story(self) -> None:
         article = self.current
@@ -251,6 +263,7 @@ class ArticleList(ScrollView, can_focus=True):
     # -- cursor -------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
+        self._left_story = None
         self.refresh()
         if not self.rows:
             return
@@ -389,24 +402,3 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _colour(self, name: str) -> Style:
         return Style(color=self._style(name).color)
-
-
-def _index_of(rows: Sequence[Article], path: str) -> int | None:
-    """The index of the row of `path` (a C-level search), or None."""
-    try:
-        return indexOf(map(_PATH, rows), path)
-    except ValueError:
-        return None
-
-
-def _new_place(old: Sequence[Article], rows: Sequence[Article], index: int,
-               limit: int | None = None) -> int | None:
-    """Where old row `index` is in `rows`: its article's place, or (if it went) the place
-    of the next old row still there, which takes its place; None if none of the `limit`
-    rows from `index` on is left."""
-    end = len(old) if limit is None else min(len(old), index + limit)
-    for later in range(index, end):
-        place = _index_of(rows, old[later].path)
-        if place is not None:
-            return place
-    return None
