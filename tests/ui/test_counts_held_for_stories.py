@@ -199,3 +199,35 @@ def test_a_first_scans_catch_up_counts_by_article_meanwhile_and_says_so(
         assert view(screen) == "14 stories in view · 14 unread of 14"
 
     run_held(make_app(root), release, during, after)
+
+
+def test_a_first_start_never_counts_a_half_grouped_archive_by_story(
+        make_app, archive_factory, monkeypatch):
+    """The first look's stories opened, the scan went on: its next looks and its end
+    were counted by story for a moment before their catch-up began (`Groups, by story
+    9,736`, then by article, then 9,620: second attack of issue 13).  A catalog more
+    than a batch ahead of the stories counts by article from the moment it is shown
+    until the stories are brought up to it."""
+    oil = {f"zh-HK/news/zz{n}/oil.en.md": article(OIL_TITLE, f"2025-02-2{n} 08:00:00", OIL)
+           for n in (1, 2)}
+    root = archive_factory(sample_files() | COPIES | oil)
+    scan_held = hold_scan_at_batch(monkeypatch, 2)
+    monkeypatch.setattr(story_rows_module, "GROUPED_AT_ONCE", 1)  # (a batch: 1 article)
+    seen = []
+
+    async def during(pilot, screen):
+        await until(pilot, screen.stories.ready.is_set)
+        tree = screen.tree
+        refresh = tree.refresh_counts  # (the counts drawn, and the title beside them)
+
+        def recorded(*args):
+            refresh(*args)
+            seen.append((tree.border_title, tree.counts[ALL].total))
+        tree.refresh_counts = recorded
+
+    async def after(pilot, screen):
+        assert count_of(screen) == "14/14"
+        by_story = {count for title, count in seen if title.endswith("by story")}
+        assert by_story <= {14}, seen  # by story: only the whole archive's stories
+
+    run_held(make_app(root), scan_held, during, after)

@@ -33,6 +33,7 @@ COPIES_SHOWN = 5  # copies listed under the article (keys 1-5)
 SIGNING_WORKERS = 2  # processes that make a big change's signatures (reader/stories/signing.py)
 WARM_FROM = 10_000  # articles from which they start with the stories, ready for a burst
 SOURCES_NAMED = 3  # sources a story's row names before "+N"
+GROUPED_AT_ONCE = 500  # articles to group beyond which the counts are by article meanwhile
 
 
 class StoryRows:
@@ -44,6 +45,7 @@ class StoryRows:
         self._cancel = threading.Event()
         self._changes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stories")
         self._labels: dict[int, str] = {}  # id(story) -> its row's label
+        self._grouped = 0  # the articles of the catalog the stories were last brought to
 
     # -- opening and keeping them ----------------------------------------------------
 
@@ -56,7 +58,10 @@ class StoryRows:
             self._started = True
             self.screen.run_worker(self._open, thread=True, group="stories")
         elif self.ready.is_set():
-            self._in_turn(self._catch_up, self.services.catalog)
+            catalog = self.services.catalog
+            if len(catalog) - self._grouped > GROUPED_AT_ONCE:  # by article from now on,
+                self._grouping_long(True)  # not from its first progress: a first scan's
+            self._in_turn(self._catch_up, catalog)  # end said "by story" of half of it
 
     def _progress(self, done: int, total: int) -> None:
         """From the grouping's thread: how much of the catalog is grouped (what was
@@ -101,6 +106,7 @@ class StoryRows:
             self.screen.from_worker(self._opened, stories, catalog)
 
     def _opened(self, stories, catalog) -> None:
+        self._grouped = len(catalog)
         self._grouping_long(False)
         self.services.stories = stories
         self.screen.article_list.story_of = stories.story_of
@@ -157,12 +163,20 @@ class StoryRows:
         if self._cancel.is_set():
             return
         self.screen.post_message(Progressed("stories", ""))  # after its last count
-        self.screen.from_worker(self._caught_up, self.services.stories.view is not before)
+        self.screen.from_worker(self._caught_up, self.services.stories.view is not before,
+                                len(catalog))
 
-    def _caught_up(self, changed: bool) -> None:
-        """By story again after a long catch-up; the rows and counts anew if it changed
-        the stories (or counted by article meanwhile)."""
+    def _caught_up(self, changed: bool, grouped: int) -> None:
+        """By story again after a long catch-up, unless the catalog has grown by more
+        than a batch meanwhile (a first scan's next catch-up is to come: by article until
+        it ends, not by story for a moment of half the archive); the rows and counts
+        anew if it changed the stories (or counted by article meanwhile)."""
+        self._grouped = grouped
         was_long = self.services.grouping_long
+        if len(self.services.catalog) - grouped > GROUPED_AT_ONCE:
+            if changed:  # (the rows by the stories grouped so far; counts by article)
+                self._stories_changed(counts=False)
+            return
         self._grouping_long(False)
         if changed or was_long:
             self._stories_changed()
