@@ -265,20 +265,27 @@ def test_search_limit_counts_stories_not_the_copies_of_a_big_one(tmp_path):
 
 def test_related_leaves_out_an_exact_copy_outside_the_stories_window(tmp_path):
     """A copy with no date of its own is dated by its file, out of the story's window:
-    `related` listed the identical copy first (attack of issue 13).  An exact copy is
-    never related, at any date; a near one outside the window may be (a follow-up)."""
+    `related` listed the identical copy first, and three copies of one other report
+    filled three places (attacks of issue 13).  A copy, at any date and under any
+    headline, is never related, and a hit's copies are not related beside it."""
     from types import SimpleNamespace
 
     from reader.session.related import related
 
-    texts = {"c/en.md": ENGLISH, "late/en.md": ENGLISH, "e/en.md": OTHER}
+    texts = {"c/en.md": ENGLISH, "late/en.md": ENGLISH, "e/en.md": OTHER,
+             "retitled/en.md": ENGLISH, "e2/en.md": OTHER}
     articles = [article("c/en.md", "Central bank holds rates, signals two cuts"),
                 article("late/en.md", "Central bank holds rates, signals two cuts", 60),
-                article("e/en.md", "Storm cuts power to coast")]
+                article("e/en.md", "Storm cuts power to coast"),
+                article("retitled/en.md", "Rates on hold: what it means for you", 90),
+                article("e2/en.md", "Storm cuts power to coast", 45)]
     stories = Stories.build(articles, lambda a: texts[a.path],
                             SignatureStore(tmp_path / "s.sqlite3"))
     assert stories.story_of("late/en.md") is None  # 60 days later: no story
-    assert stories.same_text("c/en.md", ["late/en.md", "e/en.md"]) == {"late/en.md"}
+    assert stories.copies_among("c/en.md", ["late/en.md", "e/en.md"]) == {"late/en.md"}
+    # its text under another headline, and a copy of another hit, at other dates too
+    assert stories.copies_among("c/en.md", ["retitled/en.md", "e/en.md", "e2/en.md"]) == {
+        "retitled/en.md", "e2/en.md"}
 
     class Index:
         def doc_frequencies(self, terms):
@@ -288,5 +295,5 @@ def test_related_leaves_out_an_exact_copy_outside_the_stories_window(tmp_path):
             return SimpleNamespace(hits=[SimpleNamespace(path=p) for p in texts])
 
     hits = related("c/en.md", ENGLISH, Index(), stories)
-    assert [h.path for h in hits] == ["e/en.md"]
+    assert [h.path for h in hits] == ["e/en.md"]  # one storm report: its copy is no more
     stories.close()

@@ -4,8 +4,8 @@ An article's signature for this is its few index terms (English words, Chinese
 character pairs, as `reader.index.analysis.index_terms` makes them) that weigh most by
 tf-idf over the index: frequent in it, rare in the archive.  The index's BM25 ranks the
 articles holding any of them (an OR query); the article itself, the copies of its
-story and its exact copies outside the story's window (a copy dated by its file) are
-left out: related is what is not the same report.  Chinese is served as
+story, and its copies outside the story's window (a copy dated by its file), or copies
+of a hit listed before, are left out: related is what is not the same report.  Chinese is served as
 English is, since pairs are index terms as words are.
 """
 
@@ -49,9 +49,9 @@ def related(path: str, text: str, index, stories=None, limit: int = RELATED) -> 
     left_out = set(story.members) if story is not None else {path}
     results = index.search(" OR ".join(terms), limit=limit + len(left_out) + 10)
     hits = [h for h in results.hits if h.path not in left_out]
-    if stories is not None:  # one hit for each other story too, and no exact copy
-        kept = {p for p, _ in stories.one_per_story(h.path for h in hits)}
-        kept -= stories.same_text(path, list(kept))
+    if stories is not None:  # one hit for each other story too, and no copy of it or
+        kept = [p for p, _ in stories.one_per_story(h.path for h in hits)]  # of another
+        kept = set(kept) - stories.copies_among(path, kept)  # hit, whatever the dates
         hits = [h for h in hits if h.path in kept]
     return hits[:limit]
 

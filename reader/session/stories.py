@@ -19,6 +19,7 @@ stories of a burst change in one step), and a view older than the one shown neve
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import threading
 from itertools import compress
@@ -42,6 +43,7 @@ ReadBody = Callable[[Article], str]
 COMMAND_GROUPS = 5_000  # articles a command groups itself (about 4 s CPU from scratch)
 _BATCH = 500  # signatures stored in one transaction (and progress calls between)
 _END: list = []  # (the signer's batches are over)
+SAME_TEXT = 0.8  # shingle similarity from which a text is a copy for related articles
 
 
 class _Stopped(Exception):
@@ -374,29 +376,55 @@ class Stories:
             out.append((path, story))
         return out
 
-    def same_text(self, path: str, paths: Sequence[str]) -> set[str]:
-        """Those of `paths` that are exact copies of `path` (the store's digests), in the
-        stories' window or not; read on a connection of the caller's thread's own where
-        the store is a file (a change may be writing on the store's meanwhile)."""
+    def copies_among(self, path: str, paths: Sequence[str]) -> set[str]:
+        """Those of `paths` that are copies of `path`, or of one of `paths` before them,
+        whatever their dates (the same tests as grouping's, with no window: a copy with
+        no date of its own is dated by its file, outside its story's window); read on a
+        connection of the caller's thread's own where the store is a file (a change may
+        be writing on the store's meanwhile)."""
         store = self._store
         if store is None or not paths:
             return set()
-        if store.path != ":memory:":
-            reader = SignatureStore.read_only_file(Path(store.path))
-            if reader is None:
-                return set()
-            try:
-                return reader.same_text(path, paths)
-            except sqlite3.Error:  # (damaged, or made anew meanwhile: no copy known)
-                return set()
-            finally:
-                reader.close()
-        return store.same_text(path, paths)
+        if store.path == ":memory:":
+            return _copies_among(store.signatures_of([path, *paths]), path, paths)
+        reader = SignatureStore.read_only_file(Path(store.path))
+        if reader is None:
+            return set()
+        try:
+            return _copies_among(reader.signatures_of([path, *paths]), path, paths)
+        except sqlite3.Error:  # (damaged, or made anew meanwhile: no copy known)
+            return set()
+        finally:
+            reader.close()
 
     def close(self) -> None:
         self.signer.close()
         if self._store is not None:
             self._store.close()
+
+
+def _copies_among(signatures: Mapping, path: str, paths: Sequence[str]) -> set[str]:
+    """(copies_among) A copy as grouping says, at any date, or nearly the same text
+    whatever its title (a story's text under a headline of its own)."""
+    from reader.stories.grouping import MIN_SHINGLES, match
+    from reader.stories.signature import similarity
+
+    def copy(a, b) -> bool:
+        if match(a, b, math.inf):
+            return True
+        return min(a.shingles, b.shingles) >= MIN_SHINGLES and similarity(a, b) >= SAME_TEXT
+
+    kept = [signatures[path]] if path in signatures else []
+    copies = set()
+    for other in paths:
+        sig = signatures.get(other)
+        if sig is None:
+            continue
+        if any(copy(sig, earlier) for earlier in kept):
+            copies.add(other)
+        else:
+            kept.append(sig)
+    return copies
 
 
 def _story(dated: list[tuple[str, float]], why: Mapping[str, str]) -> Story:

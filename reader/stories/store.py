@@ -165,21 +165,13 @@ class SignatureStore:
                                (path,)).fetchone()
         return None if row is None else _signature(row)
 
-    def same_text(self, path: str, paths: Sequence[str]) -> set[str]:
-        """Those of `paths` whose text is exactly `path`'s (equal exact digests), at any
-        date: copies, even outside the stories' window (a copy with no date of its own
-        is dated by its file)."""
-        paths = list(paths)
-        row = self._db.execute("SELECT exact FROM signatures WHERE path = ?",
-                               (path,)).fetchone()
-        if row is None or not paths:
-            return set()
-        same = set()
-        for chunk in _chunks(paths):
-            same.update(r[0] for r in self._db.execute(
-                f"SELECT path FROM signatures WHERE exact = ? AND path IN ({_marks(chunk)})",
-                (row[0], *chunk)))
-        return same
+    def signatures_of(self, paths: Sequence[str]) -> dict[str, Signature]:
+        """The signatures stored of `paths` (those that have one), by path."""
+        found = {}
+        for chunk in _chunks(list(paths)):
+            found.update((r[0], _signature(r)) for r in self._db.execute(
+                f"SELECT {_COLUMNS} FROM signatures WHERE path IN ({_marks(chunk)})", chunk))
+        return found
 
     def candidates(self, sig: Signature, keys: list[int], titled: bool,
                    window: float) -> list[Signature]:
