@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from reader.ui.screens.main import PREVIEW_DELAY
 from tests.ui.conftest import article, press, run_app_test, sample_files, settle
 from tests.ui.test_stories_ui import COPIES, to_story
 
@@ -58,5 +59,24 @@ def test_a_key_past_the_related_articles_does_nothing(make_app):
         assert count < 5
         await press(pilot, "67890"[count])
         assert screen.article_list.current.path == before
+
+    run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_a_burst_j6_opens_the_related_article_of_the_article_j_reached(make_app):
+    """Typed slowly, `j` then `6` opens the first related article of the article `j`
+    moved to; in a burst, `6` came before that article's related articles were found
+    and opened the previous article's (second attack of issue 13).  The key waits for
+    them now, and so do the keys after it."""
+    async def scenario(pilot, screen):
+        rows = [a.path for a in screen.article_list.rows]
+        assert rows[0] == BONDS and rows[1] in COPIES  # the newest, then the story
+        screen.article_list.move_to(0)
+        await settle(pilot)
+        screen.preview_delay = PREVIEW_DELAY  # (as the reader: shown once the cursor rests)
+        await pilot.press("j", "6")  # (one burst: no settling in between)
+        await settle(pilot)
+        assert screen.article_list.current.path == BONDS
+        assert screen.article_pane.shown_path == BONDS and BONDS in screen.services.read
 
     run_app_test(make_app(group_stories=True), scenario)

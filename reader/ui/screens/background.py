@@ -370,6 +370,7 @@ class Background:
         if not self.indexing and not message.busy:
             self.merge.when_idle()
         self.screen.listing.search_again()
+        self.screen.related.index_grew()
 
     # -- helpers --------------------------------------------------------------------
 

@@ -178,6 +178,7 @@ class MainScreen(ArticleActions, Screen):
 
     def on_index_grew(self, message: IndexGrew) -> None:
         self.listing.search_again()
+        self.related.index_grew()
 
     def on_indexed(self, message: Indexed) -> None:
         self.background.indexed(message)
@@ -230,7 +231,8 @@ class MainScreen(ArticleActions, Screen):
             return True
         if isinstance(self.focused, (SearchBox, GroupTree)):
             return False
-        return self.query_one(SearchBox).value != self.search_text or not self.list_is_current()
+        return (self.query_one(SearchBox).value != self.search_text
+                or not self.list_is_current() or self.related.pending)
 
     def quits(self, event: events.Key) -> bool:
         """Whether `event` is the quit key where it would quit (not typed into the search
