@@ -80,3 +80,18 @@ def test_a_burst_j6_opens_the_related_article_of_the_article_j_reached(make_app)
         assert screen.article_pane.shown_path == BONDS and BONDS in screen.services.read
 
     run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_a_related_article_whose_file_goes_is_no_longer_listed(make_app, ui_archive):
+    async def scenario(pilot, screen):
+        await to_story(pilot, screen)
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert BONDS_TITLE in related_text(screen)
+        (ui_archive / BONDS).unlink()
+        await press(pilot, "r")
+        await settle(pilot)
+        assert BONDS_TITLE not in related_text(screen)
+        assert BONDS not in (a.path for a in screen.related.found)
+
+    run_app_test(make_app(group_stories=True), scenario)

@@ -170,6 +170,7 @@ class MainScreen(ArticleActions, Screen):
     def on_catalog_changed(self, message: CatalogChanged) -> None:
         self.changes.apply(message.change)
         self.stories.catalog_changed(message.change)
+        self.related.catalog_changed(message.change.gone)
         if message.taken is not None:
             message.taken.set()
 

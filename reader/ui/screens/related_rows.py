@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections import OrderedDict
 from functools import partial
-from typing import Sequence
+from typing import AbstractSet, Sequence
 
 from rich.text import Text
 from textual.screen import Screen
@@ -56,6 +56,17 @@ class RelatedRows:
             self.found = known
         elif self._wanted is None or self._wanted[0] != article.path:  # (else a key's
             self._start(article, body)  # worker finds them, and lists them here)
+
+    def catalog_changed(self, gone: AbstractSet[str]) -> None:
+        """Files went: they are no longer listed, nor opened by a key."""
+        if not gone:
+            return
+        for path, found in self._known.items():
+            if any(a.path in gone for a in found):
+                self._known[path] = [a for a in found if a.path not in gone]
+        if any(a.path in gone for a in self.found):
+            self.found = [a for a in self.found if a.path not in gone]
+            self.screen.article_pane.show_related(self.text(self.found))
 
     def index_grew(self) -> None:
         """What was found is of a smaller index: found again when asked, and now for the
