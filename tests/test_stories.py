@@ -289,11 +289,36 @@ def test_related_leaves_out_an_exact_copy_outside_the_stories_window(tmp_path):
 
     class Index:
         def doc_frequencies(self, terms):
-            return 100, dict.fromkeys(terms, 5)
+            return 1000, dict.fromkeys(terms, 5)
 
         def search(self, query, limit):
-            return SimpleNamespace(hits=[SimpleNamespace(path=p) for p in texts])
+            return SimpleNamespace(hits=[SimpleNamespace(path=p, score=1.0) for p in texts])
 
     hits = related("c/en.md", ENGLISH, Index(), stories)
     assert [h.path for h in hits] == ["e/en.md"]  # one storm report: its copy is no more
     stories.close()
+
+
+def test_related_asks_for_rare_terms_and_lists_no_unranked_filler():
+    """On the real corpus "that", "said" and "last" were among an article's ten terms
+    (in under half the archive): its OR query held 44% of the archive and came back
+    unranked, five arbitrary articles at score 0 (second attack of issue 13)."""
+    from types import SimpleNamespace
+
+    from reader.session.related import distinctive_terms, related
+
+    class Index:
+        asked: list[str] = []
+
+        def doc_frequencies(self, terms):
+            return 10_000, {t: 4_000 if t in ("that", "said") else 20 for t in terms}
+
+        def search(self, query, limit):
+            self.asked.append(query)
+            return SimpleNamespace(hits=[SimpleNamespace(path="x.md", score=0.0),
+                                         SimpleNamespace(path="y.md", score=3.5)])
+
+    text = "Central bank said that rates hold; that is what the central bank said"
+    terms = distinctive_terms(text, Index())
+    assert terms and "that" not in terms and "said" not in terms
+    assert [h.path for h in related("a.md", text, Index())] == ["y.md"]

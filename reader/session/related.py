@@ -18,14 +18,20 @@ from reader.index.analysis import index_terms, is_cjk
 
 TERMS = 10  # distinctive terms asked for
 RELATED = 5
+MAX_SHARE = 0.1  # a term in more of the archive's articles than this says too little
+# (at 0.5, "that", "said" and "last" were among an article's ten: its OR query held 44%
+# of the archive, and came back unranked); in a small archive, in up to half of them, or
+# of 50, what is less
+SMALL = 50
 
 
 def distinctive_terms(text: str, index, terms: int = TERMS) -> list[str]:
     """The `terms` index terms of `text` with the highest tf-idf over `index`."""
     counts = Counter({t: n for t, n in index_terms(text).items() if _telling(t)})
     total, frequencies = index.doc_frequencies(counts)
+    most = max(total * MAX_SHARE, min(total / 2, SMALL))
     weighted = {t: n * math.log(total / frequencies[t]) for t, n in counts.items()
-                if 1 < frequencies.get(t, 0) < total / 2}  # shared, yet not everywhere
+                if 1 < frequencies.get(t, 0) < most}  # shared, yet rare
     return sorted(weighted, key=lambda t: (-weighted[t], t))[:terms]
 
 
@@ -48,7 +54,8 @@ def related(path: str, text: str, index, stories=None, limit: int = RELATED) -> 
     story = stories.story_of(path) if stories is not None else None
     left_out = set(story.members) if story is not None else {path}
     results = index.search(" OR ".join(terms), limit=limit + len(left_out) + 10)
-    hits = [h for h in results.hits if h.path not in left_out]
+    hits = [h for h in results.hits if h.path not in left_out and h.score > 0]  # (an
+    # unranked hit is no more like it than any other: none rather than filler)
     if stories is not None:  # one hit for each other story too, and no copy of it or
         kept = [p for p, _ in stories.one_per_story(h.path for h in hits)]  # of another
         kept = set(kept) - stories.copies_among(path, kept)  # hit, whatever the dates
