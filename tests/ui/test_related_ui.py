@@ -95,3 +95,36 @@ def test_a_related_article_whose_file_goes_is_no_longer_listed(make_app, ui_arch
         assert BONDS not in (a.path for a in screen.related.found)
 
     run_app_test(make_app(group_stories=True), scenario)
+
+
+def test_a_key_waiting_is_not_dropped_by_another_articles_find():
+    """`k7k8` in a burst: 8 waited for its article's related articles, and the find of
+    the article shown before (the one 7 opened) came first and cleared the wait, so 8
+    did nothing (second re-attack of issue 13)."""
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    from reader.archive.model import Article
+    from reader.ui.screens.related_rows import RelatedRows
+
+    def made(path):
+        return Article(path=path, title=path, date=datetime(2025, 2, 1, tzinfo=timezone.utc))
+
+    class Screen:
+        services = SimpleNamespace(settings=SimpleNamespace(tzinfo=timezone.utc))
+        article_pane = SimpleNamespace(shown_path="shown.md", show_related=lambda text: None)
+        opened: list = []
+
+        def keys_may_go(self):
+            pass
+
+        def jump_to(self, path):
+            self.opened.append(path)
+
+    screen = Screen()
+    rows = RelatedRows(screen)
+    rows.path, rows._wanted = "shown.md", ("cursor.md", 1)
+    rows._show("shown.md", [made("x.md")])  # the article shown's, found first
+    assert rows.pending and not screen.opened
+    rows._show("cursor.md", [made("y.md")])  # the key's
+    assert screen.opened == ["y.md"] and not rows.pending

@@ -103,10 +103,9 @@ class RelatedRows:
         if path == self.path and pane.shown_path == path:
             self.found = found
             pane.show_related(self.text(found))
-        wanted, self._wanted = self._wanted, None
-        if wanted is not None:
-            if wanted[0] == path:
-                self._open(found, wanted[1])
+        if self._wanted is not None and self._wanted[0] == path:  # (another article's
+            n, self._wanted = self._wanted[1], None  # find, the shown one's, leaves it)
+            self._open(found, n)
             self.screen.keys_may_go()
 
     def text(self, found: Sequence[Article]) -> Text | None:
