@@ -35,7 +35,8 @@ CORPUS = REPO.parent / "shared" / "corpus" / "bulwark" / "content"
 from reader.archive import Archive  # noqa: E402
 from reader.config import load_settings  # noqa: E402
 from reader.index.analysis import fold  # noqa: E402
-from reader.session.stories import Stories, archive_body  # noqa: E402
+from reader.session.stories import Stories  # noqa: E402
+from reader.session.story_open import archive_body  # noqa: E402
 from reader.stories.store import SignatureStore  # noqa: E402
 
 DAY = 86_400

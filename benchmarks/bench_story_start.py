@@ -32,7 +32,7 @@ articles = archive.cached()
 catalog = time.process_time() - start
 stories = None
 if {stories!r}:
-    from reader.session.stories import open_stories
+    from reader.session.story_open import open_stories
     stories = open_stories(archive, settings, articles)
 total = time.process_time() - start
 uss = sum(int(line.split()[1]) * 1024 for line in open("/proc/self/smaps_rollup")

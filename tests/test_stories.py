@@ -206,7 +206,7 @@ def test_a_search_reads_the_stored_stories_of_its_hits_and_writes_none(
     import sqlite3
 
     from reader.cli.main import main
-    from reader.session import stories as session_stories
+    from reader.session import story_open as session_stories
     from reader.stories import store
 
     search = ["--data-dir", str(tmp_path), "search", "银行", "--json", "--archive",

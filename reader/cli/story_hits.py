@@ -19,7 +19,7 @@ def asked_limit(limit: int, grouped: bool) -> int:
 def open_hit_stories(archive, settings, paths=None):
     """The archive's stories as the reader stored them (reader/session/stories.py): those
     of `paths` (the hits) only, when given."""
-    from reader.session.stories import stored_stories
+    from reader.session.story_open import stored_stories
 
     return stored_stories(archive, settings, paths)
 

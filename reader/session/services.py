@@ -52,7 +52,9 @@ from reader.session.rules import Rules, RulesFound
 from reader.session.saved_searches import Found, SavedSearches
 from reader.session.search import SearchOutcome, Searcher
 from reader.session.scan_changes import ScanChanges
-from reader.session.stories import Staged, Stories, archive_body, story_rows
+from reader.session.stories import Staged, Stories
+from reader.session.story_list import story_rows
+from reader.session.story_open import archive_body
 from reader.session.story_counts import StoryCounts, stories_in, stories_started_by
 from reader.textsafe import is_openable
 

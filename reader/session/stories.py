@@ -19,18 +19,14 @@ stories of a burst change in one step), and a view older than the one shown neve
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import threading
-from itertools import compress
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, AbstractSet, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
-from reader.archive import Archive
 from reader.archive.model import Article, Delta
-from reader.config import Settings
 from reader.stories.signing import CHUNK, Made, Signer
 from reader.stories.store import SignatureStore
 
@@ -40,17 +36,14 @@ if TYPE_CHECKING:
 # imported where something is grouped: a command that reads the stories stored needs none
 
 ReadBody = Callable[[Article], str]
-COMMAND_GROUPS = 5_000  # articles a command groups itself (about 4 s CPU from scratch)
 _BATCH = 500  # signatures stored in one transaction (and progress calls between)
 _END: list = []  # (the signer's batches are over)
-SAME_TEXT = 0.8  # shingle similarity from which a text is a copy for related articles
 
 
 class _Stopped(Exception):
     """The signer stopped (a quit): the transaction under way is rolled back."""
 
 _STAMPS = 5000  # stamps compared between two looks at a quit (a few ms)
-_PATH = attrgetter("path")
 
 
 @dataclass(frozen=True)
@@ -382,16 +375,18 @@ class Stories:
         no date of its own is dated by its file, outside its story's window); read on a
         connection of the caller's thread's own where the store is a file (a change may
         be writing on the store's meanwhile)."""
+        from reader.stories.copies import copies_among
+
         store = self._store
         if store is None or not paths:
             return set()
         if store.path == ":memory:":
-            return _copies_among(store.signatures_of([path, *paths]), path, paths)
+            return copies_among(store.signatures_of([path, *paths]), path, paths)
         reader = SignatureStore.read_only_file(Path(store.path))
         if reader is None:
             return set()
         try:
-            return _copies_among(reader.signatures_of([path, *paths]), path, paths)
+            return copies_among(reader.signatures_of([path, *paths]), path, paths)
         except sqlite3.Error:  # (damaged, or made anew meanwhile: no copy known)
             return set()
         finally:
@@ -403,30 +398,6 @@ class Stories:
             self._store.close()
 
 
-def _copies_among(signatures: Mapping, path: str, paths: Sequence[str]) -> set[str]:
-    """(copies_among) A copy as grouping says, at any date, or nearly the same text
-    whatever its title (a story's text under a headline of its own)."""
-    from reader.stories.grouping import MIN_SHINGLES, match
-    from reader.stories.signature import similarity
-
-    def copy(a, b) -> bool:
-        if match(a, b, math.inf):
-            return True
-        return min(a.shingles, b.shingles) >= MIN_SHINGLES and similarity(a, b) >= SAME_TEXT
-
-    kept = [signatures[path]] if path in signatures else []
-    copies = set()
-    for other in paths:
-        sig = signatures.get(other)
-        if sig is None:
-            continue
-        if any(copy(sig, earlier) for earlier in kept):
-            copies.add(other)
-        else:
-            kept.append(sig)
-    return copies
-
-
 def _story(dated: list[tuple[str, float]], why: Mapping[str, str]) -> Story:
     """The story of these (path, date) members, in the order they came (the store's):
     earliest first, and of two at one time the one that came first."""
@@ -434,94 +405,3 @@ def _story(dated: list[tuple[str, float]], why: Mapping[str, str]) -> Story:
     first_at: dict[float, str] = {}
     ties = {p: first_at[d] for p, d in ordered if first_at.setdefault(d, p) != p}
     return Story(tuple(map(itemgetter(0), ordered)), why, ties)
-
-
-def open_stories(archive: Archive, settings: Settings, articles: Iterable[Article],
-                 progress: Callable[[int, int], None] | None = None,
-                 cancel: threading.Event | None = None, signer: Signer | None = None
-                 ) -> Stories:
-    """The archive's stories, its signatures kept in its data dir (blocking: a worker);
-    those of a big change made by `signer`'s workers, if it has any."""
-    if not settings.group_stories:
-        return Stories(archive_body(archive), enabled=False)
-    store = SignatureStore.in_dir(archive.data_dir)
-    return Stories.build(articles, archive_body(archive), store, settings.story_window_days,
-                         progress=progress, cancel=cancel, signer=signer)
-
-
-def story_rows(rows: Sequence[Article], stories: Stories, expanded: AbstractSet[str],
-               by_path: Mapping[str, Article], newest_first: bool = False) -> list[Article]:
-    """The list's rows with one row per story: the story's first row in `rows` (in the
-    list's order: the newest copy newest first, the best hit by relevance) stands for
-    it, of two copies at one time the one that came first (a copy that arrives takes no
-    row from the one that stood for its story), and the other copies of a story
-    `expanded` (by id) follow it, earliest first (newest first in a list `newest_first`,
-    as its rows are), whether the group or the search holds them or not.  Rows of no story stay.  The rows of stories are found at C speed (6 ms
-    at 100,000 rows), the rest copied whole."""
-    view = stories.view
-    if not stories.enabled or not view:
-        return rows if isinstance(rows, list) else list(rows)
-    found = compress(range(len(rows)), map(view.__contains__, map(_PATH, rows)))
-    seen: set[str] = set()
-    out: list[Article] = []
-    start = 0
-    for i in found:
-        out += rows[start:i]
-        start = i + 1
-        story = view[rows[i].path]
-        if story.id not in seen:
-            seen.add(story.id)
-            row = _first_come(rows, i, story) if story.ties else rows[i]
-            out.append(row)
-            if story.id in expanded:
-                copies = story.copies_of(row.path)
-                out.extend(by_path[p] for p in (copies[::-1] if newest_first else copies)
-                           if p in by_path)
-    out += rows[start:]
-    return out
-
-
-def _first_come(rows: Sequence[Article], i: int, story: Story) -> Article:
-    """Of the story's rows at the time of `rows[i]` (next to it in the list's order), the
-    one that came first."""
-    senior = story.ties.get(rows[i].path)
-    j = i + 1
-    while senior is not None and j < len(rows) and rows[j].date == rows[i].date:
-        if rows[j].path == senior:
-            return rows[j]
-        j += 1
-    return rows[i]
-
-
-def stored_stories(archive: Archive, settings: Settings,
-                   paths: Iterable[str] | None = None) -> Stories:
-    """For a command: the stories as the reader last stored them (those of `paths` only,
-    when given), without grouping and without writing (a few milliseconds: checking them
-    against the cache would cost 0.2 s at 100,000 articles, and grouping what changed
-    seconds).  Files new since stand alone until the reader groups them.  An archive of
-    up to `COMMAND_GROUPS` articles is grouped up to date instead; a larger one never
-    grouped has no stories."""
-    if not settings.group_stories:
-        return Stories(archive_body(archive), enabled=False)
-    if not archive.cache.holds_more_than(COMMAND_GROUPS):
-        return open_stories(archive, settings, archive.cached())
-    store = SignatureStore.read_only(archive.data_dir)
-    if store is None:  # none yet, or of another version: no story is stored
-        return Stories(archive_body(archive), enabled=False)
-    stories = Stories(archive_body(archive), store, settings.story_window_days)
-    stories.load_stored(paths)
-    return stories
-
-
-def archive_body(archive: Archive) -> ReadBody:
-    """How an article's body is read for its signature: its file by its id, else by the
-    name the cache holds for it ('' when neither can be read)."""
-    def read_body(article: Article) -> str:
-        from reader.stories.compute import file_body
-
-        body = file_body(archive.root, article.path)
-        if body is None:
-            fs_path = archive.cache.fs_path(article.path)
-            body = file_body(archive.root, fs_path) if fs_path else None
-        return body or ""
-    return read_body

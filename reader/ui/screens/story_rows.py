@@ -22,7 +22,8 @@ from textual.screen import Screen
 
 from reader.archive.model import Article
 from reader.session.catalog import CatalogChange
-from reader.session.stories import Staged, Story, open_stories
+from reader.session.stories import Staged, Story
+from reader.session.story_open import open_stories
 from reader.session.story_counts import story_read
 from reader.stories.signing import Signer
 from reader.ui.messages import Progressed

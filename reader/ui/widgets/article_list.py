@@ -110,7 +110,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.is_starred: Lookup = lambda path: False
         self.is_highlighted: Lookup = lambda path: False  # matched by a highlight rule
         # Stories (copies of one report): a row stands for its story, its copies below it
-        # when the story is expanded (story_rows in reader/session/stories.py)
+        # when the story is expanded (story_rows in reader/session/story_list.py)
         self.story_of: StoryOf = lambda path: None
         self.story_label: Callable[[Story], str] = lambda story: f"×{len(story)}"
         self.story_read: Callable[[Story], bool] | None = None  # a folded story's look
