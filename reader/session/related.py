@@ -5,8 +5,8 @@ character pairs, as `reader.index.analysis.index_terms` makes them) that weigh m
 tf-idf over the index: frequent in it, rare in the archive.  The index's BM25 ranks the
 articles holding any of them (an OR query); the article itself, the copies of its
 story, and its copies outside the story's window (a copy dated by its file), or copies
-of a hit listed before, are left out: related is what is not the same report.  Chinese is served as
-English is, since pairs are index terms as words are.
+of a hit listed before, are left out: related is what is not the same report.  Chinese
+is served as English is, since pairs are index terms as words are.
 """
 
 from __future__ import annotations

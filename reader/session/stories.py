@@ -380,9 +380,8 @@ class Stories:
         store = self._store
         if store is None or not paths:
             return set()
-        if store.path == ":memory:":
-            return copies_among(store.signatures_of([path, *paths]), path, paths)
-        reader = SignatureStore.read_only_file(Path(store.path))
+        own = store.path != ":memory:"  # (an in-memory store has no other connection)
+        reader = SignatureStore.read_only_file(Path(store.path)) if own else store
         if reader is None:
             return set()
         try:
@@ -390,7 +389,8 @@ class Stories:
         except sqlite3.Error:  # (damaged, or made anew meanwhile: no copy known)
             return set()
         finally:
-            reader.close()
+            if own:
+                reader.close()
 
     def close(self) -> None:
         self.signer.close()

@@ -4,6 +4,9 @@ names of the tree's groups as the user reads them."""
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from typing import Iterable, Sequence
+
+from rich.text import Text
 
 from reader.state.groups import ALL, NEW, SECTIONS, STARRED, UNREAD, Key as GroupKey
 from reader.state.rule_marks import HIDDEN
@@ -53,3 +56,17 @@ def group_name(key: GroupKey) -> str:
     if kind == "lang":
         return LANGUAGE_NAMES.get(name, name)
     return clean_line(name) or "(none)"
+
+
+def numbered_articles(heading: Text, keys: Iterable[str], articles: Sequence,
+                      tz: tzinfo, date_format: str) -> Text:
+    """`heading` and a line for each article under it, the key that opens it first:
+    `1 02-20 09:00 reuters: Central bank holds rates` (the copies of a story, the
+    related articles)."""
+    for key, article in zip(keys, articles):
+        heading.append(f"\n{key} ", style="bold")
+        heading.append(f"{local_date(article.date, tz, date_format)} ", style="dim")
+        heading.append(f"{clean_line(article.source)}: " if article.source else "",
+                       style="dim")
+        heading.append(clean_line(article.title) or "(untitled)")
+    return heading

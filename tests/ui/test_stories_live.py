@@ -169,6 +169,17 @@ def test_read_story_article_a_copy_arrives_unread_and_the_row_stays(make_app, ui
     run_app_test(make_app(group_stories=True, read_story="article"), scenario)
 
 
+async def _delete_the_row_under_the_cursor(pilot, screen, root) -> tuple[str, object]:
+    place, path = story_row(screen)
+    screen.article_list.move_to(place)
+    await press(pilot, "enter")
+    story = screen.services.stories.story_of(path)
+    (root / path).unlink()
+    await press(pilot, "r")
+    await settle(pilot)
+    return path, story
+
+
 def test_the_copy_under_the_cursor_deleted_keeps_the_cursor_on_its_story(make_app,
                                                                          ui_archive):
     """The folded row's copy (the one that stands for the story) deleted while open: the
@@ -177,12 +188,8 @@ def test_the_copy_under_the_cursor_deleted_keeps_the_cursor_on_its_story(make_ap
     async def scenario(pilot, screen):
         place, path = story_row(screen)
         assert path == NEWEST and place > 0
-        screen.article_list.move_to(place)
-        await press(pilot, "enter")
-        story = screen.services.stories.story_of(NEWEST)
-        (ui_archive / NEWEST).unlink()
-        await press(pilot, "r")
-        await settle(pilot)
+        path, story = await _delete_the_row_under_the_cursor(pilot, screen, ui_archive)
+        assert path == NEWEST
         current = screen.article_list.current
         assert current.path in story.members and current.path != NEWEST
         assert screen.services.stories.story_of(current.path) is not None
@@ -211,21 +218,13 @@ def test_an_expanded_copy_under_the_cursor_deleted_keeps_the_cursor_in_its_story
         current = screen.article_list.current
         assert current.path in story.members and current.path != copy
         assert screen.article_pane.shown_path == copy and screen.article_pane.gone
-        await press(pilot, "x")  # the keys act on the story the cursor is on
+        await press(pilot, "x")  # the keys act on the story the cursor is on: x folds it
         assert len(screen.services.stories.story_of(current.path)) == 2
+        assert story.id not in screen.services.expanded
+        rows = [a.path for a in screen.article_list.rows]
+        assert len([p for p in rows if p in story.members]) == 1  # one row: folded
 
     run_app_test(make_app(group_stories=True), scenario)
-
-
-async def _delete_the_row_under_the_cursor(pilot, screen, root) -> tuple[str, object]:
-    place, path = story_row(screen)
-    screen.article_list.move_to(place)
-    await press(pilot, "enter")
-    story = screen.services.stories.story_of(path)
-    (root / path).unlink()
-    await press(pilot, "r")
-    await settle(pilot)
-    return path, story
 
 
 def test_in_a_search_the_deleted_copy_under_the_cursor_leaves_it_on_its_story(

@@ -2,8 +2,9 @@
 articles most like the one shown that are not copies of it, listed under its text once
 it is shown, found in a worker over the index as it is (a look at the index's term
 statistics and one OR query: tens of milliseconds at 100,000 articles, never on the
-event loop), each one key away (6, 7, 8, 9, 0) on the article under the cursor.  Nothing is listed while the index is
-empty, or for an article too short to have distinctive words."""
+event loop), each one key away (6, 7, 8, 9, 0) on the article under the cursor.
+Nothing is listed while the index is empty, or for an article too short to have
+distinctive words."""
 
 from __future__ import annotations
 
@@ -19,8 +20,7 @@ from textual.worker import get_current_worker
 from reader.archive.model import Article
 from reader.session.related import related_articles
 from reader.ui.keys import RELATED_KEYS
-from reader.ui.sanitize import clean_line
-from reader.ui.wording import local_date
+from reader.ui.wording import numbered_articles
 
 KNOWN = 64  # articles whose related articles are kept (a key on one goes at once)
 
@@ -112,15 +112,9 @@ class RelatedRows:
         """`Related:` and a numbered line for each, the keys that open them."""
         if not found:
             return None
-        tz = self.services.settings.tzinfo
-        text = Text("Related:", style="bold", no_wrap=True, overflow="ellipsis")
-        for key, article in zip(RELATED_KEYS, found):
-            text.append(f"\n{key} ", style="bold")
-            text.append(f"{local_date(article.date, tz, '%Y-%m-%d')} ", style="dim")
-            text.append(f"{clean_line(article.source)}: " if article.source else "",
-                        style="dim")
-            text.append(clean_line(article.title) or "(untitled)")
-        return text
+        return numbered_articles(Text("Related:", style="bold", no_wrap=True,
+                                      overflow="ellipsis"), RELATED_KEYS, found,
+                                 self.services.settings.tzinfo, "%Y-%m-%d")
 
     def open(self, n: int) -> None:
         """Key n: the n-th related article of the article under the cursor, opened (the

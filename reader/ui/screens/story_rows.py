@@ -28,7 +28,7 @@ from reader.session.story_counts import story_read
 from reader.stories.signing import Signer
 from reader.ui.messages import Progressed
 from reader.ui.sanitize import clean_line
-from reader.ui.wording import local_date
+from reader.ui.wording import numbered_articles
 
 COPIES_SHOWN = 5  # copies listed under the article (keys 1-5)
 SIGNING_WORKERS = 2  # processes that make a big change's signatures (reader/stories/signing.py)
@@ -251,17 +251,12 @@ class StoryRows:
 
     def copies_text(self, article: Article) -> Text | None:
         """The other copies of the article's story, numbered for keys 1-5."""
-        copies = self.copies(article)[:COPIES_SHOWN]
+        copies = self.copies(article)
         if not copies:
             return None
-        tz = self.services.settings.tzinfo
-        text = Text(f"Also in this story ({len(self.copies(article))}):", style="bold")
-        for n, copy in enumerate(copies, 1):
-            text.append(f"\n{n} ", style="bold")
-            text.append(f"{local_date(copy.date, tz, '%m-%d %H:%M')} ", style="dim")
-            text.append(f"{clean_line(copy.source)}: " if copy.source else "", style="dim")
-            text.append(clean_line(copy.title) or "(untitled)")
-        return text
+        heading = Text(f"Also in this story ({len(copies)}):", style="bold")
+        return numbered_articles(heading, map(str, range(1, COPIES_SHOWN + 1)), copies,
+                                 self.services.settings.tzinfo, "%m-%d %H:%M")
 
     def open_copy(self, article: Article | None, n: int) -> None:
         """Key n: the article's n-th copy, shown in its expanded story and opened."""

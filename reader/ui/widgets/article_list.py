@@ -196,7 +196,8 @@ class ArticleList(ScrollView, can_focus=True):
         for the story now: a folded story's copy deleted, the cursor went to the next
         story, or to the top), else the next old row still there."""
         place = new_place(old, rows, index)
-        if not 0 <= index < len(old) or (place is not None and rows[place].path == old[index].path):
+        if not 0 <= index < len(old) or (place is not None
+                                         and rows[place].path == old[index].path):
             return place
         path, story = self._cursor_story
         if story is None or path != old[index].path:
