@@ -180,3 +180,28 @@ def test_whole_words_and_snippets_read_legacy_encodings_and_odd_file_names(archi
     results = index.search("英伟达", limit=0)  # three characters: checked against the text
     assert sorted(h.path for h in results.hits) == ["gbk.md", "odd%FF.md", "utf8.md"]
     assert all("英伟达" in h.snippet for h in results.hits)
+
+
+def test_a_refresh_that_fails_keeps_the_searcher_it_had(indexed, monkeypatch):
+    """Whoosh's refresh closed the old readers even when it failed (a segment gone as it
+    opened, mid-merge): the searcher kept was closed, and the quit failed on "Reader
+    already closed" (CI, once the related articles' reader was refreshed too)."""
+    import whoosh.reading
+
+    archive, index = indexed
+    before = names(index.search("nvidia"))
+    assert before
+    (archive.root / "content/en/news/reuters/6.en.md").write_text(
+        article_text("Nvidia again", "2025-02-13 09:00:00", "Nvidia shares.\n"))
+    update_index(archive)
+
+    def gone(*args, **kwargs):
+        raise FileNotFoundError("a segment merged away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(whoosh.reading, "SegmentReader", gone)
+        index.refresh()
+    assert names(index.search("nvidia")) == before  # the searcher it had, still open
+    index.refresh()
+    assert names(index.search("nvidia")) == sorted(before + ["6"])
+    index.close()

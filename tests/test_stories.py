@@ -322,3 +322,36 @@ def test_related_asks_for_rare_terms_and_lists_no_unranked_filler():
     terms = distinctive_terms(text, Index())
     assert terms and "that" not in terms and "said" not in terms
     assert [h.path for h in related("a.md", text, Index())] == ["y.md"]
+
+
+def test_related_sees_a_commit_at_once(archive_factory, settings, monkeypatch):
+    """The related articles' index reader was not moved to each commit with the others:
+    found again on "the index grew", they came from the reader as it was before the
+    commit (for up to REFRESH_SECONDS), and the reader listed none (a CI failure)."""
+    import threading
+
+    from reader.session.related import related_articles
+    from tests.conftest import article_text, indexed_services
+
+    monkeypatch.setattr("reader.index.searcher.REFRESH_SECONDS", 3600.0)
+    storm = ("Crews worked through the weekend to restore power along the coast, the "
+             "utility said, after the storm felled lines; thousands of homes waited.")
+    files = {f"en/news/wire/{n}.en.md": article_text(f"Report {n}", body=f"{text}\n")
+             for n, text in (("bank", ENGLISH), ("storm", OTHER))}
+    files.update({f"en/news/garden/{n}.en.md": article_text(  # (rare terms need an archive)
+        f"Garden {n}", body=f"Tulip bed number {n} flowered early in the spring sun.\n")
+        for n in range(20)})
+    services = indexed_services(archive_factory(files), settings)
+    try:
+        storm_article = services.by_path["en/news/wire/storm.en.md"]
+        path = "en/news/daily/gale.en.md"
+        assert path not in [a.path for a in related_articles(services, storm_article, OTHER)]
+        (services.archive.root / path).parent.mkdir(parents=True)
+        (services.archive.root / path).write_text(article_text("Gale", body=storm))
+        result = services.scan_paths({path: None})
+        services.take(services.apply_scan(result))
+        services.update_index(lambda done, total: None, threading.Event(),
+                              delta=result.delta, parsed=result.parsed)
+        assert [a.path for a in related_articles(services, storm_article, OTHER)][0] == path
+    finally:
+        services.close()

@@ -140,7 +140,7 @@ class SearchIndex:
                 ix = open_index(self.index_dir)
                 self._searcher = ix.searcher() if ix is not None else None
             elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+                self._searcher = _fresh(self._searcher)
                 self._docnums, self._filters, self._paths = {}, {}, {}
                 self._texts = {}
                 self._path_sets = {}
@@ -579,3 +579,17 @@ class _Request(NamedTuple):
 
 def _never() -> bool:
     return False
+
+
+def _fresh(old):
+    """A searcher on the last commit, then `old` closed.  Not Whoosh's `refresh`: it
+    closes the old searcher's readers in a `finally`, so a refresh caught mid-commit or
+    mid-merge (a segment gone as it opened) left the searcher kept on closed readers, and
+    the next search, or closing it at the quit, failed ("Reader already closed"); and its
+    reuse of the old readers never matches (keyed by generation, looked up by segment
+    id), so nothing is lost by opening new ones."""
+    index = old._ix
+    new = type(old)(index.reader(), fromindex=index, weighting=old.weighting)
+    old.close()
+    return new
+

@@ -317,12 +317,15 @@ class Searcher:
         return f"Index: {summary.error}" if summary.error and not summary.busy else ""
 
     def _refresh(self) -> None:
-        """Both readers on the last commit, and whether an index exists, read now (not
-        on the next keystroke)."""
+        """The readers on the last commit, and whether an index exists, read now (not
+        on the next keystroke, nor on the next related articles looked for: on "the
+        index grew" they are looked for again, and must see the commit)."""
         for role in ("quick", "full"):
             self._index(role).refresh()
             self._index(role).warm()
         self.groups_index.refresh()  # the query groups are looked for again next
+        if "related" in self._indexes:  # (opened on the first article shown)
+            self.related_index.refresh()
         self._ready = False
         self._ready = self.ready
 

@@ -122,7 +122,9 @@ async def until(pilot, condition, tries: int = 2000) -> None:
         if condition():
             return
         await pilot.pause()
-    raise AssertionError(f"the condition never held; status: {pilot.app.screen.status.parts}")
+    status = getattr(pilot.app.screen, "status", None)  # (a modal screen has none)
+    raise AssertionError("the condition never held; status: "
+                         f"{status.parts if status is not None else 'none'}")
 
 
 async def press(pilot, *keys: str) -> None:

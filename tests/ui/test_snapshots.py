@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, until
+
+
+def help_laid_out(screen) -> bool:
+    """The help's tables have their heights, a row each and the header (a table's rows
+    are measured on an idle turn: one pause was not always enough, and the snapshot's
+    scroll bar was drawn for a shorter help once)."""
+    from textual.widgets import DataTable
+
+    tables = list(screen.query(DataTable))
+    return bool(tables) and all(t.row_count and t.virtual_size.height == t.row_count + 1
+                                for t in tables)
 
 
 async def ready(pilot) -> None:
@@ -35,6 +46,7 @@ def test_help_screen(snap_compare, make_app):
     async def before(pilot):
         await ready(pilot)
         await pilot.press("question_mark")
+        await until(pilot, lambda: help_laid_out(pilot.app.screen))
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(120, 36), run_before=before)
