@@ -355,3 +355,21 @@ def test_related_sees_a_commit_at_once(archive_factory, settings, monkeypatch):
         assert [a.path for a in related_articles(services, storm_article, OTHER)][0] == path
     finally:
         services.close()
+
+
+def test_related_looks_up_the_frequencies_of_an_article_s_most_frequent_terms_only():
+    """A long article has hundreds of terms: looking up the document frequency of each
+    took 48 ms at p95 at 100,000 articles; its CANDIDATES most frequent are enough."""
+    from reader.session.related import CANDIDATES, distinctive_terms
+
+    class Index:
+        asked: list[str] = []
+
+        def doc_frequencies(self, terms):
+            self.asked = list(terms)
+            return 10_000, {t: 5 for t in self.asked}
+
+    text = " ".join(f"word{n:03d}" for n in range(300)) + " bank bank bank rates rates"
+    index = Index()
+    terms = distinctive_terms(text, index)
+    assert len(index.asked) == CANDIDATES and terms[:2] == ["bank", "rate"]
