@@ -39,7 +39,7 @@ def test_the_status_and_the_list_count_stories_as_the_tree_does(make_app, archiv
         assert view(screen) == "13 stories in view · 12 unread of 13"
         await press(pilot, "slash", *"central", "enter")
         assert screen.status.parts["search"].startswith("1 story found · ")
-        assert view(screen) == "1 story in view · 12 unread of 13"
+        assert view(screen) == "1 story in view · 12 unread of 13 in All"
 
     run_app_test(make_app(archive_factory(sample_files() | COPIES), group_stories=True),
                  scenario)
@@ -69,7 +69,7 @@ def test_counted_by_article_the_status_and_the_list_count_every_copy(make_app,
         assert screen.article_list.border_title == "Articles (15)"
         await press(pilot, "slash", *"central", "enter")
         assert screen.status.parts["search"].startswith("3 articles found · ")
-        assert view(screen) == "3 articles in view · 15 unread of 15"
+        assert view(screen) == "3 articles in view · 15 unread of 15 in All"
 
     run_app_test(make_app(archive_factory(sample_files() | COPIES), group_stories=True,
                           count_by="articles"), scenario)
@@ -236,13 +236,13 @@ def test_a_change_recounts_a_searchs_hits_as_the_list_counted_them(make_app,
 
     async def scenario(pilot, screen):
         await press(pilot, "slash", *"central", "enter")
-        assert view(screen) == "3 articles in view · 15 unread of 15"
+        assert view(screen) == "3 articles in view · 15 unread of 15 in All"
         folded = "en/news/tradingview/rates.en.md"
         assert folded not in {a.path for a in screen.article_list.rows}
         (root / folded).unlink()
         services = screen.services
         change = services.apply_scan(services.scan_paths([folded]))
         screen.on_catalog_changed(CatalogChanged(change))  # as the scan worker's message
-        assert view(screen) == "2 articles in view · 14 unread of 14"
+        assert view(screen) == "2 articles in view · 14 unread of 14 in All"
 
     run_app_test(make_app(root, count_by="articles"), scenario)

@@ -49,7 +49,8 @@ def test_a_story_of_three_looks_read_when_every_copy_is(make_app, read, story_re
 
 
 def test_in_a_group_holding_one_copy_the_row_looks_as_that_copy(make_app):
-    """The source investing holds one copy: read there (0 unread of 1), unread in All."""
+    """The source investing holds one copy: read there (0 unread of 1), unread in All; the
+    status counts the group's, as the tree does."""
     async def scenario(pilot, screen):
         screen.set_read([screen.services.by_path[INVESTING]], True)
         await settle(pilot)
@@ -59,6 +60,8 @@ def test_in_a_group_holding_one_copy_the_row_looks_as_that_copy(make_app):
         assert [a.path for a in screen.article_list.rows] == [INVESTING]
         assert looks_read(screen, INVESTING)
         assert screen.tree.counts[("source", "investing")].unread == 0
+        # the group's counts, not All's 13 unread (its row is read: 0 unread of 1)
+        assert screen.status.parts["view"].endswith(" in view · 0 unread of 1")
 
     run_app_test(make_app(), scenario)
 

@@ -218,18 +218,29 @@ class Listing:
         if self.screen.held.why:  # (reader/ui/screens/held_counts.py)
             self.screen.status.set_part("view", self.screen.held.why.capitalize())
             return
-        unit, count = self.services.counted, self.services.tree_counts[ALL]
+        unit = self.services.counted
         size = self.view_size()
         if size is None:  # the rows, counted otherwise, are being made again: their
             return  # own show says it (a held count's text stays meanwhile)
         bound = "" if self.complete else "+"
         shown = counted(size, unit, bound)
         so_far = " found so far" if self.screen.background.partial else ""
-        self.screen.status.set_part("view", f"{shown} in view · {count.unread:,} unread of "
-                                    f"{count.total:,}{so_far}")
+        self.screen.status.set_part("view", f"{shown} in view · {self._unread_of()}{so_far}")
         # the list's title names its rows (articles): it says "stories" when it counts them
         self.screen.article_list.show_count(shown if unit == "stories" else
                                             counted(size, "", bound))
+
+    def _unread_of(self) -> str:
+        """The group's unread and total, as the tree counts them: what is in view, but
+        for a search, whose counts are its group's, named ("12 unread of 13 in All"; in a
+        group the status said the archive's, as if they were the group's)."""
+        group, counts = self.screen.group, self.services.tree_counts
+        if group not in counts:  # (a saved search, the hidden articles: the archive's)
+            group = ALL
+        count = counts[group]
+        named = group != self.screen.group or self.screen.search_text
+        return (f"{count.unread:,} unread of {count.total:,}"
+                + (f" in {group_name(group)}" if named else ""))
 
     def edited(self, rows: Sequence[Article], gone: AbstractSet[str]) -> None:
         """The rows edited in place (the archive changed, `gone`: the paths that left it):
