@@ -51,6 +51,7 @@ _MEMBERS = "FROM stories s LEFT JOIN signatures g ON g.path = s.path"
 _IN_ORDER = "ORDER BY coalesce(g.id, 0)"  # (the order their signatures came in)
 Stamp = tuple[int, float]  # the file's size and mtime when its signature was made
 StoredMember = tuple[str, float, str]  # a story's member: path, date, how it is linked
+CACHE_KB = 65_536  # the writer's page cache (private memory, at most 64 MB)
 _MARKS = 500  # paths asked for in one statement (SQLite allows 32,766 parameters)
 
 
@@ -67,6 +68,10 @@ class SignatureStore:
         # burst): a power cut may lose the last ones, never the store's consistency,
         # and signatures lost are made again (their stamps then differ).
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # Grouping reads and inserts band keys at random (32 an article, 3.2 million rows
+        # at 100,000 articles): with SQLite's 2 MB of page cache a 1,000-file burst was
+        # staged in 1.2-1.3 s, with CACHE_KB (kept between bursts) in 0.8-1.0 s
+        self._db.execute(f"PRAGMA cache_size=-{CACHE_KB}")
         version = self._version()
         if version == "2":
             _migrate_2(self._db)
