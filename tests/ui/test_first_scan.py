@@ -113,3 +113,24 @@ def test_before_anything_is_found_the_article_pane_says_the_scan_runs(
         assert len(screen.article_list.rows) == 12
 
     run_held(app, release, during, after)
+
+
+def test_once_rows_are_found_the_pane_no_longer_says_none_is(make_app, archive_factory,
+                                                             monkeypatch):
+    """The first rows came with the pane still saying "no article found yet" until the
+    cursor's article was previewed (a frame in tmux; as long as the preview's delay)."""
+    release = hold_scan_at_batch(monkeypatch, 1)
+    app = make_app(archive_factory(sample_files(12)))
+
+    async def during(pilot, screen):
+        header = screen.article_pane.query_one("#article-header")
+        await until(pilot, lambda: "no article found yet" in str(header.content))
+        screen.preview_delay = 3600  # (the preview would replace it: it does not come)
+        release.set()
+        await until(pilot, lambda: len(screen.article_list.rows) > 0)
+        assert "no article found yet" not in str(header.content)
+
+    async def after(pilot, screen):
+        assert len(screen.article_list.rows) == 12
+
+    run_held(app, release, during, after)

@@ -368,7 +368,9 @@ class MainScreen(ArticleActions, Screen):
         self.changes.show_new()
         current = self.article_list.current
         if current is not None and not self._is_shown(current):
-            self.schedule_preview(current.path)
+            if self.article_pane.shown_path is None and not self.article_pane.gone:
+                self.article_pane.show_message("")  # (not "no article found yet" over
+            self.schedule_preview(current.path)  # rows, until the preview comes)
         if current is not None and current.path == self._open_when_shown:
             self.open_article(current)
         self._open_when_shown = None
