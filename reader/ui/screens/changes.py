@@ -17,8 +17,8 @@ it if it has not moved since).
 
 from __future__ import annotations
 
-from itertools import chain
-from operator import attrgetter
+from itertools import chain, compress
+from operator import attrgetter, not_
 from typing import Sequence
 
 from functools import partial
@@ -94,7 +94,7 @@ class LiveChanges:
             keep = self.services.member(screen.group)
             incoming = incoming if keep is None else list(filter(keep, incoming))
         new = grouped(edited_rows(rows, change.outgoing, incoming, screen.newest_first,
-                                  listing.by_relevance),
+                                  listing.by_relevance, bool(self.services.expanded)),
                       screen.newest_first and not listing.outcome.ranked)
         listing.edited(new, change.gone)  # its size counted as list_rows counts it
         screen.article_list.update_rows(new)
@@ -248,13 +248,23 @@ def _paths(articles: Sequence[Article]) -> set[str]:
 
 
 def edited_rows(rows: Sequence[Article], outgoing: Sequence[Article],
-                 incoming: Sequence[Article], newest_first: bool, by_relevance: bool
-                 ) -> list[Article]:
+                 incoming: Sequence[Article], newest_first: bool, by_relevance: bool,
+                 expanded: bool = False) -> list[Article]:
     """`rows` in the list's order (newest or oldest first, or by relevance) with the
-    delta applied."""
+    delta applied.  `expanded`: a story's copies may be listed under its row, out of
+    the date order by which `edited` finds the rows that go (a deleted `↳` copy with a
+    hit dated between it and its story's row was missed: it stayed listed, off its
+    story); the rows that go are then dropped by their paths."""
     if by_relevance:  # hits in the index's order: replaced where they are
         gone, new = {a.path for a in outgoing}, {a.path: a for a in incoming}
         return [new.get(a.path, a) for a in rows if a.path in new or a.path not in gone]
+    if expanded and outgoing:
+        rows, outgoing = _without(rows, {a.path for a in outgoing}), ()
     if newest_first:
         return edited(rows, outgoing, incoming)
     return edited(rows[::-1], outgoing, incoming)[::-1]
+
+
+def _without(rows: Sequence[Article], gone: set[str]) -> list[Article]:
+    """The rows but those of the `gone` paths, whatever their order (at C speed)."""
+    return list(compress(rows, map(not_, map(gone.__contains__, map(_PATH, rows)))))

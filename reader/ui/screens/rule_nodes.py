@@ -96,7 +96,8 @@ class RuleNodes:
             new = sorted([a for a in rows if a.path not in gone] + coming,
                          key=lambda a: place.get(a.path, len(place)))
         else:
-            new = edited_rows(rows, going, coming, screen.newest_first, False)
+            new = edited_rows(rows, going, coming, screen.newest_first, False,
+                              bool(self.services.expanded))
         screen.article_list.update_rows(new)
 
     def find(self, rule: Rule) -> None:
