@@ -173,6 +173,20 @@ def test_f_zoom_t_tree_and_resizing(make_app):
     run_app_test(make_app(), scenario)
 
 
+def test_a_shorter_list_keeps_the_cursor_s_row_in_view(make_app):
+    """`{` with the cursor on the list's last visible row pushed that row out of view."""
+    async def scenario(pilot, screen):
+        rows = screen.article_list
+        height = rows.scrollable_content_region.height
+        assert len(rows.rows) > height - 4  # (rows enough to fill what is left)
+        rows.move_to(height - 1)
+        await press(pilot, "left_curly_bracket", "left_curly_bracket")
+        top, shown = int(rows.scroll_offset.y), rows.scrollable_content_region.height
+        assert shown <= height - 4 and top <= rows.cursor < top + shown
+
+    run_app_test(make_app(), scenario)
+
+
 def test_mouse_click_and_double_click(make_app):
     async def scenario(pilot, screen):
         article_list = screen.article_list

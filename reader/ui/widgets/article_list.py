@@ -268,11 +268,20 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
         if not self.rows:
             return
-        width = self.scrollable_content_region.width
-        self.scroll_to_region(Region(0, new, width, 1), animate=False, force=True,
-                              immediate=True)
+        self._cursor_in_view()
         self._note_cursor_story()
         self.post_message(self.Highlighted(self, self.rows[new], new))
+
+    def on_resize(self) -> None:
+        """Shorter (`{`, a smaller terminal): the cursor's row kept in view, once the
+        new height is laid out."""
+        if self.rows:
+            self.call_after_refresh(self._cursor_in_view)
+
+    def _cursor_in_view(self) -> None:
+        if self.rows:
+            self.scroll_to_region(Region(0, self.cursor, self.scrollable_content_region.width,
+                                         1), animate=False, force=True, immediate=True)
 
     def action_cursor_down(self) -> None:
         self.move_to(self.cursor + 1)
