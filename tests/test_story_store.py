@@ -5,6 +5,7 @@ against the stored grouping (no pair matched again) and stored as it changes."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from dataclasses import replace
 
 import pytest
@@ -246,3 +247,17 @@ def test_the_store_s_writer_keeps_a_page_cache_for_the_band_keys(tmp_path):
     assert store._db.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KB
     assert 16_384 <= CACHE_KB <= 65_536  # (bounded: private memory)
     store.close()
+
+
+def test_warm_stories_have_the_grouping_imported_and_workers_only_when_asked(tmp_path):
+    """The first file to arrive after a warm start paid the grouping's imports (70 ms)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from reader.session.stories import Stories; "
+            "s = Stories(lambda a: '', None); assert 'reader.stories.grouping' not in "
+            "sys.modules; s.warm(workers=False); "
+            "print('reader.stories.grouping' in sys.modules, s.signer._pool is None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1], check=True).stdout
+    assert out.split() == ["True", "True"]

@@ -96,8 +96,8 @@ class StoryRows:
         try:
             stories = open_stories(services.archive, services.settings, catalog.articles,
                                    self._progress, self._cancel, Signer(SIGNING_WORKERS))
-            if len(catalog) >= WARM_FROM:  # a burst to come: its workers ready for it
-                stories.signer.warm()
+            stories.warm(workers=len(catalog) >= WARM_FROM)  # (a burst to come: its
+            # workers ready for it)
         except (OSError, sqlite3.Error) as exc:  # the data dir cannot hold stories.sqlite3
             self.screen.from_worker(self.screen.held.stories_loaded)  # counted by article
             app.call_from_thread(self.screen.notify, f"Stories are not grouped: {exc}",
