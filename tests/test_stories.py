@@ -10,6 +10,8 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from reader.archive.model import Article, Delta
 from reader.config import load_settings
 from reader.session.stories import Stories
@@ -139,9 +141,12 @@ BANK_CN = "content/zh-CN/news/tidaldaily/2e80b7d9d0a56b573f760ef56de4e8ef.zh-CN.
 BANK_HK = "content/zh-HK/news/tidaldaily/2e80b7d9d0a56b573f760ef56de4e8ef.zh-HK.md"
 
 
-def test_related_json_gives_five_articles_that_are_not_copies(sample_root, tmp_path):
+@pytest.mark.parametrize("absolute", [False, True])  # (a path to the file: the same)
+def test_related_json_gives_five_articles_that_are_not_copies(sample_root, tmp_path,
+                                                               absolute):
+    given = str(sample_root / BANK_CN) if absolute else BANK_CN
     done = subprocess.run([sys.executable, "-m", "reader.cli.main", "--data-dir",
-                           str(tmp_path), "related", BANK_CN, "--json", "--archive",
+                           str(tmp_path), "related", given, "--json", "--archive",
                            str(sample_root)], cwd=REPO, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
@@ -150,6 +155,19 @@ def test_related_json_gives_five_articles_that_are_not_copies(sample_root, tmp_p
     assert 0 < len(paths) <= 5 and BANK_CN not in paths and BANK_HK not in paths
     assert len({h["story"] or h["path"] for h in hits}) == len(hits)  # one per story
     assert any("银行" in h["title"] or "銀行" in h["title"] for h in hits)  # on topic
+
+
+def test_related_takes_a_path_to_a_file_of_the_archive_as_the_archive_names_it(tmp_path):
+    """An absolute path to an article's file was refused: "no article /…/a.md in …"."""
+    from reader.cli.related_cmd import archive_path
+
+    (tmp_path / "arch" / "en").mkdir(parents=True)
+    (tmp_path / "arch" / "en" / "a.md").write_text("x")
+    (tmp_path / "b.md").write_text("x")
+    root = tmp_path / "arch"
+    assert archive_path(root, str(root / "en" / "a.md")) == "en/a.md"
+    assert archive_path(root, "en/a.md") == "en/a.md"
+    assert archive_path(root, str(tmp_path / "b.md")) == str(tmp_path / "b.md")  # outside
 
 
 def test_signatures_of_another_version_are_computed_again(tmp_path, monkeypatch):
