@@ -27,6 +27,7 @@ SMALL = 50
 # one has hundreds of terms, and their look-ups took 48 ms at p95 at 100,000 articles, 11
 # with 96; on 200 articles of the real corpus the related articles were the same)
 CANDIDATES = 96
+SHARED = 2  # distinctive terms a related article holds at least
 
 
 def distinctive_terms(text: str, index, terms: int = TERMS) -> list[str]:
@@ -62,11 +63,21 @@ def related(path: str, text: str, index, stories=None, limit: int = RELATED) -> 
     results = index.search(" OR ".join(terms), limit=limit + len(left_out) + 10)
     hits = [h for h in results.hits if h.path not in left_out and h.score > 0]  # (an
     # unranked hit is no more like it than any other: none rather than filler)
+    hits = _sharing_enough(hits, terms, index)
     if stories is not None:  # one hit for each other story too, and no copy of it or
         kept = [p for p, _ in stories.one_per_story(h.path for h in hits)]  # of another
         kept = set(kept) - stories.copies_among(path, kept)  # hit, whatever the dates
         hits = [h for h in hits if h.path in kept]
     return hits[:limit]
+
+
+def _sharing_enough(hits: list, terms: list[str], index) -> list:
+    """The hits that hold `SHARED` of the article's terms: one word shared is a name or
+    a loan word more often than a topic (a Chinese game article's area "Iceshard Cliffs"
+    listed Cleveland-Cliffs' steel news; one character pair, a satellite's text
+    messages)."""
+    held = index.terms_held([h.path for h in hits], terms)
+    return [h for h in hits if held[h.path] >= min(SHARED, len(terms))]
 
 
 def related_articles(services, article, body: str, limit: int = RELATED) -> list:
