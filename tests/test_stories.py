@@ -310,7 +310,7 @@ def test_related_leaves_out_an_exact_copy_outside_the_stories_window(tmp_path):
             return 1000, dict.fromkeys(terms, 5)
 
         def terms_held(self, paths, terms):
-            return dict.fromkeys(paths, 2)
+            return {path: set(terms) for path in paths}
 
         def search(self, query, limit):
             return SimpleNamespace(hits=[SimpleNamespace(path=p, score=1.0) for p in texts])
@@ -340,7 +340,7 @@ def test_related_asks_for_rare_terms_and_lists_no_unranked_filler():
                                          SimpleNamespace(path="y.md", score=3.5)])
 
         def terms_held(self, paths, terms):
-            return dict.fromkeys(paths, 2)
+            return {path: set(terms) for path in paths}
 
     text = "Central bank said that rates hold; that is what the central bank said"
     terms = distinctive_terms(text, Index())
@@ -425,3 +425,20 @@ def test_related_lists_no_article_that_shares_one_word_alone(archive_factory, se
         assert found == ["en/news/games/dragon.en.md"]  # not the steel news ("cliffs")
     finally:
         services.close()
+
+
+def test_the_overlapping_pairs_of_one_chinese_word_are_one_word_shared():
+    """办公 and 公室 are the pairs of one word, 办公室: an article on an ethics office
+    listed Hong Kong's office news, which shared that word alone (own look, issue 13)."""
+    from types import SimpleNamespace
+
+    from reader.session.related import _sharing_enough
+
+    class Index:
+        def terms_held(self, paths, terms):
+            return {"office.md": {"办公", "公室"}, "ethics.md": {"办公", "道德"}}
+
+    hits = [SimpleNamespace(path="office.md"), SimpleNamespace(path="ethics.md")]
+    text = "特朗普罢免了政府道德办公室主任"
+    kept = _sharing_enough(hits, ["办公", "公室", "道德", "罢免"], Index(), text)
+    assert [h.path for h in kept] == ["ethics.md"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from reader.index.analysis import index_terms, is_cjk
+from reader.index.analysis import fold, index_terms, is_cjk
 
 TERMS = 10  # distinctive terms asked for
 RELATED = 5
@@ -63,7 +63,7 @@ def related(path: str, text: str, index, stories=None, limit: int = RELATED) -> 
     results = index.search(" OR ".join(terms), limit=limit + len(left_out) + 10)
     hits = [h for h in results.hits if h.path not in left_out and h.score > 0]  # (an
     # unranked hit is no more like it than any other: none rather than filler)
-    hits = _sharing_enough(hits, terms, index)
+    hits = _sharing_enough(hits, terms, index, text)
     if stories is not None:  # one hit for each other story too, and no copy of it or
         kept = [p for p, _ in stories.one_per_story(h.path for h in hits)]  # of another
         kept = set(kept) - stories.copies_among(path, kept)  # hit, whatever the dates
@@ -71,13 +71,34 @@ def related(path: str, text: str, index, stories=None, limit: int = RELATED) -> 
     return hits[:limit]
 
 
-def _sharing_enough(hits: list, terms: list[str], index) -> list:
-    """The hits that hold `SHARED` of the article's terms: one word shared is a name or
-    a loan word more often than a topic (a Chinese game article's area "Iceshard Cliffs"
-    listed Cleveland-Cliffs' steel news; one character pair, a satellite's text
-    messages)."""
+def _sharing_enough(hits: list, terms: list[str], index, text: str) -> list:
+    """The hits that hold `SHARED` of the article's words among its terms: one word
+    shared is a name or a loan word more often than a topic (a Chinese game article's
+    area "Iceshard Cliffs" listed Cleveland-Cliffs' steel news), and the overlapping
+    character pairs of one run of its text (办公, 公室 of 办公室) are one word (an
+    article on an ethics office listed Hong Kong's office news)."""
+    word = _words(terms, fold(text))
+    needed = min(SHARED, len(set(word.values())))
     held = index.terms_held([h.path for h in hits], terms)
-    return [h for h in hits if held[h.path] >= min(SHARED, len(terms))]
+    return [h for h in hits if len({word[t] for t in held[h.path]}) >= needed]
+
+
+def _words(terms: list[str], folded: str) -> dict[str, str]:
+    """Each term's word: a term, or the first of the character pairs that chain into
+    one run of the folded text (办公 for 公室 when 办公室 is in it)."""
+    word = {t: t for t in terms}
+
+    def root(term: str) -> str:
+        while word[term] != term:
+            term = word[term]
+        return term
+
+    pairs = [t for t in terms if is_cjk(t)]
+    for a in pairs:
+        for b in pairs:
+            if a != b and a[1] == b[0] and a + b[1] in folded and root(a) != root(b):
+                word[root(b)] = root(a)
+    return {t: root(t) for t in terms}
 
 
 def related_articles(services, article, body: str, limit: int = RELATED) -> list:
